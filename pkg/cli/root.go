@@ -1,0 +1,155 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+// ExitCode is the process exit status.
+type ExitCode int
+
+// The documented exit codes.
+const (
+	ExitOK      ExitCode = 0
+	ExitFailure ExitCode = 1
+	ExitUsage   ExitCode = 2
+	ExitPartial ExitCode = 3
+)
+
+// Env gives commands their environment: streams and variables. Tests fill
+// it with buffers and a fixed map.
+type Env struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+	// Now returns the current time; tests fix it.
+	Now func() time.Time
+}
+
+// usageError marks an error that is the user's invocation, not the work.
+type usageError struct{ err error }
+
+func (e usageError) Error() string { return e.err.Error() }
+func (e usageError) Unwrap() error { return e.err }
+
+// usagef returns a usage error (exit code 2).
+func usagef(format string, args ...any) error {
+	return usageError{fmt.Errorf(format, args...)}
+}
+
+// partialError marks work that completed with some inputs rejected
+// (exit code 3). The message has been reported already.
+type partialError struct{ msg string }
+
+func (e partialError) Error() string { return e.msg }
+
+// Main runs orchex with args (without the program name) and returns the
+// exit code.
+func Main(ctx context.Context, args []string, env Env) ExitCode {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.Now == nil {
+		env.Now = time.Now
+	}
+	g := &globals{env: env}
+	app := newApp(g)
+	err := app.RunContext(ctx, append([]string{"orchex"}, args...))
+	if err == nil {
+		return ExitOK
+	}
+	var ue usageError
+	var pe partialError
+	switch {
+	case errors.As(err, &pe):
+		return ExitPartial
+	case errors.As(err, &ue):
+		fmt.Fprintf(env.Stderr, "orchex: %s\nRun 'orchex help' for usage.\n", sanitizeTerminal(err.Error()))
+		return ExitUsage
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintln(env.Stderr, "orchex: interrupted")
+		return ExitFailure
+	}
+	fmt.Fprintf(env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
+	return ExitFailure
+}
+
+// globals holds the global flags and the environment.
+type globals struct {
+	env     Env
+	db      string
+	catalog string
+	quiet   bool
+	verbose bool
+}
+
+func newApp(g *globals) *cli.App {
+	app := &cli.App{
+		Name:  "orchex",
+		Usage: "measure exposed container-orchestration and API-management panels from Shodan and Censys data",
+		Description: "orchex imports or collects Shodan and Censys records, classifies each service's product and\n" +
+			"authentication status with a declarative catalog, tags cloud provider and region, stores\n" +
+			"snapshots in SQLite and writes research reports (Markdown, JSON, CSV, PDF).\n\n" +
+			"Exit codes: 0 ok, 1 failure, 2 usage error, 3 partly done (some input records were bad).",
+		Reader:          g.env.Stdin,
+		Writer:          g.env.Stdout,
+		ErrWriter:       g.env.Stderr,
+		HideHelpCommand: false,
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "db", Value: "orchex.db", EnvVars: []string{"ORCHEX_DB"}, Usage: "SQLite database `FILE`", Destination: &g.db},
+			&cli.StringFlag{Name: "catalog", Usage: "load the product catalog from `DIR` instead of the embedded queries/", Destination: &g.catalog},
+			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors", Destination: &g.quiet},
+			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print more detail", Destination: &g.verbose},
+		},
+		Commands: []*cli.Command{
+			queriesCommand(g),
+			importCommand(g),
+			reportCommand(g),
+			collectCommand(g),
+			statsCommand(g),
+			rangesCommand(g),
+			demoCommand(g),
+			snapshotsCommand(g),
+			diffCommand(g),
+			trendCommand(g),
+		},
+		ExitErrHandler: func(*cli.Context, error) {}, // Main maps errors to exit codes
+		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
+			return usageError{err}
+		},
+	}
+	for _, c := range app.Commands {
+		setUsageHandler(c)
+	}
+	return app
+}
+
+func setUsageHandler(c *cli.Command) {
+	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
+	for _, s := range c.Subcommands {
+		setUsageHandler(s)
+	}
+}
+
+// logf prints a progress line to stderr unless --quiet.
+func (g *globals) logf(format string, args ...any) {
+	if g.quiet {
+		return
+	}
+	fmt.Fprintf(g.env.Stderr, format+"\n", args...)
+}
+
+// debugf prints a line to stderr with --verbose only.
+func (g *globals) debugf(format string, args ...any) {
+	if !g.verbose || g.quiet {
+		return
+	}
+	fmt.Fprintf(g.env.Stderr, format+"\n", args...)
+}

@@ -1,0 +1,283 @@
+package model
+
+import (
+	"net/netip"
+	"time"
+)
+
+// Engine names a search engine that produced an observation.
+type Engine string
+
+// The engines orchex knows.
+const (
+	Shodan Engine = "shodan"
+	Censys Engine = "censys"
+)
+
+// Auth is the authentication status of a service.
+//
+// A service is [AuthOpen] only when its banner proves that unauthenticated
+// access worked; it is [AuthRequired] only when the banner proves that
+// credentials were demanded; everything else is [AuthUnknown].
+type Auth string
+
+// The three authentication states.
+const (
+	AuthOpen     Auth = "open"
+	AuthRequired Auth = "auth_required"
+	AuthUnknown  Auth = "unknown"
+)
+
+// Confidence says how far a classification rests on verified signals.
+// A rule built on a signal marked [U] (uncertain) in docs/fingerprints is Low.
+type Confidence string
+
+// Confidence levels.
+const (
+	High Confidence = "high"
+	Low  Confidence = "low"
+)
+
+// Header is one HTTP response header as the engine reported it.
+type Header struct {
+	Name  string
+	Value string
+}
+
+// HTTP is the HTTP part of a banner.
+type HTTP struct {
+	Status  int // 0 when the engine did not record it
+	Title   string
+	Server  string
+	Headers []Header
+	Body    string // a snippet, capped by the decoder
+}
+
+// Header returns the first value of the named header, compared
+// case-insensitively, or "".
+func (h *HTTP) Header(name string) string {
+	if h == nil {
+		return ""
+	}
+	for _, x := range h.Headers {
+		if equalFold(x.Name, name) {
+			return x.Value
+		}
+	}
+	return ""
+}
+
+func equalFold(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
+
+// TLS is the certificate part of a banner.
+type TLS struct {
+	Subject   string // "CN=kube-apiserver, O=..." in the engine's order
+	SubjectCN string
+	Issuer    string
+	IssuerCN  string
+	SANs      []string
+}
+
+// Software is one product the engine recognised on a service (Censys
+// software[], Shodan cpe23).
+type Software struct {
+	Vendor  string
+	Product string
+	Version string
+}
+
+// Kubernetes holds the engine's parsed Kubernetes fields (Censys
+// endpoints[].kubernetes, Shodan's kubernetes property).
+type Kubernetes struct {
+	Version        string
+	Nodes          int  // nodes listed; > 0 means anonymous read worked
+	Pods           int  // pod names listed; > 0 means anonymous read worked
+	DashboardFound bool // Censys kubernetes_dashboard_found
+}
+
+// Etcd holds the engine's parsed etcd fields.
+type Etcd struct {
+	Version string
+	// V2Auth and V3Auth are the auth.enabled flags; nil when not reported.
+	V2Auth *bool
+	V3Auth *bool
+}
+
+// Docker holds the engine's parsed Docker Engine fields (Shodan's docker
+// property, which Shodan emits only for daemons that answered without
+// authentication).
+type Docker struct {
+	Version    string
+	APIVersion string
+	OS         string
+	Containers int
+}
+
+// CloudHint is the engine's own cloud field (Shodan cloud.provider,
+// cloud.region, cloud.service). Censys has none.
+type CloudHint struct {
+	Provider string
+	Region   string
+	Service  string
+}
+
+// Observation is one service as one engine saw it at one time, decoded from
+// an engine record into engine-neutral fields. Strings come from the
+// internet: they are hostile and must be escaped before display.
+type Observation struct {
+	Engine   Engine
+	QueryID  string // catalog query that found it ("" for imports)
+	RecordID string // engine id of the record (_shodan.id), "" if none
+
+	Addr      netip.Addr
+	Port      uint16
+	Transport string // "tcp" or "udp", lower case
+
+	Hostnames []string
+	Org       string
+	ASN       uint32
+	Country   string // ISO 3166-1 alpha-2, upper case
+	City      string
+	Cloud     CloudHint
+
+	Product  string // engine's product field (Shodan product)
+	Version  string // engine's version field
+	Module   string // Shodan _shodan.module
+	Protocol string // Censys service protocol / v2 service_name, upper case
+	Software []Software
+	Labels   []string // Censys labels[].value, Shodan tags
+
+	HTTP       *HTTP
+	TLS        *TLS
+	Kubernetes *Kubernetes
+	Etcd       *Etcd
+	Docker     *Docker
+	Banner     string // raw banner text snippet
+
+	SeenAt time.Time // when the engine saw it (UTC)
+}
+
+// Key is the identity of a service within a snapshot.
+type Key struct {
+	Addr      netip.Addr
+	Port      uint16
+	Transport string
+}
+
+// Key returns the service identity of o.
+func (o *Observation) Key() Key { return Key{o.Addr, o.Port, o.Transport} }
+
+// Classification is what the catalog says about one observation.
+type Classification struct {
+	Product         string // catalog product id
+	ProductEvidence string
+	Version         string
+	Auth            Auth
+	AuthEvidence    string
+	Confidence      Confidence // of the auth verdict
+}
+
+// CloudTag is the hosting provider and region of an address, with the
+// source that said so: "ranges:aws@2026-08-22", "engine:shodan",
+// "asn:16509", or "" when untagged.
+type CloudTag struct {
+	Provider string // canonical id: aws, gcp, azure, oracle, ...
+	Region   string // provider's region code, "" if unknown
+	Service  string // provider's service name (EC2, AzureCloud), "" if unknown
+	Source   string
+}
+
+// Engines is a set of engines, kept as a bit mask so that merging is cheap.
+type Engines uint8
+
+// Engine bits.
+const (
+	SeenShodan Engines = 1 << iota
+	SeenCensys
+)
+
+// EngineBit returns the bit of e, or 0 for an unknown engine.
+func EngineBit(e Engine) Engines {
+	switch e {
+	case Shodan:
+		return SeenShodan
+	case Censys:
+		return SeenCensys
+	}
+	return 0
+}
+
+// Has reports whether e is in the set.
+func (s Engines) Has(e Engine) bool { return s&EngineBit(e) != 0 }
+
+// List returns the engines in the set in a fixed order.
+func (s Engines) List() []Engine {
+	var out []Engine
+	if s&SeenShodan != 0 {
+		out = append(out, Shodan)
+	}
+	if s&SeenCensys != 0 {
+		out = append(out, Censys)
+	}
+	return out
+}
+
+// Service is one exposed service in a snapshot: the merge of every
+// observation with the same [Key].
+type Service struct {
+	Key
+	Product         string
+	ProductEvidence string
+	Version         string
+	Auth            Auth
+	AuthEvidence    string
+	Confidence      Confidence
+	AuthSeenAt      time.Time // when the observation behind Auth was made
+	AuthConflict    bool      // engines or observations disagreed on open vs auth_required
+
+	Engines   Engines
+	FirstSeen time.Time
+	LastSeen  time.Time
+
+	Hostnames []string // sorted, capped
+	Org       string
+	ASN       uint32
+	Country   string
+	City      string
+	Title     string // HTTP title, for per-service listings
+	Cloud     CloudTag
+}
+
+// RawPage is one page of an engine's response, kept with the snapshot so
+// that a report can be re-derived offline and audited. Body is the response
+// exactly as received (the store compresses it). It never holds a key.
+type RawPage struct {
+	Engine    Engine
+	QueryID   string
+	Query     string // the query text sent
+	Page      int    // 1-based
+	Token     string // cursor sent to fetch this page ("" for the first)
+	Next      string // cursor for the next page ("" when last)
+	Total     int    // the engine's total for the query, as reported
+	Hits      int    // records on the page
+	Credits   int    // credits the page cost
+	FetchedAt time.Time
+	Body      []byte
+}
