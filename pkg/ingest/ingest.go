@@ -66,13 +66,21 @@ func (p *Pipeline) Stats() Stats { return p.stats }
 // Item classifies and tags one observation; ok is false when no product
 // matched (the observation is then counted as skipped by Add and Page).
 func (p *Pipeline) Item(o *model.Observation) (Item, bool) {
-	c, ok := p.Classifier.Classify(o)
-	if !ok {
-		return Item{}, false
+	var c model.Classification
+	if o.Known != nil {
+		c = *o.Known
+	} else {
+		var ok bool
+		if c, ok = p.Classifier.Classify(o); !ok {
+			return Item{}, false
+		}
 	}
 	var tag model.CloudTag
 	if p.Tagger != nil {
 		tag = p.Tagger.Tag(o)
+	}
+	if o.KnownCloud != nil && tag.Provider == "" {
+		tag = *o.KnownCloud
 	}
 	return Item{Obs: *o, Class: c, Service: normalize.Service(o, c, tag)}, true
 }

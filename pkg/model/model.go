@@ -172,6 +172,13 @@ type Observation struct {
 	Banner     string // raw banner text snippet
 
 	SeenAt time.Time // when the engine saw it (UTC)
+
+	// Known carries a classification made earlier (orchex's own export,
+	// re-imported); the pipeline then keeps it instead of classifying.
+	Known *Classification
+	// KnownCloud carries a cloud tag made earlier (orchex's own export);
+	// the tagger's answer replaces it only when the tagger knows better.
+	KnownCloud *CloudTag
 }
 
 // Key is the identity of a service within a snapshot.
