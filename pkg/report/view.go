@@ -4,7 +4,9 @@ import "time"
 
 // View is the report's view model: every number that any output format
 // shows comes from here, so Markdown, JSON, CSV and PDF cannot disagree.
-// Slices are sorted (by count descending, then key ascending) when built.
+// Slices are sorted when built: by count descending, then key ascending
+// (ByRegion by provider first, Versions by product first). Build returns
+// empty, never nil, slices.
 // Strings that came from banners are raw here; each renderer escapes them
 // for its own format.
 type View struct {
@@ -15,19 +17,22 @@ type View struct {
 
 	ByProduct     []ProductRow
 	ByProvider    []ProviderRow
-	ByRegion      []RegionRow  // every provider's regions
+	ByRegion      []RegionRow  // every tagged provider's regions; Region "unknown" when the tag had none
 	AWSRegions    []RegionRow  // AWS only, with US flags
 	AWSUS         int          // services in AWS US regions
 	AWSNonUS      int          // services in AWS regions outside the US
 	AWSNoRegion   int          // AWS services whose region is unknown
 	ByCountry     []CountryRow // top 20 by services
+	CountryOther  int          // services in countries outside ByCountry
 	EngineOverlap Overlap
 	Versions      []VersionRow
 	Method        Method
 
-	// Services is filled only when addresses were asked for
-	// (--include-addresses); published reports carry aggregates only.
-	Services []ServiceRow
+	// IncludeAddresses says whether addresses were asked for
+	// (--include-addresses). Services is filled only then; published
+	// reports carry aggregates only.
+	IncludeAddresses bool
+	Services         []ServiceRow
 }
 
 // Headline holds the study-style headline figures. Shares are fractions
@@ -94,6 +99,7 @@ type Overlap struct {
 	ShodanOnly int `json:"shodan_only"`
 	CensysOnly int `json:"censys_only"`
 	Both       int `json:"both"`
+	Neither    int `json:"neither"` // services with no engine recorded
 }
 
 // VersionRow counts services of one product version.
@@ -134,7 +140,23 @@ type Method struct {
 	FirstSeen        time.Time     `json:"first_seen"`
 	LastSeen         time.Time     `json:"last_seen"`
 	CloudSources     []CloudSource `json:"cloud_sources"`
-	Notes            []string      `json:"notes"`
+	// CloudFeeds are the official range feeds loaded when the snapshot
+	// was tagged; empty when tagging fell back to engine fields and ASNs.
+	CloudFeeds []CloudFeed `json:"cloud_feeds"`
+	// CloudDisagreements counts services whose tag sources disagreed on
+	// the provider (the feed won; see pkg/cloud).
+	CloudDisagreements int `json:"cloud_disagreements"`
+	// Truncations says why collection stopped early, one line per query
+	// or input that stopped.
+	Truncations []string `json:"truncations"`
+	Notes       []string `json:"notes"`
+}
+
+// CloudFeed is one official IP-range feed used for tagging.
+type CloudFeed struct {
+	Provider string `json:"provider"`
+	Date     string `json:"date"` // the feed's own publication date or sync token
+	Prefixes int    `json:"prefixes"`
 }
 
 // CloudSource counts services tagged by one source kind

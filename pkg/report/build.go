@@ -1,0 +1,688 @@
+package report
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orchex/orchex/pkg/model"
+)
+
+// ProductInfo describes one catalog product, so that this package need
+// not import the catalog.
+type ProductInfo struct {
+	ID       string
+	Name     string
+	Family   string // "kubernetes" marks the Kubernetes family
+	Category string // "orchestration" or "api-management"
+}
+
+// Meta is what a report needs besides the services: the snapshot's
+// provenance and the reader's choices.
+type Meta struct {
+	Snapshot       string
+	Title          string    // "" gives a title naming the snapshot
+	Created        time.Time // the snapshot's creation time; shown as the report's date
+	CatalogVersion string
+	Products       []ProductInfo // the catalog products the snapshot was made with
+	Engines        []string      // engines queried or imported; those seen in services are added
+	Inputs         []Input       // imports and collected queries, in any order
+	Observations   int           // observations stored in the snapshot
+	CloudFeeds     []CloudFeed   // official range feeds used for tagging
+	Disagreements  int           // services whose cloud tag sources disagreed
+	Truncations    []string      // why collection stopped early, if it did
+	Notes          []string      // the snapshot's notes
+
+	// IncludeAddresses fills View.Services with one row per service.
+	IncludeAddresses bool
+	// USRegion says whether a provider region is in the United States;
+	// nil means DefaultUSRegion. The CLI passes cloud.USRegion.
+	USRegion func(provider, region string) bool
+	// TopVersions is the number of versions listed per product; 0 means
+	// DefaultTopVersions.
+	TopVersions int
+}
+
+// Names and limits used by [Build].
+const (
+	// KubernetesFamily is the catalog family whose services make up the
+	// Kubernetes figures (compared case-insensitively).
+	KubernetesFamily = "kubernetes"
+	// AWS is the provider id of Amazon Web Services.
+	AWS = "aws"
+	// NoProvider stands for services in no known cloud.
+	NoProvider = "none"
+	// UnknownKey stands for an empty region, country, product or tag source.
+	UnknownKey = "unknown"
+	// TopCountries is the number of countries listed.
+	TopCountries = 20
+	// DefaultTopVersions is the number of versions listed per product.
+	DefaultTopVersions = 5
+
+	// maxKeys caps the distinct keys counted per table, so that hostile
+	// data cannot grow memory without bound; maxKeyLen caps a key.
+	maxKeys   = 1 << 14
+	maxKeyLen = 128
+)
+
+// DefaultUSRegion is the US-region rule used when Meta.USRegion is nil:
+// for AWS, a region named us-east-*, us-west-* or us-gov-*; for any other
+// provider, a region whose name starts with "us-". Names are compared
+// case-insensitively.
+func DefaultUSRegion(provider, region string) bool {
+	r := strings.ToLower(region)
+	if strings.EqualFold(provider, AWS) {
+		return strings.HasPrefix(r, "us-east-") || strings.HasPrefix(r, "us-west-") || strings.HasPrefix(r, "us-gov-")
+	}
+	return strings.HasPrefix(r, "us-")
+}
+
+// authCounts counts services by auth status.
+type authCounts struct {
+	services, open, required, unknown int
+}
+
+func (c *authCounts) add(a model.Auth) {
+	c.services++
+	switch a {
+	case model.AuthOpen:
+		c.open++
+	case model.AuthRequired:
+		c.required++
+	default:
+		c.unknown++
+	}
+}
+
+// tally counts by key with a cap on distinct keys; keys past the cap are
+// counted in dropped. It remembers the last key: in the store's address
+// order, neighbouring services often share a provider, region and country.
+type tally[K comparable, V any] struct {
+	m       map[K]*V
+	dropped int
+	lastKey K
+	last    *V
+}
+
+func newTally[K comparable, V any]() tally[K, V] { return tally[K, V]{m: make(map[K]*V)} }
+
+// at returns the counter of k, or nil when k is new and the table is full.
+func (t *tally[K, V]) at(k K, clone func(K) K) *V {
+	if t.last != nil && k == t.lastKey {
+		return t.last
+	}
+	if v, ok := t.m[k]; ok {
+		t.lastKey, t.last = k, v
+		return v
+	}
+	if len(t.m) >= maxKeys {
+		t.dropped++
+		return nil
+	}
+	v := new(V)
+	k = clone(k)
+	t.m[k] = v
+	t.lastKey, t.last = k, v
+	return v
+}
+
+type productAcc struct {
+	authCounts
+	hosts int
+	kube  int8 // 0 not yet looked up, 1 Kubernetes family, -1 not
+}
+
+type regionKey struct{ provider, region string }
+
+type versionKey struct{ product, version string }
+
+type countryAcc struct{ services, open int }
+
+// builder holds the counters of one pass.
+type builder struct {
+	meta     Meta
+	usRegion func(provider, region string) bool
+
+	h         Headline
+	products  tally[string, productAcc]
+	providers tally[string, authCounts]
+	regions   tally[regionKey, int]
+	countries tally[string, countryAcc]
+	versions  tally[versionKey, authCounts]
+	sources   tally[string, int]
+	overlap   Overlap
+	awsUS     int
+	awsNonUS  int
+	awsNone   int
+	low       int
+	conflicts int
+	first     time.Time
+	last      time.Time
+	engines   model.Engines
+	kube      map[string]bool // product id → Kubernetes family
+
+	n        int
+	prev     netip.Addr
+	hostProd []string // products seen on the current address
+	services []ServiceRow
+}
+
+// Build computes the view of a snapshot in one pass over its services.
+//
+// services must call fn once per service, in the store's order (sorted by
+// address, then port and transport), and stop with fn's error when fn
+// returns one; Build returns an error naming the position if addresses
+// arrive out of order, since hosts are counted as address changes. The
+// *model.Service passed to fn may be reused by the caller after fn returns.
+// Build keeps counters, not services, unless Meta.IncludeAddresses is set.
+func Build(ctx context.Context, m Meta, services func(fn func(*model.Service) error) error) (*View, error) {
+	b := &builder{
+		meta:      m,
+		usRegion:  m.USRegion,
+		products:  newTally[string, productAcc](),
+		providers: newTally[string, authCounts](),
+		regions:   newTally[regionKey, int](),
+		countries: newTally[string, countryAcc](),
+		versions:  newTally[versionKey, authCounts](),
+		sources:   newTally[string, int](),
+		kube:      make(map[string]bool, len(m.Products)),
+	}
+	if b.usRegion == nil {
+		b.usRegion = DefaultUSRegion
+	}
+	for _, p := range m.Products {
+		b.kube[p.ID] = strings.EqualFold(p.Family, KubernetesFamily)
+	}
+	if m.IncludeAddresses {
+		b.services = []ServiceRow{}
+	}
+	err := services(func(s *model.Service) error {
+		if b.n&1023 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		return b.add(s)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("report: snapshot %q: reading services: %w", m.Snapshot, err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("report: snapshot %q: %w", m.Snapshot, err)
+	}
+	return b.view(), nil
+}
+
+func (b *builder) add(s *model.Service) error {
+	if b.n > 0 {
+		switch c := s.Addr.Compare(b.prev); {
+		case c < 0:
+			return fmt.Errorf("service #%d (%s) arrived after %s: services must be sorted by address", b.n+1, s.Addr, b.prev)
+		case c > 0:
+			b.hostProd = b.hostProd[:0]
+			b.h.Hosts++
+		}
+	} else {
+		b.h.Hosts = 1
+	}
+	b.prev = s.Addr
+	b.n++
+
+	auth := s.Auth
+	b.h.Services++
+	switch auth {
+	case model.AuthOpen:
+		b.h.Open++
+	case model.AuthRequired:
+		b.h.AuthRequired++
+	default:
+		auth = model.AuthUnknown
+		b.h.Unknown++
+	}
+	if s.Confidence == model.Low {
+		b.low++
+	}
+	if s.AuthConflict {
+		b.conflicts++
+	}
+
+	product := keyOr(s.Product, UnknownKey)
+	p := b.products.at(product, strings.Clone)
+	if p != nil {
+		p.add(auth)
+		if !slices.Contains(b.hostProd, product) {
+			b.hostProd = append(b.hostProd, product)
+			p.hosts++
+		}
+	}
+	if b.kubernetes(s.Product, p) {
+		b.h.KubernetesServices++
+		if auth == model.AuthOpen {
+			b.h.KubernetesOpen++
+		}
+	}
+	if s.Version != "" {
+		if v := b.versions.at(versionKey{product, clip(s.Version)}, cloneVersion); v != nil {
+			v.add(auth)
+		}
+	}
+
+	provider := keyOr(s.Cloud.Provider, NoProvider)
+	if p := b.providers.at(provider, strings.Clone); p != nil {
+		p.add(auth)
+	}
+	if s.Cloud.Provider != "" {
+		region := keyOr(s.Cloud.Region, UnknownKey)
+		if r := b.regions.at(regionKey{provider, region}, cloneRegion); r != nil {
+			*r++
+		}
+		if provider == AWS {
+			b.h.AWSServices++
+			switch {
+			case s.Cloud.Region == "":
+				b.awsNone++
+			case b.usRegion(AWS, s.Cloud.Region):
+				b.awsUS++
+			default:
+				b.awsNonUS++
+			}
+		}
+	}
+	if c := b.sources.at(sourceKind(s.Cloud), strings.Clone); c != nil {
+		*c++
+	}
+	if c := b.countries.at(keyOr(s.Country, UnknownKey), strings.Clone); c != nil {
+		c.services++
+		if auth == model.AuthOpen {
+			c.open++
+		}
+	}
+
+	switch s.Engines & (model.SeenShodan | model.SeenCensys) {
+	case model.SeenShodan:
+		b.overlap.ShodanOnly++
+	case model.SeenCensys:
+		b.overlap.CensysOnly++
+	case model.SeenShodan | model.SeenCensys:
+		b.overlap.Both++
+	default:
+		b.overlap.Neither++
+	}
+	b.engines |= s.Engines
+	b.first = minTime(b.first, s.FirstSeen)
+	b.last = maxTime(b.last, s.LastSeen)
+
+	if b.services != nil {
+		b.services = append(b.services, serviceRow(s, auth))
+	}
+	return nil
+}
+
+// kubernetes reports whether product is of the Kubernetes family,
+// remembering the answer in its counter p (nil when the table is full).
+func (b *builder) kubernetes(product string, p *productAcc) bool {
+	if p == nil {
+		return b.kube[product]
+	}
+	if p.kube == 0 {
+		p.kube = -1
+		if b.kube[product] {
+			p.kube = 1
+		}
+	}
+	return p.kube == 1
+}
+
+func serviceRow(s *model.Service, auth model.Auth) ServiceRow {
+	engines := []string{}
+	for _, e := range s.Engines.List() {
+		engines = append(engines, string(e))
+	}
+	return ServiceRow{
+		Address:      s.Addr.String(),
+		Port:         int(s.Port),
+		Transport:    s.Transport,
+		Product:      s.Product,
+		Version:      s.Version,
+		Auth:         string(auth),
+		AuthEvidence: s.AuthEvidence,
+		Provider:     keyOr(s.Cloud.Provider, NoProvider),
+		Region:       s.Cloud.Region,
+		Country:      s.Country,
+		Engines:      engines,
+		Hostnames:    append([]string{}, s.Hostnames...),
+		Title:        s.Title,
+		FirstSeen:    s.FirstSeen,
+		LastSeen:     s.LastSeen,
+	}
+}
+
+// sourceKind reduces a cloud tag source to its kind: "asn:16509" counts
+// as "asn"; feed and engine sources are kept whole; untagged is "none".
+func sourceKind(t model.CloudTag) string {
+	switch {
+	case t.Provider == "" || t.Source == "":
+		return NoProvider
+	case strings.HasPrefix(t.Source, "asn:"):
+		return "asn"
+	}
+	return clip(t.Source)
+}
+
+func (b *builder) view() *View {
+	m := b.meta
+	h := b.h
+	h.AWSUSServices = b.awsUS
+	h.AWSShare = share(h.AWSServices, h.Services)
+	h.AWSUSShare = share(h.AWSUSServices, h.AWSServices)
+	h.KubernetesShare = share(h.KubernetesServices, h.Services)
+	h.OpenShare = share(h.Open, h.Services)
+
+	v := &View{
+		Title:            m.Title,
+		Snapshot:         m.Snapshot,
+		Generated:        m.Created,
+		Headline:         h,
+		AWSUS:            b.awsUS,
+		AWSNonUS:         b.awsNonUS,
+		AWSNoRegion:      b.awsNone,
+		EngineOverlap:    b.overlap,
+		IncludeAddresses: m.IncludeAddresses,
+		Services:         b.services,
+	}
+	if v.Title == "" {
+		v.Title = "Exposed container-orchestration and API-management panels"
+		if m.Snapshot != "" {
+			v.Title += ", snapshot " + m.Snapshot
+		}
+	}
+	v.ByProduct = b.byProduct()
+	v.ByProvider = b.byProvider()
+	v.ByRegion, v.AWSRegions = b.byRegion()
+	v.ByCountry, v.CountryOther = b.byCountry()
+	v.Versions = b.byVersion()
+	v.Method = b.method()
+	return v
+}
+
+func (b *builder) byProduct() []ProductRow {
+	info := make(map[string]ProductInfo, len(b.meta.Products))
+	for _, p := range b.meta.Products {
+		info[p.ID] = p
+	}
+	rows := []ProductRow{}
+	for id, c := range b.products.m {
+		rows = append(rows, productRow(id, info[id], c))
+	}
+	// Catalog products with no services are listed too: a zero is a
+	// finding when the product was searched for.
+	for _, p := range b.meta.Products {
+		if _, ok := b.products.m[p.ID]; !ok {
+			rows = append(rows, productRow(p.ID, p, &productAcc{}))
+		}
+	}
+	slices.SortFunc(rows, func(x, y ProductRow) int {
+		return byCount(x.Services, y.Services, x.Product, y.Product)
+	})
+	return rows
+}
+
+func productRow(id string, p ProductInfo, c *productAcc) ProductRow {
+	name := p.Name
+	if name == "" {
+		name = id
+	}
+	return ProductRow{
+		Product: id, Name: name, Family: p.Family, Category: p.Category,
+		Services: c.services, Hosts: c.hosts, Open: c.open, AuthRequired: c.required, Unknown: c.unknown,
+	}
+}
+
+func (b *builder) byProvider() []ProviderRow {
+	rows := []ProviderRow{}
+	for p, c := range b.providers.m {
+		rows = append(rows, ProviderRow{
+			Provider: p, Services: c.services, Share: share(c.services, b.h.Services),
+			Open: c.open, AuthRequired: c.required, Unknown: c.unknown,
+		})
+	}
+	slices.SortFunc(rows, func(x, y ProviderRow) int {
+		return byCount(x.Services, y.Services, x.Provider, y.Provider)
+	})
+	return rows
+}
+
+func (b *builder) byRegion() (all, aws []RegionRow) {
+	all, aws = []RegionRow{}, []RegionRow{}
+	for k, n := range b.regions.m {
+		total := 0
+		if p := b.providers.m[k.provider]; p != nil {
+			total = p.services
+		}
+		r := RegionRow{
+			Provider: k.provider, Region: k.region,
+			US:       k.region != UnknownKey && b.usRegion(k.provider, k.region),
+			Services: *n, Share: share(*n, total),
+		}
+		all = append(all, r)
+		if k.provider == AWS {
+			aws = append(aws, r)
+		}
+	}
+	slices.SortFunc(all, func(x, y RegionRow) int {
+		if c := cmp.Compare(x.Provider, y.Provider); c != 0 {
+			return c
+		}
+		return byCount(x.Services, y.Services, x.Region, y.Region)
+	})
+	slices.SortFunc(aws, func(x, y RegionRow) int {
+		return byCount(x.Services, y.Services, x.Region, y.Region)
+	})
+	return all, aws
+}
+
+func (b *builder) byCountry() ([]CountryRow, int) {
+	rows := []CountryRow{}
+	for c, n := range b.countries.m {
+		rows = append(rows, CountryRow{Country: c, Services: n.services, Share: share(n.services, b.h.Services), Open: n.open})
+	}
+	slices.SortFunc(rows, func(x, y CountryRow) int {
+		return byCount(x.Services, y.Services, x.Country, y.Country)
+	})
+	other := b.countries.dropped
+	if len(rows) > TopCountries {
+		for _, r := range rows[TopCountries:] {
+			other += r.Services
+		}
+		rows = rows[:TopCountries]
+	}
+	return rows, other
+}
+
+func (b *builder) byVersion() []VersionRow {
+	top := b.meta.TopVersions
+	if top <= 0 {
+		top = DefaultTopVersions
+	}
+	rows := []VersionRow{}
+	for k, c := range b.versions.m {
+		rows = append(rows, VersionRow{Product: k.product, Version: k.version, Services: c.services, Open: c.open})
+	}
+	slices.SortFunc(rows, func(x, y VersionRow) int {
+		if c := cmp.Compare(x.Product, y.Product); c != 0 {
+			return c
+		}
+		return byCount(x.Services, y.Services, x.Version, y.Version)
+	})
+	out := []VersionRow{}
+	for i, r := range rows {
+		if i >= top && rows[i-top].Product == r.Product {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func (b *builder) method() Method {
+	m := b.meta
+	md := Method{
+		CatalogVersion:     m.CatalogVersion,
+		Products:           []string{},
+		Engines:            []string{},
+		Inputs:             slices.Clone(m.Inputs),
+		Observations:       m.Observations,
+		AuthConflicts:      b.conflicts,
+		LowConfidence:      b.low,
+		FirstSeen:          b.first,
+		LastSeen:           b.last,
+		CloudSources:       []CloudSource{},
+		CloudFeeds:         slices.Clone(m.CloudFeeds),
+		CloudDisagreements: m.Disagreements,
+		Truncations:        slices.Clone(m.Truncations),
+		Notes:              slices.Clone(m.Notes),
+	}
+	if md.Inputs == nil {
+		md.Inputs = []Input{}
+	}
+	if md.CloudFeeds == nil {
+		md.CloudFeeds = []CloudFeed{}
+	}
+	if md.Truncations == nil {
+		md.Truncations = []string{}
+	}
+	if md.Notes == nil {
+		md.Notes = []string{}
+	}
+	for _, p := range m.Products {
+		md.Products = append(md.Products, p.ID)
+	}
+	slices.Sort(md.Products)
+	md.Products = slices.Compact(md.Products)
+
+	md.Engines = append(md.Engines, m.Engines...)
+	for _, e := range b.engines.List() {
+		md.Engines = append(md.Engines, string(e))
+	}
+	slices.Sort(md.Engines)
+	md.Engines = slices.Compact(md.Engines)
+
+	slices.SortStableFunc(md.Inputs, func(x, y Input) int {
+		if c := x.At.Compare(y.At); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Name, y.Name)
+	})
+	for _, in := range md.Inputs {
+		md.RecordsRead += in.Read
+		md.RecordsBad += in.Bad
+		md.RecordsSkipped += in.Skipped
+		if in.Truncated != "" {
+			md.Truncations = append(md.Truncations, in.Name+": "+in.Truncated)
+		}
+	}
+	if md.Observations > b.h.Services {
+		md.DuplicatesMerged = md.Observations - b.h.Services
+	}
+	slices.SortFunc(md.CloudFeeds, func(x, y CloudFeed) int {
+		if c := cmp.Compare(x.Provider, y.Provider); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Date, y.Date)
+	})
+	for s, n := range b.sources.m {
+		md.CloudSources = append(md.CloudSources, CloudSource{Source: s, Services: *n})
+	}
+	slices.SortFunc(md.CloudSources, func(x, y CloudSource) int {
+		return byCount(x.Services, y.Services, x.Source, y.Source)
+	})
+
+	if len(md.CloudFeeds) == 0 && b.h.Services > 0 {
+		md.Notes = append(md.Notes, "No official IP-range feed was loaded: providers come from the engines' own cloud fields and the ASN table, and regions may be missing.")
+	}
+	if b.awsNone > 0 {
+		md.Notes = append(md.Notes, fmt.Sprintf("%d AWS services have no known region; they count as AWS but not as AWS US, so the AWS US share is a lower bound.", b.awsNone))
+	}
+	if b.overlap.Neither > 0 {
+		md.Notes = append(md.Notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", b.overlap.Neither))
+	}
+	for _, t := range []struct {
+		name    string
+		dropped int
+	}{
+		{"products", b.products.dropped}, {"providers", b.providers.dropped},
+		{"regions", b.regions.dropped}, {"countries", b.countries.dropped},
+		{"versions", b.versions.dropped}, {"cloud tag sources", b.sources.dropped},
+	} {
+		if t.dropped > 0 {
+			md.Notes = append(md.Notes, fmt.Sprintf("The %s table holds at most %d distinct values; %d services with other values are left out of it (totals still count them).", t.name, maxKeys, t.dropped))
+		}
+	}
+	return md
+}
+
+// byCount orders by count descending, then key ascending.
+func byCount(n1, n2 int, k1, k2 string) int {
+	if n1 != n2 {
+		return cmp.Compare(n2, n1)
+	}
+	return cmp.Compare(k1, k2)
+}
+
+func share(n, of int) float64 {
+	if of == 0 {
+		return 0
+	}
+	return float64(n) / float64(of)
+}
+
+func keyOr(s, empty string) string {
+	if s == "" {
+		return empty
+	}
+	return clip(s)
+}
+
+// clip caps a counting key at maxKeyLen bytes on a rune boundary, so that
+// hostile values cannot grow the tables' memory.
+func clip(s string) string {
+	if len(s) <= maxKeyLen {
+		return s
+	}
+	i := maxKeyLen
+	for i > 0 && !isRuneStart(s[i]) {
+		i--
+	}
+	return s[:i]
+}
+
+func isRuneStart(c byte) bool { return c&0xC0 != 0x80 }
+
+func cloneVersion(k versionKey) versionKey {
+	return versionKey{strings.Clone(k.product), strings.Clone(k.version)}
+}
+
+func cloneRegion(k regionKey) regionKey {
+	return regionKey{strings.Clone(k.provider), strings.Clone(k.region)}
+}
+
+func minTime(a, b time.Time) time.Time {
+	switch {
+	case a.IsZero():
+		return b
+	case b.IsZero() || !b.Before(a):
+		return a
+	}
+	return b
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

@@ -1,0 +1,11 @@
+// Package csvreport writes a snapshot's services as CSV, one row per
+// service.
+//
+// It sits at the end of the data flow, beside report.Build rather than
+// after it: it streams the store's services itself, so that a snapshot of
+// any size is written in constant memory.
+//
+//	store.Services(snapshot) → csvreport.Write → services.csv
+//
+// The columns are documented on [Write] and in docs/report-json.md.
+package csvreport

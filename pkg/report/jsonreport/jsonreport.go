@@ -1,0 +1,124 @@
+package jsonreport
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/orchex/orchex/pkg/report"
+)
+
+// SchemaVersion is the version of the JSON layout in docs/report-json.md.
+const SchemaVersion = 1
+
+// Document is the top-level JSON object. Its field order is the key order.
+type Document struct {
+	SchemaVersion  int                  `json:"schema_version"`
+	Title          string               `json:"title"`
+	Snapshot       string               `json:"snapshot"`
+	Generated      time.Time            `json:"generated"`
+	Headline       report.Headline      `json:"headline"`
+	ByProduct      []report.ProductRow  `json:"by_product"`
+	ByProvider     []report.ProviderRow `json:"by_provider"`
+	ByRegion       []report.RegionRow   `json:"by_region"`
+	ByAWSRegion    []AWSRegion          `json:"by_aws_region"`
+	AWSSubtotals   AWSSubtotals         `json:"aws_subtotals"`
+	ByCountry      []report.CountryRow  `json:"by_country"`
+	CountryOther   int                  `json:"country_other"`
+	EngineOverlap  report.Overlap       `json:"engine_overlap"`
+	Versions       []report.VersionRow  `json:"versions"`
+	Method         report.Method        `json:"method"`
+	AddressesShown bool                 `json:"addresses_included"`
+	// Services is present only when addresses were asked for.
+	Services *[]report.ServiceRow `json:"services,omitempty"`
+}
+
+// AWSRegion is one row of by_aws_region.
+type AWSRegion struct {
+	Region   string  `json:"region"`
+	US       bool    `json:"us"`
+	Services int     `json:"services"`
+	Share    float64 `json:"share"` // of AWS services
+}
+
+// AWSSubtotals splits AWS services by US, non-US and unknown region.
+type AWSSubtotals struct {
+	US       int `json:"us"`
+	NonUS    int `json:"non_us"`
+	NoRegion int `json:"no_region"`
+	Total    int `json:"total"`
+}
+
+// New returns the document for v. Nil slices become empty arrays so that
+// every key always holds the same JSON type.
+func New(v *report.View) Document {
+	d := Document{
+		SchemaVersion:  SchemaVersion,
+		Title:          v.Title,
+		Snapshot:       v.Snapshot,
+		Generated:      v.Generated.UTC(),
+		Headline:       v.Headline,
+		ByProduct:      orEmpty(v.ByProduct),
+		ByProvider:     orEmpty(v.ByProvider),
+		ByRegion:       orEmpty(v.ByRegion),
+		ByAWSRegion:    []AWSRegion{},
+		AWSSubtotals:   AWSSubtotals{US: v.AWSUS, NonUS: v.AWSNonUS, NoRegion: v.AWSNoRegion, Total: v.Headline.AWSServices},
+		ByCountry:      orEmpty(v.ByCountry),
+		CountryOther:   v.CountryOther,
+		EngineOverlap:  v.EngineOverlap,
+		Versions:       orEmpty(v.Versions),
+		Method:         v.Method,
+		AddressesShown: v.IncludeAddresses,
+	}
+	for _, r := range v.AWSRegions {
+		d.ByAWSRegion = append(d.ByAWSRegion, AWSRegion{Region: r.Region, US: r.US, Services: r.Services, Share: r.Share})
+	}
+	m := &d.Method
+	m.Products = orEmpty(m.Products)
+	m.Engines = orEmpty(m.Engines)
+	m.Inputs = append([]report.Input{}, m.Inputs...) // not shared with v
+	m.CloudSources = orEmpty(m.CloudSources)
+	m.CloudFeeds = orEmpty(m.CloudFeeds)
+	m.Truncations = orEmpty(m.Truncations)
+	m.Notes = orEmpty(m.Notes)
+	m.FirstSeen, m.LastSeen = m.FirstSeen.UTC(), m.LastSeen.UTC()
+	for i := range m.Inputs {
+		m.Inputs[i].At = m.Inputs[i].At.UTC()
+	}
+	if v.IncludeAddresses {
+		rows := make([]report.ServiceRow, len(v.Services))
+		for i, s := range v.Services {
+			s.Engines = orEmpty(s.Engines)
+			s.Hostnames = orEmpty(s.Hostnames)
+			s.FirstSeen, s.LastSeen = s.FirstSeen.UTC(), s.LastSeen.UTC()
+			rows[i] = s
+		}
+		d.Services = &rows
+	}
+	return d
+}
+
+// Render writes v as indented JSON followed by a newline. Strings are
+// escaped by encoding/json: invalid UTF-8 becomes U+FFFD and <, >, & are
+// written as \u003c, \u003e, \u0026, so the output is safe to embed in HTML.
+func Render(w io.Writer, v *report.View) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	enc := json.NewEncoder(bw)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(New(v)); err != nil {
+		return fmt.Errorf("jsonreport: encoding snapshot %q: %w", v.Snapshot, err)
+	}
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("jsonreport: writing snapshot %q: %w", v.Snapshot, err)
+	}
+	return nil
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}

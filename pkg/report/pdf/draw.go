@@ -1,0 +1,328 @@
+package pdf
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+
+	"github.com/go-pdf/fpdf"
+)
+
+// rgb is a colour.
+type rgb struct{ r, g, b int }
+
+// The palette. Auth statuses keep the same colour in every chart, legend and
+// table of the document.
+var (
+	colOpen    = rgb{200, 55, 45}   // open: no authentication
+	colAuth    = rgb{46, 139, 87}   // auth_required
+	colUnknown = rgb{165, 165, 165} // unknown
+	colBar     = rgb{44, 94, 150}   // single-series bars
+	colUS      = rgb{224, 122, 30}  // AWS US regions
+	colText    = rgb{33, 37, 41}
+	colHeading = rgb{20, 45, 80}
+	colMuted   = rgb{108, 117, 125}
+	colRule    = rgb{200, 205, 210}
+	colAccent  = rgb{44, 94, 150}
+	colHeadBg  = rgb{226, 232, 240}
+	colZebra   = rgb{246, 248, 250}
+	colTotalBg = rgb{235, 240, 246}
+	colWhite   = rgb{255, 255, 255}
+	colCover   = rgb{20, 45, 80}
+)
+
+func (d *doc) textColor(c rgb) { d.f.SetTextColor(c.r, c.g, c.b) }
+func (d *doc) fillColor(c rgb) { d.f.SetFillColor(c.r, c.g, c.b) }
+func (d *doc) drawColor(c rgb) { d.f.SetDrawColor(c.r, c.g, c.b) }
+
+// num formats n with thousands separators, as the study does: 22,672.
+func num(n int) string {
+	s := strconv.Itoa(n)
+	neg := n < 0
+	if neg {
+		s = s[1:]
+	}
+	out := make([]byte, 0, len(s)+len(s)/3+1)
+	if neg {
+		out = append(out, '-')
+	}
+	for i := 0; i < len(s); i++ {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, s[i])
+	}
+	return string(out)
+}
+
+// pct formats a share in 0..1 as a percentage with one decimal: 0.0134 →
+// "1.3%". A non-zero share that would round to 0.0% prints as "<0.1%", so a
+// handful of open panels never reads as none. NaN and infinities print "n/a".
+func pct(share float64) string {
+	switch {
+	case math.IsNaN(share) || math.IsInf(share, 0):
+		return "n/a"
+	case share > 0 && share < 0.0005:
+		return "<0.1%"
+	}
+	return strconv.FormatFloat(share*100, 'f', 1, 64) + "%"
+}
+
+// ratio is part/whole, or 0 when whole is 0.
+func ratio(part, whole int) float64 {
+	if whole == 0 {
+		return 0
+	}
+	return float64(part) / float64(whole)
+}
+
+// plural returns "1 panel" or "2 panels".
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return num(n) + " " + one
+	}
+	return num(n) + " " + many
+}
+
+// signed formats a change with its sign: +12, -3, 0.
+func signed(n int) string {
+	if n > 0 {
+		return "+" + num(n)
+	}
+	return num(n)
+}
+
+// signedPoints formats a change of share in percentage points.
+func signedPoints(delta float64) string {
+	return fmt.Sprintf("%+.1f pp", delta*100)
+}
+
+// legendItem is one colour key.
+type legendItem struct {
+	label string
+	color rgb
+}
+
+// legend draws colour keys in a row at the current position.
+func (d *doc) legend(items []legendItem) {
+	f := d.f
+	d.need(6)
+	f.SetFont(sans, "", 8)
+	x, y := margin, f.GetY()
+	for _, it := range items {
+		d.fillColor(it.color)
+		f.Rect(x, y+0.8, 3.2, 3.2, "F")
+		label := clean(it.label, d.cov)
+		w := f.GetStringWidth(label)
+		d.textColor(colText)
+		f.SetXY(x+4.5, y)
+		f.CellFormat(w+1, 4.8, label, "", 0, "L", false, 0, "")
+		x += 4.5 + w + 7
+	}
+	f.SetXY(margin, y+7)
+}
+
+// bar is one row of a horizontal bar chart.
+type bar struct {
+	label string
+	value int
+	text  string // printed after the bar
+	color rgb
+}
+
+// barChart draws horizontal bars scaled to the largest value, with the
+// label left of each bar and the value printed after it.
+func (d *doc) barChart(bars []bar) {
+	if len(bars) == 0 {
+		return
+	}
+	f := d.f
+	const rowH, barH = 6.2, 4.4
+	f.SetFont(sans, "", 8)
+	labelW := 0.0
+	for _, b := range bars {
+		labelW = max(labelW, f.GetStringWidth(clean(b.label, d.cov)))
+	}
+	labelW = min(max(labelW+2, 22), d.width*0.3)
+	textW := 0.0
+	for _, b := range bars {
+		textW = max(textW, f.GetStringWidth(b.text))
+	}
+	textW += 3
+	area := d.width - labelW - textW - 2
+	maxV := 0
+	for _, b := range bars {
+		maxV = max(maxV, b.value)
+	}
+	d.need(rowH*float64(min(len(bars), 4)) + 2)
+	top := f.GetY()
+	x0 := margin + labelW + 2
+	for _, b := range bars {
+		if f.GetY()+rowH > d.bottom {
+			d.axis(x0, top, f.GetY())
+			d.newPage()
+			f.SetFont(sans, "", 8)
+			top = f.GetY()
+		}
+		y := f.GetY()
+		d.textColor(colText)
+		f.SetXY(margin, y)
+		f.CellFormat(labelW, rowH, fit(f, clean(b.label, d.cov), labelW), "", 0, "R", false, 0, "")
+		w := 0.0
+		if maxV > 0 {
+			w = area * float64(b.value) / float64(maxV)
+		}
+		if b.value > 0 {
+			w = max(w, 0.4) // a non-zero value stays visible
+		}
+		d.fillColor(b.color)
+		if w > 0 {
+			f.Rect(x0, y+(rowH-barH)/2, w, barH, "F")
+		}
+		d.textColor(colText)
+		f.SetXY(x0+w+1.2, y)
+		f.CellFormat(textW, rowH, b.text, "", 0, "L", false, 0, "")
+		f.SetY(y + rowH)
+	}
+	d.axis(x0, top, f.GetY())
+	f.SetY(f.GetY() + 3)
+}
+
+// axis draws the bars' baseline.
+func (d *doc) axis(x, y0, y1 float64) {
+	d.drawColor(colMuted)
+	d.f.SetLineWidth(0.25)
+	d.f.Line(x, y0, x, y1)
+}
+
+// stack is one row of a stacked bar chart: open, auth_required, unknown.
+type stack struct {
+	label string
+	parts [3]int
+}
+
+var authColors = [3]rgb{colOpen, colAuth, colUnknown}
+
+// stackedChart draws one bar per row, split by auth status, scaled to the
+// largest total. A segment's count is printed inside it when it fits, the
+// row total and open share after the bar.
+func (d *doc) stackedChart(rows []stack) {
+	if len(rows) == 0 {
+		return
+	}
+	f := d.f
+	const rowH, barH = 7.0, 5.2
+	f.SetFont(sans, "", 8)
+	labelW := 0.0
+	maxT := 0
+	texts := make([]string, len(rows))
+	textW := 0.0
+	for i, r := range rows {
+		labelW = max(labelW, f.GetStringWidth(clean(r.label, d.cov)))
+		t := r.parts[0] + r.parts[1] + r.parts[2]
+		maxT = max(maxT, t)
+		texts[i] = fmt.Sprintf("%s (%s open)", num(t), pct(ratio(r.parts[0], t)))
+		textW = max(textW, f.GetStringWidth(texts[i]))
+	}
+	labelW = min(max(labelW+2, 22), d.width*0.3)
+	textW += 3
+	area := d.width - labelW - textW - 2
+	x0 := margin + labelW + 2
+	d.need(rowH*float64(min(len(rows), 4)) + 2)
+	top := f.GetY()
+	for i, r := range rows {
+		if f.GetY()+rowH > d.bottom {
+			d.axis(x0, top, f.GetY())
+			d.newPage()
+			f.SetFont(sans, "", 8)
+			top = f.GetY()
+		}
+		y := f.GetY()
+		d.textColor(colText)
+		f.SetXY(margin, y)
+		f.CellFormat(labelW, rowH, fit(f, clean(r.label, d.cov), labelW), "", 0, "R", false, 0, "")
+		x := x0
+		for k, v := range r.parts {
+			if v <= 0 || maxT == 0 {
+				continue
+			}
+			w := max(area*float64(v)/float64(maxT), 0.4)
+			d.fillColor(authColors[k])
+			f.Rect(x, y+(rowH-barH)/2, w, barH, "F")
+			if s := num(v); f.GetStringWidth(s)+2 <= w {
+				if k == 2 {
+					d.textColor(colText)
+				} else {
+					d.textColor(colWhite)
+				}
+				f.SetXY(x, y)
+				f.CellFormat(w, rowH, s, "", 0, "C", false, 0, "")
+			}
+			x += w
+		}
+		d.textColor(colText)
+		f.SetXY(x+1.2, y)
+		f.CellFormat(textW, rowH, texts[i], "", 0, "L", false, 0, "")
+		f.SetY(y + rowH)
+	}
+	d.axis(x0, top, f.GetY())
+	f.SetY(f.GetY() + 2)
+	d.legend(authLegend)
+}
+
+var authLegend = []legendItem{
+	{"Open (no authentication)", colOpen},
+	{"Authentication required", colAuth},
+	{"Unknown", colUnknown},
+}
+
+// donut draws the auth-status shares as a ring centred at (cx, cy) with the
+// total in the middle. Segments run clockwise from the top in the order
+// open, auth_required, unknown.
+func (d *doc) donut(cx, cy, outer, inner float64, parts [3]int) {
+	f := d.f
+	total := parts[0] + parts[1] + parts[2]
+	if total == 0 {
+		d.drawColor(colRule)
+		f.SetLineWidth(0.4)
+		f.Circle(cx, cy, outer, "D")
+		f.Circle(cx, cy, inner, "D")
+	}
+	start := -90.0
+	for k, v := range parts {
+		if v <= 0 || total == 0 {
+			continue
+		}
+		sweep := 360 * float64(v) / float64(total)
+		sweep = max(sweep, 0.8) // a sliver stays visible
+		end := min(start+sweep, 270)
+		d.fillColor(authColors[k])
+		f.Polygon(ring(cx, cy, outer, inner, start, end), "F")
+		start = end
+	}
+	f.SetFont(sans, "B", 13)
+	d.textColor(colText)
+	f.SetXY(cx-inner, cy-5)
+	f.CellFormat(2*inner, 6, num(total), "", 0, "C", false, 0, "")
+	f.SetFont(sans, "", 7.5)
+	d.textColor(colMuted)
+	f.SetXY(cx-inner, cy+1)
+	f.CellFormat(2*inner, 4, "services", "", 0, "C", false, 0, "")
+	d.textColor(colText)
+}
+
+// ring returns the outline of a ring segment between angles a0 and a1
+// (degrees, clockwise from the positive x axis on the page).
+func ring(cx, cy, outer, inner, a0, a1 float64) []fpdf.PointType {
+	steps := max(int(math.Ceil((a1-a0)/2)), 1)
+	pts := make([]fpdf.PointType, 0, 2*(steps+1))
+	for i := 0; i <= steps; i++ {
+		a := (a0 + (a1-a0)*float64(i)/float64(steps)) * math.Pi / 180
+		pts = append(pts, fpdf.PointType{X: cx + outer*math.Cos(a), Y: cy + outer*math.Sin(a)})
+	}
+	for i := steps; i >= 0; i-- {
+		a := (a0 + (a1-a0)*float64(i)/float64(steps)) * math.Pi / 180
+		pts = append(pts, fpdf.PointType{X: cx + inner*math.Cos(a), Y: cy + inner*math.Sin(a)})
+	}
+	return pts
+}
