@@ -1,0 +1,799 @@
+package catalog
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"regexp"
+	"regexp/syntax"
+	"slices"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+
+	"github.com/orchex/orchex/pkg/model"
+)
+
+// maxFileSize caps one catalog file; a catalog file is hand-written.
+const maxFileSize = 1 << 20
+
+// parser decodes catalog files from yaml.v3 nodes so that every problem
+// carries its line, and collects all problems instead of stopping at the
+// first.
+type parser struct {
+	file   string
+	errs   []error
+	fields map[string]fieldSpec
+	ops    map[string]op
+}
+
+func (p *parser) errorf(n *yaml.Node, format string, args ...any) {
+	line := 0
+	if n != nil {
+		line = n.Line
+	}
+	p.errs = append(p.errs, &Error{File: p.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+// pair is one key and value of a YAML mapping.
+type pair struct {
+	key   string
+	kn, v *yaml.Node
+}
+
+// mapping returns the pairs of a mapping node, reporting duplicate keys
+// and keys not in known (nil: any key).
+func (p *parser) mapping(n *yaml.Node, what string, known []string) ([]pair, bool) {
+	if n.Kind != yaml.MappingNode {
+		p.errorf(n, "%s must be a mapping, got %s", what, kindName(n))
+		return nil, false
+	}
+	var out []pair
+	seen := map[string]bool{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			p.errorf(k, "%s has a non-scalar key", what)
+			continue
+		}
+		if seen[k.Value] {
+			p.errorf(k, "duplicate key %q in %s", k.Value, what)
+			continue
+		}
+		seen[k.Value] = true
+		if known != nil && !slices.Contains(known, k.Value) {
+			p.errorf(k, "unknown key %q in %s (known: %s)", k.Value, what, strings.Join(known, ", "))
+			continue
+		}
+		out = append(out, pair{k.Value, k, v})
+	}
+	return out, true
+}
+
+func kindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "nothing"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return "an empty document"
+}
+
+// str returns a non-empty string scalar.
+func (p *parser) str(n *yaml.Node, what string) (string, bool) {
+	if n.Kind != yaml.ScalarNode || n.Tag == "!!null" || strings.TrimSpace(n.Value) == "" {
+		p.errorf(n, "%s must be a non-empty string, got %s", what, kindName(n))
+		return "", false
+	}
+	return n.Value, true
+}
+
+func (p *parser) integer(n *yaml.Node, what string) (int64, bool) {
+	if n.Kind == yaml.ScalarNode {
+		if v, err := strconv.ParseInt(n.Value, 10, 64); err == nil {
+			return v, true
+		}
+	}
+	p.errorf(n, "%s must be an integer, got %s", what, kindName(n))
+	return 0, false
+}
+
+func (p *parser) boolean(n *yaml.Node, what string) (bool, bool) {
+	if n.Kind == yaml.ScalarNode {
+		switch n.Value {
+		case "true":
+			return true, true
+		case "false":
+			return false, true
+		}
+	}
+	p.errorf(n, "%s must be true or false, got %s", what, kindName(n))
+	return false, false
+}
+
+func (p *parser) seq(n *yaml.Node, what string) ([]*yaml.Node, bool) {
+	if n.Kind != yaml.SequenceNode {
+		p.errorf(n, "%s must be a list, got %s", what, kindName(n))
+		return nil, false
+	}
+	if len(n.Content) == 0 {
+		p.errorf(n, "%s is empty", what)
+		return nil, false
+	}
+	return n.Content, true
+}
+
+// where records the file and line of a definition.
+type where struct {
+	file string
+	line int
+}
+
+func parse(fsys fs.FS) (*Catalog, []error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, []error{&Error{File: ".", Msg: fmt.Sprintf("listing *.yaml: %v", err)}}
+	}
+	if len(names) == 0 {
+		return nil, []error{&Error{File: ".", Msg: "no *.yaml catalog files found"}}
+	}
+	c := &Catalog{products: map[string]*product{}}
+	var all []error
+	var versionAt, genericAt *where
+	unreadable := false // a file could not be parsed: its contents are unknown
+	defined := map[string]where{}
+	p := &parser{fields: fieldSpecs(), ops: opNames()}
+	for _, name := range names {
+		p.file, p.errs = name, nil
+		data, err := readFile(fsys, name)
+		if err != nil {
+			unreadable = true
+			all = append(all, &Error{File: name, Msg: err.Error()})
+			continue
+		}
+		var doc yaml.Node
+		if err := yaml.Unmarshal(data, &doc); err != nil {
+			unreadable = true
+			all = append(all, yamlError(name, err))
+			continue
+		}
+		if len(doc.Content) == 0 {
+			all = append(all, &Error{File: name, Msg: "empty file"})
+			continue
+		}
+		pairs, _ := p.mapping(doc.Content[0], "catalog file", []string{"version", "generic_auth", "products"})
+		for _, kv := range pairs {
+			switch kv.key {
+			case "version":
+				v, ok := p.str(kv.v, "version")
+				if !ok {
+					break
+				}
+				if versionAt != nil {
+					p.errorf(kv.kn, "catalog version set again (first set at %s:%d); set it in one file", versionAt.file, versionAt.line)
+					break
+				}
+				versionAt = &where{name, kv.kn.Line}
+				c.version = v
+			case "generic_auth":
+				if genericAt != nil {
+					p.errorf(kv.kn, "generic_auth set again (first set at %s:%d); set it in one file", genericAt.file, genericAt.line)
+					break
+				}
+				genericAt = &where{name, kv.kn.Line}
+				items, _ := p.seq(kv.v, "generic_auth")
+				for _, it := range items {
+					if r, ok := p.rule(it, true); ok {
+						c.generic = append(c.generic, r)
+					}
+				}
+			case "products":
+				items, _ := p.seq(kv.v, "products")
+				for _, it := range items {
+					pr, ok := p.product(it)
+					if !ok {
+						continue
+					}
+					if w, dup := defined[pr.ID]; dup {
+						p.errorf(it, "duplicate product id %q (first defined at %s:%d)", pr.ID, w.file, w.line)
+						continue
+					}
+					defined[pr.ID] = where{name, pr.Line}
+					c.products[pr.ID] = pr
+				}
+			}
+		}
+		all = append(all, p.errs...)
+	}
+	if versionAt == nil && !unreadable {
+		all = append(all, &Error{File: names[0], Msg: "no catalog version: add `version: \"...\"` to one file (e.g. catalog.yaml)"})
+	}
+	all = append(all, c.resolve()...)
+	sortErrors(all)
+	if len(all) > 0 {
+		return nil, all
+	}
+	c.order = make([]*product, 0, len(c.products))
+	for _, pr := range c.products {
+		c.order = append(c.order, pr)
+	}
+	slices.SortFunc(c.order, func(a, b *product) int {
+		if a.Priority != b.Priority {
+			return cmp.Compare(b.Priority, a.Priority)
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return c, nil
+}
+
+func readFile(fsys fs.FS, name string) ([]byte, error) {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	if st.Size() > maxFileSize {
+		return nil, fmt.Errorf("file is %d bytes, larger than the %d-byte limit for a catalog file", st.Size(), maxFileSize)
+	}
+	data, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return nil, fmt.Errorf("reading: %w", err)
+	}
+	return data, nil
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// yamlError turns a yaml.v3 syntax error into an *Error with its line.
+func yamlError(file string, err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &Error{File: file, Line: line, Msg: "YAML syntax: " + m[2]}
+	}
+	return &Error{File: file, Msg: "YAML syntax: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+func sortErrors(errs []error) {
+	slices.SortStableFunc(errs, func(a, b error) int {
+		var x, y *Error
+		if !errors.As(a, &x) || !errors.As(b, &y) {
+			return 0
+		}
+		if x.File != y.File {
+			return strings.Compare(x.File, y.File)
+		}
+		return cmp.Compare(x.Line, y.Line)
+	})
+}
+
+// resolve checks the references between products and builds each
+// product's auth rule list.
+func (c *Catalog) resolve() []error {
+	var errs []error
+	ids := make([]string, 0, len(c.products))
+	for id := range c.products {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	for _, id := range ids {
+		pr := c.products[id]
+		for i := range pr.Auth {
+			pr.auth = append(pr.auth, &pr.Auth[i])
+		}
+		if pr.AuthFrom != "" {
+			src, ok := c.products[pr.AuthFrom]
+			switch {
+			case !ok:
+				errs = append(errs, &Error{pr.File, pr.Line, fmt.Sprintf("product %q: auth_from names unknown product %q", id, pr.AuthFrom)})
+			case src.AuthFrom != "":
+				errs = append(errs, &Error{pr.File, pr.Line, fmt.Sprintf("product %q: auth_from %q, which itself uses auth_from; point at the product that owns the rules", id, pr.AuthFrom)})
+			case src.ID == id:
+				errs = append(errs, &Error{pr.File, pr.Line, fmt.Sprintf("product %q: auth_from names itself", id)})
+			default:
+				for i := range src.Auth {
+					pr.auth = append(pr.auth, &src.Auth[i])
+				}
+			}
+		}
+		if pr.FoundBy != "" {
+			if _, ok := c.products[pr.FoundBy]; !ok || pr.FoundBy == id {
+				errs = append(errs, &Error{pr.File, pr.Line, fmt.Sprintf("product %q: found_by names unknown product %q", id, pr.FoundBy)})
+			}
+		}
+	}
+	return errs
+}
+
+var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+func (p *parser) product(n *yaml.Node) (*product, bool) {
+	pairs, ok := p.mapping(n, "product", []string{"id", "name", "family", "category", "priority", "notes",
+		"queries", "found_by", "match", "auth", "auth_from", "version_from"})
+	if !ok {
+		return nil, false
+	}
+	pr := &product{Product: Product{File: p.file, Line: n.Line}}
+	before := len(p.errs)
+	has := map[string]bool{}
+	for _, kv := range pairs {
+		has[kv.key] = true
+		switch kv.key {
+		case "id":
+			if v, ok := p.str(kv.v, "id"); ok {
+				if !idPattern.MatchString(v) {
+					p.errorf(kv.v, "id %q must be lower-case letters, digits and dashes", v)
+				}
+				pr.ID = v
+			}
+		case "name":
+			pr.Name, _ = p.str(kv.v, "name")
+		case "family":
+			if v, ok := p.str(kv.v, "family"); ok {
+				if !slices.Contains(Families(), v) {
+					p.errorf(kv.v, "unknown family %q (known: %s)", v, strings.Join(Families(), ", "))
+				}
+				pr.Family = v
+			}
+		case "category":
+			if v, ok := p.str(kv.v, "category"); ok {
+				if v != Orchestration && v != APIManagement {
+					p.errorf(kv.v, "unknown category %q (known: %s, %s)", v, Orchestration, APIManagement)
+				}
+				pr.Category = v
+			}
+		case "priority":
+			v, _ := p.integer(kv.v, "priority")
+			pr.Priority = int(v)
+		case "notes":
+			pr.Notes, _ = p.str(kv.v, "notes")
+		case "queries":
+			p.queries(kv.v, &pr.Product)
+		case "found_by":
+			pr.FoundBy, _ = p.str(kv.v, "found_by")
+		case "auth_from":
+			pr.AuthFrom, _ = p.str(kv.v, "auth_from")
+		case "match":
+			items, _ := p.seq(kv.v, "match")
+			for _, it := range items {
+				if r, ok := p.rule(it, false); ok {
+					pr.Match = append(pr.Match, r)
+				}
+			}
+		case "auth":
+			items, _ := p.seq(kv.v, "auth")
+			for _, it := range items {
+				if r, ok := p.rule(it, true); ok {
+					pr.Auth = append(pr.Auth, r)
+				}
+			}
+		case "version_from":
+			items, _ := p.seq(kv.v, "version_from")
+			for _, it := range items {
+				if x, ok := p.extractor(it); ok {
+					pr.versions = append(pr.versions, x)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"id", "name", "family", "category", "match"} {
+		if !has[k] {
+			p.errorf(n, "product %s is missing %q", pr.label(), k)
+		}
+	}
+	if len(pr.Shodan)+len(pr.Censys)+len(pr.CensysV2) == 0 && pr.FoundBy == "" && !has["queries"] {
+		p.errorf(n, "product %s has no queries: list some, or name the product whose queries find it with found_by", pr.label())
+	}
+	return pr, len(p.errs) == before
+}
+
+func (pr *product) label() string {
+	if pr.ID == "" {
+		return "(no id)"
+	}
+	return strconv.Quote(pr.ID)
+}
+
+func (p *parser) queries(n *yaml.Node, pr *Product) {
+	pairs, ok := p.mapping(n, "queries", []string{"shodan", "censys", "censys_v2"})
+	if !ok {
+		return
+	}
+	if len(pairs) == 0 {
+		p.errorf(n, "queries is empty")
+	}
+	for _, kv := range pairs {
+		items, ok := p.seq(kv.v, "queries."+kv.key)
+		if !ok {
+			continue
+		}
+		var list []string
+		for _, it := range items {
+			q, ok := p.str(it, "a query")
+			if !ok {
+				continue
+			}
+			if slices.Contains(list, q) {
+				p.errorf(it, "duplicate query %q in queries.%s", q, kv.key)
+				continue
+			}
+			list = append(list, q)
+		}
+		switch kv.key {
+		case "shodan":
+			pr.Shodan = list
+		case "censys":
+			pr.Censys = list
+		case "censys_v2":
+			pr.CensysV2 = list
+		}
+	}
+}
+
+// condKeys lists the keys of a condition mapping.
+func condKeys() []string {
+	return []string{"all", "any", "not", "field", "equals", "contains", "prefix", "regex",
+		"exists", "in", "gt", "ge", "lt", "le", "case_sensitive"}
+}
+
+func (p *parser) rule(n *yaml.Node, auth bool) (Rule, bool) {
+	known := append([]string{"evidence", "confidence", "verdict"}, condKeys()...)
+	what := "match rule"
+	if auth {
+		what = "auth rule"
+	} else {
+		known = slices.DeleteFunc(known, func(k string) bool { return k == "verdict" })
+	}
+	pairs, ok := p.mapping(n, what, known)
+	if !ok {
+		return Rule{}, false
+	}
+	before := len(p.errs)
+	r := Rule{Confidence: model.High, File: p.file, Line: n.Line}
+	var condPairs []pair
+	has := map[string]bool{}
+	for _, kv := range pairs {
+		has[kv.key] = true
+		switch kv.key {
+		case "evidence":
+			r.Evidence, _ = p.str(kv.v, "evidence")
+		case "confidence":
+			if v, ok := p.str(kv.v, "confidence"); ok {
+				switch model.Confidence(v) {
+				case model.High, model.Low:
+					r.Confidence = model.Confidence(v)
+				default:
+					p.errorf(kv.v, "unknown confidence %q (known: high, low)", v)
+				}
+			}
+		case "verdict":
+			if v, ok := p.str(kv.v, "verdict"); ok {
+				switch model.Auth(v) {
+				case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+					r.Verdict = model.Auth(v)
+				default:
+					p.errorf(kv.v, "unknown verdict %q (known: open, auth_required, unknown)", v)
+				}
+			}
+		default:
+			condPairs = append(condPairs, kv)
+		}
+	}
+	if !has["evidence"] {
+		p.errorf(n, "%s is missing evidence (the text stored with each service it matches)", what)
+	}
+	if auth && !has["verdict"] {
+		p.errorf(n, "auth rule is missing verdict (open, auth_required or unknown)")
+	}
+	r.cond = p.cond(n, condPairs, what)
+	return r, len(p.errs) == before && r.cond != nil
+}
+
+func (p *parser) condMap(n *yaml.Node) *cond {
+	pairs, ok := p.mapping(n, "condition", condKeys())
+	if !ok {
+		return nil
+	}
+	return p.cond(n, pairs, "condition")
+}
+
+// cond compiles the condition keys of a mapping.
+func (p *parser) cond(n *yaml.Node, pairs []pair, what string) *cond {
+	var shape []string
+	for _, kv := range pairs {
+		switch kv.key {
+		case "all", "any", "not", "field":
+			shape = append(shape, kv.key)
+		}
+	}
+	switch len(shape) {
+	case 0:
+		p.errorf(n, "%s has no condition: give field (with an op), all, any or not", what)
+		return nil
+	case 1:
+	default:
+		p.errorf(n, "%s mixes %s: give exactly one of field, all, any, not (nest them)", what, strings.Join(shape, " and "))
+		return nil
+	}
+	if shape[0] == "field" {
+		return p.leafCond(n, pairs, what)
+	}
+	if len(pairs) > 1 {
+		for _, kv := range pairs {
+			if kv.key != shape[0] {
+				p.errorf(kv.kn, "%q applies to a field, not to %s", kv.key, shape[0])
+			}
+		}
+		return nil
+	}
+	kv := pairs[0]
+	if kv.key == "not" {
+		x := p.condMap(kv.v)
+		if x == nil {
+			return nil
+		}
+		return &cond{not: x}
+	}
+	items, ok := p.seq(kv.v, kv.key)
+	if !ok {
+		return nil
+	}
+	list := make([]*cond, 0, len(items))
+	bad := false
+	for _, it := range items {
+		x := p.condMap(it)
+		if x == nil {
+			bad = true
+			continue
+		}
+		list = append(list, x)
+	}
+	if bad {
+		return nil
+	}
+	// Evaluate cheap conditions first: all and any short-circuit, and the
+	// result does not depend on the order.
+	slices.SortStableFunc(list, func(a, b *cond) int { return cmp.Compare(a.cost(), b.cost()) })
+	if kv.key == "all" {
+		return &cond{all: list}
+	}
+	return &cond{any: list}
+}
+
+func (p *parser) field(n *yaml.Node) (leaf, bool) {
+	name, ok := p.str(n, "field")
+	if !ok {
+		return leaf{}, false
+	}
+	if h, isHeader := strings.CutPrefix(strings.ToLower(name), headerPrefix); isHeader {
+		if h == "" || strings.ContainsAny(h, " \t:") {
+			p.errorf(n, "field %q: want %s<Header-Name>", name, headerPrefix)
+			return leaf{}, false
+		}
+		return leaf{field: fHTTPHeader, kind: kString, header: h}, true
+	}
+	spec, ok := p.fields[name]
+	if !ok {
+		names := make([]string, 0, len(p.fields)+1)
+		for k := range p.fields {
+			names = append(names, k)
+		}
+		names = append(names, headerPrefix+"<Name>")
+		slices.Sort(names)
+		p.errorf(n, "unknown field %q (known: %s)", name, strings.Join(names, ", "))
+		return leaf{}, false
+	}
+	return leaf{field: spec.id, kind: spec.kind}, true
+}
+
+func (p *parser) leafCond(n *yaml.Node, pairs []pair, what string) *cond {
+	var (
+		l       leaf
+		fieldN  *yaml.Node
+		opKV    []pair
+		csNode  *yaml.Node
+		okField bool
+	)
+	for _, kv := range pairs {
+		switch kv.key {
+		case "field":
+			fieldN = kv.v
+			l, okField = p.field(kv.v)
+		case "case_sensitive":
+			csNode = kv.v
+		default:
+			opKV = append(opKV, kv)
+		}
+	}
+	if !okField {
+		return nil
+	}
+	if len(opKV) != 1 {
+		if len(opKV) == 0 {
+			p.errorf(fieldN, "%s on field %q has no op (equals, contains, prefix, regex, exists, in, gt, ge, lt, le)", what, fieldN.Value)
+		} else {
+			p.errorf(opKV[1].kn, "%s on field %q has more than one op (%s and %s); combine them with all", what, fieldN.Value, opKV[0].key, opKV[1].key)
+		}
+		return nil
+	}
+	kv := opKV[0]
+	l.op = p.ops[kv.key]
+	fname := fieldN.Value
+	bad := func(allowed string) *cond {
+		p.errorf(kv.kn, "op %q does not apply to field %q (%s field: %s)", kv.key, fname, kindWord(l.kind), allowed)
+		return nil
+	}
+	if csNode != nil {
+		cs, ok := p.boolean(csNode, "case_sensitive")
+		if !ok {
+			return nil
+		}
+		if l.kind != kString || l.op == opRegex || l.op == opExists {
+			p.errorf(csNode, "case_sensitive applies to equals, contains, prefix and in on string fields (write (?i) in a regex)")
+			return nil
+		}
+		l.cs = cs
+	}
+	if l.op == opExists {
+		v, ok := p.boolean(kv.v, "exists")
+		if !ok {
+			return nil
+		}
+		if !v {
+			p.errorf(kv.v, "exists: false is not supported; write not: {field: %s, exists: true}", fname)
+			return nil
+		}
+		return &cond{leaf: &l}
+	}
+	switch l.kind {
+	case kObject:
+		return bad("exists")
+	case kBool:
+		if l.op != opEquals {
+			return bad("equals, exists")
+		}
+		b, ok := p.boolean(kv.v, kv.key)
+		if !ok {
+			return nil
+		}
+		l.b = b
+	case kInt:
+		switch l.op {
+		case opEquals, opGT, opGE, opLT, opLE:
+			v, ok := p.integer(kv.v, kv.key)
+			if !ok {
+				return nil
+			}
+			l.num = v
+		case opIn:
+			items, ok := p.seq(kv.v, "in")
+			if !ok {
+				return nil
+			}
+			for _, it := range items {
+				v, ok := p.integer(it, "an in value")
+				if !ok {
+					return nil
+				}
+				l.nums = append(l.nums, v)
+			}
+		default:
+			return bad("equals, in, gt, ge, lt, le, exists")
+		}
+	case kString:
+		switch l.op {
+		case opEquals, opContains, opPrefix:
+			s, ok := p.str(kv.v, kv.key)
+			if !ok {
+				return nil
+			}
+			if !l.cs {
+				s = lowerASCII(s)
+			}
+			l.str, l.anchor = s, anchorOf(s)
+		case opRegex:
+			s, ok := p.str(kv.v, "regex")
+			if !ok {
+				return nil
+			}
+			re, err := regexp.Compile(s)
+			if err != nil {
+				p.errorf(kv.v, "bad regex %q: %s", s, regexProblem(err))
+				return nil
+			}
+			l.re = re
+		case opIn:
+			items, ok := p.seq(kv.v, "in")
+			if !ok {
+				return nil
+			}
+			for _, it := range items {
+				s, ok := p.str(it, "an in value")
+				if !ok {
+					return nil
+				}
+				if !l.cs {
+					s = lowerASCII(s)
+				}
+				l.strs = append(l.strs, s)
+			}
+		default:
+			return bad("equals, contains, prefix, regex, in, exists")
+		}
+	}
+	return &cond{leaf: &l}
+}
+
+// regexProblem returns what is wrong with a regex, without the
+// "error parsing regexp: " prefix.
+func regexProblem(err error) string {
+	var se *syntax.Error
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s: `%s`", se.Code, se.Expr)
+	}
+	return err.Error()
+}
+
+func kindWord(k kind) string {
+	switch k {
+	case kInt:
+		return "a numeric"
+	case kBool:
+		return "a boolean"
+	case kObject:
+		return "an object"
+	}
+	return "a string"
+}
+
+func (p *parser) extractor(n *yaml.Node) (extractor, bool) {
+	pairs, ok := p.mapping(n, "version_from entry", []string{"field", "regex"})
+	if !ok {
+		return extractor{}, false
+	}
+	var x extractor
+	hasField := false
+	for _, kv := range pairs {
+		switch kv.key {
+		case "field":
+			l, ok := p.field(kv.v)
+			if !ok {
+				return extractor{}, false
+			}
+			if l.kind != kString {
+				p.errorf(kv.v, "version_from field %q must be a string field", kv.v.Value)
+				return extractor{}, false
+			}
+			x.leaf, hasField = l, true
+		case "regex":
+			s, ok := p.str(kv.v, "regex")
+			if !ok {
+				return extractor{}, false
+			}
+			re, err := regexp.Compile(s)
+			if err != nil {
+				p.errorf(kv.v, "bad regex %q: %s", s, regexProblem(err))
+				return extractor{}, false
+			}
+			if re.NumSubexp() < 1 {
+				p.errorf(kv.v, "version_from regex %q needs a capture group holding the version", s)
+				return extractor{}, false
+			}
+			x.re = re
+		}
+	}
+	if !hasField {
+		p.errorf(n, "version_from entry is missing field")
+		return extractor{}, false
+	}
+	return x, true
+}

@@ -1,0 +1,11 @@
+// Package queries embeds the product catalog: one YAML file per product
+// family plus catalog.yaml (catalog version and generic auth rules).
+// pkg/catalog loads and validates it; see docs/catalog.md for the format.
+package queries
+
+import "embed"
+
+// FS holds the catalog's *.yaml files.
+//
+//go:embed *.yaml
+var FS embed.FS
