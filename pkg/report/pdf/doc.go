@@ -16,13 +16,17 @@
 //
 // The document embeds the Go fonts (golang.org/x/image/font/gofont, BSD
 // licence) as UTF-8 TrueType subsets. Strings from banners are cleaned
-// before they are measured or drawn: invalid UTF-8 becomes U+FFFD; C0 and C1
-// controls, NUL, bidi embeddings, overrides and isolates, and invisible
-// format characters are removed; whitespace runs become one space; any rune
+// before they are measured or drawn, first by [report.CleanText] (the rule
+// all formats share), then for the fonts: invalid UTF-8 becomes U+FFFD; ANSI
+// escape sequences are removed whole; C0 and C1 controls, NUL, bidi
+// embeddings, overrides and isolates, and invisible format characters are
+// removed; whitespace runs become one space; any rune
 // the fonts cannot draw (CJK, emoji, most scripts outside Latin, Greek and
 // Cyrillic) becomes U+FFFD, so the reader sees that something was there;
-// strings longer than 512 runes are cut. Table cells and chart labels are
-// measured and end in an ellipsis when they would overflow; paragraphs wrap.
+// strings longer than 512 runes are cut. Text is measured before it is
+// placed: names wrap inside their table cell (at most three lines), other
+// cells and chart labels end in an ellipsis when they would overflow, and
+// paragraphs wrap, so nothing leaves its cell or the page.
 //
 // # Determinism
 //

@@ -8,32 +8,36 @@ import (
 	"github.com/go-pdf/fpdf"
 )
 
-// rgb is a colour.
-type rgb struct{ r, g, b int }
+// rgb is a colour as 0xRRGGBB, so the palette can be constants.
+type rgb uint32
+
+func (c rgb) parts() (r, g, b int) { return int(c >> 16 & 0xFF), int(c >> 8 & 0xFF), int(c & 0xFF) }
 
 // The palette. Auth statuses keep the same colour in every chart, legend and
 // table of the document.
-var (
-	colOpen    = rgb{200, 55, 45}   // open: no authentication
-	colAuth    = rgb{46, 139, 87}   // auth_required
-	colUnknown = rgb{165, 165, 165} // unknown
-	colBar     = rgb{44, 94, 150}   // single-series bars
-	colUS      = rgb{224, 122, 30}  // AWS US regions
-	colText    = rgb{33, 37, 41}
-	colHeading = rgb{20, 45, 80}
-	colMuted   = rgb{108, 117, 125}
-	colRule    = rgb{200, 205, 210}
-	colAccent  = rgb{44, 94, 150}
-	colHeadBg  = rgb{226, 232, 240}
-	colZebra   = rgb{246, 248, 250}
-	colTotalBg = rgb{235, 240, 246}
-	colWhite   = rgb{255, 255, 255}
-	colCover   = rgb{20, 45, 80}
+const (
+	colOpen    rgb = 0xC8372D // open: no authentication
+	colAuth    rgb = 0x2E8B57 // auth_required
+	colUnknown rgb = 0xA5A5A5 // unknown
+	colBar     rgb = 0x2C5E96 // single-series bars
+	colUS      rgb = 0xE07A1E // AWS US regions
+	colText    rgb = 0x212529
+	colHeading rgb = 0x142D50
+	colMuted   rgb = 0x6C757D
+	colRule    rgb = 0xC8CDD2
+	colAccent  rgb = 0x2C5E96
+	colHeadBg  rgb = 0xE2E8F0
+	colZebra   rgb = 0xF6F8FA
+	colTotalBg rgb = 0xEBF0F6
+	colMarkBg  rgb = 0xFDF0E1 // highlighted rows (AWS US regions, truncated inputs)
+	colWhite   rgb = 0xFFFFFF
+	colCover   rgb = 0x142D50
+	colCoverFg rgb = 0xBECDE1
 )
 
-func (d *doc) textColor(c rgb) { d.f.SetTextColor(c.r, c.g, c.b) }
-func (d *doc) fillColor(c rgb) { d.f.SetFillColor(c.r, c.g, c.b) }
-func (d *doc) drawColor(c rgb) { d.f.SetDrawColor(c.r, c.g, c.b) }
+func (d *doc) textColor(c rgb) { d.f.SetTextColor(c.parts()) }
+func (d *doc) fillColor(c rgb) { d.f.SetFillColor(c.parts()) }
+func (d *doc) drawColor(c rgb) { d.f.SetDrawColor(c.parts()) }
 
 // num formats n with thousands separators, as the study does: 22,672.
 func num(n int) string {
@@ -201,7 +205,16 @@ type stack struct {
 	parts [3]int
 }
 
-var authColors = [3]rgb{colOpen, colAuth, colUnknown}
+// authColor is the colour of auth status k: 0 open, 1 auth_required, 2 unknown.
+func authColor(k int) rgb {
+	switch k {
+	case 0:
+		return colOpen
+	case 1:
+		return colAuth
+	}
+	return colUnknown
+}
 
 // stackedChart draws one bar per row, split by auth status, scaled to the
 // largest total. A segment's count is printed inside it when it fits, the
@@ -247,7 +260,7 @@ func (d *doc) stackedChart(rows []stack) {
 				continue
 			}
 			w := max(area*float64(v)/float64(maxT), 0.4)
-			d.fillColor(authColors[k])
+			d.fillColor(authColor(k))
 			f.Rect(x, y+(rowH-barH)/2, w, barH, "F")
 			if s := num(v); f.GetStringWidth(s)+2 <= w {
 				if k == 2 {
@@ -267,13 +280,16 @@ func (d *doc) stackedChart(rows []stack) {
 	}
 	d.axis(x0, top, f.GetY())
 	f.SetY(f.GetY() + 2)
-	d.legend(authLegend)
+	d.legend(authLegend())
 }
 
-var authLegend = []legendItem{
-	{"Open (no authentication)", colOpen},
-	{"Authentication required", colAuth},
-	{"Unknown", colUnknown},
+// authLegend is the key of the auth-status colours, in status order.
+func authLegend() []legendItem {
+	return []legendItem{
+		{"Open (no authentication)", colOpen},
+		{"Authentication required", colAuth},
+		{"Unknown", colUnknown},
+	}
 }
 
 // donut draws the auth-status shares as a ring centred at (cx, cy) with the
@@ -281,7 +297,10 @@ var authLegend = []legendItem{
 // open, auth_required, unknown.
 func (d *doc) donut(cx, cy, outer, inner float64, parts [3]int) {
 	f := d.f
-	total := parts[0] + parts[1] + parts[2]
+	total := 0 // negative counts (an inconsistent view) draw nothing
+	for _, v := range parts {
+		total += max(v, 0)
+	}
 	if total == 0 {
 		d.drawColor(colRule)
 		f.SetLineWidth(0.4)
@@ -296,7 +315,7 @@ func (d *doc) donut(cx, cy, outer, inner float64, parts [3]int) {
 		sweep := 360 * float64(v) / float64(total)
 		sweep = max(sweep, 0.8) // a sliver stays visible
 		end := min(start+sweep, 270)
-		d.fillColor(authColors[k])
+		d.fillColor(authColor(k))
 		f.Polygon(ring(cx, cy, outer, inner, start, end), "F")
 		start = end
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -91,8 +92,18 @@ func pdfInfo(t *testing.T, b []byte) map[string]string {
 // order, by each of cells, separated by layout space. It reports whether one
 // was found.
 func findRow(text, label string, cells ...string) (string, bool) {
+	return matchRow(text, regexp.QuoteMeta(label), cells)
+}
+
+// findCutRow is findRow for a label cut with an ellipsis: the line has
+// prefix, more non-space characters, an ellipsis, then the cells.
+func findCutRow(text, prefix string, cells ...string) (string, bool) {
+	return matchRow(text, regexp.QuoteMeta(prefix)+`\S*\x{2026}`, cells)
+}
+
+func matchRow(text, label string, cells []string) (string, bool) {
 	var b strings.Builder
-	b.WriteString(regexp.QuoteMeta(label))
+	b.WriteString(label)
 	for _, c := range cells {
 		b.WriteString(`\s+`)
 		b.WriteString(regexp.QuoteMeta(c))
@@ -136,7 +147,7 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 	var rows []row
 	sum := [4]int{}
 	for _, p := range v.ByProduct {
-		rows = append(rows, row{p.Name, []string{p.Family, num(p.Services), num(p.Hosts), num(p.Open), num(p.AuthRequired), num(p.Unknown), p1(ratio(p.Open, p.Services))}})
+		rows = append(rows, row{p.Name, []string{p.Family, p.Category, num(p.Services), num(p.Hosts), num(p.Open), num(p.AuthRequired), num(p.Unknown), p1(ratio(p.Open, p.Services))}})
 		sum[0] += p.Services
 		sum[1] += p.Open
 		sum[2] += p.AuthRequired
@@ -190,7 +201,7 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 		rows = append(rows, row{c.Source, []string{num(c.Services)}})
 	}
 	for _, kv := range [][2]string{
-		{"Catalog version", m.CatalogVersion}, {"Engines", "censys, shodan"},
+		{"Catalog version", m.CatalogVersion}, {"Engines", "censys, shodan"}, {"Catalog products used", "7 (listed below the table)"},
 		{"Records read", num(m.RecordsRead)}, {"Bad records (rejected)", num(m.RecordsBad)},
 		{"Records no product matched", num(m.RecordsSkipped)}, {"Observations", num(m.Observations)},
 		{"Duplicates merged", num(m.DuplicatesMerged)}, {"Auth conflicts between observations", num(m.AuthConflicts)},
@@ -209,6 +220,7 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 		"• query kubernetes-dashboard: result limit of 12,000 reached",
 		"Censys query kubernetes-dashboard hit the result limit; its figures are a lower bound.",
 		"64 verdicts rest on low-confidence signals; 17 services had engines or observations that disagreed",
+		"Catalog products: docker-swarm, kubernetes-api, kubernetes-dashboard, marathon, openshift, portainer, swarmpit.",
 		"shodan-k8s-2026-11-20.json.gz SHA-256 9f2c4e0b7a1d3c5e8f6a2b4d1c3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b4c6d8e",
 	} {
 		if !strings.Contains(norm, s) {
@@ -388,9 +400,8 @@ func TestRenderHostileStrings(t *testing.T) {
 		label string
 		cells []string
 	}{
-		{"Kubernetes API server", []string{"kubernetes", "15,911", "15,102", "38", "14,050", "1,823", "0.2%"}},
-		{"Docker \uFFFD\uFFFD Swarm", []string{"docker", "2,162", "2,160", "41", "1,900", "221"}},
-		{"\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD Dashboard \uFFFD", []string{"kubernetes", "1,509", "1,490", "173", "1,100", "236"}},
+		{"Kubernetes API server", []string{"kubernetes", "orchestration", "15,911", "15,102", "38", "14,050", "1,823", "0.2%"}},
+		{"Docker \uFFFD\uFFFD Swarm", []string{"docker", "orchestration", "2,162", "2,160", "41", "1,900", "221"}},
 		{"US", []string{"12,810", p1(v.ByCountry[0].Share), "171"}},
 		{"evilname.json\uFFFD(", []string{"shodan", "shodan-banner-jsonl", "2026-11-20", "31,200", "30,950", "2", "248"}},
 		{"ranges:aws@2026-11-20", []string{"21,540"}},
@@ -399,12 +410,25 @@ func TestRenderHostileStrings(t *testing.T) {
 			t.Errorf("row %q %q not intact in the hostile PDF (line: %q)", c.label, c.cells, line)
 		}
 	}
-	// Long names are cut with an ellipsis inside their cell: the product
-	// row still shows every number.
-	if _, ok := findRow(text, "MarathonMarathon", "\u2026"); !ok {
-		if _, ok := findRow(text, "Marathon\u2026", "mesos", num(p[3].Services), num(p[3].Hosts)); !ok {
-			t.Errorf("long product name not truncated with an ellipsis inside its cell")
+	// A long product name wraps onto three lines, the last ending in an
+	// ellipsis, and its row keeps every number in its column; a long family
+	// is cut with an ellipsis inside its cell.
+	for _, c := range []struct {
+		label string
+		cells []string
+	}{
+		{"kubernetes", []string{"orchestration", "1,509", "1,490", "173", "1,100", "236", "11.5%"}},
+		{"mesos", []string{"orchestration", num(p[3].Services), num(p[3].Hosts), "29", "1,250", "100", "2.1%"}},
+	} {
+		if line, ok := findRow(text, c.label, c.cells...); !ok {
+			t.Errorf("wrapped row %q %q not intact (line %q)", c.label, c.cells, line)
 		}
+	}
+	if !regexp.MustCompile(`(?m)^\s*[A-Za-z]*Marathon\x{2026}\s*$`).MatchString(text) {
+		t.Error("long product name does not end its wrapped cell with an ellipsis")
+	}
+	if _, ok := findCutRow(text, "isolate #", "orchestration", "1,204", "1,187", "0", "1,150", "54"); !ok {
+		t.Error("long family not cut with an ellipsis inside its cell")
 	}
 	// The ANSI sequence is gone whole, the emoji run is replaced and cut
 	// with an ellipsis before the numbers' columns.
@@ -514,6 +538,25 @@ func TestRenderSampleImages(t *testing.T) {
 		}
 		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("report-page-%d.png", i+1)), img, 0o644); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// TestRenderInconsistentView feeds figures a correct Build never makes
+// (negative counts, NaN shares, statuses that do not add up): the PDF is
+// still valid and says that the view is inconsistent.
+func TestRenderInconsistentView(t *testing.T) {
+	v := studyView()
+	v.Headline.Open = -5
+	v.Headline.AWSShare = math.NaN()
+	v.ByProduct[0].Services = -1
+	v.ByProvider[1].Share = math.Inf(1)
+	b := render(t, v, Options{})
+	pdfInfo(t, b)
+	text := strings.Join(strings.Fields(pdfText(t, b)), " ")
+	for _, s := range []string{"Auth statuses add up to 22,362, not 22,672", "n/a"} {
+		if !strings.Contains(text, s) {
+			t.Errorf("missing %q", s)
 		}
 	}
 }

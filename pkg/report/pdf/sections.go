@@ -29,7 +29,7 @@ func (d *doc) cover() {
 	d.fillColor(colCover)
 	f.Rect(0, 0, d.pageW, 62, "F")
 	f.SetFont(sans, "B", 11)
-	d.textColor(rgb{190, 205, 225})
+	d.textColor(colCoverFg)
 	f.SetXY(margin, 20)
 	f.CellFormat(d.width, 6, "ORCHEX EXPOSURE REPORT", "", 1, "L", false, 0, "")
 	f.SetFont(sans, "", 10)
@@ -213,7 +213,7 @@ func (d *doc) summary() {
 	total := h.Services
 	x := margin + 64
 	y := top + 8
-	for k, it := range authLegend {
+	for k, it := range authLegend() {
 		d.fillColor(it.color)
 		f.Rect(x, y+1.2, 4, 4, "F")
 		f.SetFont(sans, "", 9.5)
@@ -365,11 +365,12 @@ func (d *doc) products() {
 	d.barChart(bars)
 	d.capNote(len(v.ByProduct), maxChartRows, "products", "the table lists all")
 
-	t := &table{cols: []column{{"Product", 2.8, "L"}, {"Family", 1.5, "L"}, {"Services", 1.2, "R"}, {"Hosts", 1.1, "R"},
-		{"Open", 0.9, "R"}, {"Auth required", 1.6, "R"}, {"Unknown", 1.1, "R"}, {"Open %", 1.0, "R"}}}
+	t := &table{cols: []column{{"Product", 2.2, "L"}, {"Family", 1.25, "L"}, {"Category", 1.8, "L"}, {"Services", 1.1, "R"}, {"Hosts", 1.0, "R"},
+		{"Open", 0.8, "R"}, {"Auth required", 1.6, "R"}, {"Unknown", 1.15, "R"}, {"Open %", 1.05, "R"}}, size: 7.8}
+	t.wraps = []int{0}
 	var sum report.ProductRow
 	for _, p := range v.ByProduct {
-		t.add(rowPlain, productName(p), p.Family, num(p.Services), num(p.Hosts), num(p.Open), num(p.AuthRequired), num(p.Unknown),
+		t.add(rowPlain, productName(p), orDash(p.Family), orDash(p.Category), num(p.Services), num(p.Hosts), num(p.Open), num(p.AuthRequired), num(p.Unknown),
 			pct(ratio(p.Open, p.Services)))
 		sum.Services += p.Services
 		sum.Open += p.Open
@@ -377,7 +378,7 @@ func (d *doc) products() {
 		sum.Unknown += p.Unknown
 	}
 	if len(v.ByProduct) > 1 {
-		t.add(rowTotal, "All products", "", num(sum.Services), num(v.Headline.Hosts), num(sum.Open), num(sum.AuthRequired),
+		t.add(rowTotal, "All products", "", "", num(sum.Services), num(v.Headline.Hosts), num(sum.Open), num(sum.AuthRequired),
 			num(sum.Unknown), pct(ratio(sum.Open, sum.Services)))
 	}
 	t.title = "Products by authentication status"
@@ -598,10 +599,11 @@ func (d *doc) method() {
 		"of the same snapshot show the same numbers.")
 
 	kv := &table{cols: []column{{"Item", 2.2, "L"}, {"Value", 4, "L"}}, title: "Collection and processing"}
+	kv.wraps = []int{1}
 	kv.add(rowPlain, "Snapshot", orDash(v.Snapshot))
 	kv.add(rowPlain, "Snapshot created", d.date())
 	kv.add(rowPlain, "Catalog version", orDash(m.CatalogVersion))
-	kv.add(rowPlain, "Products (catalog ids)", orDash(strings.Join(m.Products, ", ")))
+	kv.add(rowPlain, "Catalog products used", fmt.Sprintf("%d (listed below the table)", len(m.Products)))
 	kv.add(rowPlain, "Engines", orDash(strings.Join(m.Engines, ", ")))
 	kv.add(rowPlain, "Observed between", day(m.FirstSeen)+" and "+day(m.LastSeen))
 	kv.add(rowPlain, "Records read", num(m.RecordsRead))
@@ -624,8 +626,8 @@ func (d *doc) method() {
 	kv.add(rowPlain, "Cloud tag sources that disagreed", num(m.CloudDisagreements))
 	d.table(kv)
 	if len(m.Products) > 0 {
-		// The products cell is truncated in the table; list them in full.
-		d.note("Products: " + strings.Join(m.Products, ", ") + ".")
+		// A table cell would cut a long list; it is written in full here.
+		d.note("Catalog products: " + strings.Join(m.Products, ", ") + ".")
 	}
 
 	if len(m.Inputs) == 0 {
@@ -634,6 +636,7 @@ func (d *doc) method() {
 	} else {
 		t := &table{title: "Inputs", cols: []column{{"Input", 3.4, "L"}, {"Engine", 0.9, "L"}, {"Format", 2.0, "L"}, {"Date", 1.2, "L"},
 			{"Read", 0.9, "R"}, {"Kept", 0.9, "R"}, {"Bad", 0.55, "R"}, {"Skipped", 0.95, "R"}}, size: 7.4}
+		t.wraps = []int{0}
 		for i, in := range m.Inputs {
 			if i == maxInputRows {
 				break
@@ -684,6 +687,7 @@ func (d *doc) method() {
 		d.para("The view lists no cloud tag sources.")
 	} else {
 		t := &table{title: "Cloud tag sources", cols: []column{{"Source (ranges:provider@feed, engine, asn, none)", 4, "L"}, {"Services", 1.3, "R"}}, frac: 0.75}
+		t.wraps = []int{0}
 		for _, c := range m.CloudSources {
 			t.add(rowPlain, c.Source, num(c.Services))
 		}

@@ -1,5 +1,7 @@
 package pdf
 
+import "slices"
+
 // column is one table column. Widths are relative weights, scaled to the
 // content width.
 type column struct {
@@ -26,6 +28,7 @@ type table struct {
 	frac  float64   // share of the content width; 0 means all of it
 	size  float64   // font size in points; 0 means bodySize
 	title string    // a subheading kept on the page of the table's first rows
+	wraps []int     // columns whose long text wraps onto more lines instead of being cut
 }
 
 func (t *table) add(kind rowKind, cells ...string) {
@@ -40,8 +43,13 @@ const (
 	bodySize = 8.2
 )
 
-// draw lays out t from the current position, repeating the header on every
-// page it spans.
+// maxCellLines caps the lines of a wrapping cell; the last line of a longer
+// text ends in an ellipsis.
+const maxCellLines = 3
+
+// table lays out t from the current position, repeating the header on every
+// page it spans. Cells in wrapping columns take up to maxCellLines lines;
+// other cells are cut with an ellipsis to their column's width.
 func (d *doc) table(t *table) {
 	f := d.f
 	total := 0.0
@@ -60,6 +68,48 @@ func (d *doc) table(t *table) {
 	if t.size > 0 {
 		size = t.size
 	}
+	lineH := size * 0.42 // millimetres per wrapped line
+	kindOf := func(r int) rowKind {
+		if r < len(t.kinds) {
+			return t.kinds[r]
+		}
+		return rowPlain
+	}
+	styleOf := func(r int) string {
+		if kindOf(r) == rowTotal {
+			return "B"
+		}
+		return ""
+	}
+
+	// Lay out every cell first: the row heights decide the page breaks.
+	lines := make([][][]string, len(t.rows))
+	heights := make([]float64, len(t.rows))
+	body := 0.0
+	for r, cells := range t.rows {
+		f.SetFont(sans, styleOf(r), size)
+		lines[r] = make([][]string, len(t.cols))
+		n := 1
+		for i := range t.cols {
+			s := ""
+			if i < len(cells) {
+				s = clean(cells[i], d.cov)
+			}
+			w := widths[i] - 2*cellPad
+			if slices.Contains(t.wraps, i) {
+				lines[r][i] = wrap(f, s, w, maxCellLines)
+			} else {
+				lines[r][i] = []string{fit(f, s, w)}
+			}
+			n = max(n, len(lines[r][i]))
+		}
+		heights[r] = rowH
+		if n > 1 {
+			heights[r] = rowH + float64(n-1)*lineH
+		}
+		body += heights[r]
+	}
+
 	header := func() {
 		f.SetFont(sans, "B", size)
 		d.fillColor(colHeadBg)
@@ -79,64 +129,65 @@ func (d *doc) table(t *table) {
 	// Keep a short table together on one page; a long one starts where it
 	// is when at least minSplitRows rows fit, and repeats its header.
 	const shortRows, minSplitRows = 12, 8
-	height := rowH + 0.6 + rowH*float64(len(t.rows))
+	head := rowH + 0.6
 	if t.title != "" {
-		height += subheadingH
+		head += subheadingH
 	}
-	if len(t.rows) <= shortRows && height <= d.bottom-topMargin {
-		d.need(height + 1)
+	if len(t.rows) <= shortRows && head+body <= d.bottom-topMargin {
+		d.need(head + body + 1)
 	} else {
-		d.need(min(height, height-rowH*float64(len(t.rows)-minSplitRows)) + 1)
+		first := 0.0
+		for r := 0; r < len(heights) && r < minSplitRows; r++ {
+			first += heights[r]
+		}
+		d.need(head + first + 1)
 	}
 	if t.title != "" {
 		d.subheading(t.title, 0)
 	}
 	header()
-	kindOf := func(r int) rowKind {
-		if r < len(t.kinds) {
-			return t.kinds[r]
-		}
-		return rowPlain
-	}
-	for r, cells := range t.rows {
+	for r := range t.rows {
 		kind := kindOf(r)
 		// A run of total rows stays on one page.
-		run := 1
+		need := heights[r]
 		if kind == rowTotal && (r == 0 || kindOf(r-1) != rowTotal) {
-			for run = 1; r+run < len(t.rows) && kindOf(r+run) == rowTotal; run++ {
+			for k := r + 1; k < len(t.rows) && kindOf(k) == rowTotal; k++ {
+				need += heights[k]
 			}
 		}
-		if f.GetY()+rowH*float64(run) > d.bottom {
+		if f.GetY()+need > d.bottom {
 			d.newPage()
 			header()
 		}
-		style, fill := "", false
-		switch kind {
-		case rowTotal:
-			style, fill = "B", true
+		x, y, h := margin, f.GetY(), heights[r]
+		switch {
+		case kind == rowTotal:
 			d.fillColor(colTotalBg)
-		case rowMark:
-			fill = true
-			d.fillColor(rgb{253, 240, 225})
-		default:
-			if r%2 == 1 {
-				fill = true
-				d.fillColor(colZebra)
-			}
+			f.Rect(margin, y, tw, h, "F")
+		case kind == rowMark:
+			d.fillColor(colMarkBg)
+			f.Rect(margin, y, tw, h, "F")
+		case r%2 == 1:
+			d.fillColor(colZebra)
+			f.Rect(margin, y, tw, h, "F")
 		}
-		f.SetFont(sans, style, size)
+		f.SetFont(sans, styleOf(r), size)
 		d.textColor(colText)
-		x, y := margin, f.GetY()
 		for i := range t.cols {
-			s := ""
-			if i < len(cells) {
-				s = clean(cells[i], d.cov)
+			cell := lines[r][i]
+			if len(cell) == 1 {
+				f.SetXY(x, y)
+				f.CellFormat(widths[i], h, cell[0], "", 0, align(t.cols[i].align), false, 0, "")
+			} else {
+				top := y + (h-float64(len(cell))*lineH)/2
+				for k, line := range cell {
+					f.SetXY(x, top+float64(k)*lineH)
+					f.CellFormat(widths[i], lineH, line, "", 0, align(t.cols[i].align), false, 0, "")
+				}
 			}
-			f.SetXY(x, y)
-			f.CellFormat(widths[i], rowH, fit(f, s, widths[i]-2*cellPad), "", 0, align(t.cols[i].align), fill, 0, "")
 			x += widths[i]
 		}
-		f.SetY(y + rowH)
+		f.SetY(y + h)
 	}
 	d.drawColor(colRule)
 	f.SetLineWidth(0.3)
