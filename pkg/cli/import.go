@@ -1,17 +1,205 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"path/filepath"
 
+	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/pkg/importer"
+	"github.com/orchex/orchex/pkg/ingest"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
 
-// importCommand is a placeholder until the verb is implemented.
+type importOptions struct {
+	Snapshot string
+	Engine   string
+	Strict   bool
+	Ranges   string
+	Files    []string
+}
+
 func importCommand(g *globals) *cli.Command {
+	var o importOptions
 	return &cli.Command{
-		Name:   "import",
-		Usage:  "not implemented yet",
-		Hidden: true,
-		Action: func(*cli.Context) error { return errors.New("import: not implemented yet") },
+		Name:      "import",
+		Usage:     "import Shodan and Censys data downloaded with the official tools into a snapshot",
+		ArgsUsage: "FILE...",
+		UsageText: "orchex import --snapshot 2026Q4 k8s.json.gz censys-hits.json\n" +
+			"orchex import --ranges ../shared/data/cloud-ranges --snapshot 2026Q4 docker.json.gz",
+		Description: "Formats are detected from the content: 'shodan download' files (NDJSON, plain or gzip),\n" +
+			"Shodan search and host responses, Censys Platform v3 search responses and host views, Censys\n" +
+			"legacy v2 search and view responses, NDJSON of Censys hits, and orchex's own NDJSON export.\n" +
+			"A malformed record is reported with file:line and skipped; the exit code is then 3.\n" +
+			"--strict makes the first bad record a failure that writes nothing. Importing the same file\n" +
+			"twice into a snapshot changes nothing.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the current quarter, e.g. 2026Q4)", Destination: &o.Snapshot},
+			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &o.Engine},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &o.Strict},
+			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &o.Ranges},
+		},
+		Action: func(c *cli.Context) error {
+			o.Files = c.Args().Slice()
+			if len(o.Files) == 0 {
+				return usagef("import: no input file (orchex import [--snapshot LABEL] FILE...)")
+			}
+			switch o.Engine {
+			case "", "shodan", "censys", "orchex":
+			default:
+				return usagef("import: unknown --engine %q (want shodan, censys or orchex)", o.Engine)
+			}
+			if o.Snapshot == "" {
+				o.Snapshot = quarterLabel(g.env.Now())
+			}
+			if err := store.CheckLabel(o.Snapshot); err != nil {
+				return usagef("import: %v", err)
+			}
+			return runImport(c.Context, g, o)
+		},
 	}
+}
+
+// tagger builds the cloud tagger from a feeds directory ("" means the
+// cache of 'orchex ranges update', if any) and records the feeds used.
+func (g *globals) tagger(dir string) (*cloud.Tagger, []store.FeedMeta, error) {
+	r, err := g.loadRanges(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if r == nil {
+		g.logf("no cloud range feeds: cloud tags come from the engines' cloud fields and ASNs only (run 'orchex ranges update' or pass --ranges DIR)")
+		return cloud.NewTagger(nil), nil, nil
+	}
+	var feeds []store.FeedMeta
+	for _, f := range r.Info() {
+		feeds = append(feeds, store.FeedMeta{Provider: f.Provider, Date: f.Date})
+	}
+	return cloud.NewTagger(r), feeds, nil
+}
+
+func runImport(ctx context.Context, g *globals, o importOptions) error {
+	cat, err := g.loadCatalog()
+	if err != nil {
+		return err
+	}
+	tagger, feeds, err := g.tagger(o.Ranges)
+	if err != nil {
+		return err
+	}
+	opts := importer.Options{Engine: o.Engine, Strict: o.Strict}
+	if o.Strict {
+		// Validate every file before writing anything.
+		for _, f := range o.Files {
+			if _, err := importer.Import(ctx, f, opts, func(*model.Observation) error { return nil }); err != nil {
+				return fmt.Errorf("import (strict, nothing written): %w", err)
+			}
+		}
+	}
+	st, err := g.openStoreCreate(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	snap, err := st.EnsureSnapshot(ctx, o.Snapshot, g.env.Now().UTC(), store.Meta{CatalogVersion: cat.Version()})
+	if err != nil {
+		return err
+	}
+	if snap.Meta.CatalogVersion != "" && snap.Meta.CatalogVersion != cat.Version() {
+		g.logf("warning: snapshot %s was made with catalog %s, this import uses catalog %s: the method changed within the snapshot",
+			o.Snapshot, snap.Meta.CatalogVersion, cat.Version())
+	}
+	bad := 0
+	for _, f := range o.Files {
+		n, err := importFile(ctx, g, o, st, cat, tagger, f)
+		bad += n
+		if err != nil {
+			return err
+		}
+	}
+	err = st.UpdateMeta(ctx, o.Snapshot, func(m *store.Meta) {
+		if m.CatalogVersion == "" {
+			m.CatalogVersion = cat.Version()
+		}
+		for _, f := range feeds {
+			m.AddFeed(f)
+		}
+		for _, f := range o.Files {
+			m.AddInput(filepath.Base(f))
+		}
+		recordDisagreements(m, tagger)
+	})
+	if err != nil {
+		return err
+	}
+	if bad > 0 {
+		return partialError{fmt.Sprintf("%d bad records skipped", bad)}
+	}
+	return nil
+}
+
+// recordDisagreements keeps the count of services whose cloud tag sources
+// disagreed, as a snapshot note the report reads.
+func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
+	n := 0
+	for _, d := range t.Disagreements() {
+		n += int(d.Count)
+	}
+	if n == 0 {
+		return
+	}
+	note := fmt.Sprintf("cloud-disagreements: %d", n)
+	for i, x := range m.Notes {
+		if len(x) > 21 && x[:21] == "cloud-disagreements: " {
+			var old int
+			fmt.Sscan(x[21:], &old)
+			m.Notes[i] = fmt.Sprintf("cloud-disagreements: %d", old+n)
+			return
+		}
+	}
+	m.Notes = append(m.Notes, note)
+}
+
+func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, err error) {
+	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 2000}
+	// A strict import validated every file before this pass.
+	res, err := importer.Import(ctx, file, importer.Options{Engine: o.Engine}, func(ob *model.Observation) error {
+		return p.Add(ctx, ob)
+	})
+	if ferr := p.Flush(ctx); err == nil {
+		err = ferr
+	}
+	for _, re := range res.Errors {
+		g.logf("%s", sanitizeTerminal(re.Error()))
+	}
+	if res.Bad > len(res.Errors) {
+		g.logf("%s: %d more bad records not shown", file, res.Bad-len(res.Errors))
+	}
+	if res.Truncated {
+		g.logf("%s: %s", file, sanitizeTerminal(res.TruncatedReason))
+	}
+	if err != nil {
+		var re *importer.RecordError
+		if errors.As(err, &re) {
+			return res.Bad, err
+		}
+		return res.Bad, fmt.Errorf("import %s: %w", file, err)
+	}
+	stats := p.Stats()
+	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: file, SHA256: res.SHA256, Engine: model.Engine(res.Engine),
+		Format: string(res.Format), Read: res.Read, Kept: stats.Matched, Bad: res.Bad, Skipped: stats.Skipped, At: g.env.Now().UTC()}); err != nil {
+		return res.Bad, err
+	}
+	g.logf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
+		sanitizeTerminal(file), res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
+		stats.NewServices, stats.MergedServices)
+	bad = res.Bad
+	if res.Truncated {
+		bad++
+	}
+	return bad, nil
 }

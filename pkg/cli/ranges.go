@@ -1,17 +1,271 @@
 package cli
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"net/netip"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/orchex/orchex/pkg/cloud"
 )
 
-// rangesCommand is a placeholder until the verb is implemented.
+// rangesCommand is `orchex ranges`: the providers' official IP-range feeds.
 func rangesCommand(g *globals) *cli.Command {
 	return &cli.Command{
-		Name:   "ranges",
-		Usage:  "not implemented yet",
-		Hidden: true,
-		Action: func(*cli.Context) error { return errors.New("ranges: not implemented yet") },
+		Name:  "ranges",
+		Usage: "download, inspect and query the cloud providers' official IP-range feeds",
+		Description: "Cloud provider, region and service are tagged from the providers' own IP-range feeds\n" +
+			"(AWS, Google Cloud, Azure, Oracle, DigitalOcean, Linode, Vultr, Cloudflare), then from the\n" +
+			"engine's cloud field, then from the ASN (docs/cloud.md). 'update' keeps the feeds in\n" +
+			"$XDG_CACHE_HOME/orchex/ranges (else ~/.cache/orchex/ranges); --ranges DIR uses any\n" +
+			"directory of feed files instead.\n\n" +
+			"Examples:\n" +
+			"  orchex ranges update\n" +
+			"  orchex ranges info\n" +
+			"  orchex ranges lookup 3.5.140.2 2600:1f18::1\n" +
+			"  orchex ranges info --ranges ../shared/data/cloud-ranges",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "update",
+				Usage:     "download the official feeds into the cache, atomically",
+				UsageText: "orchex ranges update [--dir DIR] [--url NAME=URL]...",
+				Description: "Downloads every feed, checks that each parses, holds a plausible number of prefixes\n" +
+					"and is not older (sync token or date) than the copy it replaces, and only then\n" +
+					"replaces the files, each by an atomic rename. If any feed fails, nothing is replaced\n" +
+					"and the previous set stays in use. Azure's weekly file is found through its download\n" +
+					"page. Feed names for --url: " + strings.Join(rangesSourceNames(), ", ") + ".\n\n" +
+					"Exit codes: 0 all feeds updated, 1 nothing replaced (the error says which feed failed).",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "dir", Usage: "write the feeds to `DIR` instead of the cache"},
+					&cli.StringSliceFlag{Name: "url", Usage: "fetch feed NAME from URL, e.g. a mirror (`NAME=URL`, repeatable)"},
+				},
+				Action: func(c *cli.Context) error {
+					if c.NArg() > 0 {
+						return usagef("ranges update: unexpected argument %q", c.Args().First())
+					}
+					o := rangesUpdateOptions{Dir: c.String("dir"), URLs: map[string]string{}}
+					known := rangesSourceNames()
+					for _, kv := range c.StringSlice("url") {
+						name, u, ok := strings.Cut(kv, "=")
+						if !ok || !rangesHas(known, name) || u == "" {
+							return usagef("ranges update: --url %q: want NAME=URL with NAME one of %s", kv, strings.Join(known, ", "))
+						}
+						o.URLs[name] = u
+					}
+					return runRangesUpdate(c.Context, g, o)
+				},
+			},
+			{
+				Name:      "info",
+				Usage:     "print the loaded feeds, their dates and prefix counts",
+				UsageText: "orchex ranges info [--ranges DIR]",
+				Flags:     []cli.Flag{rangesFlag()},
+				Action: func(c *cli.Context) error {
+					if c.NArg() > 0 {
+						return usagef("ranges info: unexpected argument %q", c.Args().First())
+					}
+					return runRangesInfo(g, c.String("ranges"))
+				},
+			},
+			{
+				Name:      "lookup",
+				Usage:     "print provider, region, service, prefix and feed of addresses",
+				UsageText: "orchex ranges lookup [--ranges DIR] ADDR...",
+				Description: "Looks each address up in the feeds (longest prefix wins). An address in no feed\n" +
+					"prints \"-\". Exit codes: 0 ok, 2 no address given, 3 some arguments were not addresses.",
+				Flags: []cli.Flag{rangesFlag()},
+				Action: func(c *cli.Context) error {
+					if c.NArg() == 0 {
+						return usagef("ranges lookup: give at least one address")
+					}
+					return runRangesLookup(g, c.String("ranges"), c.Args().Slice())
+				},
+			},
+		},
 	}
+}
+
+func rangesFlag() cli.Flag {
+	return &cli.StringFlag{Name: "ranges", Usage: "load feed files from `DIR` instead of the cache"}
+}
+
+func rangesSourceNames() []string {
+	var out []string
+	for _, s := range cloud.Sources() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+func rangesHas(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultDir returns the directory where `orchex ranges update` keeps the
+// feeds: $XDG_CACHE_HOME/orchex/ranges when XDG_CACHE_HOME is an absolute
+// path, else $HOME/.cache/orchex/ranges, else "" (no home to put it in).
+func DefaultDir(getenv func(string) string) string {
+	if x := getenv("XDG_CACHE_HOME"); x != "" && filepath.IsAbs(x) {
+		return filepath.Join(x, "orchex", "ranges")
+	}
+	if h := getenv("HOME"); h != "" {
+		return filepath.Join(h, ".cache", "orchex", "ranges")
+	}
+	return ""
+}
+
+// loadRanges loads the feeds of dir. dir "" means the cache directory: if
+// it does not exist or holds no feed, loadRanges returns nil ranges and no
+// error (tagging then falls back to the engines' cloud fields and ASNs). A
+// malformed feed is an error naming the file.
+func (g *globals) loadRanges(dir string) (*cloud.Ranges, error) {
+	explicit := dir != ""
+	if explicit {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, usagef("--ranges %s: not a directory of feed files", dir)
+		}
+	} else {
+		dir = DefaultDir(g.env.Getenv)
+		if dir == "" {
+			return nil, nil
+		}
+		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+			g.debugf("ranges: no feed cache at %s", dir)
+			return nil, nil
+		}
+	}
+	r, err := cloud.LoadDir(dir)
+	if errors.Is(err, cloud.ErrNoFeeds) && !explicit {
+		g.debugf("ranges: no feed files in %s", dir)
+		return nil, nil
+	}
+	if err != nil {
+		if explicit {
+			return nil, fmt.Errorf("--ranges %s: %w", dir, err)
+		}
+		return nil, fmt.Errorf("%w (run 'orchex ranges update' to replace the cache)", err)
+	}
+	for _, s := range r.Skipped() {
+		g.debugf("ranges: skipped %s", s)
+	}
+	return r, nil
+}
+
+// rangesUpdateOptions are the parsed flags of `orchex ranges update`.
+type rangesUpdateOptions struct {
+	Dir    string
+	URLs   map[string]string
+	Client *http.Client // nil: a default client
+}
+
+func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) error {
+	dir := o.Dir
+	if dir == "" {
+		if dir = DefaultDir(g.env.Getenv); dir == "" {
+			return usagef("ranges update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
+		}
+	}
+	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), dir)
+	infos, err := cloud.Update(ctx, dir, cloud.UpdateOptions{Client: o.Client, URLs: o.URLs, UserAgent: "orchex"})
+	if err != nil {
+		return err
+	}
+	if g.quiet {
+		return nil
+	}
+	printRangesFeeds(g, infos)
+	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), dir)
+	return nil
+}
+
+func runRangesInfo(g *globals, dir string) error {
+	r, err := g.loadRanges(dir)
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		fmt.Fprintf(g.env.Stdout, "no feeds loaded (no cache at %s): cloud tags come from the engines' cloud fields and ASNs only.\n"+
+			"Run 'orchex ranges update' or pass --ranges DIR.\n", sanitizeTerminal(rangesDash(DefaultDir(g.env.Getenv))))
+		return nil
+	}
+	if dir == "" {
+		dir = DefaultDir(g.env.Getenv)
+	}
+	printRangesFeeds(g, r.Info())
+	fmt.Fprintf(g.env.Stdout, "%d distinct prefixes from %d feeds in %s\n", r.Len(), len(r.Info()), sanitizeTerminal(dir))
+	for _, s := range r.Skipped() {
+		fmt.Fprintf(g.env.Stdout, "skipped %s\n", sanitizeTerminal(s))
+	}
+	return nil
+}
+
+func printRangesFeeds(g *globals, infos []cloud.FeedInfo) {
+	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PROVIDER\tFILE\tDATE\tTOKEN\tIPV4\tIPV6")
+	for _, f := range infos {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", f.Provider, sanitizeTerminal(f.File), rangesDash(f.Date), rangesDash(f.Token), f.Prefixes4, f.Prefixes6)
+	}
+	tw.Flush()
+}
+
+func runRangesLookup(g *globals, dir string, args []string) error {
+	r, err := g.loadRanges(dir)
+	if err != nil {
+		return err
+	}
+	if r == nil {
+		return errors.New("ranges lookup: no feeds loaded: run 'orchex ranges update' or pass --ranges DIR")
+	}
+	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ADDRESS\tPROVIDER\tREGION\tSERVICE\tPREFIX\tFEED")
+	bad := 0
+	for _, s := range args {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			bad++
+			fmt.Fprintf(g.env.Stderr, "orchex: ranges lookup: %q is not an IP address\n", sanitizeTerminal(s))
+			continue
+		}
+		m, ok := r.Lookup(a)
+		if !ok {
+			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\n", a)
+			continue
+		}
+		region := m.Region
+		if m.City != "" && m.City != region {
+			region += " (" + m.City + ", " + m.Country + ")"
+		} else if m.Country != "" {
+			region += " (" + m.Country + ")"
+		}
+		feed := m.Feed
+		if m.FeedDate != "" {
+			feed += "@" + m.FeedDate
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a, m.Provider, sanitizeTerminal(rangesDash(region)), sanitizeTerminal(rangesDash(m.Service)), m.Prefix, sanitizeTerminal(feed))
+	}
+	tw.Flush()
+	if bad > 0 {
+		return partialError{fmt.Sprintf("%d argument(s) were not addresses", bad)}
+	}
+	return nil
+}
+
+func rangesDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

@@ -1,17 +1,114 @@
 package cli
 
 import (
-	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
 
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report/csvreport"
+	"github.com/orchex/orchex/pkg/report/jsonreport"
+	"github.com/orchex/orchex/pkg/report/markdown"
+	"github.com/orchex/orchex/pkg/report/pdf"
 	"github.com/urfave/cli/v2"
 )
 
-// reportCommand is a placeholder until the verb is implemented.
+type reportOptions struct {
+	Snapshot         string
+	Format           string
+	Out              string
+	Template         string
+	Title            string
+	IncludeAddresses bool
+}
+
 func reportCommand(g *globals) *cli.Command {
+	var o reportOptions
 	return &cli.Command{
-		Name:   "report",
-		Usage:  "not implemented yet",
-		Hidden: true,
-		Action: func(*cli.Context) error { return errors.New("report: not implemented yet") },
+		Name:  "report",
+		Usage: "write the research report of a snapshot (Markdown, JSON, CSV or PDF)",
+		UsageText: "orchex report --snapshot 2026Q4 --format md --out reports/2026Q4/report.md\n" +
+			"orchex report --snapshot 2026Q4 --format json\n" +
+			"orchex report --snapshot 2026Q4 --format pdf --out reports/2026Q4/report.pdf\n" +
+			"orchex report --snapshot 2026Q4 --format csv --include-addresses --out services.csv",
+		Description: "Published research carries aggregates only: addresses and hostnames appear only with\n" +
+			"--include-addresses. Files are written atomically (a temporary file, then a rename).",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv or pdf", Destination: &o.Format},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
+			&cli.StringFlag{Name: "template", Usage: "Markdown template `FILE` instead of the embedded one", Destination: &o.Template},
+			&cli.StringFlag{Name: "title", Usage: "report title", Destination: &o.Title},
+			&cli.BoolFlag{Name: "include-addresses", Usage: "list every service with its address and hostnames", Destination: &o.IncludeAddresses},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("report: unexpected argument %q", c.Args().First())
+			}
+			return runReport(c, g, o)
+		},
 	}
+}
+
+func runReport(c *cli.Context, g *globals, o reportOptions) error {
+	ctx := c.Context
+	o.Format = strings.ToLower(o.Format)
+	switch o.Format {
+	case "md", "markdown":
+		o.Format = "md"
+	case "json", "csv":
+	case "pdf":
+		if o.Out == "" || o.Out == "-" {
+			return usagef("report: --format pdf needs --out FILE")
+		}
+	default:
+		return usagef("report: unknown --format %q (want md, json, csv or pdf)", o.Format)
+	}
+	tmpl := ""
+	if o.Template != "" {
+		if o.Format != "md" {
+			return usagef("report: --template applies to --format md only")
+		}
+		var err error
+		if tmpl, err = markdown.Load(o.Template); err != nil {
+			return err
+		}
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	label, err := resolveSnapshot(ctx, st, o.Snapshot)
+	if err != nil {
+		return err
+	}
+	cat, err := g.loadCatalog()
+	if err != nil {
+		return err
+	}
+	render := func(w io.Writer) error {
+		if o.Format == "csv" {
+			return csvreport.Write(w, func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }, o.IncludeAddresses)
+		}
+		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses})
+		if err != nil {
+			return err
+		}
+		switch o.Format {
+		case "json":
+			return jsonreport.Render(w, v)
+		case "pdf":
+			return pdf.Render(w, v, pdf.Options{Title: o.Title})
+		}
+		return markdown.Render(w, v, tmpl)
+	}
+	if err := writeAtomic(o.Out, g.env.Stdout, render); err != nil {
+		return fmt.Errorf("report %s: %w", label, err)
+	}
+	if o.Out != "" && o.Out != "-" {
+		g.logf("wrote %s", filepath.Clean(o.Out))
+	}
+	return nil
 }

@@ -112,6 +112,14 @@ func lookFor(s *Service) look {
 			// Only the TLS certificate: the handshake answered, no HTTP.
 			l.status, l.headers = 0, nil
 		}
+	case "kubernetes-healthz":
+		// An API server whose /healthz answered: public by default, so it
+		// proves the product but not open access.
+		kubeadmCert(&l)
+		l.shodanProduct, l.shodanModule, l.protocol = "Kubernetes", "kubernetes", "KUBERNETES"
+		l.headers = append(k8sHeaders(s.id())[:3], [2]string{"X-Content-Type-Options", "nosniff"})
+		l.headers[2] = [2]string{"Content-Type", "text/plain; charset=utf-8"}
+		l.body = "ok"
 	case "openshift-api":
 		l.tls = true
 		l.certCN, l.issuerOU, l.issuerCN = fmt.Sprintf("api.cluster%d.example.com", s.id()%97), "openshift", "kube-apiserver-lb-signer"

@@ -79,11 +79,13 @@ type censysWebHit struct {
 }
 
 // CensysResults lays the population out as Censys Platform v3 search hits:
-// for each CenQL query text, the hits it returns. A hit is a whole host with
-// the services that matched the query in matched_services; hosts seen by
-// Censys carry every service of theirs that Censys saw. Every fiftieth hit
-// is followed by a web-property hit, which a host inventory must skip.
-func (p *Population) CensysResults(queries map[string][]string) map[string][]json.RawMessage {
+// one hit per host that Censys saw, carrying every service of the host that
+// Censys saw in matched_services, and for each CenQL query text the set of
+// host addresses it returns. A host is returned by the query of each of its
+// services' products, so a host with an API server and a kubelet is found
+// twice (a duplicate the pipeline must merge). Web properties, which a host
+// inventory must skip, come from [WebProperties].
+func (p *Population) CensysResults(queries map[string][]string) (hits [][]byte, byQuery map[string]map[string]bool) {
 	byAddr := make(map[string][]*Service)
 	var order []string
 	for _, list := range [][]Service{p.Services, p.Noise} {
@@ -99,15 +101,11 @@ func (p *Population) CensysResults(queries map[string][]string) map[string][]jso
 			byAddr[k] = append(byAddr[k], s)
 		}
 	}
-	out := make(map[string][]json.RawMessage)
-	n := 0
+	byQuery = make(map[string]map[string]bool)
 	for _, k := range order {
 		svcs := byAddr[k]
 		at := svcs[0].SeenAt.Add(3 * time.Hour)
-		host := json.RawMessage(CensysHost(svcs, at))
-		// Group the host's services by the query that finds them.
-		byQuery := make(map[string][]censysMatched)
-		var qorder []string
+		var matched []censysMatched
 		for _, s := range svcs {
 			product := s.Product
 			if product == "" {
@@ -119,23 +117,30 @@ func (p *Population) CensysResults(queries map[string][]string) map[string][]jso
 			}
 			q := qs[s.pick("censys", len(qs))]
 			if byQuery[q] == nil {
-				qorder = append(qorder, q)
+				byQuery[q] = make(map[string]bool)
 			}
+			byQuery[q][k] = true
 			l := lookFor(s)
-			byQuery[q] = append(byQuery[q], censysMatched{Port: s.Port, Protocol: l.protocol, TransportProtocol: "tcp"})
+			matched = append(matched, censysMatched{Port: s.Port, Protocol: l.protocol, TransportProtocol: "tcp"})
 		}
-		for _, q := range qorder {
-			hit, _ := json.Marshal(censysHit{HostV1: &censysHostHit{Resource: host, MatchedServices: byQuery[q]}})
-			out[q] = append(out[q], hit)
-			n++
-			if n%50 == 0 {
-				w := &censysWebHit{}
-				w.Resource.Hostname = fmt.Sprintf("panel%d.example.com", n)
-				w.Resource.Port = 443
-				web, _ := json.Marshal(censysHit{WebV1: w})
-				out[q] = append(out[q], web)
-			}
-		}
+		hit, _ := json.Marshal(censysHit{HostV1: &censysHostHit{Resource: CensysHost(svcs, at), MatchedServices: matched}})
+		hits = append(hits, hit)
+	}
+	return hits, byQuery
+}
+
+func timeOffset(n int64) time.Duration { return time.Duration(n) * 6 * time.Hour }
+
+// WebProperties returns n Censys web-property resources (name-based
+// assets) to mix into search results: a host inventory must skip them.
+func WebProperties(n int) [][]byte {
+	var out [][]byte
+	for i := range n {
+		w := censysWebHit{}
+		w.Resource.Hostname = fmt.Sprintf("panel%d.example.com", i)
+		w.Resource.Port = 443
+		b, _ := json.Marshal(w.Resource)
+		out = append(out, b)
 	}
 	return out
 }

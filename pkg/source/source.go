@@ -19,6 +19,9 @@ type Page struct {
 	Observations []model.Observation
 	Ignored      int  // hits that are not hosts (Censys web properties, certificates)
 	Last         bool // no further page exists
+	// Bad holds one error per record of the page that could not be
+	// decoded (the raw page keeps the record); the rest are kept.
+	Bad []error
 }
 
 // Engine is one search engine's adapter. Implementations must be safe for

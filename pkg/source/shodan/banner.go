@@ -1,14 +1,737 @@
 package shodan
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/orchex/orchex/pkg/model"
 )
 
 // DecodeBanner decodes one Shodan banner (one line of a `shodan download`
-// file, one element of a search response's matches). SCAFFOLD: being
-// replaced by the real decoder.
+// file, one element of a search response's matches or of a host
+// response's data) into an observation with Engine set to model.Shodan.
+//
+// The address comes from ip_str, else ipv6, else the integer ip; a banner
+// with none of them, or with a port outside 1..65535, is an error. Every
+// other field is optional: a field of an unexpected JSON type is left
+// empty rather than failing the banner, and string fields accept any JSON
+// scalar (Shodan's product and version are sometimes numbers). Big
+// integers (ssl.cert.serial) and negative hashes are never decoded.
+// Strings are capped as documented in [model] (MaxBody, MaxTitle, ...);
+// invalid UTF-8 is replaced with U+FFFD. A banner longer than
+// model.MaxRecord bytes is rejected without being parsed.
+//
+// HTTP headers are parsed from the raw response head in data (Shodan keeps
+// no header map); http.status, when absent (2021 data), is taken from the
+// status line there.
 func DecodeBanner(data []byte) (model.Observation, error) {
-	return model.Observation{}, errors.New("shodan: banner decoder not written yet")
+	if len(data) > model.MaxRecord {
+		return model.Observation{}, fmt.Errorf("shodan: banner is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
+	}
+	var b wireBanner
+	if err := json.Unmarshal(data, &b); err != nil {
+		var te *json.UnmarshalTypeError
+		if !errors.As(err, &te) {
+			return model.Observation{}, fmt.Errorf("shodan: banner is not valid JSON: %w", err)
+		}
+		// A field of the wrong type was skipped; the rest was decoded.
+	}
+	o := model.Observation{Engine: model.Shodan}
+	addr, err := b.addr()
+	if err != nil {
+		return model.Observation{}, err
+	}
+	o.Addr = addr
+	if b.Port < 1 || b.Port > 65535 {
+		return model.Observation{}, fmt.Errorf("shodan: banner for %s: port %d is not in 1..65535", addr, b.Port)
+	}
+	o.Port = uint16(b.Port)
+	o.Transport = transport(string(b.Transport))
+	o.RecordID = clipStr(string(b.Shodan.ID), model.MaxText)
+
+	o.Hostnames = b.Hostnames.strings(model.MaxList)
+	o.Org = clipStr(string(b.Org), model.MaxText)
+	o.ASN = parseASN(string(b.ASN))
+	if b.Location != nil {
+		o.Country = strings.ToUpper(clipStr(string(b.Location.CountryCode), 8))
+		o.City = clipStr(string(b.Location.City), model.MaxText)
+	}
+	if b.Cloud != nil {
+		o.Cloud = model.CloudHint{
+			Provider: clipStr(string(b.Cloud.Provider), model.MaxText),
+			Region:   clipStr(string(b.Cloud.Region), model.MaxText),
+			Service:  clipStr(string(b.Cloud.Service), model.MaxText),
+		}
+	}
+	o.Product = clipStr(string(b.Product), model.MaxText)
+	o.Version = clipStr(string(b.Version), model.MaxText)
+	o.Module = clipStr(string(b.Shodan.Module), model.MaxText)
+	o.Labels = b.Tags.strings(model.MaxList)
+	o.Software = software(b.CPE23, b.CPE)
+
+	raw := string(b.Data)
+	o.Banner = clipStr(raw, model.MaxBanner)
+	status, headers, body := parseHead(raw)
+	if b.HTTP != nil || status != 0 {
+		h := &model.HTTP{Status: status, Headers: headers}
+		if b.HTTP != nil {
+			if s := int(b.HTTP.Status); s >= 100 && s <= 999 {
+				h.Status = s
+			}
+			h.Title = clipStr(string(b.HTTP.Title), model.MaxTitle)
+			h.Server = clipStr(string(b.HTTP.Server), model.MaxText)
+			h.Body = clipStr(string(b.HTTP.HTML), model.MaxBody)
+		}
+		if h.Server == "" {
+			h.Server = clipStr(h.Header("Server"), model.MaxText)
+		}
+		if h.Body == "" {
+			h.Body = clipStr(body, model.MaxBody)
+		}
+		o.HTTP = h
+	}
+	if b.SSL != nil && b.SSL.Cert != nil {
+		o.TLS = b.SSL.Cert.tls()
+	}
+	if k := b.Kubernetes; k != nil {
+		o.Kubernetes = &model.Kubernetes{Version: clipStr(string(k.Version), model.MaxText), Nodes: len(k.Nodes)}
+	}
+	if d := b.Docker; d != nil {
+		o.Docker = &model.Docker{
+			Version:    clipStr(string(d.Version), model.MaxText),
+			APIVersion: clipStr(string(d.APIVersion), model.MaxText),
+			OS:         clipStr(string(d.OS), model.MaxText),
+			Containers: int(d.Containers),
+		}
+	}
+	if e := b.Etcd; e != nil {
+		o.Etcd = &model.Etcd{Version: clipStr(string(e.Version), model.MaxText)}
+	}
+	o.SeenAt = parseTime(string(b.Timestamp))
+	return o, nil
+}
+
+// wireBanner holds the banner fields orchex uses; everything else in a
+// banner is skipped by the JSON decoder without being stored.
+type wireBanner struct {
+	IP        jnum  `json:"ip"`
+	IPStr     jstr  `json:"ip_str"`
+	IPv6      jstr  `json:"ipv6"`
+	Port      jnum  `json:"port"`
+	Transport jstr  `json:"transport"`
+	Hostnames jstrs `json:"hostnames"`
+	Org       jstr  `json:"org"`
+	ASN       jstr  `json:"asn"`
+	Product   jstr  `json:"product"`
+	Version   jstr  `json:"version"`
+	Tags      jstrs `json:"tags"`
+	CPE23     jstrs `json:"cpe23"`
+	CPE       jstrs `json:"cpe"`
+	Data      jstr  `json:"data"`
+	Timestamp jstr  `json:"timestamp"`
+	Shodan    struct {
+		ID     jstr `json:"id"`
+		Module jstr `json:"module"`
+	} `json:"_shodan"`
+	Location *struct {
+		CountryCode jstr `json:"country_code"`
+		City        jstr `json:"city"`
+	} `json:"location"`
+	Cloud *struct {
+		Provider jstr `json:"provider"`
+		Region   jstr `json:"region"`
+		Service  jstr `json:"service"`
+	} `json:"cloud"`
+	HTTP *struct {
+		Status jnum `json:"status"`
+		Title  jstr `json:"title"`
+		Server jstr `json:"server"`
+		HTML   jstr `json:"html"`
+	} `json:"http"`
+	SSL *struct {
+		Cert *wireCert `json:"cert"`
+	} `json:"ssl"`
+	Kubernetes *struct {
+		Version jstr       `json:"version"`
+		Nodes   []struct{} `json:"nodes"`
+	} `json:"kubernetes"`
+	Docker *struct {
+		Version    jstr   `json:"Version"`
+		APIVersion jstr   `json:"ApiVersion"`
+		OS         jstr   `json:"Os"`
+		Containers jcount `json:"Containers"`
+	} `json:"docker"`
+	Etcd *struct {
+		Version jstr `json:"version"`
+	} `json:"etcd"`
+}
+
+func (b *wireBanner) addr() (netip.Addr, error) {
+	for _, s := range []jstr{b.IPStr, b.IPv6} {
+		if s == "" {
+			continue
+		}
+		a, err := netip.ParseAddr(strings.TrimSpace(string(s)))
+		if err != nil {
+			return netip.Addr{}, fmt.Errorf("shodan: banner address %q is not an IP address", clipStr(string(s), 64))
+		}
+		return a.Unmap().WithZone(""), nil
+	}
+	if b.IP > 0 && b.IP <= 0xFFFFFFFF {
+		v := uint32(b.IP)
+		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), nil
+	}
+	return netip.Addr{}, errors.New("shodan: banner has no address (no ip_str, ipv6 or ip)")
+}
+
+// wireCert is the part of ssl.cert orchex uses. subject and issuer are
+// kept raw so that their attributes stay in the engine's order; serial
+// (an arbitrary-precision integer) is not decoded at all.
+type wireCert struct {
+	Subject    json.RawMessage `json:"subject"`
+	Issuer     json.RawMessage `json:"issuer"`
+	Extensions []struct {
+		Name jstr `json:"name"`
+		Data jstr `json:"data"`
+	} `json:"extensions"`
+}
+
+func (c *wireCert) tls() *model.TLS {
+	t := &model.TLS{}
+	t.Subject, t.SubjectCN = distinguishedName(c.Subject)
+	t.Issuer, t.IssuerCN = distinguishedName(c.Issuer)
+	for _, e := range c.Extensions {
+		if e.Name == "subjectAltName" {
+			t.SANs = parseSAN(unescapePython(string(e.Data)))
+			break
+		}
+	}
+	if t.Subject == "" && t.Issuer == "" && len(t.SANs) == 0 {
+		return nil
+	}
+	return t
+}
+
+// distinguishedName renders a Shodan name object ({"CN": "x", "O": "y"})
+// as "CN=x, O=y" in the object's order and returns its CN. Attribute
+// values that are lists are joined with "+"; other non-string values are
+// rendered as their JSON text.
+func distinguishedName(raw json.RawMessage) (dn, cn string) {
+	b := []byte(raw) // valid JSON: the decoder checked it
+	if len(b) == 0 || b[0] != '{' {
+		return "", ""
+	}
+	var sb strings.Builder
+	for i := skipWS(b, 1); i < len(b) && b[i] == '"'; {
+		kend := valueEnd(b, i)
+		key := unquote(b[i:kend])
+		i = skipWS(b, kend)
+		if i >= len(b) || b[i] != ':' {
+			break
+		}
+		i = skipWS(b, i+1)
+		vend := valueEnd(b, i)
+		var v jstrs
+		_ = v.UnmarshalJSON(b[i:vend])
+		i = skipWS(b, vend)
+		if i < len(b) && b[i] == ',' {
+			i = skipWS(b, i+1)
+		}
+		val := strings.Join(v.strings(model.MaxList), "+")
+		if sb.Len() > 0 {
+			sb.WriteString(", ")
+		}
+		sb.WriteString(key)
+		sb.WriteByte('=')
+		sb.WriteString(val)
+		if key == "CN" && cn == "" {
+			cn = val
+		}
+		if sb.Len() > model.MaxText {
+			break
+		}
+	}
+	return clipStr(sb.String(), model.MaxText), clipStr(cn, model.MaxText)
+}
+
+// unescapePython turns Shodan's rendering of raw extension bytes, which is
+// Python's bytes repr without the b” quotes ("0:\x82\x1c*.example.com"),
+// back into bytes.
+func unescapePython(s string) []byte {
+	out := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c != '\\' || i+1 >= len(s) {
+			out = append(out, c)
+			continue
+		}
+		i++
+		switch s[i] {
+		case 'x':
+			if i+3 <= len(s) {
+				if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+					out = append(out, byte(v))
+					i += 2
+					continue
+				}
+			}
+			out = append(out, '\\', 'x')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case '\\', '\'', '"':
+			out = append(out, s[i])
+		default:
+			out = append(out, '\\', s[i])
+		}
+	}
+	return out
+}
+
+// parseSAN reads the DER of a subjectAltName extension (a SEQUENCE of
+// GeneralName) and returns its DNS names and IP addresses, at most
+// model.MaxSANs of them. Anything malformed ends the list.
+func parseSAN(der []byte) []string {
+	tag, body, _, ok := derTLV(der)
+	if !ok || tag != 0x30 {
+		return nil
+	}
+	var out []string
+	for len(body) > 0 && len(out) < model.MaxSANs {
+		tag, val, rest, ok := derTLV(body)
+		if !ok {
+			break
+		}
+		switch tag {
+		case 0x82: // dNSName
+			out = append(out, clipStr(strings.ToValidUTF8(string(val), "\uFFFD"), model.MaxText))
+		case 0x87: // iPAddress
+			if a, ok := netip.AddrFromSlice(val); ok {
+				out = append(out, a.Unmap().String())
+			}
+		}
+		body = rest
+	}
+	return out
+}
+
+// derTLV splits one DER tag-length-value off b.
+func derTLV(b []byte) (tag byte, val, rest []byte, ok bool) {
+	if len(b) < 2 {
+		return 0, nil, nil, false
+	}
+	tag, n := b[0], int(b[1])
+	b = b[2:]
+	if n >= 0x80 {
+		k := n & 0x7f
+		if k == 0 || k > 3 || len(b) < k {
+			return 0, nil, nil, false
+		}
+		n = 0
+		for _, c := range b[:k] {
+			n = n<<8 | int(c)
+		}
+		b = b[k:]
+	}
+	if n > len(b) {
+		return 0, nil, nil, false
+	}
+	return tag, b[:n], b[n:], true
+}
+
+// parseHead parses the HTTP response head at the start of a raw banner:
+// the status code, the header lines (at most model.MaxHeaders, names and
+// values capped, folded lines joined) and what follows the blank line.
+// A banner that does not start with "HTTP/" has none of them.
+func parseHead(data string) (status int, headers []model.Header, body string) {
+	if !strings.HasPrefix(data, "HTTP/") {
+		return 0, nil, ""
+	}
+	line, rest := cutLine(data)
+	if f := strings.Fields(line); len(f) >= 2 && len(f[1]) == 3 {
+		if n, err := strconv.Atoi(f[1]); err == nil && n >= 100 {
+			status = n
+		}
+	}
+	for rest != "" {
+		line, rest = cutLine(rest)
+		if line == "" {
+			return status, headers, rest
+		}
+		if line[0] == ' ' || line[0] == '\t' {
+			if n := len(headers); n > 0 {
+				headers[n-1].Value = clipStr(headers[n-1].Value+" "+strings.TrimSpace(line), model.MaxHeaderValue)
+			}
+			continue
+		}
+		name, value, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" || len(headers) >= model.MaxHeaders {
+			continue
+		}
+		headers = append(headers, model.Header{
+			Name:  clipStr(name, model.MaxHeaderName),
+			Value: clipStr(strings.TrimSpace(value), model.MaxHeaderValue),
+		})
+	}
+	return status, headers, ""
+}
+
+func cutLine(s string) (line, rest string) {
+	line, rest, _ = strings.Cut(s, "\n")
+	return strings.TrimSuffix(line, "\r"), rest
+}
+
+// software turns CPE 2.3 names (cpe23), or the deprecated CPE 2.2 URIs
+// (cpe) when there are none, into software entries.
+func software(cpe23, cpe jstrs) []model.Software {
+	var out []model.Software
+	add := func(parts []string) {
+		if len(out) >= model.MaxList {
+			return
+		}
+		get := func(i int) string {
+			if i >= len(parts) {
+				return ""
+			}
+			v := strings.ReplaceAll(parts[i], `\`, "")
+			if v == "*" || v == "-" {
+				return ""
+			}
+			return clipStr(v, model.MaxText)
+		}
+		s := model.Software{Vendor: get(0), Product: get(1), Version: get(2)}
+		if s.Vendor != "" || s.Product != "" {
+			out = append(out, s)
+		}
+	}
+	for _, c := range cpe23 {
+		if rest, ok := strings.CutPrefix(string(c), "cpe:2.3:"); ok && len(rest) > 2 {
+			add(splitCPE(rest[2:])) // skip the part ("a:", "o:", "h:")
+		}
+	}
+	if len(out) == 0 {
+		for _, c := range cpe {
+			if rest, ok := strings.CutPrefix(string(c), "cpe:/"); ok && len(rest) > 2 {
+				add(strings.Split(rest[2:], ":"))
+			}
+		}
+	}
+	return out
+}
+
+// splitCPE splits a CPE 2.3 formatted string on colons that are not
+// escaped with a backslash.
+func splitCPE(s string) []string {
+	var parts []string
+	start := 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case ':':
+			parts = append(parts, s[start:i])
+			start = i + 1
+		}
+	}
+	return append(parts, s[start:])
+}
+
+func transport(s string) string {
+	switch strings.ToLower(s) {
+	case "udp":
+		return "udp"
+	default:
+		return "tcp" // Shodan's default; absent in some minified banners
+	}
+}
+
+// parseASN reads "AS15169", "as15169" or "15169".
+func parseASN(s string) uint32 {
+	s = strings.TrimSpace(s)
+	if len(s) > 2 && (s[0] == 'A' || s[0] == 'a') && (s[1] == 'S' || s[1] == 's') {
+		s = s[2:]
+	}
+	n, err := strconv.ParseUint(s, 10, 32)
+	if err != nil {
+		return 0
+	}
+	return uint32(n)
+}
+
+// parseTime reads Shodan's timestamp, which is UTC without a zone suffix
+// ("2023-03-10T22:09:15.354282"); RFC 3339 with a zone is accepted too.
+// An unreadable timestamp gives the zero time.
+func parseTime(s string) time.Time {
+	if s == "" {
+		return time.Time{}
+	}
+	if t, err := time.Parse("2006-01-02T15:04:05.999999999", s); err == nil {
+		return t.UTC()
+	}
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		return t.UTC()
+	}
+	return time.Time{}
+}
+
+// clipStr returns s cut to at most n bytes at a rune boundary. A cut
+// string is copied so that it does not keep a large banner alive.
+func clipStr(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return strings.Clone(s[:i])
+}
+
+// jstr is a JSON scalar read as a string: a string as is (invalid UTF-8
+// replaced with U+FFFD), a number or boolean as its JSON text, null as "".
+// Objects and arrays are ignored.
+type jstr string
+
+// UnmarshalJSON implements json.Unmarshaler. The decoder has validated b.
+func (s *jstr) UnmarshalJSON(b []byte) error {
+	*s = jstr(scalar(b))
+	return nil
+}
+
+// scalar renders one valid JSON value as a string (see jstr).
+func scalar(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	switch b[0] {
+	case '"':
+		return unquote(b)
+	case 'n', '{', '[':
+		return ""
+	}
+	return string(b)
+}
+
+// unquote decodes a valid JSON string literal; invalid UTF-8 and lone
+// surrogates become U+FFFD, as encoding/json does.
+func unquote(b []byte) string {
+	b = b[1 : len(b)-1]
+	if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
+		return string(b)
+	}
+	out := make([]byte, 0, len(b))
+	for i := 0; i < len(b); {
+		c := b[i]
+		if c != '\\' {
+			if c < utf8.RuneSelf {
+				out = append(out, c)
+				i++
+				continue
+			}
+			r, n := utf8.DecodeRune(b[i:])
+			out = utf8.AppendRune(out, r) // RuneError for invalid bytes
+			i += n
+			continue
+		}
+		if i+1 >= len(b) {
+			break
+		}
+		switch e := b[i+1]; e {
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'u':
+			r := hex4(b[i+2:])
+			i += 6
+			if utf16.IsSurrogate(r) {
+				r2 := rune(-1)
+				if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
+					r2 = hex4(b[i+2:])
+				}
+				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+					r = d
+					i += 6
+				} else {
+					r = utf8.RuneError
+				}
+			}
+			out = utf8.AppendRune(out, r)
+			continue
+		default: // \" \\ \/
+			out = append(out, e)
+		}
+		i += 2
+	}
+	return string(out)
+}
+
+// hex4 reads four hex digits; invalid input gives U+FFFD.
+func hex4(b []byte) rune {
+	if len(b) < 4 {
+		return utf8.RuneError
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c -= 'a' - 10
+		case 'A' <= c && c <= 'F':
+			c -= 'A' - 10
+		default:
+			return utf8.RuneError
+		}
+		r = r<<4 | rune(c)
+	}
+	return r
+}
+
+// jstrs is a list of scalars; a single scalar is read as a list of one.
+type jstrs []jstr
+
+// UnmarshalJSON implements json.Unmarshaler. The decoder has validated b.
+func (l *jstrs) UnmarshalJSON(b []byte) error {
+	if len(b) == 0 || b[0] == 'n' || b[0] == '{' {
+		return nil
+	}
+	if b[0] != '[' {
+		*l = jstrs{jstr(scalar(b))}
+		return nil
+	}
+	var out jstrs
+	for i := skipWS(b, 1); i < len(b) && b[i] != ']'; {
+		end := valueEnd(b, i)
+		if end <= i {
+			break
+		}
+		out = append(out, jstr(scalar(b[i:end])))
+		i = skipWS(b, end)
+		if i < len(b) && b[i] == ',' {
+			i = skipWS(b, i+1)
+		}
+	}
+	*l = out
+	return nil
+}
+
+func skipWS(b []byte, i int) int {
+	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
+		i++
+	}
+	return i
+}
+
+// valueEnd returns the index after the valid JSON value starting at b[i].
+func valueEnd(b []byte, i int) int {
+	depth := 0
+	for j := i; j < len(b); j++ {
+		switch b[j] {
+		case '"':
+			for j++; j < len(b) && b[j] != '"'; j++ {
+				if b[j] == '\\' {
+					j++
+				}
+			}
+			if depth == 0 {
+				return j + 1
+			}
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				return j
+			}
+			depth--
+			if depth == 0 {
+				return j + 1
+			}
+		case ',', ' ', '\t', '\n', '\r':
+			if depth == 0 {
+				return j
+			}
+		}
+	}
+	return len(b)
+}
+
+// strings returns the non-empty elements, at most max of them, each capped
+// at model.MaxText bytes.
+func (l jstrs) strings(max int) []string {
+	var out []string
+	for _, s := range l {
+		if s == "" {
+			continue
+		}
+		if len(out) == max {
+			break
+		}
+		out = append(out, clipStr(string(s), model.MaxText))
+	}
+	return out
+}
+
+// jnum is a JSON number, or a string holding one; anything else is 0.
+// Fractions are truncated; values that do not fit an int64 are 0.
+type jnum int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *jnum) UnmarshalJSON(b []byte) error {
+	b = bytes.Trim(b, `"`)
+	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*n = jnum(v)
+		return nil
+	}
+	if v, err := strconv.ParseFloat(string(b), 64); err == nil && v > -1e18 && v < 1e18 {
+		*n = jnum(v)
+	}
+	return nil
+}
+
+// jcount is a count given either as a number or as a list (whose length
+// is the count).
+type jcount int
+
+// UnmarshalJSON implements json.Unmarshaler. The decoder has validated b.
+func (c *jcount) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '[' {
+		n := 0
+		for i := skipWS(b, 1); i < len(b) && b[i] != ']'; n++ {
+			end := valueEnd(b, i)
+			if end <= i {
+				break
+			}
+			i = skipWS(b, end)
+			if i < len(b) && b[i] == ',' {
+				i = skipWS(b, i+1)
+			}
+		}
+		*c = jcount(n)
+		return nil
+	}
+	var n jnum
+	_ = n.UnmarshalJSON(b)
+	if n > 0 && n < 1<<31 {
+		*c = jcount(n)
+	}
+	return nil
 }

@@ -1,0 +1,272 @@
+package cloud
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Source is one official feed that Update downloads.
+type Source struct {
+	Name        string // key for UpdateOptions.URLs: aws, gcp, azure, ...
+	Provider    string // canonical provider id
+	Format      string // expected format (see Detect)
+	File        string // file name in the ranges directory
+	URL         string // official URL; for Azure, the download page that links the weekly file
+	Page        bool   // URL is a web page holding the link to the file
+	MinPrefixes int    // fewer prefixes than this means a broken or truncated download
+}
+
+// Sources returns the official feeds, in the order Update fetches them.
+// URLs are those listed in docs/cloud.md.
+func Sources() []Source {
+	return []Source{
+		{"aws", AWS, "aws", "aws-ip-ranges.json", "https://ip-ranges.amazonaws.com/ip-ranges.json", false, 1000},
+		{"gcp", GCP, "gcp", "gcp-cloud.json", "https://www.gstatic.com/ipranges/cloud.json", false, 100},
+		{"azure", Azure, "azure", "azure-servicetags.json", "https://www.microsoft.com/en-us/download/details.aspx?id=56519", true, 1000},
+		{"oracle", Oracle, "oracle", "oracle-public_ip_ranges.json", "https://docs.oracle.com/iaas/tools/public_ip_ranges.json", false, 100},
+		{"digitalocean", DigitalOcean, "geofeed", "digitalocean-geo.csv", "https://digitalocean.com/geo/google.csv", false, 100},
+		{"linode", Linode, "geofeed", "linode-geofeed.csv", "https://geoip.linode.com/", false, 100},
+		{"vultr", Vultr, "vultr", "vultr-geofeed.json", "https://geofeed.constant.com/?json", false, 50},
+		{"cloudflare-v4", Cloudflare, "list", "cloudflare-ips-v4.txt", "https://www.cloudflare.com/ips-v4", false, 5},
+		{"cloudflare-v6", Cloudflare, "list", "cloudflare-ips-v6.txt", "https://www.cloudflare.com/ips-v6", false, 3},
+	}
+}
+
+// UpdateOptions configures Update.
+type UpdateOptions struct {
+	// Client makes the requests; nil means a client with a 2-minute timeout.
+	Client *http.Client
+	// URLs overrides Source.URL by Source.Name (tests point them at a
+	// local server).
+	URLs map[string]string
+	// UserAgent is sent with every request; "" means "orchex".
+	UserAgent string
+}
+
+// Update downloads every official feed into dir (created if needed),
+// validates each one (it parses as the expected format, holds at least
+// Source.MinPrefixes prefixes, and its sync token or date is not older
+// than the copy it replaces) and only then moves the new files into place,
+// each with an atomic rename. If any feed fails, nothing in dir changes
+// and the error lists every failure. It returns the new feeds' info.
+//
+// The Azure file's URL changes weekly: Update reads the download page and
+// takes its ServiceTags_Public_YYYYMMDD.json link, and stores the file as
+// azure-servicetags-YYYYMMDD.json so that the date survives (the file has
+// none of its own).
+func Update(ctx context.Context, dir string, opt UpdateOptions) ([]FeedInfo, error) {
+	if opt.Client == nil {
+		opt.Client = &http.Client{Timeout: 2 * time.Minute}
+	}
+	if opt.UserAgent == "" {
+		opt.UserAgent = "orchex"
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, fmt.Errorf("cloud: update: %w", err)
+	}
+	tmp, err := os.MkdirTemp(dir, ".update-")
+	if err != nil {
+		return nil, fmt.Errorf("cloud: update: %w", err)
+	}
+	defer os.RemoveAll(tmp)
+
+	type staged struct {
+		src  Source
+		file string // final name
+		feed *Feed
+	}
+	var ok []staged
+	var errs []error
+	for _, s := range Sources() {
+		if u := opt.URLs[s.Name]; u != "" {
+			s.URL = u
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		name, f, err := fetchFeed(ctx, opt, s, tmp)
+		if err == nil {
+			err = checkNewer(dir, s, f)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s (%s): %w", s.Name, s.URL, err))
+			continue
+		}
+		ok = append(ok, staged{s, name, f})
+	}
+	if len(errs) > 0 {
+		return nil, fmt.Errorf("cloud: update: nothing replaced, the previous feeds are kept:\n%w", errors.Join(errs...))
+	}
+	infos := make([]FeedInfo, 0, len(ok))
+	for _, st := range ok {
+		if err := os.Rename(filepath.Join(tmp, st.file), filepath.Join(dir, st.file)); err != nil {
+			return nil, fmt.Errorf("cloud: update: install %s: %w", st.file, err)
+		}
+		if st.src.Name == "azure" {
+			for _, old := range azureFiles(dir) {
+				if old != st.file {
+					os.Remove(filepath.Join(dir, old))
+				}
+			}
+		}
+		info := FeedInfo{Provider: st.feed.Provider, Format: st.feed.Format, File: st.file, Date: st.feed.Date, Token: st.feed.Token}
+		info.Prefixes4, info.Prefixes6 = st.feed.Count()
+		infos = append(infos, info)
+	}
+	return infos, nil
+}
+
+// azureLink finds the weekly file's link on Microsoft's download page.
+var azureLink = regexp.MustCompile(`[^"'<>\s]*ServiceTags_Public_(\d{8})\.json`)
+
+// fetchFeed downloads one source into tmp and parses it; it returns the
+// file's final name and the feed.
+func fetchFeed(ctx context.Context, opt UpdateOptions, s Source, tmp string) (string, *Feed, error) {
+	u := s.URL
+	name := s.File
+	if s.Page {
+		page, err := get(ctx, opt, u, 4<<20)
+		if err != nil {
+			return "", nil, fmt.Errorf("download page: %w", err)
+		}
+		m := azureLink.FindSubmatch(page)
+		if m == nil {
+			return "", nil, errors.New("download page has no ServiceTags_Public_YYYYMMDD.json link (has the page changed?)")
+		}
+		base, _ := url.Parse(u)
+		ref, err := url.Parse(string(m[0]))
+		if err != nil || base == nil {
+			return "", nil, fmt.Errorf("download page link %q: bad URL", clean(string(m[0])))
+		}
+		u = base.ResolveReference(ref).String()
+		name = strings.TrimSuffix(s.File, ".json") + "-" + string(m[1]) + ".json"
+	}
+	body, err := get(ctx, opt, u, maxFeedBytes)
+	if err != nil {
+		return "", nil, err
+	}
+	path := filepath.Join(tmp, name)
+	if err := writeSync(path, body); err != nil {
+		return "", nil, err
+	}
+	f, err := LoadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	if f.Format != s.Format || f.Provider != s.Provider {
+		return "", nil, fmt.Errorf("expected a %s %s feed, found a %s %s feed", s.Provider, s.Format, f.Provider, f.Format)
+	}
+	if n := len(f.Records); n < s.MinPrefixes {
+		return "", nil, fmt.Errorf("only %d prefixes, fewer than the %d expected: download truncated or feed changed", n, s.MinPrefixes)
+	}
+	return name, f, nil
+}
+
+// get fetches u and returns its body, at most limit bytes.
+func get(ctx context.Context, opt UpdateOptions, u string, limit int64) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", opt.UserAgent)
+	resp, err := opt.Client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
+		resp.Body.Close()
+	}()
+	if resp.StatusCode != http.StatusOK {
+		return nil, fmt.Errorf("HTTP status %d", resp.StatusCode)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("read body: %w", err)
+	}
+	if int64(len(body)) > limit {
+		return nil, fmt.Errorf("response is over the %d-byte limit", limit)
+	}
+	return body, nil
+}
+
+// writeSync writes a file and flushes it to disk before it is renamed
+// into place.
+func writeSync(path string, data []byte) error {
+	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return err
+	}
+	if _, err := fh.Write(data); err != nil {
+		fh.Close()
+		return err
+	}
+	if err := fh.Sync(); err != nil {
+		fh.Close()
+		return err
+	}
+	return fh.Close()
+}
+
+// azureFiles lists the Azure feed files in dir.
+func azureFiles(dir string) []string {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, e := range ents {
+		n := strings.ToLower(e.Name())
+		if !e.IsDir() && strings.HasSuffix(n, ".json") && (strings.HasPrefix(n, "azure-servicetags") || strings.HasPrefix(n, "servicetags_public")) {
+			out = append(out, e.Name())
+		}
+	}
+	return out
+}
+
+// checkNewer refuses a feed older than the copy in dir it would replace.
+// A missing or unreadable old copy is no obstacle.
+func checkNewer(dir string, s Source, f *Feed) error {
+	olds := []string{s.File}
+	if s.Name == "azure" {
+		olds = azureFiles(dir)
+	}
+	for _, name := range olds {
+		old, err := LoadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		if msg := older(f, old); msg != "" {
+			return fmt.Errorf("%s than the copy in %s (%s); keeping it", msg, name, "check the URL or the provider's publication")
+		}
+	}
+	return nil
+}
+
+// older returns why feed n is older than feed o, or "".
+func older(n, o *Feed) string {
+	if n.Token != "" && o.Token != "" {
+		nt, err1 := strconv.ParseUint(n.Token, 10, 64)
+		ot, err2 := strconv.ParseUint(o.Token, 10, 64)
+		if err1 == nil && err2 == nil {
+			if nt < ot {
+				return fmt.Sprintf("sync token %d is older", nt)
+			}
+			return ""
+		}
+	}
+	if n.Date != "" && o.Date != "" && n.Date < o.Date {
+		return fmt.Sprintf("date %s is older", n.Date)
+	}
+	return ""
+}

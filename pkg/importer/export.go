@@ -1,0 +1,221 @@
+package importer
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/netip"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/orchex/orchex/pkg/model"
+)
+
+// ExportVersion is the "orchex" marker of every export line; a reader
+// rejects lines of another version.
+const ExportVersion = "service/v1"
+
+// ExportRecord is one line of orchex's own NDJSON export: one service of a
+// snapshot, with its classification and cloud tag, so that re-importing
+// the file keeps them. Times are RFC 3339 UTC; empty fields are omitted.
+type ExportRecord struct {
+	Orchex          string           `json:"orchex"` // ExportVersion
+	Addr            netip.Addr       `json:"addr"`
+	Port            uint16           `json:"port"`
+	Transport       string           `json:"transport"`
+	Product         string           `json:"product"`
+	ProductEvidence string           `json:"product_evidence,omitempty"`
+	Version         string           `json:"version,omitempty"`
+	Auth            model.Auth       `json:"auth"`
+	AuthEvidence    string           `json:"auth_evidence,omitempty"`
+	Confidence      model.Confidence `json:"confidence"`
+	AuthSeenAt      time.Time        `json:"auth_seen_at,omitzero"`
+	AuthConflict    bool             `json:"auth_conflict,omitempty"`
+	Engines         []model.Engine   `json:"engines"`
+	FirstSeen       time.Time        `json:"first_seen,omitzero"`
+	LastSeen        time.Time        `json:"last_seen,omitzero"`
+	Hostnames       []string         `json:"hostnames,omitempty"`
+	Org             string           `json:"org,omitempty"`
+	ASN             uint32           `json:"asn,omitempty"`
+	Country         string           `json:"country,omitempty"`
+	City            string           `json:"city,omitempty"`
+	Title           string           `json:"title,omitempty"`
+	Cloud           *ExportCloud     `json:"cloud,omitempty"`
+}
+
+// ExportCloud is the cloud tag of an exported service.
+type ExportCloud struct {
+	Provider string `json:"provider"`
+	Region   string `json:"region,omitempty"`
+	Service  string `json:"service,omitempty"`
+	Source   string `json:"source,omitempty"`
+}
+
+// NewExportRecord returns the export record of s.
+func NewExportRecord(s *model.Service) ExportRecord {
+	e := ExportRecord{
+		Orchex:          ExportVersion,
+		Addr:            s.Addr,
+		Port:            s.Port,
+		Transport:       s.Transport,
+		Product:         s.Product,
+		ProductEvidence: s.ProductEvidence,
+		Version:         s.Version,
+		Auth:            s.Auth,
+		AuthEvidence:    s.AuthEvidence,
+		Confidence:      s.Confidence,
+		AuthSeenAt:      s.AuthSeenAt.UTC(),
+		AuthConflict:    s.AuthConflict,
+		Engines:         s.Engines.List(),
+		FirstSeen:       s.FirstSeen.UTC(),
+		LastSeen:        s.LastSeen.UTC(),
+		Hostnames:       s.Hostnames,
+		Org:             s.Org,
+		ASN:             s.ASN,
+		Country:         s.Country,
+		City:            s.City,
+		Title:           s.Title,
+	}
+	if s.Cloud.Provider != "" {
+		e.Cloud = &ExportCloud{Provider: s.Cloud.Provider, Region: s.Cloud.Region, Service: s.Cloud.Service, Source: s.Cloud.Source}
+	}
+	return e
+}
+
+// WriteExport writes s as one export line (JSON and a newline). The output
+// is deterministic: same service, same bytes. Invalid UTF-8 is written as
+// U+FFFD and <, >, & are escaped, so a line is safe to embed.
+func WriteExport(w io.Writer, s *model.Service) error {
+	b, err := json.Marshal(NewExportRecord(s))
+	if err != nil {
+		return fmt.Errorf("export %s:%d/%s: %w", s.Addr, s.Port, s.Transport, err)
+	}
+	b = append(b, '\n')
+	if _, err := w.Write(b); err != nil {
+		return fmt.Errorf("export %s:%d/%s: %w", s.Addr, s.Port, s.Transport, err)
+	}
+	return nil
+}
+
+// Observations returns the observations that re-create the exported
+// service: one per engine that saw it and per distinct time among
+// FirstSeen and LastSeen, each carrying the classification (Known) and
+// the cloud tag (KnownCloud). Merged by normalize, they give back the
+// service's key, product, version, auth verdict and evidence, confidence,
+// engines, first and last seen, hostnames, org, ASN, country, city, title
+// and cloud tag. AuthSeenAt becomes LastSeen and AuthConflict is not
+// carried (no single observation can express either).
+func (e *ExportRecord) Observations() ([]model.Observation, error) {
+	if e.Orchex != ExportVersion {
+		return nil, fmt.Errorf("export version %q is not %q (written by another orchex version?)", clip(e.Orchex, 40), ExportVersion)
+	}
+	if !e.Addr.IsValid() {
+		return nil, fmt.Errorf("export record has no valid addr")
+	}
+	if e.Port == 0 {
+		return nil, fmt.Errorf("export record for %s has no port", e.Addr)
+	}
+	if e.Transport != "tcp" && e.Transport != "udp" {
+		return nil, fmt.Errorf("export record for %s:%d has transport %q, not tcp or udp", e.Addr, e.Port, clip(e.Transport, 20))
+	}
+	switch e.Auth {
+	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+	default:
+		return nil, fmt.Errorf("export record for %s:%d has auth %q, not open, auth_required or unknown", e.Addr, e.Port, clip(string(e.Auth), 20))
+	}
+	switch e.Confidence {
+	case model.High, model.Low, "":
+	default:
+		return nil, fmt.Errorf("export record for %s:%d has confidence %q, not high or low", e.Addr, e.Port, clip(string(e.Confidence), 20))
+	}
+	if e.Product == "" {
+		return nil, fmt.Errorf("export record for %s:%d has no product", e.Addr, e.Port)
+	}
+	engines := slices.Clone(e.Engines)
+	slices.Sort(engines)
+	engines = slices.Compact(engines)
+	if len(engines) == 0 {
+		return nil, fmt.Errorf("export record for %s:%d lists no engine", e.Addr, e.Port)
+	}
+	for _, en := range engines {
+		if model.EngineBit(en) == 0 {
+			return nil, fmt.Errorf("export record for %s:%d has unknown engine %q", e.Addr, e.Port, clip(string(en), 20))
+		}
+	}
+	class := &model.Classification{
+		Product:         capText(e.Product, model.MaxText),
+		ProductEvidence: capText(e.ProductEvidence, model.MaxText),
+		Version:         capText(e.Version, model.MaxText),
+		Auth:            e.Auth,
+		AuthEvidence:    capText(e.AuthEvidence, model.MaxText),
+		Confidence:      e.Confidence,
+	}
+	var cloud *model.CloudTag
+	if e.Cloud != nil && e.Cloud.Provider != "" {
+		cloud = &model.CloudTag{
+			Provider: capText(e.Cloud.Provider, model.MaxText),
+			Region:   capText(e.Cloud.Region, model.MaxText),
+			Service:  capText(e.Cloud.Service, model.MaxText),
+			Source:   capText(e.Cloud.Source, model.MaxText),
+		}
+	}
+	var hosts []string
+	for _, h := range e.Hostnames {
+		if len(hosts) == model.MaxList {
+			break
+		}
+		hosts = append(hosts, capText(h, model.MaxText))
+	}
+	base := model.Observation{
+		Addr:       e.Addr.Unmap().WithZone(""),
+		Port:       e.Port,
+		Transport:  e.Transport,
+		Hostnames:  hosts,
+		Org:        capText(e.Org, model.MaxText),
+		ASN:        e.ASN,
+		Country:    strings.ToUpper(capText(e.Country, 8)),
+		City:       capText(e.City, model.MaxText),
+		Known:      class,
+		KnownCloud: cloud,
+	}
+	if e.Title != "" {
+		base.HTTP = &model.HTTP{Title: capText(e.Title, model.MaxTitle)}
+	}
+	times := []time.Time{e.FirstSeen.UTC()}
+	if !e.LastSeen.Equal(e.FirstSeen) {
+		times = append(times, e.LastSeen.UTC())
+	}
+	out := make([]model.Observation, 0, len(engines)*len(times))
+	for _, en := range engines {
+		for _, t := range times {
+			o := base
+			o.Engine = en
+			o.SeenAt = t
+			out = append(out, o)
+		}
+	}
+	return out, nil
+}
+
+// decodeExport decodes one export line.
+func decodeExport(b []byte) ([]model.Observation, error) {
+	var e ExportRecord
+	if err := json.Unmarshal(b, &e); err != nil {
+		return nil, fmt.Errorf("orchex export line: %w", err)
+	}
+	return e.Observations()
+}
+
+// capText caps s at n bytes on a rune boundary, invalid UTF-8 replaced.
+func capText(s string, n int) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}

@@ -1,0 +1,193 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// SchemaVersion is the schema version this orchex writes (PRAGMA
+// user_version): the number of migrations.
+const SchemaVersion = 1
+
+// migrations returns the schema migrations in order; migration i brings
+// the schema from version i to i+1. Append only: never edit a migration
+// that has been released, add a new one. docs/schema.md documents the
+// result.
+func migrations() []string {
+	return []string{schemaV1}
+}
+
+// schemaV1 is the first schema. Times are UTC text of fixed width
+// (timeFormat), NULL when unknown. STRICT tables reject values of the
+// wrong type.
+const schemaV1 = `
+CREATE TABLE snapshots (
+	id              INTEGER PRIMARY KEY,
+	label           TEXT NOT NULL UNIQUE,
+	created         TEXT NOT NULL,
+	notes           TEXT NOT NULL DEFAULT '',
+	catalog_version TEXT NOT NULL DEFAULT '',
+	meta            TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(meta))
+) STRICT;
+
+CREATE TABLE services (
+	id               INTEGER PRIMARY KEY,
+	snapshot_id      INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+	addr             BLOB NOT NULL CHECK (length(addr) = 17),
+	ip               TEXT NOT NULL,
+	port             INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
+	transport        TEXT NOT NULL,
+	product          TEXT NOT NULL,
+	product_evidence TEXT NOT NULL,
+	version          TEXT NOT NULL,
+	auth             TEXT NOT NULL CHECK (auth IN ('open', 'auth_required', 'unknown')),
+	auth_evidence    TEXT NOT NULL,
+	confidence       TEXT NOT NULL CHECK (confidence IN ('high', 'low')),
+	auth_seen_at     TEXT,
+	auth_conflict    INTEGER NOT NULL CHECK (auth_conflict IN (0, 1)),
+	engines          TEXT NOT NULL,
+	first_seen       TEXT,
+	last_seen        TEXT,
+	hostnames        TEXT NOT NULL CHECK (json_valid(hostnames)),
+	org              TEXT NOT NULL,
+	asn              INTEGER NOT NULL,
+	country          TEXT NOT NULL,
+	city             TEXT NOT NULL,
+	title            TEXT NOT NULL,
+	cloud_provider   TEXT NOT NULL,
+	cloud_region     TEXT NOT NULL,
+	cloud_service    TEXT NOT NULL,
+	cloud_source     TEXT NOT NULL,
+	UNIQUE (snapshot_id, addr, port, transport)
+) STRICT;
+
+CREATE TABLE observations (
+	id            INTEGER PRIMARY KEY,
+	snapshot_id   INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+	engine        TEXT NOT NULL,
+	query_id      TEXT NOT NULL,
+	record_id     TEXT NOT NULL,
+	addr          BLOB NOT NULL CHECK (length(addr) = 17),
+	ip            TEXT NOT NULL,
+	port          INTEGER NOT NULL CHECK (port BETWEEN 0 AND 65535),
+	transport     TEXT NOT NULL,
+	seen_at       TEXT,
+	product       TEXT NOT NULL,
+	version       TEXT NOT NULL,
+	auth          TEXT NOT NULL CHECK (auth IN ('open', 'auth_required', 'unknown')),
+	auth_evidence TEXT NOT NULL,
+	confidence    TEXT NOT NULL CHECK (confidence IN ('high', 'low')),
+	fingerprint   BLOB NOT NULL CHECK (length(fingerprint) = 16),
+	UNIQUE (snapshot_id, engine, query_id, fingerprint)
+) STRICT;
+
+CREATE INDEX observations_service ON observations (snapshot_id, addr, port, transport);
+
+CREATE TABLE raw_pages (
+	id          INTEGER PRIMARY KEY,
+	snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+	engine      TEXT NOT NULL,
+	query_id    TEXT NOT NULL,
+	query       TEXT NOT NULL,
+	page        INTEGER NOT NULL CHECK (page >= 1),
+	token       TEXT NOT NULL,
+	next_token  TEXT NOT NULL,
+	total       INTEGER NOT NULL,
+	hits        INTEGER NOT NULL,
+	credits     INTEGER NOT NULL,
+	fetches     INTEGER NOT NULL DEFAULT 1,
+	fetched_at  TEXT,
+	body_size   INTEGER NOT NULL,
+	body_sha256 TEXT NOT NULL,
+	encoding    TEXT NOT NULL CHECK (encoding = 'gzip'),
+	body        BLOB NOT NULL,
+	UNIQUE (snapshot_id, engine, query_id, page)
+) STRICT;
+
+CREATE TABLE imports (
+	id              INTEGER PRIMARY KEY,
+	snapshot_id     INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+	file            TEXT NOT NULL,
+	sha256          TEXT NOT NULL,
+	engine          TEXT NOT NULL,
+	format          TEXT NOT NULL,
+	records_read    INTEGER NOT NULL,
+	records_kept    INTEGER NOT NULL,
+	records_bad     INTEGER NOT NULL,
+	records_skipped INTEGER NOT NULL,
+	imported_at     TEXT,
+	UNIQUE (snapshot_id, sha256)
+) STRICT;
+`
+
+// migrate brings the schema to SchemaVersion, in one transaction, and
+// refuses files of newer orchex versions or of other applications.
+func (s *Store) migrate(ctx context.Context) error {
+	ms := migrations()
+	v, app, tables, err := s.schemaState(ctx, s.db)
+	if err != nil {
+		return s.wrapErr("open", err)
+	}
+	if err := s.checkSchema(v, app, tables, len(ms)); err != nil {
+		return err
+	}
+	if v == len(ms) {
+		return nil
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrapErr("open: begin migration", err)
+	}
+	defer rollback(tx)
+	// Another process may have migrated between the check and BEGIN.
+	if v, app, tables, err = s.schemaState(ctx, tx); err != nil {
+		return s.wrapErr("open", err)
+	}
+	if err := s.checkSchema(v, app, tables, len(ms)); err != nil {
+		return err
+	}
+	for i := v; i < len(ms); i++ {
+		if _, err := tx.ExecContext(ctx, ms[i]); err != nil {
+			return s.wrapErr(fmt.Sprintf("open: schema migration %d to %d", i, i+1), err)
+		}
+	}
+	pragmas := fmt.Sprintf("PRAGMA user_version = %d; PRAGMA application_id = %d;", len(ms), applicationID)
+	if _, err := tx.ExecContext(ctx, pragmas); err != nil {
+		return s.wrapErr("open: set schema version", err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrapErr("open: commit schema migration", err)
+	}
+	return nil
+}
+
+// rowQueryer is *sql.DB or *sql.Tx.
+type rowQueryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// schemaState reads the schema version, the application id and the
+// number of tables.
+func (s *Store) schemaState(ctx context.Context, q rowQueryer) (version, app, tables int, err error) {
+	if err = q.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		return
+	}
+	if err = q.QueryRowContext(ctx, "PRAGMA application_id").Scan(&app); err != nil {
+		return
+	}
+	err = q.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Scan(&tables)
+	return
+}
+
+func (s *Store) checkSchema(version, app, tables, known int) error {
+	switch {
+	case app != 0 && app != applicationID:
+		return fmt.Errorf("store: open %s: %w: it is an SQLite database of another application (application_id %#x); pass another --db", s.path, ErrNotDatabase, app)
+	case version == 0 && tables > 0:
+		return fmt.Errorf("store: open %s: %w: it is an SQLite database with tables orchex did not create; pass another --db", s.path, ErrNotDatabase)
+	case version > known:
+		return fmt.Errorf("store: open %s: %w: the file has schema version %d, this orchex knows up to %d; upgrade orchex", s.path, ErrNewerSchema, version, known)
+	}
+	return nil
+}

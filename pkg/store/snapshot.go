@@ -1,0 +1,340 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Snapshot is one labelled measurement (a quarter, usually) with what
+// produced it and its counts, computed when it is read.
+type Snapshot struct {
+	Label   string
+	Created time.Time // UTC
+	Meta    Meta
+
+	Services     int // distinct (address, port, transport)
+	Hosts        int // distinct addresses
+	Observations int // engine observations stored
+}
+
+// Meta records what produced a snapshot, so that a report can state its
+// method and a comparison can warn when methods differ. It is stored as
+// JSON in snapshots.meta; CatalogVersion and Notes are mirrored in the
+// catalog_version and notes columns for sqlite3 users. Its slices are
+// kept sorted (Notes in the order added), so that the JSON is
+// deterministic.
+type Meta struct {
+	CatalogVersion string       `json:"catalog_version"`
+	Engines        []EngineMeta `json:"engines"`
+	Feeds          []FeedMeta   `json:"feeds"`
+	Queries        []QueryMeta  `json:"queries"`
+	Inputs         []string     `json:"inputs"` // input files, as given
+	Notes          []string     `json:"notes"`
+}
+
+// EngineMeta names an engine and the API version used ("v3", "v2",
+// "shodan-rest").
+type EngineMeta struct {
+	Name string `json:"name"`
+	API  string `json:"api"`
+}
+
+// FeedMeta names a cloud range feed and the date it was published.
+type FeedMeta struct {
+	Provider string `json:"provider"`
+	Date     string `json:"date"` // YYYY-MM-DD as published
+}
+
+// QueryMeta is one catalog query run against an engine: the engine's
+// total, pages and records fetched, and why it stopped early ("" when it
+// ran to the end; "max-pages", "max-credits", "engine-limit", ...).
+type QueryMeta struct {
+	ID        string `json:"id"`
+	Engine    string `json:"engine"`
+	Text      string `json:"text"`
+	Total     int    `json:"total"`
+	Pages     int    `json:"pages"`
+	Fetched   int    `json:"fetched"`
+	Truncated string `json:"truncated"`
+}
+
+// AddEngine records an engine, once.
+func (m *Meta) AddEngine(e EngineMeta) { m.Engines = append(m.Engines, e); m.normalize() }
+
+// AddFeed records a range feed, once.
+func (m *Meta) AddFeed(f FeedMeta) { m.Feeds = append(m.Feeds, f); m.normalize() }
+
+// AddInput records an input file, once.
+func (m *Meta) AddInput(file string) { m.Inputs = append(m.Inputs, file); m.normalize() }
+
+// SetQuery records q, replacing the entry with the same engine and id.
+func (m *Meta) SetQuery(q QueryMeta) {
+	m.Queries = slices.DeleteFunc(m.Queries, func(x QueryMeta) bool { return x.Engine == q.Engine && x.ID == q.ID })
+	m.Queries = append(m.Queries, q)
+	m.normalize()
+}
+
+// normalize sorts and deduplicates, so that equal metadata has equal JSON.
+func (m *Meta) normalize() {
+	slices.SortFunc(m.Engines, func(a, b EngineMeta) int {
+		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.API, b.API))
+	})
+	m.Engines = slices.Compact(m.Engines)
+	slices.SortFunc(m.Feeds, func(a, b FeedMeta) int {
+		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Date, b.Date))
+	})
+	m.Feeds = slices.Compact(m.Feeds)
+	slices.SortStableFunc(m.Queries, func(a, b QueryMeta) int {
+		return cmp.Or(cmp.Compare(a.Engine, b.Engine), cmp.Compare(a.ID, b.ID))
+	})
+	m.Queries = slices.Compact(m.Queries)
+	slices.Sort(m.Inputs)
+	m.Inputs = slices.Compact(m.Inputs)
+	// Notes keep the order in which they were added.
+}
+
+func (m Meta) encode() (string, error) {
+	m.Engines = slices.Clone(m.Engines)
+	m.Feeds = slices.Clone(m.Feeds)
+	m.Queries = slices.Clone(m.Queries)
+	m.Inputs = slices.Clone(m.Inputs)
+	m.normalize()
+	// Empty lists are [] in the JSON, never null, so that equal metadata
+	// has equal text and json_each() works on every key.
+	m.Engines, m.Feeds, m.Queries = orEmpty(m.Engines), orEmpty(m.Feeds), orEmpty(m.Queries)
+	m.Inputs, m.Notes = orEmpty(m.Inputs), orEmpty(m.Notes)
+	b, err := json.Marshal(m)
+	if err != nil {
+		return "", fmt.Errorf("encode snapshot metadata: %w", err)
+	}
+	return string(b), nil
+}
+
+// decodeMeta reads stored metadata; empty lists become nil.
+func decodeMeta(js string) (Meta, error) {
+	var m Meta
+	if err := json.Unmarshal([]byte(js), &m); err != nil {
+		return Meta{}, err
+	}
+	m.Engines, m.Feeds, m.Queries = orNil(m.Engines), orNil(m.Feeds), orNil(m.Queries)
+	m.Inputs, m.Notes = orNil(m.Inputs), orNil(m.Notes)
+	return m, nil
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func orNil[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+// CheckLabel reports whether label is a valid snapshot label: 1 to 64
+// ASCII letters, digits, '.', '_' or '-', starting with a letter or digit
+// ("2026Q4", "2026Q4-k8s"). Labels name report directories, so nothing
+// else is allowed.
+func CheckLabel(label string) error {
+	if label == "" || len(label) > 64 {
+		return fmt.Errorf("%w %q: want 1 to 64 characters, e.g. 2026Q4", ErrBadLabel, label)
+	}
+	for i := 0; i < len(label); i++ {
+		c := label[i]
+		ok := 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+			i > 0 && (c == '.' || c == '_' || c == '-')
+		if !ok {
+			return fmt.Errorf("%w %q: use letters, digits, '.', '_' and '-' (starting with a letter or digit), e.g. 2026Q4", ErrBadLabel, label)
+		}
+	}
+	return nil
+}
+
+// EnsureSnapshot returns the snapshot label, creating it with created and
+// m when it does not exist. An existing snapshot is returned unchanged
+// (use UpdateMeta to change its metadata).
+func (s *Store) EnsureSnapshot(ctx context.Context, label string, created time.Time, m Meta) (Snapshot, error) {
+	if err := CheckLabel(label); err != nil {
+		return Snapshot{}, fmt.Errorf("store: %w", err)
+	}
+	if created.IsZero() {
+		return Snapshot{}, fmt.Errorf("store: create snapshot %q: zero creation time", label)
+	}
+	js, err := m.encode()
+	if err != nil {
+		return Snapshot{}, fmt.Errorf("store: create snapshot %q: %w", label, err)
+	}
+	_, err = s.db.ExecContext(ctx, `INSERT INTO snapshots (label, created, notes, catalog_version, meta)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (label) DO NOTHING`,
+		label, timeArg(created), strings.Join(m.Notes, "\n"), m.CatalogVersion, js)
+	if err != nil {
+		return Snapshot{}, s.wrapErr(fmt.Sprintf("create snapshot %q", label), err)
+	}
+	return s.Snapshot(ctx, label)
+}
+
+const snapshotSelect = `SELECT s.label, s.created, s.meta,
+	(SELECT count(*) FROM services WHERE snapshot_id = s.id),
+	(SELECT count(DISTINCT addr) FROM services WHERE snapshot_id = s.id),
+	(SELECT count(*) FROM observations WHERE snapshot_id = s.id)
+	FROM snapshots s`
+
+func scanSnapshot(sc interface{ Scan(...any) error }) (Snapshot, error) {
+	var (
+		sn      Snapshot
+		created sql.NullString
+		meta    string
+	)
+	if err := sc.Scan(&sn.Label, &created, &meta, &sn.Services, &sn.Hosts, &sn.Observations); err != nil {
+		return Snapshot{}, err
+	}
+	var err error
+	if sn.Created, err = parseTime(created); err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot %q: created: %w", sn.Label, err)
+	}
+	if sn.Meta, err = decodeMeta(meta); err != nil {
+		return Snapshot{}, fmt.Errorf("snapshot %q: meta: %w", sn.Label, err)
+	}
+	return sn, nil
+}
+
+// Snapshot returns the snapshot label, or an error wrapping ErrNoSnapshot.
+func (s *Store) Snapshot(ctx context.Context, label string) (Snapshot, error) {
+	sn, err := scanSnapshot(s.db.QueryRowContext(ctx, snapshotSelect+` WHERE s.label = ?`, label))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Snapshot{}, s.noSnapshot(label)
+	}
+	if err != nil {
+		return Snapshot{}, s.wrapErr(fmt.Sprintf("read snapshot %q", label), err)
+	}
+	return sn, nil
+}
+
+func (s *Store) noSnapshot(label string) error {
+	return fmt.Errorf("store: %s: %w %q; see orchex snapshots list", s.path, ErrNoSnapshot, label)
+}
+
+// Snapshots returns every snapshot, oldest first (ties by label).
+func (s *Store) Snapshots(ctx context.Context) ([]Snapshot, error) {
+	rows, err := s.db.QueryContext(ctx, snapshotSelect+` ORDER BY s.created, s.label`)
+	if err != nil {
+		return nil, s.wrapErr("list snapshots", err)
+	}
+	defer rows.Close()
+	var out []Snapshot
+	for rows.Next() {
+		sn, err := scanSnapshot(rows)
+		if err != nil {
+			return nil, s.wrapErr("list snapshots", err)
+		}
+		out = append(out, sn)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrapErr("list snapshots", err)
+	}
+	return out, nil
+}
+
+// UpdateMeta changes the metadata of snapshot label with fn, atomically.
+func (s *Store) UpdateMeta(ctx context.Context, label string, fn func(*Meta)) error {
+	op := fmt.Sprintf("update snapshot %q", label)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrapErr(op, err)
+	}
+	defer rollback(tx)
+	var js string
+	err = tx.QueryRowContext(ctx, `SELECT meta FROM snapshots WHERE label = ?`, label).Scan(&js)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s.noSnapshot(label)
+	}
+	if err != nil {
+		return s.wrapErr(op, err)
+	}
+	m, err := decodeMeta(js)
+	if err != nil {
+		return s.wrapErr(op, fmt.Errorf("meta: %w", err))
+	}
+	fn(&m)
+	if js, err = m.encode(); err != nil {
+		return s.wrapErr(op, err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE snapshots SET meta = ?, notes = ?, catalog_version = ? WHERE label = ?`,
+		js, strings.Join(m.Notes, "\n"), m.CatalogVersion, label)
+	if err != nil {
+		return s.wrapErr(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrapErr(op, err)
+	}
+	return nil
+}
+
+// Rename changes a snapshot's label. It fails with ErrNoSnapshot when from
+// does not exist and ErrSnapshotExists when to does.
+func (s *Store) Rename(ctx context.Context, from, to string) error {
+	if err := CheckLabel(to); err != nil {
+		return fmt.Errorf("store: rename %q: %w", from, err)
+	}
+	op := fmt.Sprintf("rename snapshot %q to %q", from, to)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return s.wrapErr(op, err)
+	}
+	defer rollback(tx)
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM snapshots WHERE label = ?`, to).Scan(&n); err != nil {
+		return s.wrapErr(op, err)
+	}
+	if n > 0 {
+		return fmt.Errorf("store: %s: %s: %w; remove it or choose another label", s.path, op, ErrSnapshotExists)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE snapshots SET label = ? WHERE label = ?`, to, from)
+	if err != nil {
+		return s.wrapErr(op, err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.noSnapshot(from)
+	}
+	if err := tx.Commit(); err != nil {
+		return s.wrapErr(op, err)
+	}
+	return nil
+}
+
+// Remove deletes snapshot label and everything in it: services,
+// observations, raw pages and import records.
+func (s *Store) Remove(ctx context.Context, label string) error {
+	res, err := s.db.ExecContext(ctx, `DELETE FROM snapshots WHERE label = ?`, label)
+	if err != nil {
+		return s.wrapErr(fmt.Sprintf("remove snapshot %q", label), err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return s.noSnapshot(label)
+	}
+	return nil
+}
+
+// snapshotID returns the row id of label within q.
+func (s *Store) snapshotID(ctx context.Context, q rowQueryer, label string) (int64, error) {
+	var id int64
+	err := q.QueryRowContext(ctx, `SELECT id FROM snapshots WHERE label = ?`, label).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, s.noSnapshot(label)
+	}
+	if err != nil {
+		return 0, s.wrapErr(fmt.Sprintf("find snapshot %q", label), err)
+	}
+	return id, nil
+}

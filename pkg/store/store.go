@@ -1,0 +1,199 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"modernc.org/sqlite"
+)
+
+// Errors that callers can test with errors.Is. The errors returned wrap
+// one of these and say which file or snapshot failed and what to do.
+var (
+	// ErrNoDatabase: the database file does not exist and
+	// Options.NoCreate was set.
+	ErrNoDatabase = errors.New("no database")
+	// ErrNotDatabase: the file is not an SQLite database, is corrupt, or
+	// is an SQLite database of another application.
+	ErrNotDatabase = errors.New("not an orchex database")
+	// ErrNewerSchema: the file was written by a newer orchex.
+	ErrNewerSchema = errors.New("database schema is newer than this orchex")
+	// ErrLocked: another process held the database longer than the busy
+	// timeout.
+	ErrLocked = errors.New("database is locked by another process")
+	// ErrNoSnapshot: the snapshot label is not in the database.
+	ErrNoSnapshot = errors.New("no such snapshot")
+	// ErrSnapshotExists: the label is taken (Rename).
+	ErrSnapshotExists = errors.New("snapshot already exists")
+	// ErrBadLabel: the label is not a valid snapshot label.
+	ErrBadLabel = errors.New("invalid snapshot label")
+)
+
+// DefaultBusyTimeout is how long a write waits for another process's
+// transaction to finish before failing with [ErrLocked].
+const DefaultBusyTimeout = 5 * time.Second
+
+// applicationID marks an orchex database in the SQLite header
+// (PRAGMA application_id): "orcx".
+const applicationID = 0x6f726378
+
+// SQLite primary result codes the store maps to its own errors.
+const (
+	codeBusy     = 5
+	codeLocked   = 6
+	codeReadOnly = 8
+	codeCorrupt  = 11
+	codeFull     = 13
+	codeNotADB   = 26
+)
+
+// Options tune [OpenWith].
+type Options struct {
+	// BusyTimeout is how long to wait for a lock held by another process;
+	// 0 means DefaultBusyTimeout.
+	BusyTimeout time.Duration
+	// NoCreate makes opening a missing file fail with ErrNoDatabase
+	// instead of creating it (read-only verbs such as snapshots list).
+	NoCreate bool
+}
+
+// Store is an open orchex database. It is safe for concurrent use by
+// several goroutines; writes are serialised by SQLite.
+type Store struct {
+	db   *sql.DB
+	path string
+}
+
+// Open opens the orchex database at path, creating it (but not its
+// directory) when absent, and brings its schema up to date.
+func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is [Open] with options.
+func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
+	if path == "" {
+		return nil, errors.New("store: open: empty database path; pass --db FILE")
+	}
+	if o.BusyTimeout <= 0 {
+		o.BusyTimeout = DefaultBusyTimeout
+	}
+	if err := checkFile(path, o.NoCreate); err != nil {
+		return nil, err
+	}
+	db, err := sql.Open("sqlite", dsn(path, o.BusyTimeout))
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	db.SetMaxIdleConns(4)
+	s := &Store{db: db, path: path}
+	if err := s.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Path returns the file the store was opened from.
+func (s *Store) Path() string { return s.path }
+
+// Close closes the database. Nothing is lost by not calling it (every
+// Put is committed), but the WAL file is folded back only on Close.
+func (s *Store) Close() error {
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("store: close %s: %w", s.path, err)
+	}
+	return nil
+}
+
+// sqliteMagic starts every SQLite 3 database file.
+const sqliteMagic = "SQLite format 3\x00"
+
+// checkFile gives clear errors for a missing directory, a directory
+// given as the file and a file that is not an SQLite database, before
+// SQLite touches anything (it would create -wal files beside it).
+func checkFile(path string, noCreate bool) error {
+	fi, err := os.Stat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		if noCreate {
+			return fmt.Errorf("store: %s: %w", path, ErrNoDatabase)
+		}
+		dir := filepath.Dir(path)
+		if di, err := os.Stat(dir); err != nil || !di.IsDir() {
+			return fmt.Errorf("store: open %s: directory %s does not exist; create it first or pass another --db", path, dir)
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("store: open %s: %w", path, err)
+	case fi.IsDir():
+		return fmt.Errorf("store: open %s: is a directory; pass the database file, e.g. --db %s", path, filepath.Join(path, "orchex.db"))
+	case fi.Size() == 0:
+		return nil // SQLite treats an empty file as an empty database
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer f.Close()
+	head := make([]byte, len(sqliteMagic))
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteMagic {
+		return fmt.Errorf("store: open %s: %w: the file is not an SQLite database (wrong --db, or a damaged file); move it away or pass another --db", path, ErrNotDatabase)
+	}
+	return nil
+}
+
+// dsn builds the modernc.org/sqlite data source name: a file: URI (so
+// that '?' and '#' in the path are escaped), WAL, foreign keys, busy
+// timeout, and write transactions that take the write lock at BEGIN so
+// that a waiting writer never deadlocks on a lock upgrade.
+func dsn(path string, busy time.Duration) string {
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	ms := strconv.FormatInt(busy.Milliseconds(), 10)
+	return "file:" + esc +
+		"?_pragma=busy_timeout(" + ms + ")" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_pragma=cache_size(-32768)" +
+		"&_txlock=immediate"
+}
+
+// wrapErr adds the path and, for lock, corruption and disk errors, what
+// to do. op says what was being done ("put into snapshot 2026Q4").
+func (s *Store) wrapErr(op string, err error) error {
+	return wrapErr(s.path, op, err)
+}
+
+func wrapErr(path, op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() & 0xff {
+		case codeBusy, codeLocked:
+			return fmt.Errorf("store: %s: %s: %w (another orchex run?); wait for it to finish and run again: %w", path, op, ErrLocked, err)
+		case codeNotADB, codeCorrupt:
+			return fmt.Errorf("store: %s: %s: %w: the file is not a readable SQLite database; move it away or pass another --db: %w", path, op, ErrNotDatabase, err)
+		case codeFull:
+			return fmt.Errorf("store: %s: %s: disk full; free space and run again (nothing of this step was stored): %w", path, op, err)
+		case codeReadOnly:
+			return fmt.Errorf("store: %s: %s: database is read-only; check the file's and directory's permissions: %w", path, op, err)
+		}
+	}
+	return fmt.Errorf("store: %s: %s: %w", path, op, err)
+}
+
+// rollback ends tx if it was not committed; the error of a rollback after
+// a failure is not interesting.
+func rollback(tx *sql.Tx) { _ = tx.Rollback() }
