@@ -283,7 +283,7 @@ func runDryRun(ctx context.Context, g *globals, opts collectOptions, cat *catalo
 	var failed []error
 	var notes []string
 	for _, ce := range engines {
-		acct := preflight(ctx, g, ce)
+		acct := preflight(ctx, g.logf, ce)
 		qs, err := engineQueries(cat, opts, ce.Engine)
 		if err != nil {
 			return err
@@ -346,8 +346,8 @@ func pageCostOf(e source.Engine, q source.Query, page int) int {
 }
 
 // preflight runs the engine's free credentials check, when it has one,
-// and shows the plan and credits.
-func preflight(ctx context.Context, g *globals, ce collectEngine) account {
+// and shows the plan and credits with logf.
+func preflight(ctx context.Context, logf func(string, ...any), ce collectEngine) account {
 	pf, ok := ce.Engine.(preflighter)
 	if !ok {
 		return account{}
@@ -356,10 +356,10 @@ func preflight(ctx context.Context, g *globals, ce collectEngine) account {
 	if err != nil {
 		// The run itself will fail with the same cause where it matters
 		// (free count endpoints may still work).
-		g.logf("%s", sanitizeTerminal(err.Error()))
+		logf("%s", sanitizeTerminal(err.Error()))
 		return account{}
 	}
-	g.logf("%s: %s", ce.Name, acct.Text)
+	logf("%s: %s", ce.Name, acct.Text)
 	return acct
 }
 
@@ -452,7 +452,7 @@ func runCollect(ctx context.Context, g *globals, opts collectOptions, cat *catal
 func collectEngineRun(ctx context.Context, g *globals, opts collectOptions, cat *catalog.Catalog, tagger ingest.Tagger,
 	st collectStore, ce collectEngine, qs []source.Query, pr *progress, metaMu *sync.Mutex) engineRun {
 	run := engineRun{Name: ce.Name}
-	acct := preflightTo(ctx, pr, ce)
+	acct := preflight(ctx, pr.logf, ce)
 	if acct.Free {
 		run.Errs = append(run.Errs, fmt.Errorf("%s: %s: free keys cannot search since 2023; a Membership or better is needed (--dry-run and 'orchex stats' still work)", ce.Name, acct.Text))
 		run.Skipped = len(qs)
@@ -534,20 +534,6 @@ func zeroBudget() *source.Budget {
 	b := source.NewBudget(1)
 	b.Reserve(1) // hold the only credit forever
 	return b
-}
-
-func preflightTo(ctx context.Context, pr *progress, ce collectEngine) account {
-	pf, ok := ce.Engine.(preflighter)
-	if !ok {
-		return account{}
-	}
-	acct, err := pf.preflight(ctx)
-	if err != nil {
-		pr.logf("%s", sanitizeTerminal(err.Error()))
-		return account{}
-	}
-	pr.logf("%s: %s", ce.Name, acct.Text)
-	return acct
 }
 
 // recordQuery writes one query's outcome into the snapshot metadata.

@@ -128,6 +128,15 @@ func TestCollectShodan(t *testing.T) {
 	if r2.code != r.code || srv.Stats().PagesServed != 6 {
 		t.Errorf("second run: exit %d, %d pages served; want nothing fetched", r2.code, srv.Stats().PagesServed)
 	}
+	// --refresh fetches every page again and changes nothing in the snapshot.
+	r3 := runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db, "--refresh")...)
+	if r3.code != ExitOK || srv.Stats().PagesServed != 12 {
+		t.Errorf("refresh run: exit %d, %d pages served; want all 6 again\n%s", r3.code, srv.Stats().PagesServed, r3.stderr)
+	}
+	services2, pages2 := snapshotDump(t, db, "2026Q4")
+	if strings.Join(services2, "\n") != strings.Join(services, "\n") || len(pages2) != len(pages) {
+		t.Errorf("refresh changed the snapshot: %d services, %d pages", len(services2), len(pages2))
+	}
 }
 
 func TestCollectLimitsExit3(t *testing.T) {

@@ -364,8 +364,8 @@ func snapConfirmed(r io.Reader) bool {
 }
 
 // cell makes s safe for one table cell on a terminal: sanitized, on one
-// line, at most max runes.
-func snapCell(s string, max int) string {
+// line, at most limit runes.
+func snapCell(s string, limit int) string {
 	s = sanitizeTerminal(s)
 	s = strings.Map(func(r rune) rune {
 		if r == '\t' || r == '\n' || r == '\r' {
@@ -373,9 +373,9 @@ func snapCell(s string, max int) string {
 		}
 		return r
 	}, s)
-	if utf8.RuneCountInString(s) > max {
+	if utf8.RuneCountInString(s) > limit {
 		r := []rune(s)
-		s = string(r[:max-1]) + "…"
+		s = string(r[:limit-1]) + "…"
 	}
 	return s
 }

@@ -35,6 +35,8 @@ func (s *Store) RecordImport(ctx context.Context, snapshot string, im Import) (b
 	if err != nil {
 		return false, err
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	res, err := s.db.ExecContext(ctx, `INSERT INTO imports (snapshot_id, file, sha256, engine, format,
 		records_read, records_kept, records_bad, records_skipped, imported_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (snapshot_id, sha256) DO NOTHING`,

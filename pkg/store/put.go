@@ -91,6 +91,8 @@ func (s *Store) Put(ctx context.Context, snapshot string, items []ingest.Item, p
 		}
 	}
 
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return st, s.wrapErr(op, err)

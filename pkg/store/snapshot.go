@@ -175,6 +175,8 @@ func (s *Store) EnsureSnapshot(ctx context.Context, label string, created time.T
 	if err != nil {
 		return Snapshot{}, fmt.Errorf("store: create snapshot %q: %w", label, err)
 	}
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	_, err = s.db.ExecContext(ctx, `INSERT INTO snapshots (label, created, notes, catalog_version, meta)
 		VALUES (?, ?, ?, ?, ?) ON CONFLICT (label) DO NOTHING`,
 		label, timeArg(created), strings.Join(m.Notes, "\n"), m.CatalogVersion, js)
@@ -247,8 +249,11 @@ func (s *Store) Snapshots(ctx context.Context) ([]Snapshot, error) {
 }
 
 // UpdateMeta changes the metadata of snapshot label with fn, atomically.
+// fn must not call the Store.
 func (s *Store) UpdateMeta(ctx context.Context, label string, fn func(*Meta)) error {
 	op := fmt.Sprintf("update snapshot %q", label)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrapErr(op, err)
@@ -288,6 +293,8 @@ func (s *Store) Rename(ctx context.Context, from, to string) error {
 		return fmt.Errorf("store: rename %q: %w", from, err)
 	}
 	op := fmt.Sprintf("rename snapshot %q to %q", from, to)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrapErr(op, err)
@@ -316,6 +323,8 @@ func (s *Store) Rename(ctx context.Context, from, to string) error {
 // Remove deletes snapshot label and everything in it: services,
 // observations, raw pages and import records.
 func (s *Store) Remove(ctx context.Context, label string) error {
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	res, err := s.db.ExecContext(ctx, `DELETE FROM snapshots WHERE label = ?`, label)
 	if err != nil {
 		return s.wrapErr(fmt.Sprintf("remove snapshot %q", label), err)

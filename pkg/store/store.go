@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"modernc.org/sqlite"
@@ -67,10 +68,13 @@ type Options struct {
 }
 
 // Store is an open orchex database. It is safe for concurrent use by
-// several goroutines; writes are serialised by SQLite.
+// several goroutines: writes of one Store are serialised by a mutex (so
+// they never wait on SQLite's busy timeout), writes of other processes by
+// SQLite's lock.
 type Store struct {
 	db   *sql.DB
 	path string
+	wmu  sync.Mutex // held by every write transaction
 }
 
 // Open opens the orchex database at path, creating it (but not its

@@ -1,0 +1,89 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/orchex/orchex/pkg/demo"
+)
+
+// TestDemoTruth runs the demo end to end (simulated APIs on loopback, the
+// real collect, the reports) and checks that the report's numbers equal the
+// population's truth after deduplication.
+func TestDemoTruth(t *testing.T) {
+	if testing.Short() {
+		t.Skip("end-to-end demo skipped in -short mode")
+	}
+	out := t.TempDir()
+	stdout, stderr, code := run(t, nil, "--quiet", "demo", "--seed", "11", "--size", "1200", "--out", out, "--rate", "2000")
+	if code != ExitOK {
+		t.Fatalf("demo: exit %d\n%s", code, stderr)
+	}
+	for _, f := range []string{"report.md", "report.json", "report.pdf", "demo.db", "ranges/aws-ip-ranges.json"} {
+		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("demo did not write %s: %v", f, err)
+		}
+	}
+	if !strings.Contains(stdout, "Exposed services") {
+		t.Errorf("demo did not print the headline figures:\n%s", stdout)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "report.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got reportJSON
+	if err := json.Unmarshal(data, &got); err != nil {
+		t.Fatal(err)
+	}
+	cat, err := (&globals{}).loadCatalog()
+	if err != nil {
+		t.Fatal(err)
+	}
+	shodanQs, censysQs := productQueries(cat)
+	pop := demo.Generate(demo.Config{Seed: 11, Size: 1200})
+	pop.Restrict(func(p string) bool { return len(shodanQs[p]) > 0 }, func(p string) bool { return len(censysQs[p]) > 0 })
+	truth := pop.Truth()
+	checkTruth(t, got, truth)
+	if o := got.EngineOverlap; o.ShodanOnly != truth.ShodanOnly || o.CensysOnly != truth.CensysOnly || o.Both != truth.Both {
+		t.Errorf("engine overlap = %+v, want shodan-only %d censys-only %d both %d", o, truth.ShodanOnly, truth.CensysOnly, truth.Both)
+	}
+	// No demo key reaches a report.
+	for _, f := range []string{"report.md", "report.json"} {
+		b, _ := os.ReadFile(filepath.Join(out, f))
+		for _, secret := range []string{demoShodanKey, demoCensysToken} {
+			if strings.Contains(string(b), secret) {
+				t.Errorf("%s holds a demo credential", f)
+			}
+		}
+	}
+
+	// The same demo gives the same Markdown report, byte for byte.
+	out2 := t.TempDir()
+	if _, stderr, code := run(t, nil, "--quiet", "demo", "--seed", "11", "--size", "1200", "--out", out2, "--rate", "2000", "--no-pdf"); code != ExitOK {
+		t.Fatalf("second demo: exit %d\n%s", code, stderr)
+	}
+	a, _ := os.ReadFile(filepath.Join(out, "report.md"))
+	b, _ := os.ReadFile(filepath.Join(out2, "report.md"))
+	if string(a) != string(b) {
+		t.Error("two demos with one seed gave different Markdown reports")
+	}
+}
+
+func TestDemoWriteShodan(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "k8s.json.gz")
+	if _, stderr, code := run(t, nil, "demo", "--write-shodan", f, "--size", "300"); code != ExitOK {
+		t.Fatalf("write-shodan: exit %d\n%s", code, stderr)
+	}
+	db := filepath.Join(dir, "x.db")
+	_, stderr, code := run(t, nil, "--db", db, "import", "--snapshot", "2026Q4", f)
+	if code != ExitOK {
+		t.Fatalf("import of the written file: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "300 records read") {
+		t.Errorf("import did not read 300 banners:\n%s", stderr)
+	}
+}
