@@ -64,7 +64,9 @@ func Merge(a, b model.Service) model.Service {
 	}
 	out.Product, out.ProductEvidence = pw.Product, pw.ProductEvidence
 	out.Version = pw.Version
-	if out.Version == "" && pl.Product == pw.Product {
+	if pl.Product == pw.Product && pl.Version > out.Version {
+		// One product on both sides: keep the greatest version named, so
+		// that a record without a version never erases one with it.
 		out.Version = pl.Version
 	}
 
@@ -73,20 +75,15 @@ func Merge(a, b model.Service) model.Service {
 	out.LastSeen = maxTime(a.LastSeen, b.LastSeen)
 	out.Hostnames = mergeNames(a.Hostnames, b.Hostnames)
 
-	// Descriptive fields come from the newer service; ties go to the
-	// greater value so that the result does not depend on argument order.
-	n, o := a, b
-	if newer(b, a) {
-		n, o = b, a
-	}
-	out.Org = pick(n.Org, o.Org)
-	out.Country = pick(n.Country, o.Country)
-	out.City = pick(n.City, o.City)
-	out.Title = pick(n.Title, o.Title)
-	out.ASN = n.ASN
-	if out.ASN == 0 {
-		out.ASN = o.ASN
-	}
+	// Descriptive fields: a value beats no value, then the greater value
+	// wins. Taking "the newer one" would not be associative (the merged
+	// service's last-seen time is not the time of each field), and the
+	// snapshot must not depend on merge order.
+	out.Org = greater(a.Org, b.Org)
+	out.Country = greater(a.Country, b.Country)
+	out.City = greater(a.City, b.City)
+	out.Title = greater(a.Title, b.Title)
+	out.ASN = max(a.ASN, b.ASN)
 	out.Cloud = betterCloud(a.Cloud, b.Cloud)
 	return out
 }
@@ -115,18 +112,11 @@ func verdictLess(a, b model.Service) bool {
 
 func definite(a model.Auth) bool { return a == model.AuthOpen || a == model.AuthRequired }
 
-func newer(a, b model.Service) bool {
-	if !a.LastSeen.Equal(b.LastSeen) {
-		return a.LastSeen.After(b.LastSeen)
+func greater(a, b string) string {
+	if b > a {
+		return b
 	}
-	return a.Org+"\x00"+a.Country+"\x00"+a.City+"\x00"+a.Title > b.Org+"\x00"+b.Country+"\x00"+b.City+"\x00"+b.Title
-}
-
-func pick(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
+	return a
 }
 
 // cloudRank orders tag sources: official ranges, then the engine's own

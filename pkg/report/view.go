@@ -1,6 +1,10 @@
 package report
 
-import "time"
+import (
+	"math"
+	"strconv"
+	"time"
+)
 
 // View is the report's view model: every number that any output format
 // shows comes from here, so Markdown, JSON, CSV and PDF cannot disagree.
@@ -33,6 +37,11 @@ type View struct {
 	// reports carry aggregates only.
 	IncludeAddresses bool
 	Services         []ServiceRow
+
+	// Compare, when not nil, is an earlier snapshot to compare with
+	// (orchex report --compare): renderers add the earlier value and the
+	// change to every figure. Build leaves it nil.
+	Compare *Comparison
 }
 
 // Headline holds the study-style headline figures. Shares are fractions
@@ -183,4 +192,298 @@ type ServiceRow struct {
 	Title        string    `json:"title"`
 	FirstSeen    time.Time `json:"first_seen"`
 	LastSeen     time.Time `json:"last_seen"`
+}
+
+// Comparison carries an earlier snapshot's figures into a View, so that
+// every headline figure and table row can show the earlier value and the
+// change (orchex report --compare). Build a Comparison with NewComparison;
+// its lookup methods are what the Markdown template and the JSON renderer
+// call. A View without a comparison has Compare nil and renders exactly as
+// before.
+type Comparison struct {
+	Earlier *View // the earlier snapshot's view
+	// Differences lists, in plain text, how the two snapshots' methods
+	// differ (catalog version, engines, range feed dates); empty when
+	// they were made the same way.
+	Differences []string
+
+	products  map[string]ProductRow
+	providers map[string]ProviderRow
+	regions   map[regionKey]RegionRow
+	countries map[string]CountryRow
+	versions  map[versionKey]VersionRow
+	nversions map[string]int // versions listed per product
+}
+
+// Change is a count in an earlier snapshot (Before) and now (After).
+// Delta is After - Before. Percent is Delta as a percentage of Before and
+// HasPercent is false when Before is 0. Unknown is true when the earlier
+// view cannot tell the earlier count (a country outside its top 20, a
+// version outside its top versions); Before, Delta and Percent are then 0.
+type Change struct {
+	Before     int
+	After      int
+	Delta      int
+	Percent    float64
+	HasPercent bool
+	Unknown    bool
+}
+
+// NewChange returns the change from before to after.
+func NewChange(before, after int) Change {
+	c := Change{Before: before, After: after, Delta: after - before}
+	if before != 0 {
+		c.Percent = float64(c.Delta) * 100 / float64(before)
+		c.HasPercent = true
+	}
+	return c
+}
+
+func unknownChange(after int) Change { return Change{After: after, Unknown: true} }
+
+// String writes the change for a report cell: "+3 (+12.5%)", "-2 (-100%)",
+// "0 (0%)", "+4 (new)" when Before is 0, "n/a" when Unknown. Counts have
+// thousands separators.
+func (c Change) String() string {
+	if c.Unknown {
+		return "n/a"
+	}
+	s := signedNum(c.Delta)
+	switch {
+	case c.HasPercent:
+		s += " (" + signedPercent(c.Percent) + ")"
+	case c.After > 0:
+		s += " (new)"
+	}
+	return s
+}
+
+// BeforeText writes Before with thousands separators, or "n/a" when
+// Unknown.
+func (c Change) BeforeText() string {
+	if c.Unknown {
+		return "n/a"
+	}
+	return groupDigits(c.Before)
+}
+
+// MarshalJSON writes {"before", "after", "change", "percent"}; before and
+// change are null when Unknown, percent is null when there is none.
+// Percent is rounded to two decimals.
+func (c Change) MarshalJSON() ([]byte, error) {
+	b := []byte(`{"before":`)
+	if c.Unknown {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, int64(c.Before), 10)
+	}
+	b = append(b, `,"after":`...)
+	b = strconv.AppendInt(b, int64(c.After), 10)
+	b = append(b, `,"change":`...)
+	if c.Unknown {
+		b = append(b, "null"...)
+	} else {
+		b = strconv.AppendInt(b, int64(c.Delta), 10)
+	}
+	b = append(b, `,"percent":`...)
+	if c.HasPercent && !c.Unknown {
+		b = strconv.AppendFloat(b, math.Round(c.Percent*100)/100, 'f', -1, 64)
+	} else {
+		b = append(b, "null"...)
+	}
+	return append(b, '}'), nil
+}
+
+// ShareChange is a share (a fraction in 0..1) then and now; Points is the
+// change in percentage points.
+type ShareChange struct {
+	Before float64 `json:"before"`
+	After  float64 `json:"after"`
+	Points float64 `json:"points"`
+}
+
+// NewShareChange returns the change from before to after, with Points
+// rounded to two decimals.
+func NewShareChange(before, after float64) ShareChange {
+	return ShareChange{Before: before, After: after, Points: math.Round((after-before)*10000) / 100}
+}
+
+// String writes the change in points with one decimal: "+1.2 pp".
+func (c ShareChange) String() string {
+	p := strconv.FormatFloat(math.Abs(c.Points), 'f', 1, 64)
+	switch {
+	case p == "0.0":
+		return "0.0 pp"
+	case c.Points < 0:
+		return "-" + p + " pp"
+	}
+	return "+" + p + " pp"
+}
+
+// HeadlineChange holds the change of every headline figure.
+type HeadlineChange struct {
+	Services           Change      `json:"services"`
+	Hosts              Change      `json:"hosts"`
+	Open               Change      `json:"open"`
+	AuthRequired       Change      `json:"auth_required"`
+	Unknown            Change      `json:"unknown"`
+	KubernetesOpen     Change      `json:"kubernetes_open"`
+	KubernetesServices Change      `json:"kubernetes_services"`
+	AWSServices        Change      `json:"aws_services"`
+	AWSUSServices      Change      `json:"aws_us_services"`
+	AWSShare           ShareChange `json:"aws_share"`
+	AWSUSShare         ShareChange `json:"aws_us_share"`
+	KubernetesShare    ShareChange `json:"kubernetes_share"`
+	OpenShare          ShareChange `json:"open_share"`
+}
+
+// NewComparison indexes earlier for the lookups below. differences are the
+// method differences to state (nil when none).
+func NewComparison(earlier *View, differences []string) *Comparison {
+	c := &Comparison{
+		Earlier:     earlier,
+		Differences: append([]string{}, differences...),
+		products:    make(map[string]ProductRow, len(earlier.ByProduct)),
+		providers:   make(map[string]ProviderRow, len(earlier.ByProvider)),
+		regions:     make(map[regionKey]RegionRow, len(earlier.ByRegion)),
+		countries:   make(map[string]CountryRow, len(earlier.ByCountry)),
+		versions:    make(map[versionKey]VersionRow, len(earlier.Versions)),
+		nversions:   make(map[string]int),
+	}
+	for _, r := range earlier.ByProduct {
+		c.products[r.Product] = r
+	}
+	for _, r := range earlier.ByProvider {
+		c.providers[r.Provider] = r
+	}
+	for _, r := range earlier.ByRegion {
+		c.regions[regionKey{r.Provider, r.Region}] = r
+	}
+	for _, r := range earlier.ByCountry {
+		c.countries[r.Country] = r
+	}
+	for _, r := range earlier.Versions {
+		c.versions[versionKey{r.Product, r.Version}] = r
+		c.nversions[r.Product]++
+	}
+	return c
+}
+
+// Snapshot returns the earlier snapshot's label.
+func (c *Comparison) Snapshot() string { return c.Earlier.Snapshot }
+
+// Headline returns the change of every headline figure from the earlier
+// snapshot to now.
+func (c *Comparison) Headline(now Headline) HeadlineChange {
+	a := c.Earlier.Headline
+	return HeadlineChange{
+		Services:           NewChange(a.Services, now.Services),
+		Hosts:              NewChange(a.Hosts, now.Hosts),
+		Open:               NewChange(a.Open, now.Open),
+		AuthRequired:       NewChange(a.AuthRequired, now.AuthRequired),
+		Unknown:            NewChange(a.Unknown, now.Unknown),
+		KubernetesOpen:     NewChange(a.KubernetesOpen, now.KubernetesOpen),
+		KubernetesServices: NewChange(a.KubernetesServices, now.KubernetesServices),
+		AWSServices:        NewChange(a.AWSServices, now.AWSServices),
+		AWSUSServices:      NewChange(a.AWSUSServices, now.AWSUSServices),
+		AWSShare:           NewShareChange(a.AWSShare, now.AWSShare),
+		AWSUSShare:         NewShareChange(a.AWSUSShare, now.AWSUSShare),
+		KubernetesShare:    NewShareChange(a.KubernetesShare, now.KubernetesShare),
+		OpenShare:          NewShareChange(a.OpenShare, now.OpenShare),
+	}
+}
+
+// Product returns the change of a product's services (open when open is
+// true) from the earlier snapshot to now; a product absent then had 0.
+func (c *Comparison) Product(product string, after int, open bool) Change {
+	r := c.products[product]
+	if open {
+		return NewChange(r.Open, after)
+	}
+	return NewChange(r.Services, after)
+}
+
+// Provider returns the change of a provider's services (open when open is
+// true); a provider absent then had 0.
+func (c *Comparison) Provider(provider string, after int, open bool) Change {
+	r := c.providers[provider]
+	if open {
+		return NewChange(r.Open, after)
+	}
+	return NewChange(r.Services, after)
+}
+
+// Region returns the change of a provider region's services; a region
+// absent then had 0.
+func (c *Comparison) Region(provider, region string, after int) Change {
+	return NewChange(c.regions[regionKey{provider, region}].Services, after)
+}
+
+// Country returns the change of a country's services (open when open is
+// true). The earlier view lists its top countries only: a country absent
+// from it is Unknown when the earlier view counted other countries, 0
+// otherwise.
+func (c *Comparison) Country(country string, after int, open bool) Change {
+	r, ok := c.countries[country]
+	if !ok && c.Earlier.CountryOther > 0 {
+		return unknownChange(after)
+	}
+	if open {
+		return NewChange(r.Open, after)
+	}
+	return NewChange(r.Services, after)
+}
+
+// Version returns the change of a product version's services. The
+// earlier view lists the top DefaultTopVersions versions per product: a
+// version absent from it is Unknown when the product's list was full, 0
+// otherwise.
+func (c *Comparison) Version(product, version string, after int) Change {
+	r, ok := c.versions[versionKey{product, version}]
+	if !ok && c.nversions[product] >= DefaultTopVersions {
+		return unknownChange(after)
+	}
+	return NewChange(r.Services, after)
+}
+
+// Count returns the change from before to after, for figures the
+// template computes itself (AWS subtotals, engine overlap).
+func (c *Comparison) Count(before, after int) Change { return NewChange(before, after) }
+
+func signedNum(n int) string {
+	switch {
+	case n > 0:
+		return "+" + groupDigits(n)
+	case n < 0:
+		return "-" + groupDigits(-n)
+	}
+	return "0"
+}
+
+func signedPercent(p float64) string {
+	s := strconv.FormatFloat(math.Abs(p), 'f', 1, 64)
+	switch {
+	case s == "0.0" && p == 0:
+		return "0%"
+	case s == "0.0" && p > 0:
+		return "+<0.1%"
+	case s == "0.0":
+		return "-<0.1%"
+	case p < 0:
+		return "-" + s + "%"
+	}
+	return "+" + s + "%"
+}
+
+// groupDigits writes a non-negative n with comma thousands separators.
+func groupDigits(n int) string {
+	s := strconv.Itoa(n)
+	var b []byte
+	for i := range len(s) {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
 }

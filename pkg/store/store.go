@@ -54,6 +54,7 @@ const (
 	codeReadOnly = 8
 	codeCorrupt  = 11
 	codeFull     = 13
+	codeCantOpen = 14
 	codeNotADB   = 26
 )
 
@@ -85,8 +86,8 @@ func Open(ctx context.Context, path string) (*Store, error) {
 
 // OpenWith is [Open] with options.
 func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
-	if path == "" {
-		return nil, errors.New("store: open: empty database path; pass --db FILE")
+	if path == "" || strings.HasPrefix(path, ":memory:") {
+		return nil, fmt.Errorf("store: open %q: the store needs a database file; pass --db FILE", path)
 	}
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = DefaultBusyTimeout
@@ -191,8 +192,8 @@ func wrapErr(path, op string, err error) error {
 			return fmt.Errorf("store: %s: %s: %w: the file is not a readable SQLite database; move it away or pass another --db: %w", path, op, ErrNotDatabase, err)
 		case codeFull:
 			return fmt.Errorf("store: %s: %s: disk full; free space and run again (nothing of this step was stored): %w", path, op, err)
-		case codeReadOnly:
-			return fmt.Errorf("store: %s: %s: database is read-only; check the file's and directory's permissions: %w", path, op, err)
+		case codeReadOnly, codeCantOpen:
+			return fmt.Errorf("store: %s: %s: cannot write the database or its -wal and -shm files beside it; check the permissions of the file and its directory: %w", path, op, err)
 		}
 	}
 	return fmt.Errorf("store: %s: %s: %w", path, op, err)

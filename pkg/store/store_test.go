@@ -910,3 +910,40 @@ func TestServicesCallbackMayWrite(t *testing.T) {
 		t.Errorf("callback error: %v after %d", err, n)
 	}
 }
+
+// TestConcurrentPuts: goroutines sharing a Store never fail on SQLite's
+// busy timeout, however short, and the result does not depend on their
+// scheduling.
+func TestConcurrentPuts(t *testing.T) {
+	ctx := context.Background()
+	s0 := openTemp(t)
+	s, err := OpenWith(ctx, s0.Path(), Options{BusyTimeout: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	items := benchItems(2000)
+	errs := make(chan error, 8)
+	for w := range 8 {
+		go func() {
+			var err error
+			for i := w * 250; i < (w+1)*250 && err == nil; i += 50 {
+				_, err = s.Put(ctx, "2026Q4", items[i:i+50], nil)
+			}
+			errs <- err
+		}()
+	}
+	for range 8 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := services(t, s, "2026Q4")
+	serial := openTemp(t)
+	if _, err := serial.Put(ctx, "2026Q4", items, nil); err != nil {
+		t.Fatal(err)
+	}
+	if want := services(t, serial, "2026Q4"); !reflect.DeepEqual(got, want) {
+		t.Errorf("concurrent Puts give %d services, serial %d (or other values)", len(got), len(want))
+	}
+}

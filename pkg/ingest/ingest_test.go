@@ -1,0 +1,107 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"testing"
+
+	"github.com/orchex/orchex/pkg/model"
+)
+
+type portClassifier struct{}
+
+// Classify recognises port 6443 only.
+func (portClassifier) Classify(o *model.Observation) (model.Classification, bool) {
+	if o.Port != 6443 {
+		return model.Classification{}, false
+	}
+	return model.Classification{Product: "kubernetes-api", Auth: model.AuthRequired, AuthEvidence: "403"}, true
+}
+
+type fixedTagger struct{}
+
+func (fixedTagger) Tag(*model.Observation) model.CloudTag {
+	return model.CloudTag{Provider: "aws", Region: "us-east-1", Source: "ranges:aws@2026-08-22"}
+}
+
+type memSink struct {
+	puts  [][]Item
+	pages []*model.RawPage
+	fail  bool
+}
+
+func (m *memSink) Put(_ context.Context, _ string, items []Item, page *model.RawPage) (PutStats, error) {
+	if m.fail {
+		return PutStats{}, errors.New("disk full")
+	}
+	m.puts = append(m.puts, append([]Item(nil), items...))
+	m.pages = append(m.pages, page)
+	return PutStats{NewServices: len(items), Observations: len(items)}, nil
+}
+
+func obs(port uint16) *model.Observation {
+	return &model.Observation{Engine: model.Shodan, Addr: netip.MustParseAddr("198.18.0.9"), Port: port, Transport: "tcp"}
+}
+
+func TestPipelineBatchesAndSkips(t *testing.T) {
+	sink := &memSink{}
+	p := &Pipeline{Classifier: portClassifier{}, Tagger: fixedTagger{}, Sink: sink, Snapshot: "2026Q4", BatchSize: 2}
+	ctx := context.Background()
+	for _, port := range []uint16{6443, 80, 6443, 6443} {
+		if err := p.Add(ctx, obs(port)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(sink.puts) != 1 || len(sink.puts[0]) != 2 {
+		t.Fatalf("puts %d, want one full batch of 2 before Flush", len(sink.puts))
+	}
+	if err := p.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st := p.Stats()
+	if st.Observations != 4 || st.Matched != 3 || st.Skipped != 1 || st.NewServices != 3 {
+		t.Errorf("stats %+v", st)
+	}
+	it := sink.puts[0][0]
+	if it.Service.Cloud.Provider != "aws" || it.Service.Product != "kubernetes-api" || it.Service.Auth != model.AuthRequired {
+		t.Errorf("item %+v", it.Service)
+	}
+}
+
+func TestPipelinePageIsOnePut(t *testing.T) {
+	sink := &memSink{}
+	p := &Pipeline{Classifier: portClassifier{}, Sink: sink, Snapshot: "2026Q4"}
+	raw := &model.RawPage{Engine: model.Shodan, QueryID: "q", Page: 3}
+	st, err := p.Page(context.Background(), raw, []model.Observation{*obs(6443), *obs(22)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.puts) != 1 || sink.pages[0] != raw || len(sink.puts[0]) != 1 {
+		t.Fatalf("a page must be stored with its items in one Put: %d puts", len(sink.puts))
+	}
+	if st.Skipped != 1 || st.Matched != 1 {
+		t.Errorf("stats %+v", st)
+	}
+}
+
+func TestPipelineKnownClassificationKept(t *testing.T) {
+	sink := &memSink{}
+	p := &Pipeline{Classifier: portClassifier{}, Sink: sink, Snapshot: "x", BatchSize: 1}
+	o := obs(80) // the classifier would skip it
+	o.Known = &model.Classification{Product: "swagger-ui", Auth: model.AuthUnknown}
+	o.KnownCloud = &model.CloudTag{Provider: "gcp", Source: "ranges:gcp"}
+	if err := p.Add(context.Background(), o); err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.puts) != 1 || sink.puts[0][0].Service.Product != "swagger-ui" || sink.puts[0][0].Service.Cloud.Provider != "gcp" {
+		t.Fatalf("export classification not kept: %+v", sink.puts)
+	}
+}
+
+func TestPipelineSinkErrorReturned(t *testing.T) {
+	p := &Pipeline{Classifier: portClassifier{}, Sink: &memSink{fail: true}, Snapshot: "x", BatchSize: 1}
+	if err := p.Add(context.Background(), obs(6443)); err == nil {
+		t.Fatal("a failing sink must fail Add")
+	}
+}
