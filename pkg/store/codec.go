@@ -29,11 +29,47 @@ func parseTime(s sql.NullString) (time.Time, error) {
 	if !s.Valid {
 		return time.Time{}, nil
 	}
+	if t, ok := parseFixedTime(s.String); ok {
+		return t, nil
+	}
 	t, err := time.Parse(timeFormat, s.String)
 	if err != nil {
 		return time.Time{}, err
 	}
 	return t.UTC(), nil
+}
+
+// parseFixedTime parses timeFormat without the generality (and the cost)
+// of time.Parse; ok is false when s is not exactly in that form.
+func parseFixedTime(s string) (t time.Time, ok bool) {
+	// 2006-01-02T15:04:05.000000000Z
+	if len(s) != len(timeFormat) || s[4] != '-' || s[7] != '-' || s[10] != 'T' || s[13] != ':' ||
+		s[16] != ':' || s[19] != '.' || s[29] != 'Z' {
+		return time.Time{}, false
+	}
+	num := func(i, j int) int {
+		n := 0
+		for ; i < j; i++ {
+			c := s[i]
+			if c < '0' || c > '9' {
+				ok = false
+				return 0
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n
+	}
+	ok = true
+	year, month, day := num(0, 4), num(5, 7), num(8, 10)
+	hour, minute, sec, nsec := num(11, 13), num(14, 16), num(17, 19), num(20, 29)
+	if !ok || month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || sec > 59 {
+		return time.Time{}, false
+	}
+	t = time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
+	if t.Day() != day { // 31 April and the like: let time.Parse say why
+		return time.Time{}, false
+	}
+	return t, true
 }
 
 // addrLen is the stored address length: family byte + 16 bytes.
@@ -100,6 +136,11 @@ func hostnamesJSON(h []string) (string, error) {
 func parseHostnames(s string) ([]string, error) {
 	if s == "[]" || s == "" {
 		return nil, nil
+	}
+	// Fast path: without a backslash, json.Marshal wrote no escapes, so
+	// no element holds a quote and `","` only separates elements.
+	if len(s) >= 4 && s[:2] == `["` && s[len(s)-2:] == `"]` && !strings.ContainsRune(s, '\\') {
+		return strings.Split(s[2:len(s)-2], `","`), nil
 	}
 	var h []string
 	err := json.Unmarshal([]byte(s), &h)

@@ -63,6 +63,7 @@ CREATE TABLE services (
 ) STRICT;
 
 CREATE TABLE observations (
+	id            INTEGER PRIMARY KEY,
 	snapshot_id   INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
 	engine        TEXT NOT NULL,
 	query_id      TEXT NOT NULL,
@@ -78,8 +79,8 @@ CREATE TABLE observations (
 	auth_evidence TEXT NOT NULL,
 	confidence    TEXT NOT NULL CHECK (confidence IN ('high', 'low')),
 	fingerprint   BLOB NOT NULL CHECK (length(fingerprint) = 16),
-	PRIMARY KEY (snapshot_id, engine, query_id, fingerprint)
-) STRICT, WITHOUT ROWID;
+	UNIQUE (snapshot_id, engine, query_id, fingerprint)
+) STRICT;
 
 CREATE INDEX observations_service ON observations (snapshot_id, addr, port, transport);
 

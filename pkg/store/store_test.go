@@ -185,6 +185,13 @@ func TestOpenErrors(t *testing.T) {
 			t.Errorf("NoCreate created %s", path)
 		}
 	})
+	t.Run("no file", func(t *testing.T) {
+		for _, path := range []string{"", ":memory:"} {
+			if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "needs a database file") {
+				t.Errorf("Open(%q) = %v", path, err)
+			}
+		}
+	})
 	t.Run("directory as file", func(t *testing.T) {
 		_, err := Open(ctx, dir)
 		if err == nil || !strings.Contains(err.Error(), "is a directory") {
@@ -945,5 +952,34 @@ func TestConcurrentPuts(t *testing.T) {
 	}
 	if want := services(t, serial, "2026Q4"); !reflect.DeepEqual(got, want) {
 		t.Errorf("concurrent Puts give %d services, serial %d (or other values)", len(got), len(want))
+	}
+}
+
+// TestCodecs checks the fast decoders against the standard library.
+func TestCodecs(t *testing.T) {
+	for _, s := range []string{
+		"2026-10-02T14:03:11.482913000Z", "0001-01-01T00:00:00.000000001Z", "2024-02-29T23:59:59.999999999Z",
+		"2026-02-29T00:00:00.000000000Z", "2026-04-31T00:00:00.000000000Z", "2026-13-01T00:00:00.000000000Z",
+		"2026-10-02T24:00:00.000000000Z", "2026-10-02 14:03:11.482913000Z", "2026-10-02T14:03:11.48291300xZ",
+		"2026-10-02T14:03:11Z", "",
+	} {
+		want, werr := time.Parse(timeFormat, s)
+		got, gerr := parseTime(sql.NullString{String: s, Valid: true})
+		if (werr == nil) != (gerr == nil) || !got.Equal(want) || (gerr == nil && got.Location() != time.UTC) {
+			t.Errorf("parseTime(%q) = %v, %v; time.Parse gives %v, %v", s, got, gerr, want, werr)
+		}
+	}
+	for _, h := range [][]string{
+		{"a.example"}, {"", "x"}, {"a.example", "b.example", "c"}, {`quote"d`, "back\\slash", "comma\",\"split", "<b>&amp;"},
+		{"\x1b[31m", "\u202e", "tab\tnew\nline"}, {`","`, `"]`},
+	} {
+		js, err := hostnamesJSON(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := parseHostnames(js)
+		if err != nil || !reflect.DeepEqual(got, h) {
+			t.Errorf("hostnames %q → %s → %q, %v", h, js, got, err)
+		}
 	}
 }
