@@ -477,6 +477,7 @@ func collectEngineRun(ctx context.Context, g *globals, opts collectOptions, cat 
 			pr.logf("%s: retry %d in %v: %s", ce.Name, n, d.Round(time.Millisecond), sanitizeTerminal(err.Error()))
 		}}}
 	bad := 0
+	var qc queryCounts // this run's counts for the query being collected
 	handler := func(ctx context.Context, p *source.Page) (source.Stored, error) {
 		for _, e := range p.Bad {
 			if bad < 5 {
@@ -485,6 +486,14 @@ func collectEngineRun(ctx context.Context, g *globals, opts collectOptions, cat 
 			bad++
 		}
 		s, err := pipe.Page(ctx, &p.Raw, p.Observations)
+		if err == nil {
+			qc.kept += s.Matched
+			qc.skipped += s.Skipped
+			qc.bad += len(p.Bad)
+			if p.Raw.FetchedAt.After(qc.at) {
+				qc.at = p.Raw.FetchedAt
+			}
+		}
 		return source.Stored{NewServices: s.NewServices, MergedServices: s.MergedServices}, err
 	}
 	metaMu.Lock()
@@ -497,11 +506,14 @@ func collectEngineRun(ctx context.Context, g *globals, opts collectOptions, cat 
 		return run
 	}
 	for i, q := range qs {
+		qc = queryCounts{}
 		res, err := pager.Run(ctx, q, handler)
 		pr.finish(res, err)
 		run.Results = append(run.Results, res)
 		metaMu.Lock()
-		merr := st.UpdateMeta(context.WithoutCancel(ctx), opts.Snapshot, func(m *store.Meta) { recordQuery(m, ce, q, res) })
+		merr := st.UpdateMeta(context.WithoutCancel(ctx), opts.Snapshot, func(m *store.Meta) {
+			recordQuery(m, ce, q, res, qc, opts.Refresh)
+		})
 		metaMu.Unlock()
 		if merr != nil {
 			run.Errs = append(run.Errs, merr)
@@ -537,9 +549,29 @@ func zeroBudget() *source.Budget {
 }
 
 // recordQuery writes one query's outcome into the snapshot metadata.
-func recordQuery(m *store.Meta, ce collectEngine, q source.Query, res source.Result) {
+// queryCounts are one run's counts of a query's records.
+type queryCounts struct {
+	kept, skipped, bad int
+	at                 time.Time
+}
+
+func recordQuery(m *store.Meta, ce collectEngine, q source.Query, res source.Result, qc queryCounts, refresh bool) {
 	qm := store.QueryMeta{ID: q.ID, Engine: ce.Name, Text: q.Text, Total: res.Total,
-		Pages: res.Pages + res.Resumed, Fetched: res.Results + res.ResumedResults}
+		Pages: res.Pages + res.Resumed, Fetched: res.Results + res.ResumedResults,
+		Kept: qc.kept, Skipped: qc.skipped, Bad: qc.bad, At: qc.at}
+	if !refresh {
+		// Pages stored by an earlier run were counted then.
+		for _, old := range m.Queries {
+			if old.ID == q.ID && old.Engine == ce.Name {
+				qm.Kept += old.Kept
+				qm.Skipped += old.Skipped
+				qm.Bad += old.Bad
+				if old.At.After(qm.At) {
+					qm.At = old.At
+				}
+			}
+		}
+	}
 	if res.Stopped != source.StopDone {
 		qm.Truncated = string(res.Stopped)
 	}

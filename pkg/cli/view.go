@@ -54,7 +54,7 @@ func reportMeta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap
 	}
 	for _, q := range snap.Meta.Queries {
 		m.Inputs = append(m.Inputs, report.Input{Name: "query " + q.ID, Engine: q.Engine, Format: "api",
-			Read: q.Fetched, Truncated: q.Truncated})
+			Read: q.Fetched, Kept: q.Kept, Bad: q.Bad, Skipped: q.Skipped, At: q.At, Truncated: q.Truncated})
 	}
 	for _, n := range snap.Meta.Notes {
 		if rest, ok := strings.CutPrefix(n, "cloud-disagreements: "); ok {

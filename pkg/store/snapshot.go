@@ -63,6 +63,14 @@ type QueryMeta struct {
 	Pages     int    `json:"pages"`
 	Fetched   int    `json:"fetched"`
 	Truncated string `json:"truncated"`
+	// Kept, Skipped and Bad count the query's records that a catalog
+	// product matched, that none matched, and that could not be decoded,
+	// over every run that fetched its pages; At is when its last page was
+	// fetched.
+	Kept    int       `json:"kept"`
+	Skipped int       `json:"skipped"`
+	Bad     int       `json:"bad"`
+	At      time.Time `json:"at"`
 }
 
 // AddEngine records an engine, once.
