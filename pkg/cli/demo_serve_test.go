@@ -1,0 +1,82 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDemoServe keeps the simulated APIs running, collects from them by
+// hand as the printed instructions say, and stops them.
+func TestDemoServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	out := &syncBuffer{}
+	done := make(chan ExitCode, 1)
+	dir := t.TempDir()
+	go func() {
+		done <- Main(ctx, []string{"demo", "--serve", "--size", "300", "--out", dir}, Env{
+			Stdin: strings.NewReader(""), Stdout: out, Stderr: io.Discard,
+			Getenv: func(string) string { return "" },
+		})
+	}()
+	re := regexp.MustCompile(`--shodan-url (\S+) .*\n.*--censys-url (\S+)`)
+	var m []string
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		if m = re.FindStringSubmatch(out.String()); m != nil {
+			break
+		}
+	}
+	if m == nil {
+		t.Fatalf("demo --serve printed no URLs:\n%s", out.String())
+	}
+	for _, want := range []string{"SHODAN_API_KEY=" + demoShodanKey, "CENSYS_PLATFORM_TOKEN=" + demoCensysToken} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("demo --serve did not print %q", want)
+		}
+	}
+	env := map[string]string{"SHODAN_API_KEY": demoShodanKey, "CENSYS_PLATFORM_TOKEN": demoCensysToken, "CENSYS_ORG_ID": demoCensysOrg}
+	db := filepath.Join(t.TempDir(), "x.db")
+	_, stderr, code := run(t, env, "--db", db, "collect", "--snapshot", "demo", "--ranges", filepath.Join(dir, "ranges"),
+		"--shodan-url", m[1], "--shodan-rate", "500", "--censys-url", m[2], "--censys-rate", "500")
+	if code != ExitOK {
+		t.Fatalf("collect against demo --serve: exit %d\n%s", code, stderr)
+	}
+	rep, _, code := run(t, nil, "--db", db, "report", "--format", "json")
+	if code != ExitOK || !strings.Contains(rep, `"services": `) {
+		t.Fatalf("report after collect: exit %d\n%s", code, rep)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Errorf("demo --serve ended with exit %d after Ctrl-C", code)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("demo --serve did not stop when its context was cancelled")
+	}
+}
