@@ -167,8 +167,8 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	}
 	defer w.Close()
 	truth := w.pop.Truth()
-	g.logf("demo: %d services on %d hosts (%d open), served by simulated Shodan at %s and Censys at %s",
-		truth.Services, truth.Hosts, truth.Open, w.shodan.URL(), w.censys.URL())
+	g.logf("demo: %s services on %s hosts (%s open), served by simulated Shodan at %s and Censys at %s",
+		markdown.Num(truth.Services), markdown.Num(truth.Hosts), markdown.Num(truth.Open), w.shodan.URL(), w.censys.URL())
 	if o.Serve {
 		return serveDemo(ctx, g, w)
 	}
