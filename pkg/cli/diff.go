@@ -1,17 +1,207 @@
 package cli
 
 import (
-	"errors"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/store"
 )
 
-// diffCommand is a placeholder until the verb is implemented.
+type diffOptions struct {
+	A, B             string
+	Format           string
+	Out              string
+	IncludeAddresses bool
+}
+
 func diffCommand(g *globals) *cli.Command {
+	var o diffOptions
 	return &cli.Command{
-		Name:   "diff",
-		Usage:  "not implemented yet",
-		Hidden: true,
-		Action: func(*cli.Context) error { return errors.New("diff: not implemented yet") },
+		Name:      "diff",
+		Usage:     "what changed between two snapshots: new, gone and persisting services, auth changes, deltas",
+		ArgsUsage: "A B",
+		UsageText: "orchex diff 2026Q3 2026Q4\n" +
+			"orchex diff 2026Q3 2026Q4 --format json --out reports/2026Q4/diff.json\n" +
+			"orchex diff --include-addresses 2026Q3 2026Q4 --out diff-for-security-team.md",
+		Description: "Compares snapshot A (earlier) with snapshot B (later), service by service (address, port,\n" +
+			"transport): services new in B, gone since A and persisting; auth changes of persisting services\n" +
+			"(auth_required → open is a regression, open → auth_required a remediation, changes to or from\n" +
+			"unknown are counted apart); and the change per product, provider, AWS region and country.\n" +
+			"The per-service lists appear only with --include-addresses. When the two snapshots were made\n" +
+			"with different catalog versions, engines or range feeds, a warning is printed and the method\n" +
+			"section lists the differences. Flags may come before, between or after A and B. See docs/compare.md.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md or json", Destination: &o.Format},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
+			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
+		},
+		Action: func(c *cli.Context) error {
+			pos, err := parseInterleaved("diff", c.Args().Slice(), &o)
+			if err != nil {
+				return err
+			}
+			if len(pos) != 2 {
+				return usagef("diff: want two snapshots, got %d (orchex diff [flags] A B)", len(pos))
+			}
+			o.A, o.B = pos[0], pos[1]
+			return runDiff(c.Context, g, o)
+		},
 	}
+}
+
+// parseInterleaved parses the diff flags found among the arguments
+// (urfave/cli stops parsing flags at the first argument), so that
+// "orchex diff 2026Q3 2026Q4 --format md" works as the issue writes it,
+// and returns the positional arguments.
+func parseInterleaved(verb string, args []string, o *diffOptions) ([]string, error) {
+	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	for _, name := range []string{"format", "f"} {
+		fs.StringVar(&o.Format, name, o.Format, "")
+	}
+	for _, name := range []string{"out", "o"} {
+		fs.StringVar(&o.Out, name, o.Out, "")
+	}
+	fs.BoolVar(&o.IncludeAddresses, "include-addresses", o.IncludeAddresses, "")
+	var pos []string
+	for len(args) > 0 {
+		if err := fs.Parse(args); err != nil {
+			return nil, usagef("%s: %v", verb, err)
+		}
+		args = fs.Args()
+		if len(args) > 0 {
+			pos = append(pos, args[0])
+			args = args[1:]
+		}
+	}
+	return pos, nil
+}
+
+func runDiff(ctx context.Context, g *globals, o diffOptions) error {
+	o.Format = strings.ToLower(o.Format)
+	switch o.Format {
+	case "md", "markdown":
+		o.Format = "md"
+	case "json":
+	default:
+		return usagef("diff: unknown --format %q (want md or json)", o.Format)
+	}
+	if o.A == o.B {
+		return usagef("diff: A and B are the same snapshot %q", o.A)
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	a, err := compareInput(ctx, st, o.A)
+	if err != nil {
+		return err
+	}
+	b, err := compareInput(ctx, st, o.B)
+	if err != nil {
+		return err
+	}
+	g.warnMethod(o.A, o.B, compare.Differences(a.Method, b.Method))
+	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses})
+	if err != nil {
+		return err
+	}
+	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
+		if o.Format == "json" {
+			return compare.WriteDiffJSON(w, d)
+		}
+		return compare.WriteDiffMarkdown(w, d)
+	})
+	if err != nil {
+		return fmt.Errorf("diff %s %s: %w", o.A, o.B, err)
+	}
+	if o.Out != "" && o.Out != "-" {
+		g.logf("wrote %s", filepath.Clean(o.Out))
+	}
+	return nil
+}
+
+// snapshotMethod returns a snapshot and its method (catalog version,
+// engines of collections and imports, range feeds).
+func snapshotMethod(ctx context.Context, st *store.Store, label string) (store.Snapshot, compare.Method, error) {
+	snap, err := st.Snapshot(ctx, label)
+	if err != nil {
+		return snap, compare.Method{}, err
+	}
+	imports, err := st.Imports(ctx, label)
+	if err != nil {
+		return snap, compare.Method{}, err
+	}
+	return snap, compare.MethodOf(snap.Meta, imports), nil
+}
+
+// compareInput is one side of a diff, its services streamed from the store.
+func compareInput(ctx context.Context, st *store.Store, label string) (compare.Input, error) {
+	snap, m, err := snapshotMethod(ctx, st, label)
+	if err != nil {
+		return compare.Input{}, err
+	}
+	return compare.Input{
+		Label: snap.Label, Created: snap.Created, Method: m,
+		Services: func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) },
+	}, nil
+}
+
+// warnMethod prints the comparability warning when two snapshots were not
+// made the same way (unless --quiet).
+func (g *globals) warnMethod(a, b string, d []compare.Difference) {
+	if w := compare.Warning(a, b, d); w != "" {
+		g.logf("warning: %s", sanitizeTerminal(w))
+	}
+}
+
+// comparison is an earlier snapshot a report is compared with.
+type comparison struct {
+	label       string
+	view        *report.View
+	differences []string
+}
+
+// compareWith builds the view of the earlier snapshot label for a report
+// of snapshot now, and warns when the two methods differ.
+func compareWith(ctx context.Context, g *globals, st *store.Store, cat *catalog.Catalog, label, now string) (*comparison, error) {
+	_, ma, err := snapshotMethod(ctx, st, label)
+	if err != nil {
+		return nil, err
+	}
+	_, mb, err := snapshotMethod(ctx, st, now)
+	if err != nil {
+		return nil, err
+	}
+	diffs := compare.Differences(ma, mb)
+	g.warnMethod(label, now, diffs)
+	v, err := buildView(ctx, st, cat, label, viewOptions{})
+	if err != nil {
+		return nil, err
+	}
+	c := &comparison{label: label, view: v}
+	for _, d := range diffs {
+		c.differences = append(c.differences, d.String())
+	}
+	return c, nil
+}
+
+// notes states the change of method as report notes.
+func (c *comparison) notes() []string {
+	var out []string
+	for _, d := range c.differences {
+		out = append(out, "Compared with snapshot "+c.label+", the method changed ("+d+"): a change in method is not a change in the internet.")
+	}
+	return out
 }

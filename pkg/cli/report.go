@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
@@ -21,6 +22,7 @@ type reportOptions struct {
 	Template         string
 	Title            string
 	IncludeAddresses bool
+	Compare          string
 }
 
 func reportCommand(g *globals) *cli.Command {
@@ -31,9 +33,13 @@ func reportCommand(g *globals) *cli.Command {
 		UsageText: "orchex report --snapshot 2026Q4 --format md --out reports/2026Q4/report.md\n" +
 			"orchex report --snapshot 2026Q4 --format json\n" +
 			"orchex report --snapshot 2026Q4 --format pdf --out reports/2026Q4/report.pdf\n" +
-			"orchex report --snapshot 2026Q4 --format csv --include-addresses --out services.csv",
+			"orchex report --snapshot 2026Q4 --format csv --include-addresses --out services.csv\n" +
+			"orchex report --snapshot 2026Q4 --compare 2026Q3 --format pdf --out reports/2026Q4/report.pdf",
 		Description: "Published research carries aggregates only: addresses and hostnames appear only with\n" +
-			"--include-addresses. Files are written atomically (a temporary file, then a rename).",
+			"--include-addresses. Files are written atomically (a temporary file, then a rename).\n" +
+			"--compare LABEL adds an earlier snapshot's value and the change to every headline figure and\n" +
+			"table row (md, json; pdf: the headline figures), and warns when the two snapshots were made\n" +
+			"with different methods (see docs/compare.md).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv or pdf", Destination: &o.Format},
@@ -41,6 +47,7 @@ func reportCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "template", Usage: "Markdown template `FILE` instead of the embedded one", Destination: &o.Template},
 			&cli.StringFlag{Name: "title", Usage: "report title", Destination: &o.Title},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list every service with its address and hostnames", Destination: &o.IncludeAddresses},
+			&cli.StringFlag{Name: "compare", Usage: "compare with the earlier snapshot `LABEL`", Destination: &o.Compare},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -65,6 +72,9 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	default:
 		return usagef("report: unknown --format %q (want md, json, csv or pdf)", o.Format)
 	}
+	if o.Compare != "" && o.Format == "csv" {
+		return usagef("report: --compare applies to md, json and pdf (csv lists services; use 'orchex diff')")
+	}
 	tmpl := ""
 	if o.Template != "" {
 		if o.Format != "md" {
@@ -88,6 +98,15 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	if err != nil {
 		return err
 	}
+	var cmp *comparison
+	if o.Compare != "" {
+		if o.Compare == label {
+			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
+		}
+		if cmp, err = compareWith(ctx, g, st, cat, o.Compare, label); err != nil {
+			return err
+		}
+	}
 	render := func(w io.Writer) error {
 		if o.Format == "csv" {
 			return csvreport.Write(w, func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }, o.IncludeAddresses)
@@ -96,11 +115,21 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		if err != nil {
 			return err
 		}
+		var earlier *report.View
+		if cmp != nil {
+			earlier = cmp.view
+			v.Compare = report.NewComparison(cmp.view, cmp.differences)
+		}
 		switch o.Format {
 		case "json":
 			return jsonreport.Render(w, v)
 		case "pdf":
-			return pdf.Render(w, v, pdf.Options{Title: o.Title})
+			if cmp != nil {
+				// The PDF's method appendix lists the notes: state the
+				// change of method there.
+				v.Method.Notes = append(v.Method.Notes, cmp.notes()...)
+			}
+			return pdf.Render(w, v, pdf.Options{Title: o.Title, Compare: earlier})
 		}
 		return markdown.Render(w, v, tmpl)
 	}

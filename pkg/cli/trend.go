@@ -1,17 +1,113 @@
 package cli
 
 import (
-	"errors"
+	"context"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/orchex/orchex/pkg/compare"
 )
 
-// trendCommand is a placeholder until the verb is implemented.
+type trendOptions struct {
+	From, To string
+	Format   string
+	Out      string
+}
+
 func trendCommand(g *globals) *cli.Command {
+	var o trendOptions
 	return &cli.Command{
-		Name:   "trend",
-		Usage:  "not implemented yet",
-		Hidden: true,
-		Action: func(*cli.Context) error { return errors.New("trend: not implemented yet") },
+		Name:  "trend",
+		Usage: "the headline figures and per-product counts across snapshots, oldest first",
+		UsageText: "orchex trend\n" +
+			"orchex trend --from 2026Q1 --to 2026Q4 --format json\n" +
+			"orchex trend --format pdf --out reports/trend.pdf",
+		Description: "Snapshots are ordered by label when every label looks like a quarter (YYYYQn), else by\n" +
+			"creation time. A change of catalog version, engines or range feeds between consecutive\n" +
+			"snapshots is warned about and listed in the method section. See docs/compare.md.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "from", Usage: "first snapshot `LABEL` (default: the oldest)", Destination: &o.From},
+			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json or pdf", Destination: &o.Format},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("trend: unexpected argument %q", c.Args().First())
+			}
+			return runTrend(c.Context, g, o)
+		},
 	}
+}
+
+func runTrend(ctx context.Context, g *globals, o trendOptions) error {
+	o.Format = strings.ToLower(o.Format)
+	switch o.Format {
+	case "md", "markdown":
+		o.Format = "md"
+	case "json":
+	case "pdf":
+		if o.Out == "" || o.Out == "-" {
+			return usagef("trend: --format pdf needs --out FILE")
+		}
+	default:
+		return usagef("trend: unknown --format %q (want md, json or pdf)", o.Format)
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	snaps, err := st.Snapshots(ctx)
+	if err != nil {
+		return err
+	}
+	if len(snaps) == 0 {
+		return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
+	}
+	ordered, order := compare.Order(snaps)
+	sel, err := compare.Range(ordered, o.From, o.To)
+	if err != nil {
+		return usagef("trend: %v", err)
+	}
+	cat, err := g.loadCatalog()
+	if err != nil {
+		return err
+	}
+	var in []compare.TrendInput
+	for _, s := range sel {
+		_, m, err := snapshotMethod(ctx, st, s.Label)
+		if err != nil {
+			return err
+		}
+		v, err := buildView(ctx, st, cat, s.Label, viewOptions{})
+		if err != nil {
+			return err
+		}
+		in = append(in, compare.TrendInput{View: v, Created: s.Created, Method: m})
+	}
+	t := compare.NewTrend(in, order)
+	for _, s := range t.MethodChanges {
+		g.warnMethod(s.From, s.To, s.Differences)
+	}
+	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
+		switch o.Format {
+		case "json":
+			return compare.WriteTrendJSON(w, t)
+		case "pdf":
+			return compare.WriteTrendPDF(w, t)
+		}
+		return compare.WriteTrendMarkdown(w, t)
+	})
+	if err != nil {
+		return fmt.Errorf("trend: %w", err)
+	}
+	if o.Out != "" && o.Out != "-" {
+		g.logf("wrote %s", filepath.Clean(o.Out))
+	}
+	return nil
 }

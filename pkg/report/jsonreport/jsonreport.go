@@ -33,6 +33,9 @@ type Document struct {
 	AddressesShown bool                 `json:"addresses_included"`
 	// Services is present only when addresses were asked for.
 	Services *[]report.ServiceRow `json:"services,omitempty"`
+	// Compare is present only when the view carries a comparison with an
+	// earlier snapshot (orchex report --compare).
+	Compare *Compare `json:"compare,omitempty"`
 }
 
 // AWSRegion is one row of by_aws_region.
@@ -96,6 +99,9 @@ func New(v *report.View) Document {
 			rows[i] = s
 		}
 		d.Services = &rows
+	}
+	if v.Compare != nil && v.Compare.Earlier != nil {
+		d.Compare = newCompare(v)
 	}
 	return d
 }

@@ -1,0 +1,294 @@
+package compare
+
+import (
+	"bufio"
+	"cmp"
+	"fmt"
+	"io"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/markdown"
+	"github.com/orchex/orchex/pkg/store"
+)
+
+// Snapshot orders returned by Order.
+const (
+	// ByQuarter orders snapshots by their labels, which all look like
+	// quarters (YYYYQn).
+	ByQuarter = "quarter"
+	// ByCreated orders snapshots by creation time, then label.
+	ByCreated = "created"
+)
+
+var quarterLabel = regexp.MustCompile(`^([0-9]{4})[Qq]([1-4])$`)
+
+// Order sorts snapshots oldest first and says how: by label when every
+// label looks like a quarter (2026Q3 before 2026Q4 before 2027Q1), else by
+// creation time (then label, for snapshots created at the same instant).
+// A renamed or re-imported quarter keeps its place; a set with one
+// free-form label ("pilot") falls back to creation time for all.
+func Order(snaps []store.Snapshot) ([]store.Snapshot, string) {
+	out := slices.Clone(snaps)
+	quarters := len(out) > 0
+	for _, s := range out {
+		if !quarterLabel.MatchString(s.Label) {
+			quarters = false
+			break
+		}
+	}
+	if quarters {
+		slices.SortFunc(out, func(x, y store.Snapshot) int {
+			return cmp.Compare(strings.ToUpper(x.Label), strings.ToUpper(y.Label))
+		})
+		return out, ByQuarter
+	}
+	slices.SortFunc(out, func(x, y store.Snapshot) int {
+		if c := x.Created.Compare(y.Created); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Label, y.Label)
+	})
+	return out, ByCreated
+}
+
+// Range returns the snapshots of ordered (as Order returns them) from the
+// one labelled from to the one labelled to, both included; "" means the
+// first or the last. It fails when a label is unknown or from comes after
+// to.
+func Range(ordered []store.Snapshot, from, to string) ([]store.Snapshot, error) {
+	i, j := 0, len(ordered)-1
+	find := func(label string) (int, error) {
+		for k, s := range ordered {
+			if s.Label == label {
+				return k, nil
+			}
+		}
+		labels := make([]string, len(ordered))
+		for k, s := range ordered {
+			labels[k] = s.Label
+		}
+		return 0, fmt.Errorf("no snapshot %q (have: %s)", label, strings.Join(labels, ", "))
+	}
+	var err error
+	if from != "" {
+		if i, err = find(from); err != nil {
+			return nil, err
+		}
+	}
+	if to != "" {
+		if j, err = find(to); err != nil {
+			return nil, err
+		}
+	}
+	if i > j {
+		return nil, fmt.Errorf("snapshot %s comes after %s in snapshot order; swap --from and --to", from, to)
+	}
+	return ordered[i : j+1], nil
+}
+
+// TrendInput is one snapshot of a trend: its report view (built without
+// addresses) and its method.
+type TrendInput struct {
+	View    *report.View
+	Created time.Time
+	Method  Method
+}
+
+// Trend is the headline figures and per-product counts of several
+// snapshots, oldest first. Its JSON encoding is the document of orchex
+// trend --format json (docs/compare.md); slices are never nil.
+type Trend struct {
+	SchemaVersion int    `json:"schema_version"`
+	Order         string `json:"order"` // ByQuarter or ByCreated
+	// Products are the product ids with services in any snapshot, by
+	// services in the last snapshot descending, then id; every point's
+	// Products follow this order.
+	Products      []string `json:"products"`
+	Snapshots     []Point  `json:"snapshots"`
+	MethodChanges []Step   `json:"method_changes"`
+}
+
+// Point is one snapshot of a trend.
+type Point struct {
+	Snapshot string          `json:"snapshot"`
+	Created  time.Time       `json:"created"`
+	Headline report.Headline `json:"headline"`
+	Products []ProductCount  `json:"products"`
+	Method   Method          `json:"method"`
+}
+
+// ProductCount is one product's services and open services in a snapshot.
+type ProductCount struct {
+	Product  string `json:"product"`
+	Name     string `json:"name"`
+	Services int    `json:"services"`
+	Open     int    `json:"open"`
+}
+
+// Step is a change of method between two consecutive snapshots.
+type Step struct {
+	From        string       `json:"from"`
+	To          string       `json:"to"`
+	Differences []Difference `json:"differences"`
+}
+
+// NewTrend builds the trend of in, which must already be in order (see
+// Order); order is the Order used, recorded in the output.
+func NewTrend(in []TrendInput, order string) *Trend {
+	t := &Trend{SchemaVersion: SchemaVersion, Order: order, Products: []string{}, Snapshots: []Point{}, MethodChanges: []Step{}}
+	last := map[string]int{}
+	names := map[string]string{}
+	for _, x := range in {
+		for _, r := range x.View.ByProduct {
+			if r.Services == 0 {
+				continue
+			}
+			if _, ok := last[r.Product]; !ok {
+				t.Products = append(t.Products, r.Product)
+			}
+			names[r.Product] = r.Name
+			last[r.Product] = 0
+		}
+	}
+	if len(in) > 0 {
+		for _, r := range in[len(in)-1].View.ByProduct {
+			if _, ok := last[r.Product]; ok {
+				last[r.Product] = r.Services
+			}
+		}
+	}
+	slices.SortFunc(t.Products, func(x, y string) int {
+		if c := cmp.Compare(last[y], last[x]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x, y)
+	})
+	for k, x := range in {
+		p := Point{Snapshot: x.View.Snapshot, Created: x.Created.UTC(), Headline: x.View.Headline, Products: []ProductCount{}, Method: x.Method}
+		rows := map[string]report.ProductRow{}
+		for _, r := range x.View.ByProduct {
+			rows[r.Product] = r
+		}
+		for _, id := range t.Products {
+			r := rows[id]
+			p.Products = append(p.Products, ProductCount{Product: id, Name: cmp.Or(names[id], id), Services: r.Services, Open: r.Open})
+		}
+		t.Snapshots = append(t.Snapshots, p)
+		if k > 0 {
+			if d := Differences(in[k-1].Method, x.Method); len(d) > 0 {
+				t.MethodChanges = append(t.MethodChanges, Step{From: in[k-1].View.Snapshot, To: x.View.Snapshot, Differences: d})
+			}
+		}
+	}
+	return t
+}
+
+// WriteTrendJSON writes t as indented JSON followed by a newline.
+func WriteTrendJSON(w io.Writer, t *Trend) error { return writeJSON(w, t, "trend") }
+
+// trendFigure is one row of the trend's headline table.
+type trendFigure struct {
+	name string
+	text func(h report.Headline) string
+	num  func(h report.Headline) float64 // for charts
+}
+
+func trendFigures() []trendFigure {
+	n := func(name string, f func(report.Headline) int) trendFigure {
+		return trendFigure{name, func(h report.Headline) string { return markdown.Num(f(h)) }, func(h report.Headline) float64 { return float64(f(h)) }}
+	}
+	p := func(name string, f func(report.Headline) float64) trendFigure {
+		return trendFigure{name, func(h report.Headline) string { return markdown.Pct(f(h)) }, f}
+	}
+	return []trendFigure{
+		n("Exposed services", func(h report.Headline) int { return h.Services }),
+		n("Hosts (distinct addresses)", func(h report.Headline) int { return h.Hosts }),
+		n("No authentication (open)", func(h report.Headline) int { return h.Open }),
+		n("Authentication required", func(h report.Headline) int { return h.AuthRequired }),
+		n("Unknown", func(h report.Headline) int { return h.Unknown }),
+		n("Kubernetes-family services", func(h report.Headline) int { return h.KubernetesServices }),
+		n("Kubernetes-family services open", func(h report.Headline) int { return h.KubernetesOpen }),
+		n("AWS-hosted services", func(h report.Headline) int { return h.AWSServices }),
+		n("AWS US-region services", func(h report.Headline) int { return h.AWSUSServices }),
+		p("Open share", func(h report.Headline) float64 { return h.OpenShare }),
+		p("Share on AWS", func(h report.Headline) float64 { return h.AWSShare }),
+		p("Share of the AWS-hosted in AWS US regions", func(h report.Headline) float64 { return h.AWSUSShare }),
+		p("Kubernetes share", func(h report.Headline) float64 { return h.KubernetesShare }),
+	}
+}
+
+// OrderText says in words how snapshots were ordered.
+func OrderText(order string) string {
+	if order == ByQuarter {
+		return "Snapshots are in quarter order (their labels, YYYYQn), oldest first."
+	}
+	return "Snapshots are in order of creation, oldest first (not every label looks like a quarter, YYYYQn)."
+}
+
+// WriteTrendMarkdown writes t as Markdown: the headline figures and the
+// services per product, one column per snapshot, then the method of each
+// snapshot and the changes of method between consecutive snapshots.
+func WriteTrendMarkdown(w io.Writer, t *Trend) error {
+	m := &mdWriter{w: bufio.NewWriterSize(w, 64<<10)}
+	if len(t.Snapshots) == 0 {
+		m.printf("# Trend\n\nThere is no snapshot to show.\n")
+		return m.flush("trend")
+	}
+	first, last := esc(t.Snapshots[0].Snapshot), esc(t.Snapshots[len(t.Snapshots)-1].Snapshot)
+	m.printf("# Trend of exposed panels, snapshots %s to %s\n\n%s", first, last, OrderText(t.Order))
+	if len(t.MethodChanges) > 0 {
+		m.printf(" **The method changed between snapshots** (see Method): a change in method is not a change in the internet.")
+	}
+	m.printf("\n\n## Headline figures\n\n| Figure |")
+	for _, p := range t.Snapshots {
+		m.printf(" %s |", esc(p.Snapshot))
+	}
+	m.printf("\n|---|%s\n", strings.Repeat("---:|", len(t.Snapshots)))
+	for _, f := range trendFigures() {
+		m.printf("| %s |", f.name)
+		for _, p := range t.Snapshots {
+			m.printf(" %s |", f.text(p.Headline))
+		}
+		m.printf("\n")
+	}
+	m.printf("\n## Services per product\n\n")
+	if len(t.Products) == 0 {
+		m.printf("No snapshot holds a service.\n\n")
+	} else {
+		m.printf("Services (open in parentheses).\n\n| Product |")
+		for _, p := range t.Snapshots {
+			m.printf(" %s |", esc(p.Snapshot))
+		}
+		m.printf("\n|---|%s\n", strings.Repeat("---:|", len(t.Snapshots)))
+		for i := range t.Products {
+			m.printf("| %s |", esc(t.Snapshots[len(t.Snapshots)-1].Products[i].Name))
+			for _, p := range t.Snapshots {
+				c := p.Products[i]
+				m.printf(" %s (%s) |", markdown.Num(c.Services), markdown.Num(c.Open))
+			}
+			m.printf("\n")
+		}
+		m.printf("\n")
+	}
+	m.printf("## Method\n\n| Snapshot | Taken | Catalog version | Engines | Range feeds |\n|---|---|---|---|---|\n")
+	for _, p := range t.Snapshots {
+		m.printf("| %s | %s | %s | %s | %s |\n", esc(p.Snapshot), day(p.Created), escOr(p.Method.CatalogVersion),
+			escOr(strings.Join(p.Method.Engines, ", ")), escOr(feeds(p.Method.Feeds)))
+	}
+	m.printf("\n")
+	if len(t.MethodChanges) == 0 {
+		m.printf("Every snapshot was made with the same catalog version, engines and range feeds.\n")
+	} else {
+		m.printf("The method changed; a change in method is not a change in the internet, so read the figures across these steps with care:\n\n")
+		for _, s := range t.MethodChanges {
+			for _, d := range s.Differences {
+				m.printf("- %s → %s: %s: %s → %s\n", esc(s.From), esc(s.To), esc(d.What), esc(d.Before), esc(d.After))
+			}
+		}
+	}
+	return m.flush("trend")
+}
