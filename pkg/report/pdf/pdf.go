@@ -8,7 +8,6 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/gomono"
 	"golang.org/x/image/font/gofont/goregular"
 
 	"github.com/orchex/orchex/pkg/report"
@@ -27,11 +26,8 @@ type Options struct {
 	PageSize string
 }
 
-// Font family names registered with fpdf.
-const (
-	sans = "gosans"
-	mono = "gomono"
-)
+// sans is the font family registered with fpdf: Go Regular and Go Bold.
+const sans = "gosans"
 
 // Page geometry in millimetres.
 const (
@@ -113,7 +109,8 @@ func newDoc(v *report.View, opts Options) (*doc, error) {
 
 	f.AddUTF8FontFromBytes(sans, "", goregular.TTF)
 	f.AddUTF8FontFromBytes(sans, "B", gobold.TTF)
-	f.AddUTF8FontFromBytes(mono, "", gomono.TTF)
+	// No unused font is embedded: fpdf builds the subset of a font that
+	// draws nothing from map order, so two renders of one view would differ.
 	if err := f.Error(); err != nil {
 		return nil, fmt.Errorf("pdf: load Go fonts: %w", err)
 	}
@@ -151,7 +148,7 @@ func fontCoverage() (*coverage, error) {
 	for _, font := range []struct {
 		name string
 		ttf  []byte
-	}{{"Go Regular", goregular.TTF}, {"Go Bold", gobold.TTF}, {"Go Mono", gomono.TTF}} {
+	}{{"Go Regular", goregular.TTF}, {"Go Bold", gobold.TTF}} {
 		c, err := parseCoverage(font.ttf)
 		if err != nil {
 			return nil, fmt.Errorf("pdf: font %s: %w", font.name, err)
