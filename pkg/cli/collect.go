@@ -359,7 +359,7 @@ func preflight(ctx context.Context, logf func(string, ...any), ce collectEngine)
 		logf("%s", sanitizeTerminal(err.Error()))
 		return account{}
 	}
-	logf("%s: %s", ce.Name, acct.Text)
+	logf("%s: %s", ce.Name, sanitizeTerminal(acct.Text)) // the plan name is engine text
 	return acct
 }
 

@@ -37,7 +37,7 @@ func newCensys(c *cli.Context, g *globals) (source.Engine, bool, error) {
 	base := c.String("censys-url")
 	switch api := c.String("censys-api"); api {
 	case "v3", "":
-		token, err := censysToken(c.String("censys-token-file"), g.env.Getenv)
+		token, err := censysToken(c.String("censys-token-file"), g)
 		if err != nil {
 			return nil, false, err
 		}
@@ -76,10 +76,18 @@ func newCensys(c *cli.Context, g *globals) (source.Engine, bool, error) {
 }
 
 // censysToken returns the personal access token from file (when given) or
-// CENSYS_PLATFORM_TOKEN. The token never appears in an error.
-func censysToken(file string, getenv func(string) string) (string, error) {
+// CENSYS_PLATFORM_TOKEN. The token never appears in an error; a token file
+// that others can read gets a warning, as the Shodan key file does.
+func censysToken(file string, g *globals) (string, error) {
 	if file == "" {
-		return strings.TrimSpace(getenv("CENSYS_PLATFORM_TOKEN")), nil
+		return strings.TrimSpace(g.env.Getenv("CENSYS_PLATFORM_TOKEN")), nil
+	}
+	fi, err := os.Stat(file)
+	if err != nil {
+		return "", fmt.Errorf("censys: reading --censys-token-file: %w", err)
+	}
+	if perm := fi.Mode().Perm(); perm&0o077 != 0 {
+		g.logf("censys: warning: --censys-token-file %s has permissions %04o; others can read the token (chmod 600 %s)", file, perm, file)
 	}
 	b, err := os.ReadFile(file)
 	if err != nil {

@@ -32,7 +32,8 @@ func writeAtomic(path string, out io.Writer, fn func(io.Writer) error) error {
 		}
 	}()
 	if err := fn(f); err != nil {
-		return err
+		// The error names the temporary file; name the report too.
+		return fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Sync(); err != nil {
 		return fmt.Errorf("write %s: %w", path, err)

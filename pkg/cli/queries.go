@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -242,9 +241,7 @@ func writeCatalogJSON(g *globals, c *catalog.Catalog) error {
 			Notes: p.Notes, File: p.File,
 		})
 	}
-	enc := json.NewEncoder(g.env.Stdout)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(doc); err != nil {
+	if err := writeJSON(g.env.Stdout, doc); err != nil {
 		return fmt.Errorf("queries list: writing JSON: %w", err)
 	}
 	return nil

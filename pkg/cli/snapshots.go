@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -422,9 +421,7 @@ func snapNonNil[T any](s []T) []T {
 }
 
 func snapWriteJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
+	if err := writeJSON(w, v); err != nil {
 		return fmt.Errorf("write JSON: %w", err)
 	}
 	return nil

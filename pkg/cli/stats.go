@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -231,9 +230,7 @@ func writeStatsJSON(w io.Writer, rows []statsRow) error {
 	if rows == nil {
 		rows = []statsRow{}
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(struct {
+	return writeJSON(w, struct {
 		Queries []statsRow `json:"queries"`
 	}{rows})
 }

@@ -105,11 +105,18 @@ func (p *Population) WriteRanges(dir string) error {
 	for _, r := range azureOrder {
 		azure.Values = append(azure.Values, *azureByRegion[r])
 	}
+	// A provider with no block gets no file: the loaders reject a feed
+	// without prefixes, as a sign of the wrong file.
 	files := []struct {
-		name string
-		v    any
-	}{{"aws-ip-ranges.json", aws}, {"gcp-cloud.json", gcp}, {"azure-servicetags.json", azure}}
+		name  string
+		v     any
+		empty bool
+	}{{"aws-ip-ranges.json", aws, len(aws.Prefixes)+len(aws.IPv6Prefixes) == 0}, {"gcp-cloud.json", gcp, len(gcp.Prefixes) == 0},
+		{"azure-servicetags.json", azure, len(azure.Values) == 0}}
 	for _, f := range files {
+		if f.empty {
+			continue
+		}
 		data, err := json.MarshalIndent(f.v, "", "  ")
 		if err != nil {
 			return fmt.Errorf("demo: ranges: %s: %w", f.name, err)
@@ -117,6 +124,9 @@ func (p *Population) WriteRanges(dir string) error {
 		if err := os.WriteFile(filepath.Join(dir, f.name), append(data, '\n'), 0o644); err != nil {
 			return fmt.Errorf("demo: ranges: %w", err)
 		}
+	}
+	if do.Len() == 0 {
+		return nil
 	}
 	if err := os.WriteFile(filepath.Join(dir, "digitalocean-geo.csv"), []byte(do.String()), 0o644); err != nil {
 		return fmt.Errorf("demo: ranges: %w", err)

@@ -95,6 +95,9 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	if err := checkFile(path, o.NoCreate); err != nil {
 		return nil, err
 	}
+	if err := checkForeign(ctx, path, o.BusyTimeout); err != nil {
+		return nil, err
+	}
 	db, err := sql.Open("sqlite", dsn(path, o.BusyTimeout))
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
@@ -155,6 +158,35 @@ func checkFile(path string, noCreate bool) error {
 		return fmt.Errorf("store: open %s: %w: the file is not an SQLite database (wrong --db, or a damaged file); move it away or pass another --db", path, ErrNotDatabase)
 	}
 	return nil
+}
+
+// checkForeign refuses another application's SQLite file before the WAL
+// pragma of dsn would switch it to WAL mode (a change to the file). Every
+// orchex database is in WAL mode, so only a file in rollback-journal mode
+// (header bytes 18 and 19 are 1) is read first, without that pragma.
+func checkForeign(ctx context.Context, path string, busy time.Duration) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil // absent: created by the open
+	}
+	head := make([]byte, 20)
+	_, err = io.ReadFull(f, head)
+	f.Close()
+	if err != nil || head[18] != 1 || head[19] != 1 {
+		return nil
+	}
+	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
+	db, err := sql.Open("sqlite", "file:"+esc+"?_pragma=busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
+	if err != nil {
+		return fmt.Errorf("store: open %s: %w", path, err)
+	}
+	defer db.Close()
+	s := &Store{db: db, path: path}
+	v, app, tables, err := s.schemaState(ctx, db)
+	if err != nil {
+		return s.wrapErr("open", err)
+	}
+	return s.checkSchema(v, app, tables, len(migrations()))
 }
 
 // dsn builds the modernc.org/sqlite data source name: a file: URI (so
