@@ -1,13 +1,12 @@
 package cli
 
 import (
-	"bytes"
-	"encoding/json"
-	"fmt"
 	"io"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/orchex/orchex/internal/safejson"
 )
 
 // sanitizeTerminal makes s safe to print on a terminal: invalid UTF-8,
@@ -35,35 +34,8 @@ func sanitizeTerminal(s string) string {
 	return b.String()
 }
 
-func isBidi(r rune) bool {
-	return (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) || r == 0x200E || r == 0x200F || r == 0x061C
-}
+func isBidi(r rune) bool { return safejson.IsBidi(r) }
 
-// writeJSON writes v as indented JSON for a terminal or a pipe: what
-// encoding/json leaves raw and a terminal would act on, bidi controls, is
-// written as \u escapes (control characters and U+2028/U+2029 are
-// escaped by encoding/json already), so the text decodes the same but
-// cannot reorder the screen.
-func writeJSON(w io.Writer, v any) error {
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return err
-	}
-	out := b.Bytes()
-	if bytes.ContainsFunc(out, isBidi) {
-		var e bytes.Buffer
-		e.Grow(len(out) + 32)
-		for _, r := range string(out) {
-			if isBidi(r) {
-				fmt.Fprintf(&e, "\\u%04x", r)
-				continue
-			}
-			e.WriteRune(r)
-		}
-		out = e.Bytes()
-	}
-	_, err := w.Write(out)
-	return err
-}
+// writeJSON writes v as indented JSON for a terminal or a pipe, with bidi
+// controls escaped (see safejson).
+func writeJSON(w io.Writer, v any) error { return safejson.Encode(w, v) }

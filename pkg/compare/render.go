@@ -2,13 +2,13 @@ package compare
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/safejson"
 	"github.com/orchex/orchex/pkg/report/markdown"
 )
 
@@ -20,14 +20,8 @@ func WriteDiffJSON(w io.Writer, d *Diff) error {
 }
 
 func writeJSON(w io.Writer, v any, what string) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(v); err != nil {
-		return fmt.Errorf("compare: encoding %s: %w", what, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("compare: writing %s: %w", what, err)
+	if err := safejson.Encode(w, v); err != nil {
+		return fmt.Errorf("compare: %s: %w", what, err)
 	}
 	return nil
 }

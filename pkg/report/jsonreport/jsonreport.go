@@ -1,12 +1,11 @@
 package jsonreport
 
 import (
-	"bufio"
-	"encoding/json"
 	"fmt"
 	"io"
 	"time"
 
+	"github.com/orchex/orchex/internal/safejson"
 	"github.com/orchex/orchex/pkg/report"
 )
 
@@ -107,17 +106,12 @@ func New(v *report.View) Document {
 }
 
 // Render writes v as indented JSON followed by a newline. Strings are
-// escaped by encoding/json: invalid UTF-8 becomes U+FFFD and <, >, & are
-// written as \u003c, \u003e, \u0026, so the output is safe to embed in HTML.
+// escaped by encoding/json (invalid UTF-8 becomes U+FFFD and <, >, & are
+// written as \u003c, \u003e, \u0026, so the output is safe to embed in
+// HTML) and bidi controls as \u escapes (safe to print on a terminal).
 func Render(w io.Writer, v *report.View) error {
-	bw := bufio.NewWriterSize(w, 64<<10)
-	enc := json.NewEncoder(bw)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(New(v)); err != nil {
-		return fmt.Errorf("jsonreport: encoding snapshot %q: %w", v.Snapshot, err)
-	}
-	if err := bw.Flush(); err != nil {
-		return fmt.Errorf("jsonreport: writing snapshot %q: %w", v.Snapshot, err)
+	if err := safejson.Encode(w, New(v)); err != nil {
+		return fmt.Errorf("jsonreport: snapshot %q: %w", v.Snapshot, err)
 	}
 	return nil
 }
