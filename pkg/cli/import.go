@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime"
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
@@ -21,6 +22,22 @@ type importOptions struct {
 	Strict   bool
 	Ranges   string
 	Files    []string
+	// Workers is the number of decoding goroutines; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// workers returns the number of decoding goroutines to use.
+func (o importOptions) workers() int {
+	if o.Workers > 0 {
+		return o.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+// classified is a worker's result for one observation.
+type classified struct {
+	item ingest.Item
+	ok   bool // a catalog product matched
 }
 
 func importCommand(g *globals) *cli.Command {
@@ -42,6 +59,7 @@ func importCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &o.Engine},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &o.Strict},
 			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &o.Ranges},
+			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging `shodan download` banners (default: the number of CPUs); the snapshot is the same for any N", Destination: &o.Workers},
 		},
 		Action: func(c *cli.Context) error {
 			o.Files = c.Args().Slice()
@@ -52,6 +70,9 @@ func importCommand(g *globals) *cli.Command {
 			case "", "shodan", "censys", "orchex":
 			default:
 				return usagef("import: unknown --engine %q (want shodan, censys or orchex)", o.Engine)
+			}
+			if o.Workers < 0 {
+				return usagef("import: --workers %d: want 1 or more (0 for the number of CPUs)", o.Workers)
 			}
 			if o.Snapshot == "" {
 				o.Snapshot = quarterLabel(g.env.Now())
@@ -165,11 +186,22 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 }
 
 func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, err error) {
-	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 2000}
-	// A strict import validated every file before this pass.
-	res, err := importer.Import(ctx, file, importer.Options{Engine: o.Engine}, func(ob *model.Observation) error {
-		return p.Add(ctx, ob)
-	})
+	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 2000, Background: true}
+	// A strict import validated every file before this pass. Workers
+	// decode, classify and tag; the pipeline receives their items in file
+	// order, so the snapshot does not depend on the scheduling.
+	res, err := importer.ImportParallel(ctx, file, importer.Options{Engine: o.Engine}, o.workers(),
+		func(ob *model.Observation) classified {
+			it, ok := p.Item(ob)
+			return classified{it, ok}
+		},
+		func(c classified) error {
+			if !c.ok {
+				p.Skip()
+				return nil
+			}
+			return p.AddItem(ctx, c.item)
+		})
 	if ferr := p.Flush(ctx); err == nil {
 		err = ferr
 	}

@@ -138,7 +138,13 @@ func Import(ctx context.Context, path string, opts Options, emit func(*model.Obs
 
 // importOnce makes one pass over the file; emit nil only checks.
 func importOnce(ctx context.Context, path string, opts Options, emit func(*model.Observation) error) (Result, error) {
-	r := &run{ctx: ctx, opts: opts, emit: emit, res: Result{File: path}}
+	return importRun(ctx, path, opts, emit, nil)
+}
+
+// importRun makes one pass over the file; par, when not nil, reads banner
+// NDJSON after its first record.
+func importRun(ctx context.Context, path string, opts Options, emit func(*model.Observation) error, par bannerLines) (Result, error) {
+	r := &run{ctx: ctx, opts: opts, emit: emit, res: Result{File: path}, par: par}
 	f, err := os.Open(path)
 	if err != nil {
 		return r.res, fmt.Errorf("import: %w", err)
@@ -182,6 +188,7 @@ type run struct {
 	// of an NDJSON file.
 	base int
 	lc   *lineCounter
+	par  bannerLines // the parallel banner path, or nil
 }
 
 func (r *run) finish(h hash.Hash, n int64) {
@@ -209,7 +216,7 @@ func (r *run) read(raw *bufio.Reader) error {
 	start := skipSpace(peek)
 	if start == len(peek) {
 		if perr != nil && perr != io.EOF {
-			return r.broken(0, 0, fmt.Sprintf("the file ends before its first record: %v", perr), perr)
+			return r.broken(1, 0, fmt.Sprintf("the file ends before its first record: %v", perr), perr)
 		}
 		return fmt.Errorf("import %s: %w: the file is empty", r.res.File, ErrUnknownFormat)
 	}
@@ -298,6 +305,9 @@ func (r *run) ndjson(br *bufio.Reader) error {
 		}
 		if err == io.EOF {
 			return nil
+		}
+		if first == kindBanner && r.par != nil {
+			return r.par.banners(r, br)
 		}
 		if r.res.Read%256 == 0 {
 			if err := r.ctx.Err(); err != nil {

@@ -130,8 +130,12 @@ func (r *run) decodeBroken(dec *json.Decoder, err error) error {
 	switch {
 	case errors.As(err, &se):
 		line = r.lineAt(max(se.Offset, dec.InputOffset()))
+		e := r.broken(line, r.res.Read+1, "malformed JSON ("+err.Error()+"); the rest of the document cannot be read", err)
+		// The malformed record counts as read and bad (Bad <= Read), after
+		// the reason has counted the records kept before it.
+		r.res.Read++
 		r.res.Bad++
-		return r.broken(line, r.res.Read+1, "malformed JSON ("+err.Error()+"); the rest of the document cannot be read", err)
+		return e
 	}
 	return r.broken(line, r.res.Read+1, r.breakReason(err), err)
 }

@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"context"
+	"sync"
 
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/normalize"
@@ -55,13 +56,45 @@ type Pipeline struct {
 	Sink       Sink
 	Snapshot   string
 	BatchSize  int // items per Put when adding one by one; default 1000
+	// Background, when true, stores the full batches of Add and AddItem
+	// on a goroutine of its own, in order, while the caller goes on
+	// classifying: storing and classifying then use two cores. At most
+	// one full batch waits while another is stored, so memory stays
+	// bounded (about three batches). An error of a background Put is
+	// returned by the next Add, AddItem or Flush. Flush waits for the
+	// background Puts, so after Flush everything is stored (or the error
+	// returned), as without Background. The order of Puts, hence the
+	// snapshot, is the same either way. Call Flush at the end, also
+	// after an error: it ends the goroutine.
+	Background bool
 
 	buf   []Item
 	stats Stats
+	bg    *background
 }
 
-// Stats returns the counts so far.
-func (p *Pipeline) Stats() Stats { return p.stats }
+// background is the goroutine storing full batches.
+type background struct {
+	batches chan []Item
+	free    chan []Item   // batches stored, for reuse
+	done    chan struct{} // closed when the goroutine ends
+	mu      sync.Mutex
+	err     error    // the first Put error
+	stats   PutStats // what the background Puts stored
+}
+
+// Stats returns the counts so far (of the Puts done, with Background).
+func (p *Pipeline) Stats() Stats {
+	st := p.stats
+	if b := p.bg; b != nil {
+		b.mu.Lock()
+		st.NewServices += b.stats.NewServices
+		st.MergedServices += b.stats.MergedServices
+		st.PutStats.Observations += b.stats.Observations
+		b.mu.Unlock()
+	}
+	return st
+}
 
 // Item classifies and tags one observation; ok is false when no product
 // matched (the observation is then counted as skipped by Add and Page).
@@ -96,14 +129,7 @@ func (p *Pipeline) Add(ctx context.Context, o *model.Observation) error {
 	}
 	p.stats.Matched++
 	p.buf = append(p.buf, it)
-	size := p.BatchSize
-	if size <= 0 {
-		size = 1000
-	}
-	if len(p.buf) >= size {
-		return p.Flush(ctx)
-	}
-	return nil
+	return p.full(ctx)
 }
 
 // AddItem offers an item already classified (by parallel workers); it is
@@ -112,14 +138,7 @@ func (p *Pipeline) AddItem(ctx context.Context, it Item) error {
 	p.stats.Observations++
 	p.stats.Matched++
 	p.buf = append(p.buf, it)
-	size := p.BatchSize
-	if size <= 0 {
-		size = 1000
-	}
-	if len(p.buf) >= size {
-		return p.Flush(ctx)
-	}
-	return nil
+	return p.full(ctx)
 }
 
 // Skip counts an observation that parallel workers found no product for.
@@ -128,8 +147,89 @@ func (p *Pipeline) Skip() {
 	p.stats.Skipped++
 }
 
-// Flush stores what is buffered.
+// full stores the buffer when it holds a full batch.
+func (p *Pipeline) full(ctx context.Context) error {
+	size := p.BatchSize
+	if size <= 0 {
+		size = 1000
+	}
+	if len(p.buf) < size {
+		return nil
+	}
+	if !p.Background {
+		return p.Flush(ctx)
+	}
+	b := p.bg
+	if b == nil {
+		b = &background{batches: make(chan []Item, 1), free: make(chan []Item, 2), done: make(chan struct{})}
+		p.bg = b
+		go p.store(ctx, b)
+	}
+	b.mu.Lock()
+	err := b.err
+	b.mu.Unlock()
+	if err != nil {
+		return err
+	}
+	select {
+	case b.batches <- p.buf:
+	case <-b.done: // stopped on an error
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		return b.err
+	}
+	select {
+	case p.buf = <-b.free:
+	default:
+		p.buf = make([]Item, 0, size)
+	}
+	return nil
+}
+
+// store is the background goroutine: it stores batches in order until
+// the channel is closed or a Put fails.
+func (p *Pipeline) store(ctx context.Context, b *background) {
+	defer close(b.done)
+	for items := range b.batches {
+		st, err := p.Sink.Put(ctx, p.Snapshot, items, nil)
+		b.mu.Lock()
+		if err != nil {
+			b.err = err
+			b.mu.Unlock()
+			return
+		}
+		b.stats.NewServices += st.NewServices
+		b.stats.MergedServices += st.MergedServices
+		b.stats.Observations += st.Observations
+		b.mu.Unlock()
+		clear(items) // drop references to the stored observations
+		select {
+		case b.free <- items[:0]:
+		default:
+		}
+	}
+}
+
+// wait ends the background goroutine, if any, after the batches sent to
+// it are stored, and returns its error.
+func (p *Pipeline) wait() error {
+	b := p.bg
+	if b == nil {
+		return nil
+	}
+	close(b.batches)
+	<-b.done
+	p.bg = nil
+	p.add(b.stats)
+	return b.err
+}
+
+// Flush stores what is buffered; with Background it first waits for the
+// batches being stored.
 func (p *Pipeline) Flush(ctx context.Context) error {
+	if err := p.wait(); err != nil {
+		return err
+	}
 	if len(p.buf) == 0 {
 		return nil
 	}

@@ -1,0 +1,93 @@
+package ingest
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"reflect"
+	"sync"
+	"testing"
+
+	"github.com/orchex/orchex/pkg/model"
+)
+
+// slowSink records Puts, fails the Put number failAt (1-based, 0 never)
+// and is safe for the background goroutine.
+type slowSink struct {
+	mu     sync.Mutex
+	puts   [][]uint16 // ports of each Put
+	failAt int
+}
+
+func (s *slowSink) Put(_ context.Context, _ string, items []Item, _ *model.RawPage) (PutStats, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failAt > 0 && len(s.puts)+1 == s.failAt {
+		return PutStats{}, errors.New("disk full")
+	}
+	var ports []uint16
+	for _, it := range items {
+		ports = append(ports, it.Obs.Port)
+	}
+	s.puts = append(s.puts, ports)
+	return PutStats{NewServices: len(items), Observations: len(items)}, nil
+}
+
+func addAll(t *testing.T, p *Pipeline, n int) error {
+	t.Helper()
+	ctx := context.Background()
+	for i := range n {
+		o := &model.Observation{Engine: model.Shodan, Addr: netip.AddrFrom4([4]byte{198, 18, byte(i >> 8), byte(i)}), Port: uint16(1000 + i), Transport: "tcp"}
+		c := model.Classification{Product: "kubernetes-api", Auth: model.AuthRequired}
+		o.Known = &c
+		it, ok := p.Item(o)
+		if !ok {
+			t.Fatal("known classification not kept")
+		}
+		if err := p.AddItem(ctx, it); err != nil {
+			return err
+		}
+	}
+	return p.Flush(ctx)
+}
+
+// TestPipelineBackgroundSamePuts stores the same batches, in the same
+// order, with and without Background, and counts the same.
+func TestPipelineBackgroundSamePuts(t *testing.T) {
+	sync1, bg := &slowSink{}, &slowSink{}
+	p1 := &Pipeline{Sink: sync1, Snapshot: "x", BatchSize: 7}
+	p2 := &Pipeline{Sink: bg, Snapshot: "x", BatchSize: 7, Background: true}
+	if err := addAll(t, p1, 100); err != nil {
+		t.Fatal(err)
+	}
+	if err := addAll(t, p2, 100); err != nil {
+		t.Fatal(err)
+	}
+	if len(bg.puts) != 15 || !reflect.DeepEqual(sync1.puts, bg.puts) {
+		t.Errorf("background puts %v\nsynchronous puts %v", bg.puts, sync1.puts)
+	}
+	if s1, s2 := p1.Stats(), p2.Stats(); s1 != s2 || s2.NewServices != 100 || s2.Matched != 100 {
+		t.Errorf("stats %+v, synchronous %+v", s2, s1)
+	}
+	// Adding after a Flush starts again.
+	if err := addAll(t, p2, 20); err != nil || len(bg.puts) != 18 || p2.Stats().NewServices != 120 {
+		t.Errorf("after Flush: %v, %d puts, %+v", err, len(bg.puts), p2.Stats())
+	}
+}
+
+// TestPipelineBackgroundError returns a background Put's error from a
+// later AddItem or from Flush, and stores nothing after it.
+func TestPipelineBackgroundError(t *testing.T) {
+	sink := &slowSink{failAt: 3}
+	p := &Pipeline{Sink: sink, Snapshot: "x", BatchSize: 5, Background: true}
+	err := addAll(t, p, 100)
+	if err == nil || err.Error() != "disk full" {
+		t.Fatalf("error %v, want disk full", err)
+	}
+	if len(sink.puts) != 2 {
+		t.Errorf("%d puts stored, want the 2 before the failure", len(sink.puts))
+	}
+	if st := p.Stats(); st.NewServices != 10 {
+		t.Errorf("stats %+v", st)
+	}
+}
