@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -300,7 +301,7 @@ func TestDecodeCensysSharedSamples(t *testing.T) {
 		if !ok || o.HTTP == nil || o.HTTP.Status != 301 || o.HTTP.Header("Location") != "https://one.one.one.one/" || o.ASN != 13335 || o.Country != "HK" {
 			t.Errorf("443/tcp %+v http %+v", o, o.HTTP)
 		}
-		if o.TLS == nil || o.TLS.SubjectCN != "cloudflare-dns.com" || !containsString(o.TLS.SANs, "one.one.one.one") {
+		if o.TLS == nil || o.TLS.SubjectCN != "cloudflare-dns.com" || !slices.Contains(o.TLS.SANs, "one.one.one.one") {
 			t.Errorf("tls %+v", o.TLS)
 		}
 		if _, ok := m["1.1.1.1:443/udp"]; !ok {

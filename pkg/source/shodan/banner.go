@@ -9,10 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source/internal/jsonx"
 )
 
 // DecodeBanner decodes one Shodan banner (one line of a `shodan download`
@@ -57,7 +56,7 @@ func DecodeBanner(data []byte) (model.Observation, error) {
 	o.Transport = transport(string(b.Transport))
 	o.RecordID = clipStr(string(b.Shodan.ID), model.MaxText)
 
-	o.Hostnames = b.Hostnames.strings(model.MaxList)
+	o.Hostnames = b.Hostnames.Strings(model.MaxList)
 	o.Org = clipStr(string(b.Org), model.MaxText)
 	o.ASN = parseASN(string(b.ASN))
 	if b.Location != nil {
@@ -74,7 +73,7 @@ func DecodeBanner(data []byte) (model.Observation, error) {
 	o.Product = clipStr(string(b.Product), model.MaxText)
 	o.Version = clipStr(string(b.Version), model.MaxText)
 	o.Module = clipStr(string(b.Shodan.Module), model.MaxText)
-	o.Labels = b.Tags.strings(model.MaxList)
+	o.Labels = b.Tags.Strings(model.MaxList)
 	o.Software = software(b.CPE23, b.CPE)
 
 	raw := string(b.Data)
@@ -230,22 +229,22 @@ func distinguishedName(raw json.RawMessage) (dn, cn string) {
 		return "", ""
 	}
 	var sb strings.Builder
-	for i := skipWS(b, 1); i < len(b) && b[i] == '"'; {
-		kend := valueEnd(b, i)
-		key := unquote(b[i:kend])
-		i = skipWS(b, kend)
+	for i := jsonx.SkipWS(b, 1); i < len(b) && b[i] == '"'; {
+		kend := jsonx.ValueEnd(b, i)
+		key := jsonx.Unquote(b[i:kend])
+		i = jsonx.SkipWS(b, kend)
 		if i >= len(b) || b[i] != ':' {
 			break
 		}
-		i = skipWS(b, i+1)
-		vend := valueEnd(b, i)
+		i = jsonx.SkipWS(b, i+1)
+		vend := jsonx.ValueEnd(b, i)
 		var v jstrs
 		_ = v.UnmarshalJSON(b[i:vend])
-		i = skipWS(b, vend)
+		i = jsonx.SkipWS(b, vend)
 		if i < len(b) && b[i] == ',' {
-			i = skipWS(b, i+1)
+			i = jsonx.SkipWS(b, i+1)
 		}
-		val := strings.Join(v.strings(model.MaxList), "+")
+		val := strings.Join(v.Strings(model.MaxList), "+")
 		if sb.Len() > 0 {
 			sb.WriteString(", ")
 		}
@@ -486,209 +485,14 @@ func parseTime(s string) time.Time {
 	return time.Time{}
 }
 
-// clipStr returns s cut to at most n bytes at a rune boundary. A cut
-// string is copied so that it does not keep a large banner alive.
-func clipStr(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	i := n
-	for i > 0 && !utf8.RuneStart(s[i]) {
-		i--
-	}
-	return strings.Clone(s[:i])
-}
+// The decoders' lenient JSON types and clipping are shared with the other
+// engine's decoder (package jsonx).
+type (
+	jstr  = jsonx.Str
+	jstrs = jsonx.Strs
+)
 
-// jstr is a JSON scalar read as a string: a string as is (invalid UTF-8
-// replaced with U+FFFD), a number or boolean as its JSON text, null as "".
-// Objects and arrays are ignored.
-type jstr string
-
-// UnmarshalJSON implements json.Unmarshaler. The decoder has validated b.
-func (s *jstr) UnmarshalJSON(b []byte) error {
-	*s = jstr(scalar(b))
-	return nil
-}
-
-// scalar renders one valid JSON value as a string (see jstr).
-func scalar(b []byte) string {
-	if len(b) == 0 {
-		return ""
-	}
-	switch b[0] {
-	case '"':
-		return unquote(b)
-	case 'n', '{', '[':
-		return ""
-	}
-	return string(b)
-}
-
-// unquote decodes a valid JSON string literal; invalid UTF-8 and lone
-// surrogates become U+FFFD, as encoding/json does.
-func unquote(b []byte) string {
-	b = b[1 : len(b)-1]
-	if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
-		return string(b)
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c != '\\' {
-			if c < utf8.RuneSelf {
-				out = append(out, c)
-				i++
-				continue
-			}
-			r, n := utf8.DecodeRune(b[i:])
-			out = utf8.AppendRune(out, r) // RuneError for invalid bytes
-			i += n
-			continue
-		}
-		if i+1 >= len(b) {
-			break
-		}
-		switch e := b[i+1]; e {
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'u':
-			r := hex4(b[i+2:])
-			i += 6
-			if utf16.IsSurrogate(r) {
-				r2 := rune(-1)
-				if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					r2 = hex4(b[i+2:])
-				}
-				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-					r = d
-					i += 6
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			out = utf8.AppendRune(out, r)
-			continue
-		default: // \" \\ \/
-			out = append(out, e)
-		}
-		i += 2
-	}
-	return string(out)
-}
-
-// hex4 reads four hex digits; invalid input gives U+FFFD.
-func hex4(b []byte) rune {
-	if len(b) < 4 {
-		return utf8.RuneError
-	}
-	var r rune
-	for _, c := range b[:4] {
-		switch {
-		case '0' <= c && c <= '9':
-			c -= '0'
-		case 'a' <= c && c <= 'f':
-			c -= 'a' - 10
-		case 'A' <= c && c <= 'F':
-			c -= 'A' - 10
-		default:
-			return utf8.RuneError
-		}
-		r = r<<4 | rune(c)
-	}
-	return r
-}
-
-// jstrs is a list of scalars; a single scalar is read as a list of one.
-type jstrs []jstr
-
-// UnmarshalJSON implements json.Unmarshaler. The decoder has validated b.
-func (l *jstrs) UnmarshalJSON(b []byte) error {
-	if len(b) == 0 || b[0] == 'n' || b[0] == '{' {
-		return nil
-	}
-	if b[0] != '[' {
-		*l = jstrs{jstr(scalar(b))}
-		return nil
-	}
-	var out jstrs
-	for i := skipWS(b, 1); i < len(b) && b[i] != ']'; {
-		end := valueEnd(b, i)
-		if end <= i {
-			break
-		}
-		out = append(out, jstr(scalar(b[i:end])))
-		i = skipWS(b, end)
-		if i < len(b) && b[i] == ',' {
-			i = skipWS(b, i+1)
-		}
-	}
-	*l = out
-	return nil
-}
-
-func skipWS(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// valueEnd returns the index after the valid JSON value starting at b[i].
-func valueEnd(b []byte, i int) int {
-	depth := 0
-	for j := i; j < len(b); j++ {
-		switch b[j] {
-		case '"':
-			for j++; j < len(b) && b[j] != '"'; j++ {
-				if b[j] == '\\' {
-					j++
-				}
-			}
-			if depth == 0 {
-				return j + 1
-			}
-		case '{', '[':
-			depth++
-		case '}', ']':
-			if depth == 0 {
-				return j
-			}
-			depth--
-			if depth == 0 {
-				return j + 1
-			}
-		case ',', ' ', '\t', '\n', '\r':
-			if depth == 0 {
-				return j
-			}
-		}
-	}
-	return len(b)
-}
-
-// strings returns the non-empty elements, at most max of them, each capped
-// at model.MaxText bytes.
-func (l jstrs) strings(max int) []string {
-	var out []string
-	for _, s := range l {
-		if s == "" {
-			continue
-		}
-		if len(out) == max {
-			break
-		}
-		out = append(out, clipStr(string(s), model.MaxText))
-	}
-	return out
-}
+func clipStr(s string, n int) string { return jsonx.Clip(s, n) }
 
 // jnum is a JSON number, or a string holding one; anything else is 0.
 // Fractions are truncated; values that do not fit an int64 are 0.
@@ -715,14 +519,14 @@ type jcount int
 func (c *jcount) UnmarshalJSON(b []byte) error {
 	if len(b) > 0 && b[0] == '[' {
 		n := 0
-		for i := skipWS(b, 1); i < len(b) && b[i] != ']'; n++ {
-			end := valueEnd(b, i)
+		for i := jsonx.SkipWS(b, 1); i < len(b) && b[i] != ']'; n++ {
+			end := jsonx.ValueEnd(b, i)
 			if end <= i {
 				break
 			}
-			i = skipWS(b, end)
+			i = jsonx.SkipWS(b, end)
 			if i < len(b) && b[i] == ',' {
-				i = skipWS(b, i+1)
+				i = jsonx.SkipWS(b, i+1)
 			}
 		}
 		*c = jcount(n)
