@@ -282,6 +282,7 @@ func TestCollectResumeAfterSIGKILL(t *testing.T) {
 	if got := srv.Stats().PagesServed; got != 2 {
 		t.Fatalf("%d pages served before the kill, want 2", got)
 	}
+	integrityCheck(t, db) // a kill never leaves the database corrupt
 	r := runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db)...)
 	if r.code != ExitOK && r.code != ExitPartial {
 		t.Fatalf("resumed run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
