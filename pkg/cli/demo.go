@@ -146,6 +146,7 @@ func startDemo(g *globals, o demoOptions) (*demoWorld, error) {
 	hits, byQuery := pop.CensysResults(censysQs)
 	w.censys = censystest.NewServer(censystest.Config{
 		Token: demoCensysToken, OrgID: demoCensysOrg, Rate: o.Rate, Burst: 4,
+		Clock:         func() time.Time { return pop.Config.At },
 		Hits:          hits,
 		WebProperties: demo.WebProperties(3),
 		Match: func(q string, doc map[string]any) bool {

@@ -72,6 +72,11 @@ type Config struct {
 
 	// Faults injects failures.
 	Faults Faults
+
+	// Clock, when set, dates every answer (the Date header, which the
+	// client records as the fetch time), so that a demo run on a fixed
+	// clock stores the same fetch times every time.
+	Clock func() time.Time
 }
 
 // Fault is one kind of injected failure.
@@ -282,6 +287,9 @@ type handler func(w http.ResponseWriter, r *http.Request, c *call)
 // check, fault injection and the credentials check.
 func (s *Server) wrap(api, endpoint string, h handler) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Clock != nil {
+			w.Header().Set("Date", s.cfg.Clock().UTC().Format(http.TimeFormat))
+		}
 		s.mu.Lock()
 		s.n++
 		rec := Request{N: s.n, API: api, Endpoint: endpoint, Org: orgOf(r)}
