@@ -135,12 +135,14 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 			o.Snapshot, snap.Meta.CatalogVersion, cat.Version())
 	}
 	bad := 0
+	var engines []store.EngineMeta
 	for _, f := range o.Files {
-		n, err := importFile(ctx, g, o, st, cat, tagger, f)
+		n, em, err := importFile(ctx, g, o, st, cat, tagger, f)
 		bad += n
 		if err != nil {
 			return err
 		}
+		engines = append(engines, em...)
 	}
 	err = st.UpdateMeta(ctx, o.Snapshot, func(m *store.Meta) {
 		if m.CatalogVersion == "" {
@@ -151,6 +153,9 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		}
 		for _, f := range o.Files {
 			m.AddInput(filepath.Base(f))
+		}
+		for _, e := range engines {
+			m.AddEngine(e)
 		}
 		recordDisagreements(m, tagger)
 	})
@@ -185,7 +190,10 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 	m.Notes = append(m.Notes, note)
 }
 
-func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, err error) {
+// importFile imports one file and returns its bad records and the engine
+// it came from, for the snapshot's method (an orchex export carries its
+// services' engines in the services themselves).
+func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, err error) {
 	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 2000, Background: true}
 	// A strict import validated every file before this pass. Workers
 	// decode, classify and tag; the pipeline receives their items in file
@@ -217,14 +225,14 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	if err != nil {
 		var re *importer.RecordError
 		if errors.As(err, &re) {
-			return res.Bad, err
+			return res.Bad, nil, err
 		}
-		return res.Bad, fmt.Errorf("import %s: %w", file, err)
+		return res.Bad, nil, fmt.Errorf("import %s: %w", file, err)
 	}
 	stats := p.Stats()
 	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: file, SHA256: res.SHA256, Engine: model.Engine(res.Engine),
 		Format: string(res.Format), Read: res.Read, Kept: stats.Matched, Bad: res.Bad, Skipped: stats.Skipped, At: g.env.Now().UTC()}); err != nil {
-		return res.Bad, err
+		return res.Bad, nil, err
 	}
 	g.logf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
 		sanitizeTerminal(file), res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
@@ -233,5 +241,8 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	if res.Truncated {
 		bad++
 	}
-	return bad, nil
+	if res.Engine == string(model.Shodan) || res.Engine == string(model.Censys) {
+		engines = append(engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
+	}
+	return bad, engines, nil
 }
