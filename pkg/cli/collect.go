@@ -366,8 +366,12 @@ func preflight(ctx context.Context, logf func(string, ...any), ce collectEngine)
 // stopsEngine reports whether err makes every further call of the engine
 // fail the same way.
 func stopsEngine(err error) bool {
+	// A query that failed after every retry (the API unreachable, or down)
+	// would fail the same way for the next query: stop the engine rather
+	// than spend minutes retrying each one; the rerun resumes.
+	var re *source.RetryError
 	return errors.Is(err, source.ErrUnauthorized) || errors.Is(err, source.ErrForbidden) || errors.Is(err, source.ErrQuota) ||
-		errors.Is(err, context.Canceled)
+		errors.Is(err, context.Canceled) || errors.As(err, &re)
 }
 
 // engineRun is what one engine did in a run.
@@ -525,8 +529,12 @@ func collectEngineRun(ctx context.Context, g *globals, opts collectOptions, cat 
 			run.Errs = append(run.Errs, err)
 			if stopsEngine(err) {
 				run.Skipped = len(qs) - i - 1
-				if errors.Is(err, source.ErrQuota) {
+				var re *source.RetryError
+				switch {
+				case errors.Is(err, source.ErrQuota):
 					pr.logf("%s: no credits left; what was fetched is stored: run the same command when credits renew to resume", ce.Name)
+				case errors.As(err, &re):
+					pr.logf("%s: stopped after a query failed %d times; what was fetched is stored: check the connection or the engine's status and run the same command to resume", ce.Name, re.Attempts)
 				}
 				break
 			}

@@ -227,7 +227,7 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 		if errors.As(err, &re) {
 			return res.Bad, nil, err
 		}
-		return res.Bad, nil, fmt.Errorf("import %s: %w", file, err)
+		return res.Bad, nil, err // the importer's errors name the file
 	}
 	stats := p.Stats()
 	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: file, SHA256: res.SHA256, Engine: model.Engine(res.Engine),
