@@ -1,7 +1,6 @@
 package shodan
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -488,54 +487,10 @@ func parseTime(s string) time.Time {
 // The decoders' lenient JSON types and clipping are shared with the other
 // engine's decoder (package jsonx).
 type (
-	jstr  = jsonx.Str
-	jstrs = jsonx.Strs
+	jstr   = jsonx.Str
+	jstrs  = jsonx.Strs
+	jnum   = jsonx.Num
+	jcount = jsonx.Count
 )
 
 func clipStr(s string, n int) string { return jsonx.Clip(s, n) }
-
-// jnum is a JSON number, or a string holding one; anything else is 0.
-// Fractions are truncated; values that do not fit an int64 are 0.
-type jnum int64
-
-// UnmarshalJSON implements json.Unmarshaler.
-func (n *jnum) UnmarshalJSON(b []byte) error {
-	b = bytes.Trim(b, `"`)
-	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
-		*n = jnum(v)
-		return nil
-	}
-	if v, err := strconv.ParseFloat(string(b), 64); err == nil && v > -1e18 && v < 1e18 {
-		*n = jnum(v)
-	}
-	return nil
-}
-
-// jcount is a count given either as a number or as a list (whose length
-// is the count).
-type jcount int
-
-// UnmarshalJSON implements json.Unmarshaler. The decoder has validated b.
-func (c *jcount) UnmarshalJSON(b []byte) error {
-	if len(b) > 0 && b[0] == '[' {
-		n := 0
-		for i := jsonx.SkipWS(b, 1); i < len(b) && b[i] != ']'; n++ {
-			end := jsonx.ValueEnd(b, i)
-			if end <= i {
-				break
-			}
-			i = jsonx.SkipWS(b, end)
-			if i < len(b) && b[i] == ',' {
-				i = jsonx.SkipWS(b, i+1)
-			}
-		}
-		*c = jcount(n)
-		return nil
-	}
-	var n jnum
-	_ = n.UnmarshalJSON(b)
-	if n > 0 && n < 1<<31 {
-		*c = jcount(n)
-	}
-	return nil
-}

@@ -7,6 +7,7 @@ package jsonx
 
 import (
 	"bytes"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -247,4 +248,50 @@ func (l Strs) Strings(max int) []string {
 		out = append(out, Clip(string(s), maxText))
 	}
 	return out
+}
+
+// Num is a JSON number, or a string holding one; anything else is 0.
+// Fractions are truncated; values that do not fit an int64 are 0.
+type Num int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (n *Num) UnmarshalJSON(b []byte) error {
+	b = bytes.Trim(b, `"`)
+	if v, err := strconv.ParseInt(string(b), 10, 64); err == nil {
+		*n = Num(v)
+		return nil
+	}
+	if v, err := strconv.ParseFloat(string(b), 64); err == nil && v > -1e18 && v < 1e18 {
+		*n = Num(v)
+	}
+	return nil
+}
+
+// Count is a count given either as a number or as a list (whose length is
+// the count).
+type Count int
+
+// UnmarshalJSON implements json.Unmarshaler. The decoder has validated b.
+func (c *Count) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '[' {
+		n := 0
+		for i := SkipWS(b, 1); i < len(b) && b[i] != ']'; n++ {
+			end := ValueEnd(b, i)
+			if end <= i {
+				break
+			}
+			i = SkipWS(b, end)
+			if i < len(b) && b[i] == ',' {
+				i = SkipWS(b, i+1)
+			}
+		}
+		*c = Count(n)
+		return nil
+	}
+	var n Num
+	_ = n.UnmarshalJSON(b)
+	if n > 0 && n < 1<<31 {
+		*c = Count(n)
+	}
+	return nil
 }

@@ -51,3 +51,17 @@ func TestValueEndAndSkipWS(t *testing.T) {
 		t.Errorf("ValueEnd %q", b[i:end])
 	}
 }
+
+func TestNumAndCount(t *testing.T) {
+	var v struct {
+		A, B, C, D Num
+		E, F, G    Count
+	}
+	in := `{"A":42,"B":"17","C":1e30,"D":"x","E":[1,{"a":[2]},"3"],"F":5,"G":-4}`
+	if err := json.Unmarshal([]byte(in), &v); err != nil {
+		t.Fatal(err)
+	}
+	if v.A != 42 || v.B != 17 || v.C != 0 || v.D != 0 || v.E != 3 || v.F != 5 || v.G != 0 {
+		t.Errorf("%+v", v)
+	}
+}
