@@ -146,21 +146,7 @@ func TestLoadSharedRanges(t *testing.T) {
 // BenchmarkLoadSharedRanges measures loading every real feed: time per
 // load, and the heap the loaded set keeps (MB-heap).
 func BenchmarkLoadSharedRanges(b *testing.B) {
-	dir := sharedRanges(b)
-	b.ReportAllocs()
-	var r *Ranges
-	cpu0 := cpuTime()
-	for b.Loop() {
-		var err error
-		if r, err = LoadDir(dir); err != nil {
-			b.Fatal(err)
-		}
-	}
-	b.StopTimer()
-	b.ReportMetric(float64((cpuTime()-cpu0).Milliseconds())/float64(b.N), "cpu-ms/load")
-	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N), "ms/load")
-	b.ReportMetric(heapOf(func() any { r, _ := LoadDir(dir); return r }), "MB-heap")
-	b.ReportMetric(float64(r.Len()), "prefixes")
+	benchLoad(b, sharedRanges(b))
 }
 
 // BenchmarkLookupSharedRanges measures lookups with every real feed loaded,
