@@ -272,6 +272,36 @@ type Service struct {
 	Cloud     CloudTag
 }
 
+// ServiceGroup is a number of services of one snapshot that share every
+// attribute a report counts: product, version, auth verdict, engines,
+// country and cloud tag. A snapshot's groups sum to its services, so a
+// report can be built from a few thousand groups instead of a million
+// services (store.Groups, report.BuildGrouped). FirstSeen and LastSeen
+// bound the services' own first and last sightings.
+type ServiceGroup struct {
+	Product      string
+	Version      string
+	Auth         Auth
+	AuthConflict bool
+	Confidence   Confidence
+	Engines      Engines
+	Country      string
+	Cloud        CloudTag // Service is not part of a group and is left empty
+	Services     int
+	FirstSeen    time.Time
+	LastSeen     time.Time
+}
+
+// Group returns the group of the single service s.
+func (s *Service) Group() ServiceGroup {
+	return ServiceGroup{
+		Product: s.Product, Version: s.Version, Auth: s.Auth, AuthConflict: s.AuthConflict,
+		Confidence: s.Confidence, Engines: s.Engines, Country: s.Country,
+		Cloud:    CloudTag{Provider: s.Cloud.Provider, Region: s.Cloud.Region, Source: s.Cloud.Source},
+		Services: 1, FirstSeen: s.FirstSeen, LastSeen: s.LastSeen,
+	}
+}
+
 // RawPage is one page of an engine's response, kept with the snapshot so
 // that a report can be re-derived offline and audited. Body is the response
 // exactly as received (the store compresses it). It never holds a key.

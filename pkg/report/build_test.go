@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"net/netip"
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/orchex/orchex/pkg/model"
@@ -403,4 +405,45 @@ func FuzzCleanText(f *testing.F) {
 			t.Fatalf("not idempotent: %q → %q", got, again)
 		}
 	})
+}
+
+// TestBuildGroupedEqualsBuild checks that the view built from service
+// groups (what orchex report reads from the store) equals the view built
+// from the services, with and without addresses, on the fixtures, the
+// hostile fixtures and a random snapshot with many groups.
+func TestBuildGroupedEqualsBuild(t *testing.T) {
+	r := rand.New(rand.NewPCG(4, 2))
+	var random []model.Service
+	products := []string{"kubernetes-api", "kubelet", "portainer", "docker-engine", ""}
+	for i := range 3000 {
+		a := netip.AddrFrom4([4]byte{byte(3 + r.IntN(3)), byte(r.IntN(4)), byte(i >> 8), byte(i)})
+		s := model.Service{
+			Key:     model.Key{Addr: a, Port: []uint16{443, 6443, 2375}[r.IntN(3)], Transport: "tcp"},
+			Product: products[r.IntN(len(products))], Version: []string{"", "v1.29.4", "2.19.4", "v1.30.0"}[r.IntN(4)],
+			Auth:         []model.Auth{model.AuthOpen, model.AuthRequired, model.AuthUnknown, ""}[r.IntN(4)],
+			AuthConflict: r.IntN(9) == 0, Confidence: []model.Confidence{model.High, model.Low}[r.IntN(2)],
+			Engines: model.Engines(r.IntN(4)), Country: []string{"US", "DE", "", "IE"}[r.IntN(4)],
+			Cloud: []model.CloudTag{{}, {Provider: "aws", Region: "us-east-1", Source: "ranges:aws@x"},
+				{Provider: "aws", Source: "asn:16509"}, {Provider: "gcp", Region: "europe-west1", Source: "engine:shodan"}}[r.IntN(4)],
+		}
+		if r.IntN(7) != 0 {
+			s.FirstSeen = reporttest.Day().Add(time.Duration(r.IntN(5000)) * time.Minute)
+			s.LastSeen = s.FirstSeen.Add(time.Duration(r.IntN(5000)) * time.Minute)
+		}
+		random = append(random, s)
+	}
+	for name, ss := range map[string][]model.Service{"ten": reporttest.Ten(), "hostile": reporttest.HostileServices(), "random": random, "empty": nil} {
+		for _, addrs := range []bool{false, true} {
+			m := reporttest.Meta()
+			m.IncludeAddresses = addrs
+			want := build(t, m, ss)
+			got, err := report.BuildGrouped(context.Background(), m, reporttest.Grouped(ss))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("%s (addresses %v): grouped view differs:\n got %+v\nwant %+v", name, addrs, got, want)
+			}
+		}
+	}
 }

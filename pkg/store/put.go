@@ -111,7 +111,11 @@ func (s *Store) Put(ctx context.Context, snapshot string, items []ingest.Item, p
 	if err != nil {
 		return ingest.PutStats{}, s.wrapErr(op, err)
 	}
-	if err := s.mergeServices(ctx, tx, sid, groups, &st); err != nil {
+	deltas := make(groupDeltas)
+	if err := s.mergeServices(ctx, tx, sid, groups, deltas, &st); err != nil {
+		return ingest.PutStats{}, s.wrapErr(op, err)
+	}
+	if err := deltas.apply(sctx, tx, sid); err != nil {
 		return ingest.PutStats{}, s.wrapErr(op, err)
 	}
 	if page != nil {
@@ -187,8 +191,8 @@ func (s *Store) putObservations(ctx context.Context, tx *sql.Tx, sid int64, item
 }
 
 // mergeServices merges each group into the stored service with its key,
-// or adds it.
-func (s *Store) mergeServices(ctx context.Context, tx *sql.Tx, sid int64, groups []group, st *ingest.PutStats) error {
+// or adds it, and records the change of service groups in deltas.
+func (s *Store) mergeServices(ctx context.Context, tx *sql.Tx, sid int64, groups []group, deltas groupDeltas, st *ingest.PutStats) error {
 	if len(groups) == 0 {
 		return nil
 	}
@@ -226,6 +230,7 @@ func (s *Store) mergeServices(ctx context.Context, tx *sql.Tx, sid int64, groups
 		if n, err := res.RowsAffected(); err != nil {
 			return err
 		} else if n == 1 {
+			deltas.add(&g.svc, 1)
 			st.NewServices++
 			st.MergedServices += g.n - 1
 			continue
@@ -250,6 +255,8 @@ func (s *Store) mergeServices(ctx context.Context, tx *sql.Tx, sid int64, groups
 		}
 		st.MergedServices += g.n
 		merged := normalize.Merge(old, g.svc)
+		deltas.add(&old, -1)
+		deltas.add(&merged, 1)
 		if args, err = serviceArgs(args[:0], &merged); err != nil {
 			return err
 		}

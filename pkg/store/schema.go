@@ -8,14 +8,14 @@ import (
 
 // SchemaVersion is the schema version this orchex writes (PRAGMA
 // user_version): the number of migrations.
-const SchemaVersion = 1
+const SchemaVersion = 2
 
 // migrations returns the schema migrations in order; migration i brings
 // the schema from version i to i+1. Append only: never edit a migration
 // that has been released, add a new one. docs/schema.md documents the
 // result.
 func migrations() []string {
-	return []string{schemaV1}
+	return []string{schemaV1, schemaV2}
 }
 
 // schemaV1 is the first schema. Times are UTC text of fixed width
@@ -119,6 +119,39 @@ CREATE TABLE imports (
 	imported_at     TEXT,
 	UNIQUE (snapshot_id, sha256)
 ) STRICT;
+`
+
+// schemaV2 adds service_groups, the services counted by every attribute a
+// report counts (kept by Put, see groups.go), filled for the snapshots
+// already there, and the index that counts hosts by product.
+const schemaV2 = `
+CREATE TABLE service_groups (
+	snapshot_id    INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+	product        TEXT NOT NULL,
+	version        TEXT NOT NULL,
+	auth           TEXT NOT NULL,
+	auth_conflict  INTEGER NOT NULL,
+	confidence     TEXT NOT NULL,
+	engines        TEXT NOT NULL,
+	country        TEXT NOT NULL,
+	cloud_provider TEXT NOT NULL,
+	cloud_region   TEXT NOT NULL,
+	cloud_source   TEXT NOT NULL,
+	services       INTEGER NOT NULL CHECK (services >= 0),
+	first_seen     TEXT,
+	last_seen      TEXT,
+	PRIMARY KEY (snapshot_id, product, version, auth, auth_conflict, confidence, engines, country,
+		cloud_provider, cloud_region, cloud_source)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO service_groups
+SELECT snapshot_id, product, version, auth, auth_conflict, confidence, engines, country,
+	cloud_provider, cloud_region, cloud_source, count(*), min(first_seen), max(last_seen)
+FROM services
+GROUP BY snapshot_id, product, version, auth, auth_conflict, confidence, engines, country,
+	cloud_provider, cloud_region, cloud_source;
+
+CREATE INDEX services_product_addr ON services (snapshot_id, product, addr);
 `
 
 // migrate brings the schema to SchemaVersion, in one transaction, and

@@ -195,3 +195,58 @@ func HostileServices() []model.Service {
 	}
 	return out
 }
+
+// Grouped summarizes ss as report.BuildGrouped takes it, the slow way: one
+// group per distinct combination of the counted attributes (in an order
+// unlike the services'), distinct addresses overall and per product. It
+// is the reference the store's service_groups must match.
+func Grouped(ss []model.Service) report.Grouped {
+	var groups []model.ServiceGroup
+	idx := map[model.ServiceGroup]int{}
+	hosts := map[netip.Addr]bool{}
+	productHosts := map[string]map[netip.Addr]bool{}
+	for i := range ss {
+		s := &ss[i]
+		g := s.Group()
+		k := g
+		k.Services, k.FirstSeen, k.LastSeen = 0, time.Time{}, time.Time{}
+		j, ok := idx[k]
+		if !ok {
+			j = len(groups)
+			idx[k] = j
+			groups = append(groups, k)
+		}
+		x := &groups[j]
+		x.Services++
+		if x.FirstSeen.IsZero() || (!s.FirstSeen.IsZero() && s.FirstSeen.Before(x.FirstSeen)) {
+			x.FirstSeen = s.FirstSeen
+		}
+		if s.LastSeen.After(x.LastSeen) {
+			x.LastSeen = s.LastSeen
+		}
+		hosts[s.Addr] = true
+		if productHosts[s.Product] == nil {
+			productHosts[s.Product] = map[netip.Addr]bool{}
+		}
+		productHosts[s.Product][s.Addr] = true
+	}
+	slices.Reverse(groups)
+	ph := map[string]int{}
+	for p, m := range productHosts {
+		ph[p] = len(m)
+	}
+	return report.Grouped{
+		Groups: func(fn func(*model.ServiceGroup) error) error {
+			for i := range groups {
+				g := groups[i]
+				if err := fn(&g); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Hosts:        len(hosts),
+		ProductHosts: ph,
+		Services:     Stream(ss),
+	}
+}

@@ -1,0 +1,250 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/orchex/orchex/pkg/model"
+)
+
+// The service_groups table counts a snapshot's services by every
+// attribute a report counts (model.ServiceGroup). Put keeps it in step
+// with the services table inside the same transaction: a new service adds
+// one to its group, a merge moves the service from its old group to the
+// merged one. A report then reads a few thousand groups instead of a
+// million services. TestGroupsMatchServices checks the invariant.
+
+// groupCols are the service_groups columns that identify a group, in the
+// order of groupKey.args.
+const groupCols = `product, version, auth, auth_conflict, confidence, engines, country,
+	cloud_provider, cloud_region, cloud_source`
+
+const upsertGroup = `INSERT INTO service_groups (snapshot_id, ` + groupCols + `, services, first_seen, last_seen)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	ON CONFLICT (snapshot_id, ` + groupCols + `) DO UPDATE SET
+		services = services + excluded.services,
+		first_seen = coalesce(min(first_seen, excluded.first_seen), first_seen, excluded.first_seen),
+		last_seen = coalesce(max(last_seen, excluded.last_seen), last_seen, excluded.last_seen)`
+
+// shrinkGroup takes services out of a group. (An upsert cannot: SQLite
+// checks services >= 0 on the row it would insert before it sees the
+// conflict.)
+const shrinkGroup = `UPDATE service_groups SET services = services + ?1,
+		first_seen = coalesce(min(first_seen, ?2), first_seen, ?2),
+		last_seen = coalesce(max(last_seen, ?3), last_seen, ?3)
+	WHERE snapshot_id = ?4 AND (` + groupCols + `) = (?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`
+
+// groupKey is a group's identity in stored form.
+type groupKey struct {
+	product, version, auth string
+	conflict               int64
+	confidence, engines    string
+	country                string
+	provider, region, src  string
+}
+
+func serviceGroupKey(sv *model.Service) groupKey {
+	k := groupKey{
+		product: sv.Product, version: sv.Version, auth: string(sv.Auth), confidence: string(sv.Confidence),
+		engines: enginesText(sv.Engines), country: sv.Country,
+		provider: sv.Cloud.Provider, region: sv.Cloud.Region, src: sv.Cloud.Source,
+	}
+	if sv.AuthConflict {
+		k.conflict = 1
+	}
+	return k
+}
+
+func (k *groupKey) args(dst []any) []any {
+	return append(dst, k.product, k.version, k.auth, k.conflict, k.confidence, k.engines, k.country,
+		k.provider, k.region, k.src)
+}
+
+func compareGroupKey(a, b groupKey) int {
+	return cmp.Or(cmp.Compare(a.product, b.product), cmp.Compare(a.version, b.version),
+		cmp.Compare(a.auth, b.auth), cmp.Compare(a.conflict, b.conflict),
+		cmp.Compare(a.confidence, b.confidence), cmp.Compare(a.engines, b.engines),
+		cmp.Compare(a.country, b.country), cmp.Compare(a.provider, b.provider),
+		cmp.Compare(a.region, b.region), cmp.Compare(a.src, b.src))
+}
+
+// groupDelta is the change of one group within a Put.
+type groupDelta struct {
+	n           int
+	first, last time.Time // of the services added; a removal never narrows them
+}
+
+// groupDeltas collects the group changes of one Put.
+type groupDeltas map[groupKey]*groupDelta
+
+// add counts sv into its group (n = 1) or out of it (n = -1).
+func (d groupDeltas) add(sv *model.Service, n int) {
+	k := serviceGroupKey(sv)
+	g := d[k]
+	if g == nil {
+		g = new(groupDelta)
+		d[k] = g
+	}
+	g.n += n
+	if n > 0 {
+		g.first = minTime(g.first, sv.FirstSeen)
+		g.last = maxTime(g.last, sv.LastSeen)
+	}
+}
+
+// apply writes the deltas in key order and drops groups left empty.
+// first_seen and last_seen of a group only widen: a merged service's
+// times are the union of its parts', so the snapshot's earliest and
+// latest sightings stay exact.
+func (d groupDeltas) apply(ctx context.Context, tx *sql.Tx, sid int64) error {
+	if len(d) == 0 {
+		return nil
+	}
+	keys := make([]groupKey, 0, len(d))
+	for k := range d {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, compareGroupKey)
+	up, err := tx.PrepareContext(ctx, upsertGroup)
+	if err != nil {
+		return err
+	}
+	defer up.Close()
+	var shrink *sql.Stmt
+	defer func() {
+		if shrink != nil {
+			shrink.Close()
+		}
+	}()
+	args := make([]any, 0, 14)
+	removed := false
+	for _, k := range keys {
+		g := d[k]
+		if g.n >= 0 {
+			args = append(k.args(append(args[:0], sid)), int64(g.n), timeArg(g.first), timeArg(g.last))
+			if _, err := up.ExecContext(ctx, args...); err != nil {
+				return fmt.Errorf("count service group (product %q, auth %s): %w", k.product, k.auth, err)
+			}
+			continue
+		}
+		// Services left the group (merges) and maybe others joined it:
+		// the times widen with those that joined.
+		removed = true
+		if shrink == nil {
+			if shrink, err = tx.PrepareContext(ctx, shrinkGroup); err != nil {
+				return err
+			}
+		}
+		res, err := shrink.ExecContext(ctx, k.args(append(args[:0], int64(g.n), timeArg(g.first), timeArg(g.last), sid))...)
+		if err != nil {
+			return fmt.Errorf("uncount service group (product %q, auth %s): %w", k.product, k.auth, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n != 1 {
+			return fmt.Errorf("uncount service group (product %q, auth %s): the group is not stored; the snapshot's service_groups table is inconsistent", k.product, k.auth)
+		}
+	}
+	if removed {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM service_groups WHERE snapshot_id = ? AND services = 0`, sid); err != nil {
+			return fmt.Errorf("drop empty service groups: %w", err)
+		}
+	}
+	return nil
+}
+
+// Groups calls fn for every service group of snapshot (model.ServiceGroup),
+// sorted by product, version, auth, conflict, confidence, engines,
+// country, provider, region and tag source. The groups' Services sum to
+// the snapshot's services. fn gets a new value each call and may keep it;
+// an error from fn stops the iteration and is returned as is.
+func (s *Store) Groups(ctx context.Context, snapshot string, fn func(*model.ServiceGroup) error) error {
+	sid, err := s.snapshotID(ctx, s.db, snapshot)
+	if err != nil {
+		return err
+	}
+	op := fmt.Sprintf("read service groups of snapshot %q", snapshot)
+	rows, err := s.db.QueryContext(ctx, `SELECT `+groupCols+`, services, first_seen, last_seen
+		FROM service_groups WHERE snapshot_id = ? ORDER BY `+groupCols, sid)
+	if err != nil {
+		return s.wrapErr(op, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			g                   model.ServiceGroup
+			auth, conf, engines string
+			conflict, n         int64
+			first, last         sql.NullString
+		)
+		if err := rows.Scan(&g.Product, &g.Version, &auth, &conflict, &conf, &engines, &g.Country,
+			&g.Cloud.Provider, &g.Cloud.Region, &g.Cloud.Source, &n, &first, &last); err != nil {
+			return s.wrapErr(op, err)
+		}
+		g.Auth, g.Confidence, g.AuthConflict = model.Auth(auth), model.Confidence(conf), conflict != 0
+		g.Engines, g.Services = parseEngines(engines), int(n)
+		if g.FirstSeen, err = parseTime(first); err != nil {
+			return s.wrapErr(op, fmt.Errorf("group of product %q: first_seen: %w", g.Product, err))
+		}
+		if g.LastSeen, err = parseTime(last); err != nil {
+			return s.wrapErr(op, fmt.Errorf("group of product %q: last_seen: %w", g.Product, err))
+		}
+		if err := fn(&g); err != nil {
+			return err
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return s.wrapErr(op, err)
+	}
+	return nil
+}
+
+// ProductHosts returns, for each product of snapshot, the number of
+// distinct addresses with at least one service of it. It reads the
+// services_product_addr index, not the services.
+func (s *Store) ProductHosts(ctx context.Context, snapshot string) (map[string]int, error) {
+	sid, err := s.snapshotID(ctx, s.db, snapshot)
+	if err != nil {
+		return nil, err
+	}
+	op := fmt.Sprintf("count hosts by product in snapshot %q", snapshot)
+	rows, err := s.db.QueryContext(ctx, `SELECT product, count(DISTINCT addr) FROM services
+		INDEXED BY services_product_addr WHERE snapshot_id = ? GROUP BY product`, sid)
+	if err != nil {
+		return nil, s.wrapErr(op, err)
+	}
+	defer rows.Close()
+	out := make(map[string]int)
+	for rows.Next() {
+		var (
+			p string
+			n int64
+		)
+		if err := rows.Scan(&p, &n); err != nil {
+			return nil, s.wrapErr(op, err)
+		}
+		out[p] = int(n)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, s.wrapErr(op, err)
+	}
+	return out, nil
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
+		return b
+	}
+	return a
+}
+
+func maxTime(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}

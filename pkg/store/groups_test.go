@@ -1,0 +1,230 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/netip"
+	"path/filepath"
+	"reflect"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/orchex/orchex/pkg/ingest"
+	"github.com/orchex/orchex/pkg/model"
+)
+
+// groupsOf computes the service groups of a snapshot from its services,
+// the slow way, sorted as Store.Groups sorts them.
+func groupsOf(t testing.TB, s *Store, label string) []model.ServiceGroup {
+	t.Helper()
+	idx := map[groupKey]int{}
+	var out []model.ServiceGroup
+	var keys []groupKey
+	for _, sv := range services(t, s, label) {
+		k := serviceGroupKey(&sv)
+		i, ok := idx[k]
+		if !ok {
+			g := sv.Group()
+			g.Services = 0
+			idx[k], i = len(out), len(out)
+			out = append(out, g)
+			keys = append(keys, k)
+		}
+		g := &out[i]
+		g.Services++
+		g.FirstSeen = minTime(g.FirstSeen, sv.FirstSeen)
+		g.LastSeen = maxTime(g.LastSeen, sv.LastSeen)
+	}
+	order := make([]int, len(out))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareGroupKey(keys[a], keys[b]) })
+	sorted := make([]model.ServiceGroup, 0, len(out))
+	for _, i := range order {
+		sorted = append(sorted, out[i])
+	}
+	return sorted
+}
+
+func storedGroups(t testing.TB, s *Store, label string) []model.ServiceGroup {
+	t.Helper()
+	var out []model.ServiceGroup
+	if err := s.Groups(context.Background(), label, func(g *model.ServiceGroup) error {
+		out = append(out, *g)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// productHostsOf counts distinct addresses per product from the services.
+func productHostsOf(t testing.TB, s *Store, label string) map[string]int {
+	seen := map[string]map[netip.Addr]bool{}
+	for _, sv := range services(t, s, label) {
+		if seen[sv.Product] == nil {
+			seen[sv.Product] = map[netip.Addr]bool{}
+		}
+		seen[sv.Product][sv.Addr] = true
+	}
+	out := map[string]int{}
+	for p, m := range seen {
+		out[p] = len(m)
+	}
+	return out
+}
+
+// checkGroups fails unless the stored groups and host counts equal those
+// computed from the services.
+func checkGroups(t *testing.T, s *Store, label string) {
+	t.Helper()
+	want, got := groupsOf(t, s, label), storedGroups(t, s, label)
+	// Stored first/last times are bounds that only widen; with the
+	// merges of Put they stay exact for the snapshot as a whole, which
+	// is what a report shows. Compare counts per group exactly and the
+	// snapshot's bounds.
+	strip := func(gs []model.ServiceGroup) (out []model.ServiceGroup, first, last time.Time) {
+		for _, g := range gs {
+			first, last = minTime(first, g.FirstSeen), maxTime(last, g.LastSeen)
+			g.FirstSeen, g.LastSeen = time.Time{}, time.Time{}
+			out = append(out, g)
+		}
+		return out, first, last
+	}
+	w, wf, wl := strip(want)
+	g, gf, gl := strip(got)
+	if !reflect.DeepEqual(w, g) {
+		t.Fatalf("stored groups differ from the services':\n got %+v\nwant %+v", g, w)
+	}
+	if !wf.Equal(gf) || !wl.Equal(gl) {
+		t.Errorf("snapshot seen from %v to %v by groups, %v to %v by services", gf, gl, wf, wl)
+	}
+	hosts, err := s.ProductHosts(context.Background(), label)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := productHostsOf(t, s, label); !reflect.DeepEqual(hosts, want) {
+		t.Errorf("ProductHosts = %v, want %v", hosts, want)
+	}
+	sn, err := s.Snapshot(context.Background(), label)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := 0
+	for _, x := range got {
+		sum += x.Services
+	}
+	if sum != sn.Services || sum != len(services(t, s, label)) {
+		t.Errorf("groups sum to %d services; snapshot says %d", sum, sn.Services)
+	}
+}
+
+// TestGroupsMatchServices puts random items, with merges that move
+// services between groups (auth, version, engines, cloud and country
+// change), repeated items and several snapshots, and checks after every
+// Put that service_groups equals the groups computed from the services.
+func TestGroupsMatchServices(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	if _, err := s.EnsureSnapshot(ctx, "2027Q1", t0, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	classes := []model.Classification{k8sForbidden, k8sOpen,
+		{Product: "portainer", Auth: model.AuthUnknown, Confidence: model.Low, Version: "2.19.4"},
+		{Product: "kubernetes-dashboard", Auth: model.AuthOpen, Confidence: model.High}}
+	tags := []model.CloudTag{awsTag, {}, {Provider: "gcp", Region: "us-east1", Source: "ranges:gcp@2026-09-30"},
+		{Provider: "aws", Source: "asn:16509"}}
+	var all []ingest.Item
+	for round := 0; round < 40; round++ {
+		var items []ingest.Item
+		for range 1 + r.IntN(30) {
+			if len(all) > 0 && r.IntN(6) == 0 {
+				items = append(items, all[r.IntN(len(all))]) // stored before: no change
+				continue
+			}
+			a := netip.AddrFrom4([4]byte{52, 1, byte(r.IntN(4)), byte(r.IntN(12))})
+			port := []uint16{443, 6443, 9000}[r.IntN(3)]
+			seen := t0.Add(time.Duration(r.IntN(1000)) * time.Hour)
+			o := shodanObs(a.String(), port, seen)
+			if r.IntN(2) == 0 {
+				o = censysObs(a.String(), port, seen)
+			}
+			o.Country = []string{"IE", "US", ""}[r.IntN(3)]
+			o.RecordID = fmt.Sprint(round, len(items))
+			if r.IntN(5) == 0 {
+				o.SeenAt = time.Time{}
+			}
+			it := item(o, classes[r.IntN(len(classes))], tags[r.IntN(len(tags))])
+			items = append(items, it)
+			all = append(all, it)
+		}
+		label := []string{"2026Q4", "2027Q1"}[round%2]
+		if _, err := s.Put(ctx, label, items, nil); err != nil {
+			t.Fatal(err)
+		}
+		checkGroups(t, s, label)
+	}
+	if n := len(storedGroups(t, s, "2026Q4")); n < 10 {
+		t.Fatalf("only %d groups: the test does not exercise moves between groups", n)
+	}
+	if err := s.Remove(ctx, "2027Q1"); err != nil {
+		t.Fatal(err)
+	}
+	var left int
+	if err := s.db.QueryRow(`SELECT count(*) FROM service_groups WHERE snapshot_id NOT IN (SELECT id FROM snapshots)`).Scan(&left); err != nil || left != 0 {
+		t.Errorf("%d groups of a removed snapshot left (%v)", left, err)
+	}
+	checkGroups(t, s, "2026Q4")
+}
+
+// TestMigrateV1FillsGroups opens a database written with schema version 1
+// (services but no service_groups) and checks that the migration fills
+// the groups from the services.
+func TestMigrateV1FillsGroups(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "v1.db")
+	s := openTempAt(t, path)
+	var items []ingest.Item
+	for i := range 50 {
+		a := netip.AddrFrom4([4]byte{52, 9, 0, byte(i / 2)})
+		o := shodanObs(a.String(), uint16(6443+i%2), t0.Add(time.Duration(i)*time.Minute))
+		c := k8sForbidden
+		if i%3 == 0 {
+			c = k8sOpen
+		}
+		items = append(items, item(o, c, awsTag))
+	}
+	if _, err := s.Put(ctx, "2026Q4", items, nil); err != nil {
+		t.Fatal(err)
+	}
+	want := storedGroups(t, s, "2026Q4")
+	// Turn the file back into schema version 1.
+	for _, q := range []string{`DROP TABLE service_groups`, `DROP INDEX services_product_addr`, `PRAGMA user_version = 1`} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s.Close()
+	s = openTempAt(t, path)
+	if got := storedGroups(t, s, "2026Q4"); !reflect.DeepEqual(got, want) || len(got) < 2 {
+		t.Errorf("migrated groups:\n got %+v\nwant %+v", got, want)
+	}
+	checkGroups(t, s, "2026Q4")
+}
+
+func openTempAt(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.EnsureSnapshot(context.Background(), "2026Q4", t0, Meta{}); err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
