@@ -3,7 +3,6 @@ package importer
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -14,6 +13,7 @@ import (
 	"io"
 	"os"
 
+	"github.com/klauspost/compress/gzip"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/source/censys"
 	"github.com/orchex/orchex/pkg/source/shodan"

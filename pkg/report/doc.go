@@ -2,12 +2,16 @@
 //
 // It sits after the store, before the renderers:
 //
-//	store.Services(snapshot) (streamed, sorted) → report.Build → [View]
+//	store.Groups + store.ProductHosts → report.BuildGrouped → [View]
 //	  → report/markdown | report/jsonreport | report/csvreport | report/pdf
 //
-// [Build] reads the services once, in the store's order (address, port,
-// transport), keeping counters rather than lists, so a snapshot of millions
-// of services is summarised in bounded memory. Every number a report shows
+// [BuildGrouped], what orchex report uses, reads the snapshot's service
+// groups (services counted by every attribute a report counts, kept by the
+// store as it writes) and its host counts: a few thousand rows whatever
+// the snapshot's size. [Build] computes the same view from the services
+// themselves, read once in the store's order (address, port, transport),
+// keeping counters rather than lists; it is the reference the grouped
+// path is tested against. Every number a report shows
 // comes from the [View], so the formats cannot disagree. The view holds
 // banner strings raw; each renderer escapes them for its format, with
 // [CleanText] as the shared first step.
