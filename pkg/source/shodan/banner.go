@@ -1,3 +1,38 @@
+// The banner decoder: one pass over the bytes, no encoding/json.
+//
+// DecodeBanner used to be json.Unmarshal into a tagged struct; at ~3 KB a
+// banner (two thirds of it the PEM ssl.chain, which orchex never reads)
+// that cost 40-50 µs a banner, most of it encoding/json's validating
+// scan and per-member reflection. scan.go replaces it with a hand-written
+// scanner that does both jobs in one pass:
+//
+//   - It validates the whole record as encoding/json does (RFC 8259
+//     grammar, control bytes and unknown escapes in strings rejected,
+//     invalid UTF-8 accepted, nesting limited to 10000, nothing but white
+//     space after the value), so that exactly the same records are
+//     rejected. On that rare path encoding/json is run once more, only to
+//     word the error exactly as before.
+//   - Unused members (ssl.chain, serial, ...) are skipped without being
+//     decoded: strings eight bytes at a time (quote, backslash or control
+//     byte), containers iteratively with a bit stack.
+//   - Used members are matched on keys folded as encoding/json folds them
+//     (ASCII case, and Unicode simple folding: "IP_STR", "Ip_Str" and a
+//     Kelvin sign for k all match). String and list values are kept as
+//     raw spans of the input and only the last value of a key is decoded,
+//     by the jsonx rules (Str, Strs) encoding/json called, and a string
+//     only as far as its cap keeps; numbers (Num, Count) are decoded as
+//     met, by jsonx too. Nothing else is decoded: no big numbers, no
+//     chain, no unused string.
+//   - encoding/json's quirks that change the observation are reproduced:
+//     a later duplicate key wins, or merges into a nested object already
+//     decoded; null resets a nested object, a value of another type
+//     allocates it empty (so "http":1 still yields an HTTP block); a list
+//     decoded into a slice of structs reuses the old elements.
+//
+// reference_test.go keeps the encoding/json decoder as the reference, and
+// FuzzDecodeBannerMatchesReference checks that both give the same
+// observation and the same error for any input.
+
 package shodan
 
 import (
@@ -35,12 +70,8 @@ func DecodeBanner(data []byte) (model.Observation, error) {
 		return model.Observation{}, fmt.Errorf("shodan: banner is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
 	}
 	var b wireBanner
-	if err := json.Unmarshal(data, &b); err != nil {
-		var te *json.UnmarshalTypeError
-		if !errors.As(err, &te) {
-			return model.Observation{}, fmt.Errorf("shodan: banner is not valid JSON: %w", err)
-		}
-		// A field of the wrong type was skipped; the rest was decoded.
+	if !scanBanner(data, &b) {
+		return model.Observation{}, syntaxError(data)
 	}
 	o := model.Observation{Engine: model.Shodan}
 	addr, err := b.addr()
@@ -52,41 +83,41 @@ func DecodeBanner(data []byte) (model.Observation, error) {
 		return model.Observation{}, fmt.Errorf("shodan: banner for %s: port %d is not in 1..65535", addr, b.Port)
 	}
 	o.Port = uint16(b.Port)
-	o.Transport = transport(string(b.Transport))
-	o.RecordID = clipStr(string(b.Shodan.ID), model.MaxText)
+	o.Transport = transport(b.Transport.str())
+	o.RecordID = b.Shodan.ID.clip(model.MaxText)
 
-	o.Hostnames = b.Hostnames.Strings(model.MaxList)
-	o.Org = clipStr(string(b.Org), model.MaxText)
-	o.ASN = parseASN(string(b.ASN))
-	if b.Location != nil {
-		o.Country = strings.ToUpper(clipStr(string(b.Location.CountryCode), 8))
-		o.City = clipStr(string(b.Location.City), model.MaxText)
+	o.Hostnames = b.Hostnames.strs().Strings(model.MaxList)
+	o.Org = b.Org.clip(model.MaxText)
+	o.ASN = parseASN(b.ASN.str())
+	if b.Location.ok {
+		o.Country = strings.ToUpper(b.Location.v.CountryCode.clip(8))
+		o.City = b.Location.v.City.clip(model.MaxText)
 	}
-	if b.Cloud != nil {
+	if b.Cloud.ok {
 		o.Cloud = model.CloudHint{
-			Provider: clipStr(string(b.Cloud.Provider), model.MaxText),
-			Region:   clipStr(string(b.Cloud.Region), model.MaxText),
-			Service:  clipStr(string(b.Cloud.Service), model.MaxText),
+			Provider: b.Cloud.v.Provider.clip(model.MaxText),
+			Region:   b.Cloud.v.Region.clip(model.MaxText),
+			Service:  b.Cloud.v.Service.clip(model.MaxText),
 		}
 	}
-	o.Product = clipStr(string(b.Product), model.MaxText)
-	o.Version = clipStr(string(b.Version), model.MaxText)
-	o.Module = clipStr(string(b.Shodan.Module), model.MaxText)
-	o.Labels = b.Tags.Strings(model.MaxList)
-	o.Software = software(b.CPE23, b.CPE)
+	o.Product = b.Product.clip(model.MaxText)
+	o.Version = b.Version.clip(model.MaxText)
+	o.Module = b.Shodan.Module.clip(model.MaxText)
+	o.Labels = b.Tags.strs().Strings(model.MaxList)
+	o.Software = software(b.CPE23.strs(), b.CPE.strs())
 
-	raw := string(b.Data)
+	raw := b.Data.str()
 	o.Banner = clipStr(raw, model.MaxBanner)
 	status, headers, body := parseHead(raw)
-	if b.HTTP != nil || status != 0 {
+	if b.HTTP.ok || status != 0 {
 		h := &model.HTTP{Status: status, Headers: headers}
-		if b.HTTP != nil {
-			if s := int(b.HTTP.Status); s >= 100 && s <= 999 {
+		if b.HTTP.ok {
+			if s := int(b.HTTP.v.Status); s >= 100 && s <= 999 {
 				h.Status = s
 			}
-			h.Title = clipStr(string(b.HTTP.Title), model.MaxTitle)
-			h.Server = clipStr(string(b.HTTP.Server), model.MaxText)
-			h.Body = clipStr(string(b.HTTP.HTML), model.MaxBody)
+			h.Title = b.HTTP.v.Title.clip(model.MaxTitle)
+			h.Server = b.HTTP.v.Server.clip(model.MaxText)
+			h.Body = b.HTTP.v.HTML.clip(model.MaxBody)
 		}
 		if h.Server == "" {
 			h.Server = clipStr(h.Header("Server"), model.MaxText)
@@ -96,90 +127,36 @@ func DecodeBanner(data []byte) (model.Observation, error) {
 		}
 		o.HTTP = h
 	}
-	if b.SSL != nil && b.SSL.Cert != nil {
-		o.TLS = b.SSL.Cert.tls()
+	if b.SSL.ok && b.SSL.v.Cert.ok {
+		o.TLS = b.SSL.v.Cert.v.tls()
 	}
-	if k := b.Kubernetes; k != nil {
-		o.Kubernetes = &model.Kubernetes{Version: clipStr(string(k.Version), model.MaxText), Nodes: len(k.Nodes)}
+	if k := b.Kube.get(); k != nil {
+		o.Kubernetes = &model.Kubernetes{Version: k.Version.clip(model.MaxText), Nodes: k.Nodes}
 	}
-	if d := b.Docker; d != nil {
+	if d := b.Docker.get(); d != nil {
 		o.Docker = &model.Docker{
-			Version:    clipStr(string(d.Version), model.MaxText),
-			APIVersion: clipStr(string(d.APIVersion), model.MaxText),
-			OS:         clipStr(string(d.OS), model.MaxText),
+			Version:    d.Version.clip(model.MaxText),
+			APIVersion: d.APIVersion.clip(model.MaxText),
+			OS:         d.OS.clip(model.MaxText),
 			Containers: int(d.Containers),
 		}
 	}
-	if e := b.Etcd; e != nil {
-		o.Etcd = &model.Etcd{Version: clipStr(string(e.Version), model.MaxText)}
+	if e := b.Etcd.get(); e != nil {
+		o.Etcd = &model.Etcd{Version: e.Version.clip(model.MaxText)}
 	}
-	o.SeenAt = parseTime(string(b.Timestamp))
+	o.SeenAt = parseTime(b.Timestamp.str())
 	return o, nil
 }
 
-// wireBanner holds the banner fields orchex uses; everything else in a
-// banner is skipped by the JSON decoder without being stored.
-type wireBanner struct {
-	IP        jnum  `json:"ip"`
-	IPStr     jstr  `json:"ip_str"`
-	IPv6      jstr  `json:"ipv6"`
-	Port      jnum  `json:"port"`
-	Transport jstr  `json:"transport"`
-	Hostnames jstrs `json:"hostnames"`
-	Org       jstr  `json:"org"`
-	ASN       jstr  `json:"asn"`
-	Product   jstr  `json:"product"`
-	Version   jstr  `json:"version"`
-	Tags      jstrs `json:"tags"`
-	CPE23     jstrs `json:"cpe23"`
-	CPE       jstrs `json:"cpe"`
-	Data      jstr  `json:"data"`
-	Timestamp jstr  `json:"timestamp"`
-	Shodan    struct {
-		ID     jstr `json:"id"`
-		Module jstr `json:"module"`
-	} `json:"_shodan"`
-	Location *struct {
-		CountryCode jstr `json:"country_code"`
-		City        jstr `json:"city"`
-	} `json:"location"`
-	Cloud *struct {
-		Provider jstr `json:"provider"`
-		Region   jstr `json:"region"`
-		Service  jstr `json:"service"`
-	} `json:"cloud"`
-	HTTP *struct {
-		Status jnum `json:"status"`
-		Title  jstr `json:"title"`
-		Server jstr `json:"server"`
-		HTML   jstr `json:"html"`
-	} `json:"http"`
-	SSL *struct {
-		Cert *wireCert `json:"cert"`
-	} `json:"ssl"`
-	Kubernetes *struct {
-		Version jstr       `json:"version"`
-		Nodes   []struct{} `json:"nodes"`
-	} `json:"kubernetes"`
-	Docker *struct {
-		Version    jstr   `json:"Version"`
-		APIVersion jstr   `json:"ApiVersion"`
-		OS         jstr   `json:"Os"`
-		Containers jcount `json:"Containers"`
-	} `json:"docker"`
-	Etcd *struct {
-		Version jstr `json:"version"`
-	} `json:"etcd"`
-}
-
 func (b *wireBanner) addr() (netip.Addr, error) {
-	for _, s := range []jstr{b.IPStr, b.IPv6} {
-		if s == "" {
+	for _, s := range []span{b.IPStr, b.IPv6} {
+		v := s.str()
+		if v == "" {
 			continue
 		}
-		a, err := netip.ParseAddr(strings.TrimSpace(string(s)))
+		a, err := netip.ParseAddr(strings.TrimSpace(v))
 		if err != nil {
-			return netip.Addr{}, fmt.Errorf("shodan: banner address %q is not an IP address", clipStr(string(s), 64))
+			return netip.Addr{}, fmt.Errorf("shodan: banner address %q is not an IP address", clipStr(v, 64))
 		}
 		return a.Unmap().WithZone(""), nil
 	}
@@ -190,25 +167,13 @@ func (b *wireBanner) addr() (netip.Addr, error) {
 	return netip.Addr{}, errors.New("shodan: banner has no address (no ip_str, ipv6 or ip)")
 }
 
-// wireCert is the part of ssl.cert orchex uses. subject and issuer are
-// kept raw so that their attributes stay in the engine's order; serial
-// (an arbitrary-precision integer) is not decoded at all.
-type wireCert struct {
-	Subject    json.RawMessage `json:"subject"`
-	Issuer     json.RawMessage `json:"issuer"`
-	Extensions []struct {
-		Name jstr `json:"name"`
-		Data jstr `json:"data"`
-	} `json:"extensions"`
-}
-
 func (c *wireCert) tls() *model.TLS {
 	t := &model.TLS{}
 	t.Subject, t.SubjectCN = distinguishedName(c.Subject)
 	t.Issuer, t.IssuerCN = distinguishedName(c.Issuer)
 	for _, e := range c.Extensions {
-		if e.Name == "subjectAltName" {
-			t.SANs = parseSAN(unescapePython(string(e.Data)))
+		if e.Name.str() == "subjectAltName" {
+			t.SANs = parseSAN(unescapePython(e.Data.str()))
 			break
 		}
 	}
@@ -222,8 +187,8 @@ func (c *wireCert) tls() *model.TLS {
 // as "CN=x, O=y" in the object's order and returns its CN. Attribute
 // values that are lists are joined with "+"; other non-string values are
 // rendered as their JSON text.
-func distinguishedName(raw json.RawMessage) (dn, cn string) {
-	b := []byte(raw) // valid JSON: the decoder checked it
+func distinguishedName(b []byte) (dn, cn string) {
+	// b is valid JSON: the scanner checked it.
 	if len(b) == 0 || b[0] != '{' {
 		return "", ""
 	}
@@ -494,3 +459,16 @@ type (
 )
 
 func clipStr(s string, n int) string { return jsonx.Clip(s, n) }
+
+// syntaxError says why data, which the scanner rejected, is not valid
+// JSON, in encoding/json's words (and so as before the scanner): its
+// scanner is run again, on this rare path only.
+func syntaxError(data []byte) error {
+	var v struct{}
+	err := json.Unmarshal(data, &v)
+	var se *json.SyntaxError
+	if !errors.As(err, &se) {
+		err = errors.New("malformed record") // not expected: the two scanners agree
+	}
+	return fmt.Errorf("shodan: banner is not valid JSON: %w", err)
+}
