@@ -2,12 +2,14 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -202,18 +204,87 @@ func TestMigrateV1FillsGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := storedGroups(t, s, "2026Q4")
-	// Turn the file back into schema version 1.
-	for _, q := range []string{`DROP TABLE service_groups`, `DROP INDEX services_product_addr`, `PRAGMA user_version = 1`} {
-		if _, err := s.db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	wantSvc := services(t, s, "2026Q4")
+	wantObs := observationsOf(t, s, "2026Q4")
+	downgradeToV1(t, s)
 	s.Close()
 	s = openTempAt(t, path)
 	if got := storedGroups(t, s, "2026Q4"); !reflect.DeepEqual(got, want) || len(got) < 2 {
 		t.Errorf("migrated groups:\n got %+v\nwant %+v", got, want)
 	}
 	checkGroups(t, s, "2026Q4")
+	if got := services(t, s, "2026Q4"); !reflect.DeepEqual(got, wantSvc) {
+		t.Errorf("migrated services differ:\n got %+v\nwant %+v", got, wantSvc)
+	}
+	if got := observationsOf(t, s, "2026Q4"); !reflect.DeepEqual(got, wantObs) || len(got) != len(items) {
+		t.Errorf("migrated observations differ (%d, want %d)", len(got), len(wantObs))
+	}
+	// A Put after the migration merges into the migrated services.
+	more := []ingest.Item{item(censysObs("52.9.0.3", 6443, t0.Add(time.Hour)), k8sOpen, awsTag)}
+	if ps, err := s.Put(ctx, "2026Q4", more, nil); err != nil || ps != (ingest.PutStats{Observations: 1, MergedServices: 1}) {
+		t.Fatalf("put after migration: %+v, %v", ps, err)
+	}
+	checkGroups(t, s, "2026Q4")
+}
+
+// downgradeToV1 undoes what schemaV2 changed, turning s's file into one
+// of schema version 1 with the same data, and checks that its schema is
+// exactly that of a file created by schemaV1.
+func downgradeToV1(t *testing.T, s *Store) {
+	t.Helper()
+	for _, q := range []string{`DROP TABLE service_groups`, `DROP INDEX services_product_addr`,
+		`CREATE INDEX observations_service ON observations (snapshot_id, addr, port, transport)`,
+		`PRAGMA user_version = 1`} {
+		if _, err := s.db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ref, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "ref.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ref.Close()
+	if _, err := ref.Exec(schemaV1); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := schemaOf(t, s.db), schemaOf(t, ref); !reflect.DeepEqual(got, want) {
+		t.Fatalf("downgraded schema is not v1:\n got %q\nwant %q", got, want)
+	}
+}
+
+// schemaOf returns the normalised SQL of db's tables and indexes.
+func schemaOf(t *testing.T, db *sql.DB) []string {
+	t.Helper()
+	rows, err := db.Query(`SELECT type, name, coalesce(sql, '') FROM sqlite_schema ORDER BY type, name`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var typ, name, q string
+		if err := rows.Scan(&typ, &name, &q); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, typ+" "+name+" "+strings.Join(strings.Fields(q), " "))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// observationsOf reads all observations of a snapshot.
+func observationsOf(t *testing.T, s *Store, label string) []Observation {
+	t.Helper()
+	var out []Observation
+	if err := s.Observations(context.Background(), label, func(o *Observation) error {
+		out = append(out, *o)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func openTempAt(t *testing.T, path string) *Store {

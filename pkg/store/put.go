@@ -6,9 +6,11 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/orchex/orchex/pkg/ingest"
 	"github.com/orchex/orchex/pkg/model"
@@ -24,23 +26,6 @@ const serviceCols = `addr, ip, port, transport, product, product_evidence, versi
 	city, title, cloud_provider, cloud_region, cloud_service, cloud_source`
 
 const (
-	insertObservation = `INSERT INTO observations (snapshot_id, engine, query_id, record_id, addr, ip, port,
-	transport, seen_at, product, version, auth, auth_evidence, confidence, fingerprint)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (snapshot_id, engine, query_id, fingerprint) DO NOTHING`
-
-	selectService = `SELECT id, ` + serviceCols + ` FROM services
-	WHERE snapshot_id = ? AND addr = ? AND port = ? AND transport = ?`
-
-	// A new service is inserted; one already there is read, merged in Go
-	// and updated.
-	insertService = `INSERT INTO services (snapshot_id, ` + serviceCols + `)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-	ON CONFLICT (snapshot_id, addr, port, transport) DO NOTHING`
-
-	updateService = `UPDATE services SET (` + serviceCols + `) =
-	(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) WHERE id = ?`
-
 	// A page stored again (--refresh) replaces the stored one and adds
 	// its credits; the identical page stored again changes nothing.
 	insertPage = `INSERT INTO raw_pages (snapshot_id, engine, query_id, query, page, token, next_token,
@@ -53,6 +38,210 @@ const (
 		body_sha256 = excluded.body_sha256, body = excluded.body
 	WHERE fetched_at IS NOT excluded.fetched_at OR body_sha256 IS NOT excluded.body_sha256`
 )
+
+// chunkRows is the number of rows one multi-row INSERT or lookup carries.
+// Binding is per value either way; what a chunk saves is the per-statement
+// cost (database/sql's call, the VDBE's start, the cursors opened on the
+// table and its indexes, the reset), which was half of Put's CPU time with
+// one statement per row. 64 rows of 26 columns stay far below SQLite's
+// limit of 32,766 parameters.
+const chunkRows = 64
+
+// obsCols is the number of values of one observations row (insertObsRow).
+const obsCols = 15
+
+// Multi-row statements: the head, one row (repeated, comma separated, up to
+// chunkRows times) and the tail. ?1 is the snapshot id in every row.
+const (
+	insertObsHead = `INSERT INTO observations (snapshot_id, engine, query_id, record_id, addr, ip, port,
+	transport, seen_at, product, version, auth, auth_evidence, confidence, fingerprint) VALUES `
+	insertObsRow  = `(?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertObsTail = ` ON CONFLICT (snapshot_id, engine, query_id, fingerprint) DO NOTHING`
+
+	// The rows of a chunk's keys already stored: the services table is
+	// searched once per key on its unique index (CROSS JOIN keeps the
+	// keys the outer loop; the planner, without statistics, would rather
+	// scan the snapshot's services).
+	selectServicesHead = `SELECT %s FROM (VALUES `
+	selectServicesRow  = `(?, ?, ?)`
+	selectServicesTail = `) AS k CROSS JOIN services AS s INDEXED BY sqlite_autoindex_services_1
+	ON s.snapshot_id = ?1 AND s.addr = k.column1 AND s.port = k.column2 AND s.transport = k.column3`
+
+	insertServiceHead = `INSERT INTO services (snapshot_id, ` + serviceCols + `) VALUES `
+	insertServiceRow  = `(?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+	updateService = `UPDATE services SET (` + serviceCols + `) =
+	(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	WHERE snapshot_id = ? AND addr = ? AND port = ? AND transport = ?`
+
+	// The observations a statement added: it added some but not all of
+	// its rows, so which ones is read back. New rows get row ids above
+	// the largest before (SQLite's rule for tables without AUTOINCREMENT).
+	selectNewObservations = `SELECT engine, query_id, fingerprint FROM observations WHERE id > ?`
+)
+
+// serviceColCount is the number of serviceCols.
+const serviceColCount = 25
+
+// qualifiedServiceCols is serviceCols of the services table aliased s.
+func qualifiedServiceCols() string {
+	return "s." + strings.Join(strings.Split(strings.Join(strings.Fields(serviceCols), " "), ", "), ", s.")
+}
+
+// multiRowSQL is head, then rows copies of row separated by commas, then
+// tail.
+func multiRowSQL(head, row, tail string, rows int) string {
+	var b strings.Builder
+	b.Grow(len(head) + rows*(len(row)+2) + len(tail))
+	b.WriteString(head)
+	for i := range rows {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(row)
+	}
+	b.WriteString(tail)
+	return b.String()
+}
+
+// stmts prepares the multi-row statements of one transaction, one per
+// statement kind and row count (a Put needs the full chunk and one
+// remainder of each kind), and closes them at the end.
+type stmts struct {
+	tx   *sql.Tx
+	ctx  context.Context
+	byID map[stmtID]*sql.Stmt
+}
+
+type stmtID struct {
+	kind byte // 'o' observations, 's' services lookup, 'i' services
+	rows int
+}
+
+func (p *stmts) get(kind byte, rows int) (*sql.Stmt, error) {
+	id := stmtID{kind, rows}
+	if st := p.byID[id]; st != nil {
+		return st, nil
+	}
+	var q string
+	switch kind {
+	case 'o':
+		q = multiRowSQL(insertObsHead, insertObsRow, insertObsTail, rows)
+	case 's':
+		// ?1 (the snapshot id) comes first, the keys after it.
+		q = multiRowSQL(fmt.Sprintf(selectServicesHead, qualifiedServiceCols()), selectServicesRow, selectServicesTail, rows)
+		q = strings.Replace(q, "(VALUES (?, ", "(VALUES (?2, ", 1)
+	case 'i':
+		q = multiRowSQL(insertServiceHead, insertServiceRow, "", rows)
+	}
+	st, err := p.tx.PrepareContext(p.ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	if p.byID == nil {
+		p.byID = make(map[stmtID]*sql.Stmt)
+	}
+	p.byID[id] = st
+	return st, nil
+}
+
+// failedRow finds which row of a failed multi-row statement of kind
+// (args: the snapshot id, then perRow values for each of rows rows)
+// SQLite refuses, by storing the rows again one at a time, so that the
+// error can name the item. SQLite undid the failed statement; the rows
+// stored here are undone with the transaction, which the error ends. It
+// returns -1 when every row goes in on its own.
+func (p *stmts) failedRow(kind byte, args []any, perRow, rows int) (int, error) {
+	one, err := p.get(kind, 1)
+	if err != nil {
+		return -1, err
+	}
+	row := make([]any, 1+perRow)
+	row[0] = args[0]
+	for r := range rows {
+		copy(row[1:], args[1+r*perRow:1+(r+1)*perRow])
+		if _, err := one.ExecContext(p.ctx, row...); err != nil {
+			return r, err
+		}
+	}
+	return -1, nil
+}
+
+func (p *stmts) close() {
+	for _, st := range p.byID {
+		st.Close()
+	}
+}
+
+// obsKey is an observation's unique key within a snapshot.
+type obsKey struct {
+	engine, queryID string
+	fp              [fingerprintLen]byte
+}
+
+// putBatch is a Put's items prepared for storing before the write lock
+// is taken: the observations to insert (the first of each key; a repeat
+// within the same Put would change nothing) with their values.
+type putBatch struct {
+	items []ingest.Item
+	keys  []obsKey // of the observations to insert, in item order
+	idx   []int    // item index of each key
+	args  []any    // obsCols-1 values per key (the snapshot id is ?1)
+}
+
+// prepareBatch validates items and computes their fingerprints and
+// observation values.
+func prepareBatch(op string, items []ingest.Item) (*putBatch, error) {
+	b := &putBatch{
+		items: items,
+		keys:  make([]obsKey, 0, len(items)),
+		idx:   make([]int, 0, len(items)),
+		args:  make([]any, 0, len(items)*(obsCols-1)),
+	}
+	var (
+		scratch []byte
+		seen    = make(map[obsKey]struct{}, len(items))
+		blobs   []byte // addresses and fingerprints, sliced per value
+	)
+	for i := range items {
+		it := &items[i]
+		o := &it.Obs
+		if !o.Addr.IsValid() {
+			return nil, fmt.Errorf("store: %s: item %d: invalid address", op, i)
+		}
+		addr := normAddr(o.Addr)
+		if k := o.Key(); addr != normAddr(it.Service.Addr) || k.Port != it.Service.Port || k.Transport != it.Service.Transport {
+			return nil, fmt.Errorf("store: %s: item %d: service key %v differs from its observation's %v", op, i, it.Service.Key, k)
+		}
+		var k obsKey
+		k.fp, scratch = fingerprint(o, scratch)
+		k.engine, k.queryID = string(o.Engine), o.QueryID
+		if _, dup := seen[k]; dup {
+			continue
+		}
+		seen[k] = struct{}{}
+		b.keys = append(b.keys, k)
+		b.idx = append(b.idx, i)
+		auth, conf := it.Class.Auth, it.Class.Confidence
+		if auth == "" {
+			auth = model.AuthUnknown
+		}
+		if conf == "" {
+			conf = model.High
+		}
+		if cap(blobs)-len(blobs) < addrLen+fingerprintLen {
+			blobs = make([]byte, 0, 64*(addrLen+fingerprintLen))
+		}
+		start := len(blobs)
+		blobs = appendAddr(blobs, addr)
+		blobs = append(blobs, k.fp[:]...)
+		ab, fb := blobs[start:start+addrLen:start+addrLen], blobs[start+addrLen:len(blobs):len(blobs)]
+		b.args = append(b.args, k.engine, k.queryID, o.RecordID, ab, addr.String(), int64(o.Port),
+			o.Transport, timeArg(o.SeenAt), it.Class.Product, it.Class.Version, string(auth),
+			it.Class.AuthEvidence, string(conf), fb)
+	}
+	return b, nil
+}
 
 // group is the merge of the new observations of one service in a Put.
 type group struct {
@@ -81,38 +270,53 @@ func (s *Store) Put(ctx context.Context, snapshot string, items []ingest.Item, p
 			return st, fmt.Errorf("store: %s: raw page needs an engine and a page number >= 1", op)
 		}
 	}
-	for i := range items {
-		it := &items[i]
-		if !it.Obs.Addr.IsValid() {
-			return st, fmt.Errorf("store: %s: item %d: invalid address", op, i)
-		}
-		if k := it.Obs.Key(); normAddr(k.Addr) != normAddr(it.Service.Addr) || k.Port != it.Service.Port || k.Transport != it.Service.Transport {
-			return st, fmt.Errorf("store: %s: item %d: service key %v differs from its observation's %v", op, i, it.Service.Key, k)
-		}
-	}
-
-	s.wmu.Lock()
-	defer s.wmu.Unlock()
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return st, s.wrapErr(op, err)
-	}
-	defer rollback(tx)
-	// Statements run without ctx's cancellation (the driver would start a
-	// watcher goroutine per statement); ctx is checked between items and
-	// cancels the transaction itself.
-	sctx := context.WithoutCancel(ctx)
-	sid, err := s.snapshotID(sctx, tx, snapshot)
+	// Fingerprints and values are computed before the write lock: another
+	// goroutine's Put may be writing meanwhile.
+	batch, err := prepareBatch(op, items)
 	if err != nil {
 		return st, err
 	}
 
-	groups, err := s.putObservations(ctx, tx, sid, items, &st)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	// Statements run without ctx's cancellation (the driver would start a
+	// watcher goroutine per statement); ctx is checked between chunks and
+	// cancels the transaction itself.
+	sctx := context.WithoutCancel(ctx)
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return st, s.wrapErr(op, err)
+	}
+	defer conn.Close()
+	// SQLite gives every multi-row INSERT a statement journal (a copy of
+	// each page it changes, to undo the statement alone should it fail
+	// midway), by default in a temporary file: 8% of Put's time went to
+	// its write calls. In memory it costs a copy. The pragma is refused
+	// inside a transaction, hence before BEGIN and after COMMIT or
+	// ROLLBACK; a connection that cannot be restored is discarded, not
+	// returned to the pool (its sorts would then stay in memory).
+	if _, err := conn.ExecContext(sctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		return st, s.wrapErr(op, err)
+	}
+	defer restoreTempStore(conn)
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return st, s.wrapErr(op, err)
+	}
+	defer rollback(tx)
+	sid, err := s.snapshotID(sctx, tx, snapshot)
+	if err != nil {
+		return st, err
+	}
+	ps := &stmts{tx: tx, ctx: sctx}
+	defer ps.close()
+
+	groups, err := putObservations(ctx, tx, ps, sid, batch, &st)
 	if err != nil {
 		return ingest.PutStats{}, s.wrapErr(op, err)
 	}
 	deltas := make(groupDeltas)
-	if err := s.mergeServices(ctx, tx, sid, groups, deltas, &st); err != nil {
+	if err := mergeServices(ctx, tx, ps, sid, groups, deltas, &st); err != nil {
 		return ingest.PutStats{}, s.wrapErr(op, err)
 	}
 	if err := deltas.apply(sctx, tx, sid); err != nil {
@@ -132,55 +336,85 @@ func (s *Store) Put(ctx context.Context, snapshot string, items []ingest.Item, p
 	return st, nil
 }
 
-// putObservations inserts the observations and returns the services of
-// the new ones, merged per key and sorted by key.
-func (s *Store) putObservations(ctx context.Context, tx *sql.Tx, sid int64, items []ingest.Item, st *ingest.PutStats) ([]group, error) {
-	sctx := context.WithoutCancel(ctx)
-	ins, err := tx.PrepareContext(sctx, insertObservation)
-	if err != nil {
-		return nil, err
+// restoreTempStore puts conn's temporary storage (sorts, statement
+// journals) back in files, out of its transaction, or has database/sql
+// discard conn.
+func restoreTempStore(conn *sql.Conn) {
+	if _, err := conn.ExecContext(context.Background(), `PRAGMA temp_store = DEFAULT`); err != nil {
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
-	defer ins.Close()
-	var (
-		scratch []byte
-		fp      [fingerprintLen]byte
-		index   = make(map[model.Key]int)
-		groups  []group
-	)
-	for i := range items {
-		if i%64 == 0 {
-			if err := ctx.Err(); err != nil {
+}
+
+// putObservations inserts the batch's observations, chunkRows a statement,
+// and returns the services of the new ones, merged per key (in item order)
+// and sorted by key. A statement that adds all its rows (a fresh import)
+// needs nothing more; one that adds fewer (a repeated or resumed import)
+// reads back which it added.
+func putObservations(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, b *putBatch, st *ingest.PutStats) ([]group, error) {
+	sctx := context.WithoutCancel(ctx)
+	var maxID int64
+	if len(b.keys) > 0 {
+		if err := tx.QueryRowContext(sctx, `SELECT coalesce(max(id), 0) FROM observations`).Scan(&maxID); err != nil {
+			return nil, fmt.Errorf("read the last observation id: %w", err)
+		}
+	}
+	isNew := make([]bool, len(b.keys))
+	args := make([]any, 0, 1+chunkRows*(obsCols-1))
+	for lo := 0; lo < len(b.keys); lo += chunkRows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hi := min(lo+chunkRows, len(b.keys))
+		ins, err := ps.get('o', hi-lo)
+		if err != nil {
+			return nil, err
+		}
+		args = append(append(args[:0], sid), b.args[lo*(obsCols-1):hi*(obsCols-1)]...)
+		res, err := ins.ExecContext(sctx, args...)
+		if err != nil {
+			if r, rerr := ps.failedRow('o', args, obsCols-1, hi-lo); r >= 0 {
+				i := b.idx[lo+r]
+				o := &b.items[i].Obs
+				return nil, fmt.Errorf("item %d (%s %s port %d): store observation: %w", i, o.Engine, normAddr(o.Addr), o.Port, rerr)
+			}
+			return nil, fmt.Errorf("items %d to %d: store observations: %w", b.idx[lo], b.idx[hi-1], err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return nil, err
+		}
+		switch {
+		case n == int64(hi-lo):
+			for i := lo; i < hi; i++ {
+				isNew[i] = true
+			}
+		case n > 0:
+			if err := readNewObservations(sctx, tx, maxID, b.keys[lo:hi], isNew[lo:hi], n); err != nil {
 				return nil, err
 			}
 		}
-		it := &items[i]
-		o := &it.Obs
-		addr := normAddr(o.Addr)
-		fp, scratch = fingerprint(o, scratch)
-		auth, conf := it.Class.Auth, it.Class.Confidence
-		if auth == "" {
-			auth = model.AuthUnknown
+		if n > 0 {
+			if maxID, err = res.LastInsertId(); err != nil {
+				return nil, err
+			}
 		}
-		if conf == "" {
-			conf = model.High
-		}
-		res, err := ins.ExecContext(sctx, sid, string(o.Engine), o.QueryID, o.RecordID,
-			appendAddr(nil, addr), addr.String(), int64(o.Port), o.Transport, timeArg(o.SeenAt),
-			it.Class.Product, it.Class.Version, string(auth), it.Class.AuthEvidence, string(conf), fp[:])
-		if err != nil {
-			return nil, fmt.Errorf("item %d (%s %s port %d): store observation: %w", i, o.Engine, addr, o.Port, err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return nil, err
-		} else if n == 0 {
+	}
+
+	var (
+		index  = make(map[model.Key]int)
+		groups []group
+	)
+	for j, ok := range isNew {
+		if !ok {
 			continue // stored before: changes nothing
 		}
 		st.Observations++
+		it := &b.items[b.idx[j]]
 		sv := it.Service
-		sv.Addr = addr
-		if j, ok := index[sv.Key]; ok {
-			groups[j].svc = normalize.Merge(groups[j].svc, sv)
-			groups[j].n++
+		sv.Addr = normAddr(it.Obs.Addr)
+		if g, ok := index[sv.Key]; ok {
+			groups[g].svc = normalize.Merge(groups[g].svc, sv)
+			groups[g].n++
 			continue
 		}
 		index[sv.Key] = len(groups)
@@ -190,82 +424,153 @@ func (s *Store) putObservations(ctx context.Context, tx *sql.Tx, sid int64, item
 	return groups, nil
 }
 
+// readNewObservations marks in isNew which of keys the last statement
+// added: the n rows with ids above maxID.
+func readNewObservations(ctx context.Context, tx *sql.Tx, maxID int64, keys []obsKey, isNew []bool, n int64) error {
+	rows, err := tx.QueryContext(ctx, selectNewObservations, maxID)
+	if err != nil {
+		return fmt.Errorf("read the observations just stored: %w", err)
+	}
+	defer rows.Close()
+	added := make(map[obsKey]struct{}, n)
+	for rows.Next() {
+		var (
+			k  obsKey
+			fp []byte
+		)
+		if err := rows.Scan(&k.engine, &k.queryID, &fp); err != nil {
+			return fmt.Errorf("read the observations just stored: %w", err)
+		}
+		copy(k.fp[:], fp)
+		added[k] = struct{}{}
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read the observations just stored: %w", err)
+	}
+	found := 0
+	for i, k := range keys {
+		if _, ok := added[k]; ok {
+			isNew[i] = true
+			found++
+		}
+	}
+	if found != int(n) || len(added) != int(n) {
+		return fmt.Errorf("read the observations just stored: %d added, %d read back, %d of them sent; the observations table changed during the transaction", n, len(added), found)
+	}
+	return nil
+}
+
 // mergeServices merges each group into the stored service with its key,
-// or adds it, and records the change of service groups in deltas.
-func (s *Store) mergeServices(ctx context.Context, tx *sql.Tx, sid int64, groups []group, deltas groupDeltas, st *ingest.PutStats) error {
+// or adds it, and records the change of service groups in deltas. The
+// stored services among the groups are looked up chunkRows keys a
+// statement; the new ones are added chunkRows a statement; the stored
+// ones (a few percent in an import) are merged and updated one by one.
+func mergeServices(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, groups []group, deltas groupDeltas, st *ingest.PutStats) error {
 	if len(groups) == 0 {
 		return nil
 	}
 	sctx := context.WithoutCancel(ctx)
-	ins, err := tx.PrepareContext(sctx, insertService)
-	if err != nil {
-		return err
-	}
-	defer ins.Close()
-	var sel, upd *sql.Stmt // prepared when a service is already there
-	defer func() {
-		if sel != nil {
-			sel.Close()
-			upd.Close()
+	old := make(map[model.Key]model.Service)
+	args := make([]any, 0, 1+chunkRows*(serviceColCount))
+	for lo := 0; lo < len(groups); lo += chunkRows {
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-	}()
+		hi := min(lo+chunkRows, len(groups))
+		sel, err := ps.get('s', hi-lo)
+		if err != nil {
+			return err
+		}
+		args = append(args[:0], sid)
+		for i := lo; i < hi; i++ {
+			sv := &groups[i].svc
+			args = append(args, appendAddr(nil, sv.Addr), int64(sv.Port), sv.Transport)
+		}
+		if err := lookupServices(sctx, sel, args, old); err != nil {
+			return fmt.Errorf("read services %s to %s: %w", svcName(&groups[lo].svc), svcName(&groups[hi-1].svc), err)
+		}
+	}
 
-	args := make([]any, 0, 27)
-	var addr []byte
+	// New services, in key order.
+	fresh := make([]*group, 0, len(groups)-len(old))
 	for i := range groups {
-		if i%64 == 0 {
-			if err := ctx.Err(); err != nil {
+		if _, ok := old[groups[i].svc.Key]; !ok {
+			fresh = append(fresh, &groups[i])
+		}
+	}
+	for lo := 0; lo < len(fresh); lo += chunkRows {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(lo+chunkRows, len(fresh))
+		ins, err := ps.get('i', hi-lo)
+		if err != nil {
+			return err
+		}
+		args = append(args[:0], sid)
+		for _, g := range fresh[lo:hi] {
+			if args, err = serviceArgs(args, &g.svc); err != nil {
 				return err
 			}
 		}
-		g := &groups[i]
-		args = append(args[:0], sid)
-		if args, err = serviceArgs(args, &g.svc); err != nil {
-			return err
+		if _, err := ins.ExecContext(sctx, args...); err != nil {
+			if r, rerr := ps.failedRow('i', args, serviceColCount, hi-lo); r >= 0 {
+				return fmt.Errorf("add service %s: %w", svcName(&fresh[lo+r].svc), rerr)
+			}
+			return fmt.Errorf("add services %s to %s: %w", svcName(&fresh[lo].svc), svcName(&fresh[hi-1].svc), err)
 		}
-		res, err := ins.ExecContext(sctx, args...)
-		if err != nil {
-			return fmt.Errorf("add service %s: %w", svcName(&g.svc), err)
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 1 {
+		for _, g := range fresh[lo:hi] {
 			deltas.add(&g.svc, 1)
 			st.NewServices++
 			st.MergedServices += g.n - 1
+		}
+	}
+	if len(old) == 0 {
+		return nil
+	}
+
+	// Services already stored: merged and updated, in key order.
+	upd, err := tx.PrepareContext(sctx, updateService)
+	if err != nil {
+		return err
+	}
+	defer upd.Close()
+	for i := range groups {
+		g := &groups[i]
+		o, ok := old[g.svc.Key]
+		if !ok {
 			continue
 		}
-		if sel == nil {
-			if sel, err = tx.PrepareContext(sctx, selectService); err != nil {
-				return err
-			}
-			if upd, err = tx.PrepareContext(sctx, updateService); err != nil {
-				sel.Close()
-				sel = nil
-				return err
-			}
-		}
-		var (
-			id  int64
-			old model.Service
-		)
-		addr = appendAddr(addr[:0], g.svc.Addr)
-		if err := scanService(sel.QueryRowContext(sctx, sid, addr, int64(g.svc.Port), g.svc.Transport), &id, &old); err != nil {
-			return fmt.Errorf("read service %s: %w", svcName(&g.svc), err)
-		}
 		st.MergedServices += g.n
-		merged := normalize.Merge(old, g.svc)
-		deltas.add(&old, -1)
+		merged := normalize.Merge(o, g.svc)
+		deltas.add(&o, -1)
 		deltas.add(&merged, 1)
 		if args, err = serviceArgs(args[:0], &merged); err != nil {
 			return err
 		}
-		args = append(args, id)
+		args = append(args, sid, appendAddr(nil, o.Addr), int64(o.Port), o.Transport)
 		if _, err := upd.ExecContext(sctx, args...); err != nil {
 			return fmt.Errorf("update service %s: %w", svcName(&g.svc), err)
 		}
 	}
 	return nil
+}
+
+// lookupServices adds to old the stored services among the keys in args.
+func lookupServices(ctx context.Context, sel *sql.Stmt, args []any, old map[model.Key]model.Service) error {
+	rows, err := sel.QueryContext(ctx, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sv model.Service
+		if err := scanService(rows, nil, &sv); err != nil {
+			return err
+		}
+		old[sv.Key] = sv
+	}
+	return rows.Err()
 }
 
 func svcName(sv *model.Service) string {

@@ -193,9 +193,12 @@ func checkForeign(ctx context.Context, path string, busy time.Duration) error {
 // that '?' and '#' in the path are escaped), WAL, foreign keys, busy
 // timeout, and write transactions that take the write lock at BEGIN so
 // that a waiting writer never deadlocks on a lock upgrade. A 32 MiB page
-// cache per connection and a checkpoint every 16384 WAL pages (64 MiB)
-// keep the random index inserts of a large import from going to disk
-// page by page (BenchmarkPut: about 15% faster than SQLite's defaults).
+// cache per connection keeps the random index inserts of a large import
+// from going to disk page by page (BenchmarkPut: about 15% faster than
+// SQLite's defaults). A checkpoint every 65536 WAL pages (about 256 MiB of
+// WAL on disk at most, folded back on Close) rather than 16384 lets the
+// many commits of an import that rewrite the same index pages be copied
+// into the database once: BenchmarkPutImport 8% faster.
 func dsn(path string, busy time.Duration) string {
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
 	ms := strconv.FormatInt(busy.Milliseconds(), 10)
@@ -205,7 +208,7 @@ func dsn(path string, busy time.Duration) string {
 		"&_pragma=journal_mode(WAL)" +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=cache_size(-32768)" +
-		"&_pragma=wal_autocheckpoint(16384)" +
+		"&_pragma=wal_autocheckpoint(65536)" +
 		"&_txlock=immediate"
 }
 
