@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -88,6 +89,8 @@ type globals struct {
 	catalog string
 	quiet   bool
 	verbose bool
+	cpuprof string
+	stopCPU func() error
 }
 
 func newApp(g *globals) *cli.App {
@@ -107,7 +110,10 @@ func newApp(g *globals) *cli.App {
 			&cli.StringFlag{Name: "catalog", Usage: "load the product catalog from `DIR` instead of the embedded queries/", Destination: &g.catalog},
 			&cli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print only errors", Destination: &g.quiet},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "print more detail", Destination: &g.verbose},
+			&cli.StringFlag{Name: "cpuprofile", Usage: "write a Go CPU profile of the command to `FILE` (for go tool pprof; docs/performance.md)", Destination: &g.cpuprof},
 		},
+		Before: func(*cli.Context) error { return g.startProfile() },
+		After:  func(*cli.Context) error { return g.stopProfile() },
 		Commands: []*cli.Command{
 			queriesCommand(g),
 			importCommand(g),
@@ -158,4 +164,37 @@ func (g *globals) debugf(format string, args ...any) {
 		return
 	}
 	fmt.Fprintf(g.env.Stderr, format+"\n", args...)
+}
+
+// startProfile starts the CPU profile asked for with --cpuprofile.
+func (g *globals) startProfile() error {
+	if g.cpuprof == "" {
+		return nil
+	}
+	f, err := os.Create(g.cpuprof)
+	if err != nil {
+		return fmt.Errorf("--cpuprofile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--cpuprofile %s: %w", g.cpuprof, err)
+	}
+	g.stopCPU = func() error {
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("--cpuprofile %s: %w", g.cpuprof, err)
+		}
+		return nil
+	}
+	return nil
+}
+
+// stopProfile ends the CPU profile, if one was started.
+func (g *globals) stopProfile() error {
+	if g.stopCPU == nil {
+		return nil
+	}
+	stop := g.stopCPU
+	g.stopCPU = nil
+	return stop()
 }

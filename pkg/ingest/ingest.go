@@ -24,6 +24,21 @@ type Item struct {
 	Obs     model.Observation
 	Class   model.Classification
 	Service model.Service
+
+	// Fingerprint identifies the observation's content. A Preparer sink
+	// sets it (and may then slim Obs); zero means not computed yet.
+	Fingerprint [16]byte
+}
+
+// Preparer is a Sink that can do part of a Put's work early, on the
+// goroutine that makes the item: with parallel import workers, on every
+// core instead of the single writing goroutine. Prepare computes what the
+// sink needs from the whole observation (its fingerprint) and may then
+// drop the observation fields the sink no longer reads (HTTP body,
+// certificate, banner text), so that batches waiting to be stored stay
+// small. Prepare must be safe for concurrent use; Pipeline.Item calls it.
+type Preparer interface {
+	Prepare(it *Item)
 }
 
 // PutStats says what a Put changed.
@@ -115,7 +130,11 @@ func (p *Pipeline) Item(o *model.Observation) (Item, bool) {
 	if o.KnownCloud != nil && tag.Provider == "" {
 		tag = *o.KnownCloud
 	}
-	return Item{Obs: *o, Class: c, Service: normalize.Service(o, c, tag)}, true
+	it := Item{Obs: *o, Class: c, Service: normalize.Service(o, c, tag)}
+	if pr, ok := p.Sink.(Preparer); ok {
+		pr.Prepare(&it)
+	}
+	return it, true
 }
 
 // Add offers one observation; it is stored with the next full batch or at

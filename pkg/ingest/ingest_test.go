@@ -105,3 +105,32 @@ func TestPipelineSinkErrorReturned(t *testing.T) {
 		t.Fatal("a failing sink must fail Add")
 	}
 }
+
+// prepSink is a memSink that prepares items: it marks them and drops
+// the banner, as the store drops what it does not store.
+type prepSink struct{ memSink }
+
+func (*prepSink) Prepare(it *Item) {
+	it.Fingerprint[0] = byte(it.Obs.Port)
+	it.Obs.Banner = ""
+}
+
+func TestPipelineItemPrepares(t *testing.T) {
+	sink := &prepSink{}
+	p := &Pipeline{Classifier: portClassifier{}, Sink: sink, Snapshot: "2026Q4"}
+	o := obs(6443)
+	o.Banner = "HTTP/1.1 403 Forbidden"
+	it, ok := p.Item(o)
+	if !ok || it.Fingerprint[0] != byte(6443&0xff) || it.Obs.Banner != "" {
+		t.Errorf("item not prepared by the sink: %+v", it)
+	}
+	if o.Banner == "" {
+		t.Error("Prepare changed the caller's observation")
+	}
+	if err := p.Add(context.Background(), o); err != nil || p.Flush(context.Background()) != nil {
+		t.Fatal(err)
+	}
+	if got := sink.puts[0][0]; got.Fingerprint[0] != byte(6443&0xff) {
+		t.Errorf("Add stored an unprepared item: %+v", got)
+	}
+}

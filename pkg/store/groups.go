@@ -205,15 +205,14 @@ func (s *Store) Groups(ctx context.Context, snapshot string, fn func(*model.Serv
 
 // ProductHosts returns, for each product of snapshot, the number of
 // distinct addresses with at least one service of it. It reads the
-// services_product_addr index, not the services.
+// product_hosts table (kept by Put, see hostDeltas), not the services.
 func (s *Store) ProductHosts(ctx context.Context, snapshot string) (map[string]int, error) {
 	sid, err := s.snapshotID(ctx, s.db, snapshot)
 	if err != nil {
 		return nil, err
 	}
 	op := fmt.Sprintf("count hosts by product in snapshot %q", snapshot)
-	rows, err := s.db.QueryContext(ctx, `SELECT product, count(DISTINCT addr) FROM services
-		INDEXED BY services_product_addr WHERE snapshot_id = ? GROUP BY product`, sid)
+	rows, err := s.db.QueryContext(ctx, `SELECT product, hosts FROM product_hosts WHERE snapshot_id = ? AND hosts > 0`, sid)
 	if err != nil {
 		return nil, s.wrapErr(op, err)
 	}
@@ -233,6 +232,97 @@ func (s *Store) ProductHosts(ctx context.Context, snapshot string) (map[string]i
 		return nil, s.wrapErr(op, err)
 	}
 	return out, nil
+}
+
+// The product_hosts table counts, per snapshot and product, the distinct
+// addresses with at least one service of the product. Put keeps it in
+// step with the services table inside the same transaction: before
+// writing, it reads the product of every stored service at the
+// addresses it touches (hostLookup), and after merging it compares, per
+// address, the set of products before the Put with the set after
+// (hostDeltas.addr). An address gains a product when its first service
+// of it is added or merged into it; it loses one when a merge moves its
+// last service of the product to another (normalize.Merge: the product
+// follows the winning verdict).
+
+const (
+	upsertHosts = `INSERT INTO product_hosts (snapshot_id, product, hosts) VALUES (?, ?, ?)
+	ON CONFLICT (snapshot_id, product) DO UPDATE SET hosts = hosts + excluded.hosts`
+	// shrinkHosts takes addresses out of a product's count (an upsert
+	// cannot: SQLite checks hosts >= 0 on the row it would insert before
+	// it sees the conflict).
+	shrinkHosts = `UPDATE product_hosts SET hosts = hosts + ? WHERE snapshot_id = ? AND product = ?`
+)
+
+// hostDeltas collects the change of product_hosts of one Put: product to
+// the number of addresses gained (negative: lost).
+type hostDeltas map[string]int
+
+// addr records the change at one address, given the products of its
+// services before the Put and after it (with repeats, in any order; both
+// are sorted in place).
+func (d hostDeltas) addr(before, after []string) {
+	if len(before) == 1 && len(after) == 1 && before[0] == after[0] {
+		return // the common case: one service, product unchanged
+	}
+	slices.Sort(before)
+	slices.Sort(after)
+	before, after = slices.Compact(before), slices.Compact(after)
+	i, j := 0, 0
+	for i < len(before) || j < len(after) {
+		switch {
+		case j == len(after) || (i < len(before) && before[i] < after[j]):
+			d[before[i]]--
+			i++
+		case i == len(before) || after[j] < before[i]:
+			d[after[j]]++
+			j++
+		default:
+			i++
+			j++
+		}
+	}
+}
+
+// apply writes the deltas in product order and drops products left
+// without hosts.
+func (d hostDeltas) apply(ctx context.Context, tx *sql.Tx, sid int64) error {
+	products := make([]string, 0, len(d))
+	for p, n := range d {
+		if n != 0 {
+			products = append(products, p)
+		}
+	}
+	if len(products) == 0 {
+		return nil
+	}
+	slices.Sort(products)
+	removed := false
+	for _, p := range products {
+		n := d[p]
+		if n > 0 {
+			if _, err := tx.ExecContext(ctx, upsertHosts, sid, p, int64(n)); err != nil {
+				return fmt.Errorf("count hosts of product %q: %w", p, err)
+			}
+			continue
+		}
+		removed = true
+		res, err := tx.ExecContext(ctx, shrinkHosts, int64(n), sid, p)
+		if err != nil {
+			return fmt.Errorf("uncount %d hosts of product %q: %w", -n, p, err)
+		}
+		if k, err := res.RowsAffected(); err != nil {
+			return err
+		} else if k != 1 {
+			return fmt.Errorf("uncount %d hosts of product %q: the product is not stored; the snapshot's product_hosts table is inconsistent", -n, p)
+		}
+	}
+	if removed {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM product_hosts WHERE snapshot_id = ? AND hosts = 0`, sid); err != nil {
+			return fmt.Errorf("drop products without hosts: %w", err)
+		}
+	}
+	return nil
 }
 
 func minTime(a, b time.Time) time.Time {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
@@ -126,8 +127,13 @@ func checkGroups(t *testing.T, s *Store, label string) {
 
 // TestGroupsMatchServices puts random items, with merges that move
 // services between groups (auth, version, engines, cloud and country
-// change), repeated items and several snapshots, and checks after every
-// Put that service_groups equals the groups computed from the services.
+// change) and between products (a later or more definite verdict of
+// another product wins, normalize.Merge), addresses with several
+// services and products (a few hot addresses, several ports), Puts of
+// more than chunkRows services and addresses (one address's services
+// then span statements), repeated items and several snapshots, and
+// checks after every Put that service_groups and product_hosts equal
+// what the services say.
 func TestGroupsMatchServices(t *testing.T) {
 	ctx := context.Background()
 	s := openTemp(t)
@@ -137,19 +143,33 @@ func TestGroupsMatchServices(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
 	classes := []model.Classification{k8sForbidden, k8sOpen,
 		{Product: "portainer", Auth: model.AuthUnknown, Confidence: model.Low, Version: "2.19.4"},
-		{Product: "kubernetes-dashboard", Auth: model.AuthOpen, Confidence: model.High}}
+		{Product: "kubernetes-dashboard", Auth: model.AuthOpen, Confidence: model.High},
+		{Product: "docker-api", Auth: model.AuthRequired, AuthEvidence: "401", Confidence: model.Low},
+		{Auth: model.AuthUnknown, Confidence: model.Low}} // no product: counted like any other
 	tags := []model.CloudTag{awsTag, {}, {Provider: "gcp", Region: "us-east1", Source: "ranges:gcp@2026-09-30"},
 		{Provider: "aws", Source: "asn:16509"}}
-	var all []ingest.Item
-	for round := 0; round < 40; round++ {
+	var (
+		all       []ingest.Item
+		moves     int // services whose product a merge changed
+		lost      int // (address, product) pairs a Put took away
+		multiProd int // addresses with services of several products, seen after a Put
+	)
+	for round := 0; round < 60; round++ {
 		var items []ingest.Item
-		for range 1 + r.IntN(30) {
+		n := 1 + r.IntN(30)
+		if round%5 == 4 {
+			n = 150 + r.IntN(150) // more services and addresses than chunkRows
+		}
+		for range n {
 			if len(all) > 0 && r.IntN(6) == 0 {
 				items = append(items, all[r.IntN(len(all))]) // stored before: no change
 				continue
 			}
-			a := netip.AddrFrom4([4]byte{52, 1, byte(r.IntN(4)), byte(r.IntN(12))})
-			port := []uint16{443, 6443, 9000}[r.IntN(3)]
+			a := netip.AddrFrom4([4]byte{52, 1, byte(r.IntN(8)), byte(r.IntN(20))})
+			if r.IntN(2) == 0 {
+				a = netip.AddrFrom4([4]byte{52, 1, 0, byte(r.IntN(6))}) // hot addresses
+			}
+			port := []uint16{443, 2375, 6443, 9000}[r.IntN(4)]
 			seen := t0.Add(time.Duration(r.IntN(1000)) * time.Hour)
 			o := shodanObs(a.String(), port, seen)
 			if r.IntN(2) == 0 {
@@ -165,27 +185,166 @@ func TestGroupsMatchServices(t *testing.T) {
 			all = append(all, it)
 		}
 		label := []string{"2026Q4", "2027Q1"}[round%2]
+		before := productsByKey(t, s, label)
 		if _, err := s.Put(ctx, label, items, nil); err != nil {
 			t.Fatal(err)
 		}
+		after := productsByKey(t, s, label)
+		for k, p := range before {
+			if after[k] != p {
+				moves++
+			}
+		}
+		lost += lostProducts(before, after)
+		multiProd += multiProductAddrs(after)
 		checkGroups(t, s, label)
 	}
 	if n := len(storedGroups(t, s, "2026Q4")); n < 10 {
 		t.Fatalf("only %d groups: the test does not exercise moves between groups", n)
 	}
+	if moves < 20 || lost < 10 || multiProd < 20 {
+		t.Fatalf("%d product changes, %d addresses losing a product, %d addresses with several products: the test does not exercise product_hosts", moves, lost, multiProd)
+	}
+	t.Logf("%d product changes by merges, %d (address, product) pairs lost", moves, lost)
 	if err := s.Remove(ctx, "2027Q1"); err != nil {
 		t.Fatal(err)
 	}
-	var left int
-	if err := s.db.QueryRow(`SELECT count(*) FROM service_groups WHERE snapshot_id NOT IN (SELECT id FROM snapshots)`).Scan(&left); err != nil || left != 0 {
-		t.Errorf("%d groups of a removed snapshot left (%v)", left, err)
+	for _, table := range []string{"service_groups", "product_hosts"} {
+		var left int
+		if err := s.db.QueryRow(`SELECT count(*) FROM ` + table + ` WHERE snapshot_id NOT IN (SELECT id FROM snapshots)`).Scan(&left); err != nil || left != 0 {
+			t.Errorf("%d %s rows of a removed snapshot left (%v)", left, table, err)
+		}
 	}
 	checkGroups(t, s, "2026Q4")
 }
 
+// productsByKey returns the product of every service of a snapshot.
+func productsByKey(t *testing.T, s *Store, label string) map[model.Key]string {
+	t.Helper()
+	out := map[model.Key]string{}
+	for _, sv := range services(t, s, label) {
+		out[sv.Key] = sv.Product
+	}
+	return out
+}
+
+// lostProducts counts the (address, product) pairs of before that after
+// no longer has.
+func lostProducts(before, after map[model.Key]string) int {
+	type ap struct {
+		a netip.Addr
+		p string
+	}
+	now := map[ap]bool{}
+	for k, p := range after {
+		now[ap{k.Addr, p}] = true
+	}
+	was := map[ap]bool{}
+	for k, p := range before {
+		was[ap{k.Addr, p}] = true
+	}
+	n := 0
+	for x := range was {
+		if !now[x] {
+			n++
+		}
+	}
+	return n
+}
+
+// multiProductAddrs counts the addresses with services of several
+// products.
+func multiProductAddrs(svcs map[model.Key]string) int {
+	ps := map[netip.Addr]map[string]bool{}
+	for k, p := range svcs {
+		if ps[k.Addr] == nil {
+			ps[k.Addr] = map[string]bool{}
+		}
+		ps[k.Addr][p] = true
+	}
+	n := 0
+	for _, m := range ps {
+		if len(m) > 1 {
+			n++
+		}
+	}
+	return n
+}
+
+// TestProductHostsMerges follows one address through Puts that add a
+// second product to it, move its services from one product to the
+// other, and take the first product away, and checks ProductHosts after
+// each against the counts worked out by hand.
+func TestProductHostsMerges(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	portainer := model.Classification{Product: "portainer", ProductEvidence: "title Portainer",
+		Auth: model.AuthUnknown, Confidence: model.Low}
+	at := func(h int) time.Time { return t0.Add(time.Duration(h) * time.Hour) }
+	steps := []struct {
+		name  string
+		items []ingest.Item
+		want  map[string]int
+	}{
+		{"two portainer services on A, one on B", []ingest.Item{
+			item(shodanObs("52.7.0.1", 9000, at(0)), portainer, awsTag),
+			item(shodanObs("52.7.0.1", 9443, at(0)), portainer, awsTag),
+			item(shodanObs("52.7.0.2", 9000, at(0)), portainer, awsTag),
+		}, map[string]int{"portainer": 2}},
+		{"A:9000 seen as the Kubernetes API (a definite verdict wins)", []ingest.Item{
+			item(censysObs("52.7.0.1", 9000, at(1)), k8sOpen, awsTag),
+		}, map[string]int{"portainer": 2, "kubernetes-api": 1}},
+		{"A:9443 too, and B gets a new Kubernetes service, in one Put", []ingest.Item{
+			item(censysObs("52.7.0.1", 9443, at(2)), k8sForbidden, awsTag),
+			item(shodanObs("52.7.0.2", 6443, at(2)), k8sForbidden, awsTag),
+		}, map[string]int{"portainer": 1, "kubernetes-api": 2}},
+		{"B:9000 moves too: portainer has no host left", []ingest.Item{
+			item(censysObs("52.7.0.2", 9000, at(3)), k8sOpen, awsTag),
+		}, map[string]int{"kubernetes-api": 2}},
+		{"the same again changes nothing", []ingest.Item{
+			item(censysObs("52.7.0.2", 9000, at(3)), k8sOpen, awsTag),
+		}, map[string]int{"kubernetes-api": 2}},
+		{"a low verdict does not move a service back", []ingest.Item{
+			item(shodanObs("52.7.0.1", 9000, at(4)), portainer, awsTag),
+		}, map[string]int{"kubernetes-api": 2}},
+		{"a new address with a new and a merged product", []ingest.Item{
+			item(shodanObs("52.7.0.3", 9000, at(5)), portainer, awsTag),
+			item(censysObs("52.7.0.3", 9000, at(5)), k8sOpen, awsTag),
+			item(shodanObs("52.7.0.3", 2375, at(5)), portainer, awsTag),
+		}, map[string]int{"kubernetes-api": 3, "portainer": 1}},
+		{"a new address with one service", []ingest.Item{
+			item(shodanObs("52.7.0.9", 9000, at(6)), portainer, awsTag),
+		}, map[string]int{"kubernetes-api": 3, "portainer": 2}},
+		{"its only service changes product", []ingest.Item{
+			item(censysObs("52.7.0.9", 9000, at(7)), k8sOpen, awsTag),
+		}, map[string]int{"kubernetes-api": 4, "portainer": 1}},
+	}
+	for _, st := range steps {
+		if _, err := s.Put(ctx, "2026Q4", st.items, nil); err != nil {
+			t.Fatalf("%s: %v", st.name, err)
+		}
+		got, err := s.ProductHosts(ctx, "2026Q4")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, st.want) {
+			t.Fatalf("%s: ProductHosts = %v, want %v", st.name, got, st.want)
+		}
+		checkGroups(t, s, "2026Q4")
+	}
+	var zero int
+	if err := s.db.QueryRow(`SELECT count(*) FROM product_hosts WHERE hosts <= 0`).Scan(&zero); err != nil || zero != 0 {
+		t.Errorf("%d product_hosts rows without hosts (%v)", zero, err)
+	}
+	if _, err := s.ProductHosts(ctx, "nope"); !errors.Is(err, ErrNoSnapshot) {
+		t.Errorf("ProductHosts of a missing snapshot: %v, want ErrNoSnapshot", err)
+	}
+}
+
 // TestMigrateV1FillsGroups opens a database written with schema version 1
-// (services but no service_groups) and checks that the migration fills
-// the groups from the services.
+// (services but no service_groups or product_hosts; addresses with two
+// services, some of two products) and checks that the migration fills
+// the groups and the host counts from the services.
 func TestMigrateV1FillsGroups(t *testing.T) {
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "v1.db")
@@ -197,6 +356,9 @@ func TestMigrateV1FillsGroups(t *testing.T) {
 		c := k8sForbidden
 		if i%3 == 0 {
 			c = k8sOpen
+		}
+		if i%5 == 0 { // addresses with two products, and the second product on its own
+			c = model.Classification{Product: "portainer", Auth: model.AuthUnknown, Confidence: model.Low}
 		}
 		items = append(items, item(o, c, awsTag))
 	}
@@ -232,7 +394,7 @@ func TestMigrateV1FillsGroups(t *testing.T) {
 // exactly that of a file created by schemaV1.
 func downgradeToV1(t *testing.T, s *Store) {
 	t.Helper()
-	for _, q := range []string{`DROP TABLE service_groups`, `DROP INDEX services_product_addr`,
+	for _, q := range []string{`DROP TABLE service_groups`, `DROP TABLE product_hosts`,
 		`CREATE INDEX observations_service ON observations (snapshot_id, addr, port, transport)`,
 		`PRAGMA user_version = 1`} {
 		if _, err := s.db.Exec(q); err != nil {

@@ -9,6 +9,7 @@ import (
 	"database/sql/driver"
 	"encoding/hex"
 	"fmt"
+	"net/netip"
 	"slices"
 	"strings"
 
@@ -67,6 +68,14 @@ const (
 	selectServicesTail = `) AS k CROSS JOIN services AS s INDEXED BY sqlite_autoindex_services_1
 	ON s.snapshot_id = ?1 AND s.addr = k.column1 AND s.port = k.column2 AND s.transport = k.column3`
 
+	// The key and product of every service stored at a chunk's addresses
+	// (for product_hosts), on the prefix (snapshot_id, addr) of the same
+	// unique index.
+	selectAddrsHead = `SELECT s.addr, s.port, s.transport, s.product FROM (VALUES `
+	selectAddrsRow  = `(?)`
+	selectAddrsTail = `) AS k CROSS JOIN services AS s INDEXED BY sqlite_autoindex_services_1
+	ON s.snapshot_id = ?1 AND s.addr = k.column1`
+
 	insertServiceHead = `INSERT INTO services (snapshot_id, ` + serviceCols + `) VALUES `
 	insertServiceRow  = `(?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
@@ -114,7 +123,7 @@ type stmts struct {
 }
 
 type stmtID struct {
-	kind byte // 'o' observations, 's' services lookup, 'i' services
+	kind byte // 'o' observations, 's' services lookup, 'a' address lookup, 'i' services
 	rows int
 }
 
@@ -131,6 +140,9 @@ func (p *stmts) get(kind byte, rows int) (*sql.Stmt, error) {
 		// ?1 (the snapshot id) comes first, the keys after it.
 		q = multiRowSQL(fmt.Sprintf(selectServicesHead, qualifiedServiceCols()), selectServicesRow, selectServicesTail, rows)
 		q = strings.Replace(q, "(VALUES (?, ", "(VALUES (?2, ", 1)
+	case 'a':
+		q = multiRowSQL(selectAddrsHead, selectAddrsRow, selectAddrsTail, rows)
+		q = strings.Replace(q, "(VALUES (?)", "(VALUES (?2)", 1)
 	case 'i':
 		q = multiRowSQL(insertServiceHead, insertServiceRow, "", rows)
 	}
@@ -214,7 +226,11 @@ func prepareBatch(op string, items []ingest.Item) (*putBatch, error) {
 			return nil, fmt.Errorf("store: %s: item %d: service key %v differs from its observation's %v", op, i, it.Service.Key, k)
 		}
 		var k obsKey
-		k.fp, scratch = fingerprint(o, scratch)
+		if it.Fingerprint != ([fingerprintLen]byte{}) {
+			k.fp = it.Fingerprint // computed by Prepare
+		} else {
+			k.fp, scratch = fingerprint(o, scratch)
+		}
 		k.engine, k.queryID = string(o.Engine), o.QueryID
 		if _, dup := seen[k]; dup {
 			continue
@@ -461,34 +477,57 @@ func readNewObservations(ctx context.Context, tx *sql.Tx, maxID int64, keys []ob
 }
 
 // mergeServices merges each group into the stored service with its key,
-// or adds it, and records the change of service groups in deltas. The
-// stored services among the groups are looked up chunkRows keys a
-// statement; the new ones are added chunkRows a statement; the stored
-// ones (a few percent in an import) are merged and updated one by one.
+// or adds it, and records the change of service groups in deltas and
+// writes that of product_hosts. The stored services at the groups'
+// addresses are listed (key and product) chunkRows addresses a
+// statement; the full rows of those among the groups (a few percent in
+// an import) are read chunkRows keys a statement. The new services are
+// added chunkRows a statement; the stored ones are merged and updated one
+// by one.
 func mergeServices(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, groups []group, deltas groupDeltas, st *ingest.PutStats) error {
 	if len(groups) == 0 {
 		return nil
 	}
 	sctx := context.WithoutCancel(ctx)
-	old := make(map[model.Key]model.Service)
+	stored, err := storedAtAddrs(ctx, ps, sid, groups)
+	if err != nil {
+		return err
+	}
+	// Groups whose service is stored (both lists are in key order).
+	var merging []*group
+	for i, j := 0, 0; i < len(groups) && j < len(stored); {
+		switch c := compareKey(groups[i].svc.Key, stored[j].key); {
+		case c < 0:
+			i++
+		case c > 0:
+			j++
+		default:
+			merging = append(merging, &groups[i])
+			i++
+			j++
+		}
+	}
+	old := make(map[model.Key]model.Service, len(merging))
 	args := make([]any, 0, 1+chunkRows*(serviceColCount))
-	for lo := 0; lo < len(groups); lo += chunkRows {
+	for lo := 0; lo < len(merging); lo += chunkRows {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		hi := min(lo+chunkRows, len(groups))
+		hi := min(lo+chunkRows, len(merging))
 		sel, err := ps.get('s', hi-lo)
 		if err != nil {
 			return err
 		}
 		args = append(args[:0], sid)
-		for i := lo; i < hi; i++ {
-			sv := &groups[i].svc
-			args = append(args, appendAddr(nil, sv.Addr), int64(sv.Port), sv.Transport)
+		for _, g := range merging[lo:hi] {
+			args = append(args, appendAddr(nil, g.svc.Addr), int64(g.svc.Port), g.svc.Transport)
 		}
 		if err := lookupServices(sctx, sel, args, old); err != nil {
-			return fmt.Errorf("read services %s to %s: %w", svcName(&groups[lo].svc), svcName(&groups[hi-1].svc), err)
+			return fmt.Errorf("read services %s to %s: %w", svcName(&merging[lo].svc), svcName(&merging[hi-1].svc), err)
 		}
+	}
+	if len(old) != len(merging) {
+		return fmt.Errorf("read services: %d of %d listed services found; the services table changed during the transaction", len(old), len(merging))
 	}
 
 	// New services, in key order.
@@ -525,35 +564,149 @@ func mergeServices(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, groups
 			st.MergedServices += g.n - 1
 		}
 	}
-	if len(old) == 0 {
-		return nil
-	}
 
-	// Services already stored: merged and updated, in key order.
-	upd, err := tx.PrepareContext(sctx, updateService)
-	if err != nil {
-		return err
-	}
-	defer upd.Close()
+	// Services already stored: merged and updated, in key order. A merge
+	// may change the product (normalize.Merge), hence products.
+	products := make([]string, len(groups))
 	for i := range groups {
-		g := &groups[i]
-		o, ok := old[g.svc.Key]
-		if !ok {
-			continue
-		}
-		st.MergedServices += g.n
-		merged := normalize.Merge(o, g.svc)
-		deltas.add(&o, -1)
-		deltas.add(&merged, 1)
-		if args, err = serviceArgs(args[:0], &merged); err != nil {
+		products[i] = groups[i].svc.Product
+	}
+	if len(old) > 0 {
+		upd, err := tx.PrepareContext(sctx, updateService)
+		if err != nil {
 			return err
 		}
-		args = append(args, sid, appendAddr(nil, o.Addr), int64(o.Port), o.Transport)
-		if _, err := upd.ExecContext(sctx, args...); err != nil {
-			return fmt.Errorf("update service %s: %w", svcName(&g.svc), err)
+		defer upd.Close()
+		for i := range groups {
+			g := &groups[i]
+			o, ok := old[g.svc.Key]
+			if !ok {
+				continue
+			}
+			st.MergedServices += g.n
+			merged := normalize.Merge(o, g.svc)
+			products[i] = merged.Product
+			deltas.add(&o, -1)
+			deltas.add(&merged, 1)
+			if args, err = serviceArgs(args[:0], &merged); err != nil {
+				return err
+			}
+			args = append(args, sid, appendAddr(nil, o.Addr), int64(o.Port), o.Transport)
+			if _, err := upd.ExecContext(sctx, args...); err != nil {
+				return fmt.Errorf("update service %s: %w", svcName(&g.svc), err)
+			}
 		}
 	}
-	return nil
+	hosts := make(hostDeltas)
+	hostChanges(groups, products, stored, hosts)
+	return hosts.apply(sctx, tx, sid)
+}
+
+// storedService is a service stored before a Put, as product_hosts needs
+// it.
+type storedService struct {
+	key     model.Key
+	product string
+}
+
+// storedAtAddrs lists the services stored at the addresses of groups (in
+// key order, as groups), sorted by key.
+func storedAtAddrs(ctx context.Context, ps *stmts, sid int64, groups []group) ([]storedService, error) {
+	sctx := context.WithoutCancel(ctx)
+	var addrs []netip.Addr
+	for i := range groups {
+		if a := groups[i].svc.Addr; len(addrs) == 0 || addrs[len(addrs)-1] != a {
+			addrs = append(addrs, a)
+		}
+	}
+	var out []storedService
+	args := make([]any, 0, 1+chunkRows)
+	for lo := 0; lo < len(addrs); lo += chunkRows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		hi := min(lo+chunkRows, len(addrs))
+		sel, err := ps.get('a', hi-lo)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args[:0], sid)
+		for _, a := range addrs[lo:hi] {
+			args = append(args, appendAddr(nil, a))
+		}
+		if out, err = lookupAddrs(sctx, sel, args, out); err != nil {
+			return nil, fmt.Errorf("read services at %s to %s: %w", addrs[lo], addrs[hi-1], err)
+		}
+	}
+	slices.SortFunc(out, func(a, b storedService) int { return compareKey(a.key, b.key) })
+	return out, nil
+}
+
+// lookupAddrs appends to out the services at the addresses in args.
+func lookupAddrs(ctx context.Context, sel *sql.Stmt, args []any, out []storedService) ([]storedService, error) {
+	rows, err := sel.QueryContext(ctx, args...)
+	if err != nil {
+		return out, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			sv   storedService
+			addr []byte
+			port int64
+		)
+		if err := rows.Scan(&addr, &port, &sv.key.Transport, &sv.product); err != nil {
+			return out, err
+		}
+		if sv.key.Addr, err = decodeAddr(addr); err != nil {
+			return out, err
+		}
+		sv.key.Port = uint16(port)
+		out = append(out, sv)
+	}
+	return out, rows.Err()
+}
+
+// hostChanges records in hosts, address by address, how a Put changes the
+// products of the addresses of groups (in key order): stored are the
+// services stored there before the Put (in key order), products[i] the
+// product of groups[i]'s service after it (added, or merged into the
+// stored one).
+func hostChanges(groups []group, products []string, stored []storedService, hosts hostDeltas) {
+	var before, after []string
+	for i, j := 0, 0; i < len(groups); {
+		a := groups[i].svc.Addr
+		for j < len(stored) && stored[j].key.Addr.Less(a) {
+			j++ // not at an address of groups: cannot happen
+		}
+		before, after = before[:0], after[:0]
+		for (i < len(groups) && groups[i].svc.Addr == a) || (j < len(stored) && stored[j].key.Addr == a) {
+			var c int
+			switch {
+			case i == len(groups) || groups[i].svc.Addr != a:
+				c = 1 // only stored services left here
+			case j == len(stored) || stored[j].key.Addr != a:
+				c = -1 // only new services left here
+			default:
+				c = compareKey(groups[i].svc.Key, stored[j].key)
+			}
+			switch {
+			case c < 0: // added
+				after = append(after, products[i])
+				i++
+			case c > 0: // not touched by the Put
+				before = append(before, stored[j].product)
+				after = append(after, stored[j].product)
+				j++
+			default: // merged
+				before = append(before, stored[j].product)
+				after = append(after, products[i])
+				i++
+				j++
+			}
+		}
+		hosts.addr(before, after)
+	}
 }
 
 // lookupServices adds to old the stored services among the keys in args.

@@ -196,7 +196,7 @@ func (s *Store) EnsureSnapshot(ctx context.Context, label string, created time.T
 
 // snapshotSelect counts hosts on the services' unique index (snapshot, addr,
 // port, transport), already in address order: 0.15 s for a million
-// services, where the planner's own choice (services_product_addr) sorts.
+// services, where an index on other columns first would need a sort.
 const snapshotSelect = `SELECT s.label, s.created, s.meta,
 	(SELECT count(*) FROM services WHERE snapshot_id = s.id),
 	(SELECT count(DISTINCT addr) FROM services INDEXED BY sqlite_autoindex_services_1 WHERE snapshot_id = s.id),
