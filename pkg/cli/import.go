@@ -194,7 +194,7 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 // it came from, for the snapshot's method (an orchex export carries its
 // services' engines in the services themselves).
 func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, err error) {
-	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 2000, Background: true}
+	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true}
 	// A strict import validated every file before this pass. Workers
 	// decode, classify and tag; the pipeline receives their items in file
 	// order, so the snapshot does not depend on the scheduling.

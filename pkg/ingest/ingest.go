@@ -74,8 +74,9 @@ type Pipeline struct {
 	// Background, when true, stores the full batches of Add and AddItem
 	// on a goroutine of its own, in order, while the caller goes on
 	// classifying: storing and classifying then use two cores. At most
-	// one full batch waits while another is stored, so memory stays
-	// bounded (about three batches). An error of a background Put is
+	// two full batches wait while another is stored (a queue deep enough
+	// that the writer never starves while the workers catch up), so memory
+	// stays bounded (about four batches). An error of a background Put is
 	// returned by the next Add, AddItem or Flush. Flush waits for the
 	// background Puts, so after Flush everything is stored (or the error
 	// returned), as without Background. The order of Puts, hence the
@@ -180,7 +181,7 @@ func (p *Pipeline) full(ctx context.Context) error {
 	}
 	b := p.bg
 	if b == nil {
-		b = &background{batches: make(chan []Item, 1), free: make(chan []Item, 2), done: make(chan struct{})}
+		b = &background{batches: make(chan []Item, 2), free: make(chan []Item, 3), done: make(chan struct{})}
 		p.bg = b
 		go p.store(ctx, b)
 	}

@@ -22,7 +22,40 @@ func timeArg(t time.Time) any {
 	if t.IsZero() {
 		return nil
 	}
-	return t.UTC().Format(timeFormat)
+	return formatTime(t)
+}
+
+// formatTime is t.UTC().Format(timeFormat), written digit by digit: it
+// runs four times per stored banner, and Format was 3% of an import.
+func formatTime(t time.Time) string {
+	t = t.UTC()
+	y, mo, d := t.Date()
+	if y < 0 || y > 9999 {
+		return t.Format(timeFormat)
+	}
+	h, mi, s := t.Clock()
+	var b [len(timeFormat)]byte
+	put := func(at, v, width int) {
+		for i := at + width - 1; i >= at; i-- {
+			b[i] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	b[4] = '-'
+	put(5, int(mo), 2)
+	b[7] = '-'
+	put(8, d, 2)
+	b[10] = 'T'
+	put(11, h, 2)
+	b[13] = ':'
+	put(14, mi, 2)
+	b[16] = ':'
+	put(17, s, 2)
+	b[19] = '.'
+	put(20, t.Nanosecond(), 9)
+	b[29] = 'Z'
+	return string(b[:])
 }
 
 func parseTime(s sql.NullString) (time.Time, error) {

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math/rand/v2"
 	"net/netip"
 	"reflect"
 	"testing"
@@ -78,5 +79,19 @@ func TestPrepareSameSnapshot(t *testing.T) {
 	// The unprepared items are the same observations: nothing new.
 	if st, err := prepared.Put(ctx, "2026Q4", items, nil); err != nil || st != (ingest.PutStats{}) {
 		t.Errorf("plain items after prepared ones: %+v, %v; want no change", st, err)
+	}
+}
+
+func TestFormatTime(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	times := []time.Time{t0, time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC), time.Date(9999, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2026, 3, 29, 2, 30, 0, 0, time.FixedZone("CEST", 7200)), time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)}
+	for range 2000 {
+		times = append(times, time.Unix(r.Int64N(1<<36)-(1<<35), r.Int64N(1e9)))
+	}
+	for _, tm := range times {
+		if got, want := formatTime(tm), tm.UTC().Format(timeFormat); got != want {
+			t.Fatalf("formatTime(%v) = %q, want %q", tm, got, want)
+		}
 	}
 }

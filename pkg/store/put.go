@@ -436,8 +436,17 @@ func putObservations(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, b *p
 		index[sv.Key] = len(groups)
 		groups = append(groups, group{svc: sv, n: 1})
 	}
-	slices.SortFunc(groups, func(a, b group) int { return compareKey(a.svc.Key, b.svc.Key) })
-	return groups, nil
+	// Sort positions, not the groups: a group holds a whole service.
+	order := make([]int, len(groups))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return compareKey(groups[a].svc.Key, groups[b].svc.Key) })
+	sorted := make([]group, len(groups))
+	for i, j := range order {
+		sorted[i] = groups[j]
+	}
+	return sorted, nil
 }
 
 // readNewObservations marks in isNew which of keys the last statement
