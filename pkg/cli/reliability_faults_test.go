@@ -226,8 +226,8 @@ func TestImportResumeAfterSIGKILL(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Feed 6,000 records (past the importer's 1 MiB look-ahead and three
-	// ingest batches of 2,000), then wait for committed observations.
+	// Feed 6,000 records (past the importer's 1 MiB look-ahead and one
+	// ingest batch of 5,000), then wait for committed observations.
 	half := bytes.Index(data.Bytes(), []byte("\"ip_str\": \"10.0.23.112\"")) // record 6,000 or so
 	if half < 0 {
 		half = data.Len() * 2 / 3
