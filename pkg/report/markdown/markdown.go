@@ -86,7 +86,8 @@ func parse(name, text string) (*template.Template, error) {
 
 // Funcs returns the functions report templates may call:
 //
-//	md s          s escaped for a paragraph or table cell, capped at CellMax runes
+//	md s          s escaped for a paragraph or table cell, capped at CellMax runes;
+//	              "–" when s held only characters that escaping removes
 //	mdn n s       the same, capped at n runes
 //	mdlist ss     items escaped and joined with ", " (at most ListMax, then "and N more")
 //	num n         an integer with thousands separators: 22,672
@@ -98,8 +99,8 @@ func parse(name, text string) (*template.Template, error) {
 //	dash s        s, or "–" when s is empty
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		"md":     func(s string) string { return Escape(s, CellMax) },
-		"mdn":    func(n int, s string) string { return Escape(s, n) },
+		"md":     func(s string) string { return cell(s, CellMax) },
+		"mdn":    func(n int, s string) string { return cell(s, n) },
 		"mdlist": list,
 		"num":    Num,
 		"pct":    Pct,
@@ -134,6 +135,17 @@ func Funcs() template.FuncMap {
 			return s
 		},
 	}
+}
+
+// cell is Escape for the template: a value that held only characters
+// CleanText removes (control sequences, bidi or zero-width characters)
+// is shown as "–", like a missing one, not as an empty cell.
+func cell(s string, max int) string {
+	e := Escape(s, max)
+	if e == "" && s != "" {
+		return "–"
+	}
+	return e
 }
 
 func list(items []string) string {

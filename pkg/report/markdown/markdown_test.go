@@ -337,3 +337,41 @@ func FuzzEscape(f *testing.F) {
 		}
 	})
 }
+
+// TestCellUnprintable checks that a banner value made only of characters
+// that escaping removes (an ANSI sequence, bidi and zero-width marks)
+// shows as a dash in its table cell, not as an empty cell, while an
+// empty value stays empty for the template to word.
+func TestCellUnprintable(t *testing.T) {
+	fm := markdown.Funcs()
+	md := fm["md"].(func(string) string)
+	mdn := fm["mdn"].(func(int, string) string)
+	for _, s := range []string{"\x1b[31m\x1b[0m", "\u202e\u200b", "\x00\x07"} {
+		if got := md(s); got != "–" {
+			t.Errorf("md(%q) = %q, want –", s, got)
+		}
+		if got := mdn(10, s); got != "–" {
+			t.Errorf("mdn(10, %q) = %q, want –", s, got)
+		}
+	}
+	if got := md(""); got != "" {
+		t.Errorf(`md("") = %q, want ""`, got)
+	}
+	if got := md("v1.29*"); got != `v1.29\*` {
+		t.Errorf("md = %q", got)
+	}
+	v := reporttest.Ten()
+	v[0].Version = "\x1b[2J\u202e"
+	m := reporttest.Meta()
+	view, err := report.Build(context.Background(), m, reporttest.Stream(v))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := markdown.Render(&b, view, ""); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "|  |") || strings.Contains(b.String(), "||") {
+		t.Errorf("an empty table cell in:\n%s", b.String())
+	}
+}
