@@ -73,6 +73,7 @@ func collectCommand(g *globals) *cli.Command {
 		&cli.BoolFlag{Name: "dry-run", Usage: "count each query's results for free and print what a full collection would cost"},
 		&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')"},
 	}
+	flags = append(flags, httpFlags()...)
 	for _, s := range engineSpecs() {
 		flags = append(flags, s.Flags...)
 	}

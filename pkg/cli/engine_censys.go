@@ -35,6 +35,10 @@ func censysSpec() engineSpec {
 // is false when the chosen API has no credentials.
 func newCensys(c *cli.Context, g *globals) (source.Engine, bool, error) {
 	base := c.String("censys-url")
+	hc, err := httpClient(c)
+	if err != nil {
+		return nil, false, err
+	}
 	switch api := c.String("censys-api"); api {
 	case "v3", "":
 		token, err := censysToken(c.String("censys-token-file"), g)
@@ -49,7 +53,8 @@ func newCensys(c *cli.Context, g *globals) (source.Engine, bool, error) {
 			g.logf("censys: CENSYS_ORG_ID is not set: requests use the token owner's free wallet, which cannot search")
 		}
 		e, err := censys.New(censys.Config{BaseURL: base, Token: token, OrgID: org,
-			CreditsPerPage: c.Int("censys-page-credits"), Rate: c.Float64("censys-rate"), NoSplit: c.Bool("censys-no-split")})
+			CreditsPerPage: c.Int("censys-page-credits"), Rate: c.Float64("censys-rate"), NoSplit: c.Bool("censys-no-split"),
+			HTTPClient: hc})
 		if err != nil {
 			return nil, false, usagef("%w", err)
 		}
@@ -65,7 +70,7 @@ func newCensys(c *cli.Context, g *globals) (source.Engine, bool, error) {
 			}
 		}
 		e, err := censys.NewV2(censys.V2Config{BaseURL: base, APIID: id, Secret: secret,
-			CreditsPerPage: c.Int("censys-page-credits"), Rate: c.Float64("censys-rate")})
+			CreditsPerPage: c.Int("censys-page-credits"), Rate: c.Float64("censys-rate"), HTTPClient: hc})
 		if err != nil {
 			return nil, false, usagef("%w", err)
 		}

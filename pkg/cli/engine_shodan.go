@@ -55,7 +55,11 @@ func newShodan(c *cli.Context, g *globals) (source.Engine, bool, error) {
 	if base == "" {
 		base = strings.TrimSpace(g.env.Getenv("ORCHEX_SHODAN_URL"))
 	}
-	cl := shodan.New(shodan.Options{BaseURL: base, Key: key, Rate: rate, Logger: log, Now: g.env.Now})
+	hc, err := httpClient(c)
+	if err != nil {
+		return nil, false, err
+	}
+	cl := shodan.New(shodan.Options{BaseURL: base, Key: key, Rate: rate, Logger: log, Now: g.env.Now, HTTPClient: hc})
 	return shodanEngine{cl}, true, nil
 }
 

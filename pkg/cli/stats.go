@@ -55,6 +55,7 @@ func statsCommand(g *globals) *cli.Command {
 		&cli.StringFlag{Name: "products", Usage: "comma-separated product `IDS` (default all)"},
 		&cli.StringFlag{Name: "family", Usage: "only the products of `FAMILY`"},
 	}
+	flags = append(flags, httpFlags()...)
 	for _, s := range engineSpecs() {
 		flags = append(flags, s.Flags...)
 	}
