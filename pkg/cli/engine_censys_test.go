@@ -28,7 +28,7 @@ func buildCensys(t *testing.T, env map[string]string, args ...string) (source.En
 		ok  bool
 		err error
 	)
-	app := &cli.App{Name: "t", Flags: censysSpec().Flags, Writer: &stderr, ErrWriter: &stderr,
+	app := &cli.App{Name: "t", Flags: append(httpFlags(), censysSpec().Flags...), Writer: &stderr, ErrWriter: &stderr,
 		Action: func(c *cli.Context) error { e, ok, err = newCensys(c, g); return nil }}
 	if rerr := app.Run(append([]string{"t"}, args...)); rerr != nil {
 		t.Fatalf("flags %v: %v", args, rerr)
