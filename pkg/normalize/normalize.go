@@ -71,8 +71,8 @@ func Merge(a, b model.Service) model.Service {
 	}
 
 	out.Engines = a.Engines | b.Engines
-	out.FirstSeen = minTime(a.FirstSeen, b.FirstSeen)
-	out.LastSeen = maxTime(a.LastSeen, b.LastSeen)
+	out.FirstSeen = Earliest(a.FirstSeen, b.FirstSeen)
+	out.LastSeen = Latest(a.LastSeen, b.LastSeen)
 	out.Hostnames = mergeNames(a.Hostnames, b.Hostnames)
 
 	// Descriptive fields: a value beats no value, then the greater value
@@ -172,7 +172,9 @@ func mergeNames(a, b []string) []string {
 	return out
 }
 
-func minTime(a, b time.Time) time.Time {
+// Earliest returns the earlier of two times, a zero time meaning unknown:
+// how Merge combines FirstSeen (and the store its service groups').
+func Earliest(a, b time.Time) time.Time {
 	switch {
 	case a.IsZero():
 		return b
@@ -184,7 +186,8 @@ func minTime(a, b time.Time) time.Time {
 	return a
 }
 
-func maxTime(a, b time.Time) time.Time {
+// Latest returns the later of two times: how Merge combines LastSeen.
+func Latest(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/normalize"
 )
 
 // The service_groups table counts a snapshot's services by every
@@ -91,8 +92,8 @@ func (d groupDeltas) add(sv *model.Service, n int) {
 	}
 	g.n += n
 	if n > 0 {
-		g.first = minTime(g.first, sv.FirstSeen)
-		g.last = maxTime(g.last, sv.LastSeen)
+		g.first = normalize.Earliest(g.first, sv.FirstSeen)
+		g.last = normalize.Latest(g.last, sv.LastSeen)
 	}
 }
 
@@ -323,18 +324,4 @@ func (d hostDeltas) apply(ctx context.Context, tx *sql.Tx, sid int64) error {
 		}
 	}
 	return nil
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.IsZero() || (!b.IsZero() && b.Before(a)) {
-		return b
-	}
-	return a
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if b.After(a) {
-		return b
-	}
-	return a
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/orchex/orchex/pkg/ingest"
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/normalize"
 )
 
 // groupsOf computes the service groups of a snapshot from its services,
@@ -37,8 +38,8 @@ func groupsOf(t testing.TB, s *Store, label string) []model.ServiceGroup {
 		}
 		g := &out[i]
 		g.Services++
-		g.FirstSeen = minTime(g.FirstSeen, sv.FirstSeen)
-		g.LastSeen = maxTime(g.LastSeen, sv.LastSeen)
+		g.FirstSeen = normalize.Earliest(g.FirstSeen, sv.FirstSeen)
+		g.LastSeen = normalize.Latest(g.LastSeen, sv.LastSeen)
 	}
 	order := make([]int, len(out))
 	for i := range order {
@@ -91,7 +92,7 @@ func checkGroups(t *testing.T, s *Store, label string) {
 	// snapshot's bounds.
 	strip := func(gs []model.ServiceGroup) (out []model.ServiceGroup, first, last time.Time) {
 		for _, g := range gs {
-			first, last = minTime(first, g.FirstSeen), maxTime(last, g.LastSeen)
+			first, last = normalize.Earliest(first, g.FirstSeen), normalize.Latest(last, g.LastSeen)
 			g.FirstSeen, g.LastSeen = time.Time{}, time.Time{}
 			out = append(out, g)
 		}
