@@ -253,7 +253,7 @@ func (c *cursor) advance() error {
 		return nil
 	}
 	c.n++
-	if prev != nil && compareKey(prev.Key, sv.Key) >= 0 {
+	if prev != nil && prev.Key.Compare(sv.Key) >= 0 {
 		return fmt.Errorf("snapshot %s: service #%d (%s) arrived after %s: services must be sorted by address, port and transport, each once",
 			c.label, c.n, keyString(sv.Key), keyString(prev.Key))
 	}
@@ -261,15 +261,6 @@ func (c *cursor) advance() error {
 	return nil
 }
 
-func compareKey(x, y model.Key) int {
-	if c := x.Addr.Compare(y.Addr); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(x.Port, y.Port); c != 0 {
-		return c
-	}
-	return cmp.Compare(x.Transport, y.Transport)
-}
 
 func keyString(k model.Key) string {
 	return fmt.Sprintf("%s port %d/%s", k.Addr, k.Port, clip(k.Transport))
@@ -357,7 +348,7 @@ func (j *joiner) run(a, b *cursor) error {
 		case b.cur == nil:
 			c = -1
 		default:
-			c = compareKey(a.cur.Key, b.cur.Key)
+			c = a.cur.Key.Compare(b.cur.Key)
 		}
 		switch {
 		case c < 0: // only in A

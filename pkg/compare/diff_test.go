@@ -191,7 +191,7 @@ func randomServices(r *rand.Rand, n int) []model.Service {
 		}
 		out = append(out, s)
 	}
-	slices.SortFunc(out, func(x, y model.Service) int { return compareKey(x.Key, y.Key) })
+	slices.SortFunc(out, func(x, y model.Service) int { return x.Key.Compare(y.Key) })
 	return slices.CompactFunc(out, func(x, y model.Service) bool { return x.Key == y.Key })
 }
 
