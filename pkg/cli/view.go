@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
-	"strings"
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
@@ -56,11 +55,7 @@ func reportMeta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap
 		m.Inputs = append(m.Inputs, report.Input{Name: "query " + q.ID, Engine: q.Engine, Format: "api",
 			Read: q.Fetched, Kept: q.Kept, Bad: q.Bad, Skipped: q.Skipped, At: q.At, Truncated: q.Truncated})
 	}
-	for _, n := range snap.Meta.Notes {
-		if rest, ok := strings.CutPrefix(n, "cloud-disagreements: "); ok {
-			fmt.Sscan(rest, &m.Disagreements)
-		}
-	}
+	m.Disagreements = snap.Meta.CloudDisagreements
 	return m, nil
 }
 
