@@ -261,7 +261,6 @@ func (c *cursor) advance() error {
 	return nil
 }
 
-
 func keyString(k model.Key) string {
 	return fmt.Sprintf("%s port %d/%s", k.Addr, k.Port, clip(k.Transport))
 }

@@ -799,7 +799,6 @@ func scanService(sc interface{ Scan(...any) error }, id *int64, sv *model.Servic
 	return nil
 }
 
-
 // putPage stores a raw page, gzip-compressed.
 func putPage(ctx context.Context, tx *sql.Tx, sid int64, p *model.RawPage) error {
 	var buf bytes.Buffer
