@@ -177,3 +177,17 @@ func compact(raw json.RawMessage) string {
 	}
 	return b.String()
 }
+
+// cells counts the cells of a Markdown table row: unescaped pipes - 1.
+func cells(line string) int {
+	n := 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			i++
+		case '|':
+			n++
+		}
+	}
+	return n - 1
+}
