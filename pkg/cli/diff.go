@@ -146,4 +146,3 @@ func (g *globals) warnMethod(a, b string, d []compare.Difference) {
 		g.logf("warning: %s", sanitizeTerminal(w))
 	}
 }
-

@@ -183,4 +183,3 @@ func NewTrend(in []TrendInput, order string) *Trend {
 	}
 	return t
 }
-

@@ -146,4 +146,3 @@ func TestNewTrend(t *testing.T) {
 		t.Errorf("method changes %+v", tr.MethodChanges)
 	}
 }
-
