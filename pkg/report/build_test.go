@@ -409,7 +409,7 @@ func TestBuildPresentation(t *testing.T) {
 func TestCleanText(t *testing.T) {
 	for _, tt := range []struct {
 		name, in string
-		max      int
+		limit    int
 		want     string
 	}{
 		{"plain", "Kubernetes Dashboard", 0, "Kubernetes Dashboard"},
@@ -428,8 +428,8 @@ func TestCleanText(t *testing.T) {
 		{"empty", "", 3, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := report.CleanText(tt.in, tt.max); got != tt.want {
-				t.Errorf("CleanText(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+			if got := report.CleanText(tt.in, tt.limit); got != tt.want {
+				t.Errorf("CleanText(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 			}
 		})
 	}
@@ -439,21 +439,21 @@ func FuzzCleanText(f *testing.F) {
 	for _, h := range reporttest.Hostile() {
 		f.Add(h, 40)
 	}
-	f.Fuzz(func(t *testing.T, s string, max int) {
-		max = max % 1000
-		got := report.CleanText(s, max)
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		limit = limit % 1000
+		got := report.CleanText(s, limit)
 		if !utf8.ValidString(got) {
 			t.Fatalf("invalid UTF-8 out: %q", got)
 		}
-		if max > 0 && utf8.RuneCountInString(got) > max {
-			t.Fatalf("%d runes, cap %d", utf8.RuneCountInString(got), max)
+		if limit > 0 && utf8.RuneCountInString(got) > limit {
+			t.Fatalf("%d runes, cap %d", utf8.RuneCountInString(got), limit)
 		}
 		for _, r := range got {
 			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
 				t.Fatalf("control %U left in %q", r, got)
 			}
 		}
-		if again := report.CleanText(got, max); again != got && max <= 0 {
+		if again := report.CleanText(got, limit); again != got && limit <= 0 {
 			t.Fatalf("not idempotent: %q → %q", got, again)
 		}
 	})

@@ -118,8 +118,8 @@ func Funcs() template.FuncMap {
 // cell is Escape for the template: a value that held only characters
 // CleanText removes (control sequences, bidi or zero-width characters)
 // is shown as "–", like a missing one, not as an empty cell.
-func cell(s string, max int) string {
-	e := Escape(s, max)
+func cell(s string, limit int) string {
+	e := Escape(s, limit)
 	if e == "" && s != "" {
 		return report.Dash
 	}
