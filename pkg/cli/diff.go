@@ -10,11 +10,11 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/compare"
-	"github.com/orchex/orchex/pkg/model"
-	"github.com/orchex/orchex/pkg/report"
-	"github.com/orchex/orchex/pkg/store"
+	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/jsonreport"
+	"github.com/orchex/orchex/pkg/report/markdown"
+	"github.com/orchex/orchex/pkg/report/pdf"
 )
 
 type diffOptions struct {
@@ -41,7 +41,7 @@ func diffCommand(g *globals) *cli.Command {
 			"with different catalog versions, engines or range feeds, a warning is printed and the method\n" +
 			"section lists the differences. Flags may come before, between or after A and B. See docs/compare.md.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md or json", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json or pdf", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
 		},
@@ -93,8 +93,12 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	case "md", "markdown":
 		o.Format = "md"
 	case "json":
+	case "pdf":
+		if o.Out == "" || o.Out == "-" {
+			return usagef("diff: --format pdf needs --out FILE")
+		}
 	default:
-		return usagef("diff: unknown --format %q (want md or json)", o.Format)
+		return usagef("diff: unknown --format %q (want md, json or pdf)", o.Format)
 	}
 	if o.A == o.B {
 		return usagef("diff: A and B are the same snapshot %q", o.A)
@@ -104,11 +108,11 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 		return err
 	}
 	defer st.Close()
-	a, err := compareInput(ctx, st, o.A)
+	a, err := assemble.DiffInput(ctx, st, o.A)
 	if err != nil {
 		return err
 	}
-	b, err := compareInput(ctx, st, o.B)
+	b, err := assemble.DiffInput(ctx, st, o.B)
 	if err != nil {
 		return err
 	}
@@ -118,10 +122,13 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 		return err
 	}
 	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
-		if o.Format == "json" {
-			return compare.WriteDiffJSON(w, d)
+		switch o.Format {
+		case "json":
+			return jsonreport.Write(w, "diff "+o.A+" → "+o.B, d)
+		case "pdf":
+			return pdf.RenderDocument(w, assemble.DiffDocument(d), pdf.Options{})
 		}
-		return compare.WriteDiffMarkdown(w, d)
+		return markdown.RenderDocument(w, assemble.DiffDocument(d))
 	})
 	if err != nil {
 		return fmt.Errorf("diff %s %s: %w", o.A, o.B, err)
@@ -132,76 +139,10 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	return nil
 }
 
-// snapshotMethod returns a snapshot and its method (catalog version,
-// engines of collections and imports, range feeds).
-func snapshotMethod(ctx context.Context, st *store.Store, label string) (store.Snapshot, compare.Method, error) {
-	snap, err := st.Snapshot(ctx, label)
-	if err != nil {
-		return snap, compare.Method{}, err
-	}
-	imports, err := st.Imports(ctx, label)
-	if err != nil {
-		return snap, compare.Method{}, err
-	}
-	return snap, compare.MethodOf(snap.Meta, imports), nil
-}
-
-// compareInput is one side of a diff, its services streamed from the store.
-func compareInput(ctx context.Context, st *store.Store, label string) (compare.Input, error) {
-	snap, m, err := snapshotMethod(ctx, st, label)
-	if err != nil {
-		return compare.Input{}, err
-	}
-	return compare.Input{
-		Label: snap.Label, Created: snap.Created, Method: m,
-		Services: func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) },
-	}, nil
-}
-
 // warnMethod prints the comparability warning when two snapshots were not
 // made the same way (unless --quiet).
 func (g *globals) warnMethod(a, b string, d []compare.Difference) {
 	if w := compare.Warning(a, b, d); w != "" {
 		g.logf("warning: %s", sanitizeTerminal(w))
 	}
-}
-
-// comparison is an earlier snapshot a report is compared with.
-type comparison struct {
-	label       string
-	view        *report.View
-	differences []string
-}
-
-// compareWith builds the view of the earlier snapshot label for a report
-// of snapshot now, and warns when the two methods differ.
-func compareWith(ctx context.Context, g *globals, st *store.Store, cat *catalog.Catalog, label, now string) (*comparison, error) {
-	_, ma, err := snapshotMethod(ctx, st, label)
-	if err != nil {
-		return nil, err
-	}
-	_, mb, err := snapshotMethod(ctx, st, now)
-	if err != nil {
-		return nil, err
-	}
-	diffs := compare.Differences(ma, mb)
-	g.warnMethod(label, now, diffs)
-	v, err := buildView(ctx, st, cat, label, viewOptions{})
-	if err != nil {
-		return nil, err
-	}
-	c := &comparison{label: label, view: v}
-	for _, d := range diffs {
-		c.differences = append(c.differences, d.String())
-	}
-	return c, nil
-}
-
-// notes states the change of method as report notes.
-func (c *comparison) notes() []string {
-	var out []string
-	for _, d := range c.differences {
-		out = append(out, "Compared with snapshot "+c.label+", the method changed ("+d+"): a change in method is not a change in the internet.")
-	}
-	return out
 }

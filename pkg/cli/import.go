@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
@@ -168,26 +167,14 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 	return nil
 }
 
-// recordDisagreements keeps the count of services whose cloud tag sources
-// disagreed, as a snapshot note the report reads.
+// recordDisagreements adds the count of services whose cloud tag sources
+// disagreed during this run to the snapshot's typed metadata.
 func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 	n := 0
 	for _, d := range t.Disagreements() {
 		n += int(d.Count)
 	}
-	if n == 0 {
-		return
-	}
-	note := fmt.Sprintf("cloud-disagreements: %d", n)
-	for i, x := range m.Notes {
-		if len(x) > 21 && x[:21] == "cloud-disagreements: " {
-			var old int
-			fmt.Sscan(x[21:], &old)
-			m.Notes[i] = fmt.Sprintf("cloud-disagreements: %d", old+n)
-			return
-		}
-	}
-	m.Notes = append(m.Notes, note)
+	m.AddDisagreements(n)
 }
 
 // importFile imports one file and returns its bad records and the engine
@@ -223,11 +210,7 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 		g.logf("%s: %s", file, sanitizeTerminal(res.TruncatedReason))
 	}
 	if err != nil {
-		var re *importer.RecordError
-		if errors.As(err, &re) {
-			return res.Bad, nil, err
-		}
-		return res.Bad, nil, err // the importer's errors name the file
+		return res.Bad, nil, err // the importer's errors name the file and line
 	}
 	stats := p.Stats()
 	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: file, SHA256: res.SHA256, Engine: model.Engine(res.Engine),

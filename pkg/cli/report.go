@@ -6,8 +6,10 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
@@ -98,14 +100,16 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	if err != nil {
 		return err
 	}
-	var cmp *comparison
+	var cmp *report.Comparison
 	if o.Compare != "" {
 		if o.Compare == label {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
-		if cmp, err = compareWith(ctx, g, st, cat, o.Compare, label); err != nil {
+		var diffs []compare.Difference
+		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label); err != nil {
 			return err
 		}
+		g.warnMethod(o.Compare, label, diffs)
 	}
 	render := func(w io.Writer) error {
 		if o.Format == "csv" {
@@ -115,21 +119,12 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		if err != nil {
 			return err
 		}
-		var earlier *report.View
-		if cmp != nil {
-			earlier = cmp.view
-			v.Compare = report.NewComparison(cmp.view, cmp.differences)
-		}
+		v.Compare = cmp
 		switch o.Format {
 		case "json":
 			return jsonreport.Render(w, v)
 		case "pdf":
-			if cmp != nil {
-				// The PDF's method appendix lists the notes: state the
-				// change of method there.
-				v.Method.Notes = append(v.Method.Notes, cmp.notes()...)
-			}
-			return pdf.Render(w, v, pdf.Options{Title: o.Title, Compare: earlier})
+			return pdf.Render(w, v, pdf.Options{Title: o.Title})
 		}
 		return markdown.Render(w, v, tmpl)
 	}

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -9,7 +10,10 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/jsonreport"
+	"github.com/orchex/orchex/pkg/report/markdown"
+	"github.com/orchex/orchex/pkg/report/pdf"
 )
 
 type trendOptions struct {
@@ -62,46 +66,31 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 		return err
 	}
 	defer st.Close()
-	snaps, err := st.Snapshots(ctx)
-	if err != nil {
-		return err
-	}
-	if len(snaps) == 0 {
-		return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
-	}
-	ordered, order := compare.Order(snaps)
-	sel, err := compare.Range(ordered, o.From, o.To)
-	if err != nil {
-		return usagef("trend: %v", err)
-	}
 	cat, err := g.loadCatalog()
 	if err != nil {
 		return err
 	}
-	var in []compare.TrendInput
-	for _, s := range sel {
-		_, m, err := snapshotMethod(ctx, st, s.Label)
-		if err != nil {
-			return err
-		}
-		v, err := buildView(ctx, st, cat, s.Label, viewOptions{})
-		if err != nil {
-			return err
-		}
-		in = append(in, compare.TrendInput{View: v, Created: s.Created, Method: m})
+	t, err := assemble.Trend(ctx, st, cat, o.From, o.To)
+	var rerr *assemble.RangeError
+	switch {
+	case errors.As(err, &rerr):
+		return usagef("trend: %v", rerr.Err)
+	case errors.Is(err, assemble.ErrNoSnapshots):
+		return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
+	case err != nil:
+		return err
 	}
-	t := compare.NewTrend(in, order)
 	for _, s := range t.MethodChanges {
 		g.warnMethod(s.From, s.To, s.Differences)
 	}
 	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
 		switch o.Format {
 		case "json":
-			return compare.WriteTrendJSON(w, t)
+			return jsonreport.Write(w, "trend", t)
 		case "pdf":
-			return compare.WriteTrendPDF(w, t)
+			return pdf.RenderDocument(w, assemble.TrendDocument(t), pdf.Options{})
 		}
-		return compare.WriteTrendMarkdown(w, t)
+		return markdown.RenderDocument(w, assemble.TrendDocument(t))
 	})
 	if err != nil {
 		return fmt.Errorf("trend: %w", err)

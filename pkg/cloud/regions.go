@@ -151,17 +151,77 @@ func RegionCountry(provider, region string) (country, continent string, ok bool)
 	return country, continentOf(country), true
 }
 
-// USRegion reports whether a provider's region is a US region. For AWS it
-// is the region code: us-east-*, us-west-*, us-gov-* (and any other us-*
-// region AWS adds, such as us-south-1); for every other provider the
-// region's country is US. Unknown and global regions are not US regions.
-func USRegion(provider, region string) bool {
+// InUS says whether a provider's region is in the United States (us) and
+// whether orchex can tell at all (known). It is the one US-region rule of
+// orchex: every report figure and table that splits US from non-US regions
+// uses it.
+//
+// A region whose country RegionCountry knows is US exactly when that
+// country is US. A region it does not know is placed by the provider's
+// naming scheme where the scheme says where it is: AWS, GCP and Oracle
+// name US regions us-* (AWS us-gov-*, us-iso-*, us-isob-*, us-isof-*;
+// Oracle us-langley-1, us-gov-*), so an unknown us-* region is US and an
+// unknown region under another geography prefix (eu-, ap-, sa-, me-,
+// europe-, asia-, ...) is non-US; Azure names its US regions *us, *us2,
+// *useuap and us* (usgovvirginia, usdodeast, ussecwest, usnateast), and
+// a region named for Europe or Asia (northeurope2) is non-US. Any
+// other region, an empty one, and a global one ("global", AWS "GLOBAL")
+// is not known: neither US nor non-US.
+func InUS(provider, region string) (us, known bool) {
 	region = CanonicalRegion(provider, region)
-	if provider == AWS {
-		return strings.HasPrefix(region, "us-")
+	if region == "" || region == "global" {
+		return false, false
 	}
-	c, _, ok := RegionCountry(provider, region)
-	return ok && c == "US"
+	if c, _, ok := RegionCountry(provider, region); ok {
+		return c == "US", true
+	}
+	switch provider {
+	case AWS:
+		return prefixed(region, "af-", "ap-", "ca-", "cn-", "eu-", "eusc-", "il-", "me-", "mx-", "sa-")
+	case GCP:
+		return prefixed(region, "africa-", "asia-", "australia-", "europe-", "me-", "northamerica-", "southamerica-")
+	case Oracle:
+		return prefixed(region, "af-", "ap-", "ca-", "eu-", "il-", "me-", "mx-", "sa-", "uk-")
+	case Azure:
+		switch {
+		case azureUS(region):
+			return true, true
+		case strings.Contains(region, "europe"), strings.Contains(region, "asia"):
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// prefixed returns (false, true) when region starts with one of the
+// non-US geography prefixes, else (false, false). US regions (us-*) are
+// known to RegionCountry already.
+func prefixed(region string, nonUS ...string) (us, known bool) {
+	for _, p := range nonUS {
+		if strings.HasPrefix(region, p) {
+			return false, true
+		}
+	}
+	return false, false
+}
+
+// azureUS reports whether an Azure region code follows the naming of its
+// US regions: eastus, eastus2, centraluseuap, usgovvirginia, usdodeast.
+func azureUS(r string) bool {
+	if strings.HasPrefix(r, "us") {
+		return true
+	}
+	r = strings.TrimSuffix(r, "euap")
+	r = strings.TrimRight(r, "0123456789")
+	return strings.HasSuffix(r, "us") && len(r) > 2
+}
+
+// USRegion reports whether a provider's region is known to be in the
+// United States: the first result of [InUS]. Unknown and global regions
+// are not US regions (nor non-US ones; use InUS to tell them apart).
+func USRegion(provider, region string) bool {
+	us, _ := InUS(provider, region)
+	return us
 }
 
 // EURegion reports whether a provider's region is in a member state of
@@ -205,7 +265,8 @@ func continentOf(c string) string {
 // awsCountry: https://docs.aws.amazon.com/global-infrastructure/latest/regions/aws-regions.html
 func awsCountry(r string) string {
 	switch r {
-	case "us-east-1", "us-east-2", "us-west-1", "us-west-2", "us-gov-east-1", "us-gov-west-1":
+	case "us-east-1", "us-east-2", "us-west-1", "us-west-2", "us-gov-east-1", "us-gov-west-1",
+		"us-iso-east-1", "us-iso-west-1", "us-isob-east-1", "us-isof-east-1", "us-isof-south-1":
 		return "US"
 	case "af-south-1":
 		return "ZA"
@@ -340,7 +401,9 @@ func azureCountry(r string) string {
 	switch r {
 	case "centralus", "centraluseuap", "eastus", "eastus2", "eastus2euap", "eastus3", "northcentralus",
 		"southcentralus", "southcentralus2", "southeastus", "southeastus3", "westcentralus", "westus",
-		"westus2", "westus3", "usstagec", "usstagee":
+		"westus2", "westus3", "usstagec", "usstagee",
+		"usgovarizona", "usgoviowa", "usgovtexas", "usgovvirginia", "usdodcentral", "usdodeast",
+		"usseceast", "ussecwest", "ussecwestcentral", "usnateast", "usnatwest":
 		return "US"
 	case "australiacentral", "australiacentral2", "australiaeast", "australiasoutheast":
 		return "AU"
@@ -746,6 +809,46 @@ func geoRegionCountry(provider, r string) string {
 			return "IL"
 		case "jnb":
 			return "ZA"
+		}
+	}
+	return geoCityCountry(provider, r)
+}
+
+// geoCityCountry returns the country of a city that a geofeed lists with
+// no region id orchex knows, so that GeoRegion kept the city (slugged, as
+// CanonicalRegion writes it): Linode's newer sites and Vultr's St. Louis
+// and Querétaro in the feeds of 2024-2025.
+func geoCityCountry(provider, city string) string {
+	switch provider {
+	case Linode:
+		switch city {
+		case "denver", "houston":
+			return "US"
+		case "auckland":
+			return "NZ"
+		case "berlin", "hamburg":
+			return "DE"
+		case "bogota":
+			return "CO"
+		case "johannesburg":
+			return "ZA"
+		case "kuala-lumpur":
+			return "MY"
+		case "marseille":
+			return "FR"
+		case "oslo":
+			return "NO"
+		case "queretaro":
+			return "MX"
+		case "santiago":
+			return "CL"
+		}
+	case Vultr:
+		switch city {
+		case "maryland-heights", "st-louis":
+			return "US"
+		case "santiago-de-queretaro":
+			return "MX"
 		}
 	}
 	return ""

@@ -115,3 +115,55 @@ func TestGeoRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestInUS pins the one US-region rule on the regions two copies of it
+// used to disagree on (Azure eastus, AWS us-isob-*), on government and
+// isolated regions, on regions newer than the tables, and on regions that
+// name no place.
+func TestInUS(t *testing.T) {
+	tests := []struct {
+		provider, region string
+		us, known        bool
+	}{
+		{"aws", "us-east-1", true, true},
+		{"aws", "us-isob-east-1", true, true},
+		{"aws", "us-iso-west-1", true, true},
+		{"aws", "us-isof-south-1", true, true},
+		{"aws", "us-gov-west-1", true, true},
+		{"aws", "us-north-9", true, true}, // a us-* region newer than the table
+		{"aws", "me-west-1", false, true}, // newer than the table, outside the US
+		{"aws", "eusc-de-east-1", false, true},
+		{"aws", "GLOBAL", false, false},
+		{"aws", "", false, false},
+		{"aws", "mars-1", false, false},
+		{"azure", "eastus", true, true},
+		{"azure", "East US 2", true, true},
+		{"azure", "centraluseuap", true, true},
+		{"azure", "usgovvirginia", true, true},
+		{"azure", "usdodeast", true, true},
+		{"azure", "ussecwest", true, true},
+		{"azure", "australiaeast", false, true},
+		{"azure", "northeurope2", false, true},
+		{"azure", "atlantis", false, false},
+		{"gcp", "us-east7", true, true},
+		{"gcp", "europe-west15", false, true},
+		{"gcp", "global", false, false},
+		{"oracle", "us-langley-1", true, true},
+		{"oracle", "uk-gov-london-1", false, true},
+		{"linode", "Denver", true, true},
+		{"linode", "Berlin", false, true},
+		{"vultr", "St. Louis", true, true},
+		{"digitalocean", "nyc", true, true},
+		{"hetzner", "fsn1", false, false},
+		{"cloudflare", "", false, false},
+	}
+	for _, tt := range tests {
+		us, known := InUS(tt.provider, tt.region)
+		if us != tt.us || known != tt.known {
+			t.Errorf("InUS(%s, %q) = %v, %v; want %v, %v", tt.provider, tt.region, us, known, tt.us, tt.known)
+		}
+		if USRegion(tt.provider, tt.region) != tt.us {
+			t.Errorf("USRegion(%s, %q) = %v, want %v", tt.provider, tt.region, !tt.us, tt.us)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report"
 )
 
 // SchemaVersion is the version of the diff and trend JSON layouts in
@@ -135,15 +136,22 @@ type Delta struct {
 	Percent *float64 `json:"percent"`
 }
 
+// newDelta computes the change once, with report.NewChange, the
+// computation report --compare uses too; Percent is rounded to two
+// decimals for the JSON only, and text is written from Counts.
 func newDelta(key string, before, after int) Delta {
-	d := Delta{Key: key, Before: before, After: after, Change: after - before}
-	if before != 0 {
-		p := float64(d.Change) * 100 / float64(before)
-		p = math.Round(p*100) / 100 // two decimals
+	c := report.NewChange(before, after)
+	d := Delta{Key: key, Before: before, After: after, Change: c.Delta}
+	if c.HasPercent {
+		p := math.Round(c.Percent*100) / 100
 		d.Percent = &p
 	}
 	return d
 }
+
+// Counts returns the change as report.Change, from which every output
+// writes it ("+1", "+12.5%", "new").
+func (d Delta) Counts() report.Change { return report.NewChange(d.Before, d.After) }
 
 // Addresses are the per-service lists a security team needs, sorted by
 // address, port and transport.
@@ -253,22 +261,12 @@ func (c *cursor) advance() error {
 		return nil
 	}
 	c.n++
-	if prev != nil && compareKey(prev.Key, sv.Key) >= 0 {
+	if prev != nil && prev.Key.Compare(sv.Key) >= 0 {
 		return fmt.Errorf("snapshot %s: service #%d (%s) arrived after %s: services must be sorted by address, port and transport, each once",
 			c.label, c.n, keyString(sv.Key), keyString(prev.Key))
 	}
 	c.cur = sv
 	return nil
-}
-
-func compareKey(x, y model.Key) int {
-	if c := x.Addr.Compare(y.Addr); c != 0 {
-		return c
-	}
-	if c := cmp.Compare(x.Port, y.Port); c != 0 {
-		return c
-	}
-	return cmp.Compare(x.Transport, y.Transport)
 }
 
 func keyString(k model.Key) string {
@@ -357,7 +355,7 @@ func (j *joiner) run(a, b *cursor) error {
 		case b.cur == nil:
 			c = -1
 		default:
-			c = compareKey(a.cur.Key, b.cur.Key)
+			c = a.cur.Key.Compare(b.cur.Key)
 		}
 		switch {
 		case c < 0: // only in A

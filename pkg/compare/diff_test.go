@@ -1,25 +1,18 @@
 package compare
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"net/netip"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/orchex/orchex/pkg/model"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 
 func stream(ss []model.Service) Services {
 	return func(fn func(*model.Service) error) error {
@@ -191,7 +184,7 @@ func randomServices(r *rand.Rand, n int) []model.Service {
 		}
 		out = append(out, s)
 	}
-	slices.SortFunc(out, func(x, y model.Service) int { return compareKey(x.Key, y.Key) })
+	slices.SortFunc(out, func(x, y model.Service) int { return x.Key.Compare(y.Key) })
 	return slices.CompactFunc(out, func(x, y model.Service) bool { return x.Key == y.Key })
 }
 
@@ -263,132 +256,26 @@ func TestNewDiffErrors(t *testing.T) {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test ./pkg/compare -update creates it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the output; review and run with -update:\n%s", path, got)
-	}
-}
-
-func TestWriteDiffMarkdownGolden(t *testing.T) {
-	a, b := fixture()
-	for _, c := range []struct {
-		name      string
-		mb        Method
-		addresses bool
-	}{
-		{"diff.md", method, false},
-		{"diff-addresses.md", Method{CatalogVersion: "2026.12.0", Engines: []string{"censys (v3)", "shodan"}, Feeds: []Feed{{"aws", "2027-02-01"}}}, true},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			var out bytes.Buffer
-			if err := WriteDiffMarkdown(&out, diffOf(t, a, b, method, c.mb, c.addresses)); err != nil {
-				t.Fatal(err)
-			}
-			golden(t, c.name, out.Bytes())
-			var again bytes.Buffer
-			if err := WriteDiffMarkdown(&again, diffOf(t, a, b, method, c.mb, c.addresses)); err != nil {
-				t.Fatal(err)
-			}
-			if !bytes.Equal(out.Bytes(), again.Bytes()) {
-				t.Error("two renders of the same diff differ")
-			}
-		})
-	}
-}
-
-// cells counts the cells of a Markdown table row: unescaped pipes - 1.
-func cells(line string) int {
-	n := 0
-	for i := 0; i < len(line); i++ {
-		switch line[i] {
-		case '\\':
-			i++
-		case '|':
-			n++
-		}
-	}
-	return n - 1
-}
-
-// TestWriteDiffMarkdownHostile checks that banner strings cannot break
-// the document: no HTML, no bidi override, no line break, no extra cell.
-func TestWriteDiffMarkdownHostile(t *testing.T) {
-	a, b := fixture()
-	var out bytes.Buffer
-	if err := WriteDiffMarkdown(&out, diffOf(t, a, b, method, method, true)); err != nil {
-		t.Fatal(err)
-	}
-	s := out.String()
-	if !utf8.ValidString(s) {
-		t.Error("output is not valid UTF-8")
-	}
-	for _, bad := range []string{"<script", "\u202e", "**bold**", "[l](", "\n# h"} {
-		if strings.Contains(s, bad) {
-			t.Errorf("output contains %q", bad)
-		}
-	}
-	header := 0
-	for i, line := range strings.Split(s, "\n") {
-		if !strings.HasPrefix(line, "|") {
-			header = 0
-			continue
-		}
-		if header == 0 {
-			header = cells(line)
-			continue
-		}
-		if n := cells(line); n != header {
-			t.Errorf("line %d has %d cells, its table %d: %q", i+1, n, header, line)
-		}
-	}
-	if !strings.Contains(s, `&lt;script&gt;x&lt;/script&gt;\|p`) {
-		t.Error("hostile product not escaped as expected")
-	}
-}
-
-func TestWriteDiffJSON(t *testing.T) {
-	a, b := fixture()
-	var out bytes.Buffer
-	if err := WriteDiffJSON(&out, diffOf(t, a, b, method, method, false)); err != nil {
-		t.Fatal(err)
-	}
-	s := out.String()
-	for _, key := range []string{`"schema_version": 1`, `"comparable": true`, `"method_differences": []`, `"regressions": 1`,
-		`"addresses_included": false`, `"percent": null`, `"by_aws_region": [`} {
-		if !strings.Contains(s, key) {
-			t.Errorf("JSON lacks %s", key)
-		}
-	}
-	if strings.Contains(s, `"addresses":`) || strings.Contains(s, "<script") {
-		t.Errorf("JSON lists addresses or unescaped HTML:\n%s", s)
-	}
-}
-
+// TestDelta checks that a delta is computed once, by report.NewChange:
+// the JSON percent is its percent rounded to two decimals, and the text
+// comes from the counts.
 func TestDelta(t *testing.T) {
 	for _, c := range []struct {
 		before, after int
 		want          string
 	}{
-		{0, 0, "–"}, {0, 4, "new"}, {4, 0, "-100.0%"}, {3, 4, "+33.3%"}, {200, 199, "-0.5%"}, {7, 7, "0.0%"},
+		{0, 0, "–"}, {0, 4, "new"}, {4, 0, "-100.0%"}, {3, 4, "+33.3%"}, {200, 199, "-0.5%"}, {7, 7, "0%"},
+		{200000, 200099, "+<0.1%"}, // 0.0495%: the old two-step rounding wrote "+0.1%"
 	} {
-		if got := percent(newDelta("k", c.before, c.after)); got != c.want {
+		if got := newDelta("k", c.before, c.after).Counts().PercentText(); got != c.want {
 			t.Errorf("percent(%d → %d) = %q, want %q", c.before, c.after, got, c.want)
 		}
 	}
 	if d := newDelta("k", 3, 4); *d.Percent != 33.33 || d.Change != 1 {
 		t.Errorf("delta %+v", d)
+	}
+	if d := newDelta("k", 0, 4); d.Percent != nil {
+		t.Errorf("delta from 0 has a percent: %+v", d)
 	}
 }
 

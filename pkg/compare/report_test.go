@@ -27,7 +27,7 @@ func compared(t *testing.T) *report.View {
 	}
 	b = append(b, svc("203.0.114.200", 443, "kubernetes-api", model.AuthRequired, "", "", "ZZ"))
 	for _, ss := range [][]model.Service{a, b} {
-		slices.SortFunc(ss, func(x, y model.Service) int { return compareKey(x.Key, y.Key) })
+		slices.SortFunc(ss, func(x, y model.Service) int { return x.Key.Compare(y.Key) })
 	}
 	products := []report.ProductInfo{{ID: "kubernetes-api", Name: "Kubernetes API server", Family: "kubernetes"}, {ID: "nomad", Name: "Nomad"}}
 	build := func(label string, ss []model.Service) *report.View {
@@ -176,4 +176,18 @@ func compact(raw json.RawMessage) string {
 		return err.Error()
 	}
 	return b.String()
+}
+
+// cells counts the cells of a Markdown table row: unescaped pipes - 1.
+func cells(line string) int {
+	n := 0
+	for i := 0; i < len(line); i++ {
+		switch line[i] {
+		case '\\':
+			i++
+		case '|':
+			n++
+		}
+	}
+	return n - 1
 }

@@ -1,17 +1,14 @@
 package compare
 
 import (
-	"bufio"
 	"cmp"
 	"fmt"
-	"io"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/orchex/orchex/pkg/report"
-	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/store"
 )
 
@@ -185,110 +182,4 @@ func NewTrend(in []TrendInput, order string) *Trend {
 		}
 	}
 	return t
-}
-
-// WriteTrendJSON writes t as indented JSON followed by a newline.
-func WriteTrendJSON(w io.Writer, t *Trend) error { return writeJSON(w, t, "trend") }
-
-// trendFigure is one row of the trend's headline table.
-type trendFigure struct {
-	name string
-	text func(h report.Headline) string
-	num  func(h report.Headline) float64 // for charts
-}
-
-func trendFigures() []trendFigure {
-	n := func(name string, f func(report.Headline) int) trendFigure {
-		return trendFigure{name, func(h report.Headline) string { return markdown.Num(f(h)) }, func(h report.Headline) float64 { return float64(f(h)) }}
-	}
-	p := func(name string, f func(report.Headline) float64) trendFigure {
-		return trendFigure{name, func(h report.Headline) string { return markdown.Pct(f(h)) }, f}
-	}
-	return []trendFigure{
-		n("Exposed services", func(h report.Headline) int { return h.Services }),
-		n("Hosts (distinct addresses)", func(h report.Headline) int { return h.Hosts }),
-		n("No authentication (open)", func(h report.Headline) int { return h.Open }),
-		n("Authentication required", func(h report.Headline) int { return h.AuthRequired }),
-		n("Unknown", func(h report.Headline) int { return h.Unknown }),
-		n("Kubernetes-family services", func(h report.Headline) int { return h.KubernetesServices }),
-		n("Kubernetes-family services open", func(h report.Headline) int { return h.KubernetesOpen }),
-		n("AWS-hosted services", func(h report.Headline) int { return h.AWSServices }),
-		n("AWS US-region services", func(h report.Headline) int { return h.AWSUSServices }),
-		p("Open share", func(h report.Headline) float64 { return h.OpenShare }),
-		p("Share on AWS", func(h report.Headline) float64 { return h.AWSShare }),
-		p("Share of the AWS-hosted in AWS US regions", func(h report.Headline) float64 { return h.AWSUSShare }),
-		p("Kubernetes share", func(h report.Headline) float64 { return h.KubernetesShare }),
-	}
-}
-
-// OrderText says in words how snapshots were ordered.
-func OrderText(order string) string {
-	if order == ByQuarter {
-		return "Snapshots are in quarter order (their labels, YYYYQn), oldest first."
-	}
-	return "Snapshots are in order of creation, oldest first (not every label looks like a quarter, YYYYQn)."
-}
-
-// WriteTrendMarkdown writes t as Markdown: the headline figures and the
-// services per product, one column per snapshot, then the method of each
-// snapshot and the changes of method between consecutive snapshots.
-func WriteTrendMarkdown(w io.Writer, t *Trend) error {
-	m := &mdWriter{w: bufio.NewWriterSize(w, 64<<10)}
-	if len(t.Snapshots) == 0 {
-		m.printf("# Trend\n\nThere is no snapshot to show.\n")
-		return m.flush("trend")
-	}
-	first, last := esc(t.Snapshots[0].Snapshot), esc(t.Snapshots[len(t.Snapshots)-1].Snapshot)
-	m.printf("# Trend of exposed panels, snapshots %s to %s\n\n%s", first, last, OrderText(t.Order))
-	if len(t.MethodChanges) > 0 {
-		m.printf(" **The method changed between snapshots** (see Method): a change in method is not a change in the internet.")
-	}
-	m.printf("\n\n## Headline figures\n\n| Figure |")
-	for _, p := range t.Snapshots {
-		m.printf(" %s |", esc(p.Snapshot))
-	}
-	m.printf("\n|---|%s\n", strings.Repeat("---:|", len(t.Snapshots)))
-	for _, f := range trendFigures() {
-		m.printf("| %s |", f.name)
-		for _, p := range t.Snapshots {
-			m.printf(" %s |", f.text(p.Headline))
-		}
-		m.printf("\n")
-	}
-	m.printf("\n## Services per product\n\n")
-	if len(t.Products) == 0 {
-		m.printf("No snapshot holds a service.\n\n")
-	} else {
-		m.printf("Services (open in parentheses).\n\n| Product |")
-		for _, p := range t.Snapshots {
-			m.printf(" %s |", esc(p.Snapshot))
-		}
-		m.printf("\n|---|%s\n", strings.Repeat("---:|", len(t.Snapshots)))
-		for i := range t.Products {
-			m.printf("| %s |", esc(t.Snapshots[len(t.Snapshots)-1].Products[i].Name))
-			for _, p := range t.Snapshots {
-				c := p.Products[i]
-				m.printf(" %s (%s) |", markdown.Num(c.Services), markdown.Num(c.Open))
-			}
-			m.printf("\n")
-		}
-		m.printf("\n")
-	}
-	m.printf("## Method\n\n| Snapshot | Taken | Catalog version | Engines | Range feeds |\n|---|---|---|---|---|\n")
-	for _, p := range t.Snapshots {
-		m.printf("| %s | %s | %s | %s | %s |\n", esc(p.Snapshot), day(p.Created), escOr(p.Method.CatalogVersion),
-			escOr(strings.Join(p.Method.Engines, ", ")), escOr(feeds(p.Method.Feeds)))
-	}
-	m.printf("\n")
-	if len(t.MethodChanges) == 0 {
-		m.printf("Every snapshot was made with the same catalog version, engines and range feeds.\n")
-	} else {
-		m.printf("The method changed; a change in method is not a change in the internet, so read the figures across these steps with care:\n\n")
-		for _, s := range t.MethodChanges {
-			for _, d := range s.Differences {
-				m.printf("- %s → %s: %s: %s → %s\n", esc(s.From), esc(s.To), esc(d.What), esc(d.Before), esc(d.After))
-			}
-		}
-	}
-	return m.flush("trend")
 }

@@ -1,7 +1,6 @@
 package compare
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -145,58 +144,5 @@ func TestNewTrend(t *testing.T) {
 	}
 	if len(tr.MethodChanges) != 1 || tr.MethodChanges[0].From != "2020Q2" || tr.MethodChanges[0].To != "2020Q3" {
 		t.Errorf("method changes %+v", tr.MethodChanges)
-	}
-	var md bytes.Buffer
-	if err := WriteTrendMarkdown(&md, tr); err != nil {
-		t.Fatal(err)
-	}
-	s := md.String()
-	for _, want := range []string{"| Exposed services | 7 | 8 | 7 |", "| Figure | 2020Q1 | 2020Q2 | 2020Q3 |",
-		"- 2020Q2 → 2020Q3: catalog version: 2026.11.1 → 2027.1.0", "quarter order"} {
-		if !strings.Contains(s, want) {
-			t.Errorf("Markdown lacks %q:\n%s", want, s)
-		}
-	}
-	if strings.Contains(s, "\u202e") || strings.Contains(s, "<script") {
-		t.Error("Markdown holds a hostile string unescaped")
-	}
-}
-
-// TestWriteTrendPDF renders trends of 1, 3 and 30 snapshots (more than the
-// PDF shows) with hostile names: each is a PDF, byte-identical when
-// rendered again.
-func TestWriteTrendPDF(t *testing.T) {
-	for _, n := range []int{0, 1, 3, 30} {
-		t.Run(fmt.Sprint(n), func(t *testing.T) {
-			var first []byte
-			for i := range 4 {
-				var out bytes.Buffer
-				if err := WriteTrendPDF(&out, trendFixture(t, n)); err != nil {
-					t.Fatal(err)
-				}
-				if i == 0 {
-					first = out.Bytes()
-					if !bytes.HasPrefix(first, []byte("%PDF-1.")) || !bytes.Contains(first, []byte("%%EOF")) {
-						t.Fatal("not a PDF")
-					}
-				} else if !bytes.Equal(first, out.Bytes()) {
-					t.Fatalf("render %d differs from the first", i+1)
-				}
-			}
-		})
-	}
-}
-
-func TestPDFText(t *testing.T) {
-	for in, want := range map[string]string{
-		"2026Q4":            "2026Q4",
-		"Ünï ¡ – → …":       "Ünï ¡ – → …",
-		"A\u00a0B":          "A B", // CleanText makes it a space
-		"Кубер":             "\uFFFD\uFFFD\uFFFD\uFFFD\uFFFD",
-		"x\u202ey\n\tz\xff": "xy z\uFFFD",
-	} {
-		if got := pdfText(in, 100); got != want {
-			t.Errorf("pdfText(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -188,6 +188,26 @@ type Key struct {
 	Transport string
 }
 
+// Compare orders keys as the store keeps services: by address
+// (netip.Addr.Compare: IPv4 before IPv6, then numerically), then port, then
+// transport. It returns -1, 0 or +1.
+func (k Key) Compare(o Key) int {
+	if c := k.Addr.Compare(o.Addr); c != 0 {
+		return c
+	}
+	switch {
+	case k.Port < o.Port:
+		return -1
+	case k.Port > o.Port:
+		return 1
+	case k.Transport < o.Transport:
+		return -1
+	case k.Transport > o.Transport:
+		return 1
+	}
+	return 0
+}
+
 // Key returns the service identity of o.
 func (o *Observation) Key() Key { return Key{o.Addr, o.Port, o.Transport} }
 

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/model"
 )
 
@@ -39,9 +40,6 @@ type Meta struct {
 
 	// IncludeAddresses fills View.Services with one row per service.
 	IncludeAddresses bool
-	// USRegion says whether a provider region is in the United States;
-	// nil means DefaultUSRegion. The CLI passes cloud.USRegion.
-	USRegion func(provider, region string) bool
 	// TopVersions is the number of versions listed per product; 0 means
 	// DefaultTopVersions.
 	TopVersions int
@@ -68,18 +66,6 @@ const (
 	maxKeys   = 1 << 14
 	maxKeyLen = 128
 )
-
-// DefaultUSRegion is the US-region rule used when Meta.USRegion is nil:
-// for AWS, a region named us-east-*, us-west-* or us-gov-*; for any other
-// provider, a region whose name starts with "us-". Names are compared
-// case-insensitively.
-func DefaultUSRegion(provider, region string) bool {
-	r := strings.ToLower(region)
-	if strings.EqualFold(provider, AWS) {
-		return strings.HasPrefix(r, "us-east-") || strings.HasPrefix(r, "us-west-") || strings.HasPrefix(r, "us-gov-")
-	}
-	return strings.HasPrefix(r, "us-")
-}
 
 // authCounts counts services by auth status.
 type authCounts struct {
@@ -145,8 +131,7 @@ type countryAcc struct{ services, open int }
 
 // builder holds the counters of one pass.
 type builder struct {
-	meta     Meta
-	usRegion func(provider, region string) bool
+	meta Meta
 
 	h         Headline
 	products  tally[string, productAcc]
@@ -268,7 +253,6 @@ func BuildGrouped(ctx context.Context, m Meta, g Grouped) (*View, error) {
 func newBuilder(m Meta) *builder {
 	b := &builder{
 		meta:      m,
-		usRegion:  m.USRegion,
 		products:  newTally[string, productAcc](),
 		providers: newTally[string, authCounts](),
 		regions:   newTally[regionKey, int](),
@@ -276,9 +260,6 @@ func newBuilder(m Meta) *builder {
 		versions:  newTally[versionKey, authCounts](),
 		sources:   newTally[string, int](),
 		kube:      make(map[string]bool, len(m.Products)),
-	}
-	if b.usRegion == nil {
-		b.usRegion = DefaultUSRegion
 	}
 	for _, p := range m.Products {
 		b.kube[p.ID] = strings.EqualFold(p.Family, KubernetesFamily)
@@ -372,13 +353,13 @@ func (b *builder) count(g *model.ServiceGroup) (string, *productAcc) {
 		}
 		if provider == AWS {
 			b.h.AWSServices += n
-			switch {
-			case g.Cloud.Region == "":
-				b.awsNone += n
-			case b.usRegion(AWS, g.Cloud.Region):
+			switch placeOf(AWS, g.Cloud.Region) {
+			case PlaceUS:
 				b.awsUS += n
-			default:
+			case PlaceNonUS:
 				b.awsNonUS += n
+			default:
+				b.awsNone += n
 			}
 		}
 	}
@@ -492,7 +473,74 @@ func (b *builder) view() *View {
 	v.ByCountry, v.CountryOther = b.byCountry()
 	v.Versions = b.byVersion()
 	v.Method = b.method()
+	Present(v)
 	return v
+}
+
+// Present fills what a reader sees of v's figures and computes no
+// figure: the summary sentences, the display names of providers (and of
+// products in the version rows, from ByProduct) and each region's place
+// (US, non-US, unknown: cloud.InUS). Build and BuildGrouped call it; call
+// it on a View assembled by other means before rendering it.
+func Present(v *View) {
+	v.Summary = summary(v.Headline)
+	for i := range v.ByProvider {
+		v.ByProvider[i].Name = providerName(v.ByProvider[i].Provider)
+	}
+	for _, rows := range [][]RegionRow{v.ByRegion, v.AWSRegions} {
+		for i := range rows {
+			r := &rows[i]
+			r.ProviderName = providerName(r.Provider)
+			r.Place = PlaceUnknown
+			if r.Region != UnknownKey {
+				r.Place = placeOf(r.Provider, r.Region)
+			}
+			r.US = r.Place == PlaceUS
+		}
+	}
+	names := make(map[string]string, len(v.ByProduct))
+	for _, r := range v.ByProduct {
+		names[r.Product] = r.Name
+	}
+	for i := range v.Versions {
+		v.Versions[i].Name = cmp.Or(names[v.Versions[i].Product], v.Versions[i].Product)
+	}
+	for i := range v.Method.CloudFeeds {
+		v.Method.CloudFeeds[i].ProviderName = providerName(v.Method.CloudFeeds[i].Provider)
+	}
+}
+
+// providerName is cloud.ProviderName, with "" (no cloud) as NoProvider.
+func providerName(id string) string { return cloud.ProviderName(keyOr(id, NoProvider)) }
+
+// placeOf says where a provider region is, by cloud.InUS, the one
+// US-region rule.
+func placeOf(provider, region string) Place {
+	switch us, known := cloud.InUS(provider, region); {
+	case !known:
+		return PlaceUnknown
+	case us:
+		return PlaceUS
+	}
+	return PlaceNonUS
+}
+
+// summary writes the headline figures as sentences, in the words of the
+// 2018 study. Every format that prints a summary prints these.
+func summary(h Headline) []string {
+	if h.Services == 0 {
+		return []string{"The snapshot holds no exposed services."}
+	}
+	return []string{
+		fmt.Sprintf("Of %s exposed %s on %s %s, %s (%s) required no authentication, %s (%s) demanded credentials and the banners of %s (%s) did not tell.",
+			Num(h.Services), Plural(h.Services, "service", "services"), Num(h.Hosts), Plural(h.Hosts, "host", "hosts"),
+			Num(h.Open), Pct(h.OpenShare), Num(h.AuthRequired), PctOf(h.AuthRequired, h.Services),
+			Num(h.Unknown), PctOf(h.Unknown, h.Services)),
+		fmt.Sprintf("%s of %s Kubernetes-family %s answered without authentication.",
+			Num(h.KubernetesOpen), Num(h.KubernetesServices), Plural(h.KubernetesServices, "service", "services")),
+		fmt.Sprintf("%s of the services were hosted on AWS, and %s of those in AWS US regions.", Pct(h.AWSShare), Pct(h.AWSUSShare)),
+		fmt.Sprintf("Kubernetes-family services make up %s of the total.", Pct(h.KubernetesShare)),
+	}
 }
 
 func (b *builder) byProduct() []ProductRow {
@@ -549,11 +597,7 @@ func (b *builder) byRegion() (all, aws []RegionRow) {
 		if p := b.providers.m[k.provider]; p != nil {
 			total = p.services
 		}
-		r := RegionRow{
-			Provider: k.provider, Region: k.region,
-			US:       k.region != UnknownKey && b.usRegion(k.provider, k.region),
-			Services: *n, Share: share(*n, total),
-		}
+		r := RegionRow{Provider: k.provider, Region: k.region, Services: *n, Share: share(*n, total)}
 		all = append(all, r)
 		if k.provider == AWS {
 			aws = append(aws, r)

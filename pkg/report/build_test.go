@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"net/netip"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -75,20 +76,20 @@ func TestBuildTables(t *testing.T) {
 	}
 
 	wantProv := []report.ProviderRow{
-		{Provider: "aws", Services: 7, Share: 0.7, Open: 2, AuthRequired: 3, Unknown: 2},
-		{Provider: "none", Services: 2, Share: 0.2, Open: 0, AuthRequired: 1, Unknown: 1},
-		{Provider: "gcp", Services: 1, Share: 0.1, Open: 1},
+		{Provider: "aws", Name: "AWS", Services: 7, Share: 0.7, Open: 2, AuthRequired: 3, Unknown: 2},
+		{Provider: "none", Name: "none", Services: 2, Share: 0.2, Open: 0, AuthRequired: 1, Unknown: 1},
+		{Provider: "gcp", Name: "Google Cloud", Services: 1, Share: 0.1, Open: 1},
 	}
 	if !reflect.DeepEqual(v.ByProvider, wantProv) {
 		t.Errorf("by provider:\n got %+v\nwant %+v", v.ByProvider, wantProv)
 	}
 
 	wantAWS := []report.RegionRow{
-		{Provider: "aws", Region: "unknown", Services: 2, Share: 2.0 / 7}, // ties go by name
-		{Provider: "aws", Region: "us-east-1", US: true, Services: 2, Share: 2.0 / 7},
-		{Provider: "aws", Region: "eu-north-1", Services: 1, Share: 1.0 / 7},
-		{Provider: "aws", Region: "us-gov-west-1", US: true, Services: 1, Share: 1.0 / 7},
-		{Provider: "aws", Region: "us-west-2", US: true, Services: 1, Share: 1.0 / 7},
+		{Provider: "aws", ProviderName: "AWS", Region: "unknown", Place: report.PlaceUnknown, Services: 2, Share: 2.0 / 7}, // ties go by name
+		{Provider: "aws", ProviderName: "AWS", Region: "us-east-1", US: true, Place: report.PlaceUS, Services: 2, Share: 2.0 / 7},
+		{Provider: "aws", ProviderName: "AWS", Region: "eu-north-1", Place: report.PlaceNonUS, Services: 1, Share: 1.0 / 7},
+		{Provider: "aws", ProviderName: "AWS", Region: "us-gov-west-1", US: true, Place: report.PlaceUS, Services: 1, Share: 1.0 / 7},
+		{Provider: "aws", ProviderName: "AWS", Region: "us-west-2", US: true, Place: report.PlaceUS, Services: 1, Share: 1.0 / 7},
 	}
 	if !reflect.DeepEqual(v.AWSRegions, wantAWS) {
 		t.Errorf("AWS regions:\n got %+v\nwant %+v", v.AWSRegions, wantAWS)
@@ -108,10 +109,10 @@ func TestBuildTables(t *testing.T) {
 	}
 
 	wantV := []report.VersionRow{
-		{Product: "docker-swarm", Version: "24.0.5", Services: 1, Open: 1},
-		{Product: "kubernetes-api", Version: "v1.27.3", Services: 2, Open: 1},
-		{Product: "kubernetes-api", Version: "v1.28.0", Services: 1},
-		{Product: "portainer", Version: "2.19.4", Services: 1},
+		{Product: "docker-swarm", Name: "Docker Swarm manager", Version: "24.0.5", Services: 1, Open: 1},
+		{Product: "kubernetes-api", Name: "Kubernetes API server", Version: "v1.27.3", Services: 2, Open: 1},
+		{Product: "kubernetes-api", Name: "Kubernetes API server", Version: "v1.28.0", Services: 1},
+		{Product: "portainer", Name: "Portainer", Version: "2.19.4", Services: 1},
 	}
 	if !reflect.DeepEqual(v.Versions, wantV) {
 		t.Errorf("versions:\n got %+v\nwant %+v", v.Versions, wantV)
@@ -321,43 +322,94 @@ func TestBuildBoundedTables(t *testing.T) {
 	}
 }
 
-func TestDefaultUSRegion(t *testing.T) {
-	for _, tt := range []struct {
-		provider, region string
-		want             bool
-	}{
-		{"aws", "us-east-1", true},
-		{"aws", "us-west-2", true},
-		{"aws", "us-gov-west-1", true},
-		{"aws", "US-EAST-2", true},
-		{"aws", "eu-west-1", false},
-		{"aws", "ca-central-1", false},
-		{"aws", "us-iso-east-1", false},
-		{"aws", "", false},
-		{"gcp", "us-central1", true},
-		{"oracle", "us-ashburn-1", true},
-		{"azure", "eastus", false},
-		{"gcp", "europe-west1", false},
-	} {
-		if got := report.DefaultUSRegion(tt.provider, tt.region); got != tt.want {
-			t.Errorf("DefaultUSRegion(%q, %q) = %v, want %v", tt.provider, tt.region, got, tt.want)
+// TestBuildUSRule checks that the view places regions by the one
+// US-region rule, cloud.InUS: the regions the report's old default rule
+// got wrong (Azure eastus, AWS us-isob-*) are US, and a global or unknown
+// region is neither US nor non-US.
+func TestBuildUSRule(t *testing.T) {
+	ss := reporttest.Ten()
+	at := func(addr, provider, region string) model.Service {
+		s := ss[0]
+		s.Key.Addr = netip.MustParseAddr(addr)
+		s.Cloud = model.CloudTag{Provider: provider, Region: region, Source: "ranges:" + provider + "@2026-09-29"}
+		return s
+	}
+	ss = append(ss,
+		at("198.18.0.1", "aws", "us-isob-east-1"),
+		at("198.18.0.2", "aws", "GLOBAL"),
+		at("198.18.0.3", "azure", "eastus"),
+		at("198.18.0.4", "hetzner", "fsn1"),
+	)
+	v := build(t, reporttest.Meta(), ss)
+	// Ten: AWS US 4, non-US 1, no region 2.
+	if v.AWSUS != 5 || v.AWSNonUS != 1 || v.AWSNoRegion != 3 || v.Headline.AWSUSServices != 5 {
+		t.Errorf("AWS US %d, non-US %d, no region %d; want 5, 1, 3", v.AWSUS, v.AWSNonUS, v.AWSNoRegion)
+	}
+	want := map[[2]string]report.Place{
+		{"aws", "us-isob-east-1"}: report.PlaceUS, {"aws", "GLOBAL"}: report.PlaceUnknown,
+		{"aws", "eu-north-1"}: report.PlaceNonUS, {"aws", report.UnknownKey}: report.PlaceUnknown,
+		{"azure", "eastus"}: report.PlaceUS, {"hetzner", "fsn1"}: report.PlaceUnknown,
+		{"gcp", "asia-northeast3"}: report.PlaceNonUS,
+	}
+	for _, r := range v.ByRegion {
+		w, ok := want[[2]string{r.Provider, r.Region}]
+		if !ok {
+			continue
 		}
+		delete(want, [2]string{r.Provider, r.Region})
+		if r.Place != w || r.US != (w == report.PlaceUS) {
+			t.Errorf("%s %s: place %q, US %v; want %q", r.Provider, r.Region, r.Place, r.US, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("regions missing from the view: %v", want)
 	}
 }
 
-func TestBuildUSRegionFunc(t *testing.T) {
-	m := reporttest.Meta()
-	m.USRegion = func(provider, region string) bool { return region == "eu-north-1" } // a deliberately odd rule
-	v := build(t, m, reporttest.Ten())
-	if v.AWSUS != 1 || v.AWSNonUS != 4 || v.Headline.AWSUSServices != 1 {
-		t.Errorf("Meta.USRegion not used: US %d, non-US %d", v.AWSUS, v.AWSNonUS)
+// TestBuildPresentation checks what the view carries for a reader:
+// display names of providers and products and the summary sentences.
+func TestBuildPresentation(t *testing.T) {
+	v := build(t, reporttest.Meta(), reporttest.Ten())
+	names := map[string]string{}
+	for _, r := range v.ByProvider {
+		names[r.Provider] = r.Name
+	}
+	if names["aws"] != "AWS" || names["gcp"] != "Google Cloud" || names["none"] != "none" {
+		t.Errorf("provider names %v", names)
+	}
+	for _, r := range v.ByRegion {
+		if r.ProviderName == "" {
+			t.Errorf("region %s %s has no provider name", r.Provider, r.Region)
+		}
+	}
+	for _, r := range v.Versions {
+		if r.Product == "kubernetes-api" && r.Name != "Kubernetes API server" {
+			t.Errorf("version row of %s named %q", r.Product, r.Name)
+		}
+	}
+	for _, f := range v.Method.CloudFeeds {
+		if f.Provider == "gcp" && f.ProviderName != "Google Cloud" {
+			t.Errorf("feed %s named %q", f.Provider, f.ProviderName)
+		}
+	}
+	want := []string{
+		"Of 10 exposed services on 8 hosts, 3 (30.0%) required no authentication, 4 (40.0%) demanded credentials and the banners of 3 (30.0%) did not tell.",
+		"1 of 6 Kubernetes-family services answered without authentication.",
+		"70.0% of the services were hosted on AWS, and 57.1% of those in AWS US regions.",
+		"Kubernetes-family services make up 60.0% of the total.",
+	}
+	if !slices.Equal(v.Summary, want) {
+		t.Errorf("summary %q, want %q", v.Summary, want)
+	}
+	if e := build(t, report.Meta{}, nil); len(e.Summary) != 1 || e.Summary[0] != "The snapshot holds no exposed services." {
+		t.Errorf("empty summary %q", e.Summary)
 	}
 }
 
 func TestCleanText(t *testing.T) {
 	for _, tt := range []struct {
 		name, in string
-		max      int
+		limit    int
 		want     string
 	}{
 		{"plain", "Kubernetes Dashboard", 0, "Kubernetes Dashboard"},
@@ -376,8 +428,8 @@ func TestCleanText(t *testing.T) {
 		{"empty", "", 3, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := report.CleanText(tt.in, tt.max); got != tt.want {
-				t.Errorf("CleanText(%q, %d) = %q, want %q", tt.in, tt.max, got, tt.want)
+			if got := report.CleanText(tt.in, tt.limit); got != tt.want {
+				t.Errorf("CleanText(%q, %d) = %q, want %q", tt.in, tt.limit, got, tt.want)
 			}
 		})
 	}
@@ -387,21 +439,21 @@ func FuzzCleanText(f *testing.F) {
 	for _, h := range reporttest.Hostile() {
 		f.Add(h, 40)
 	}
-	f.Fuzz(func(t *testing.T, s string, max int) {
-		max = max % 1000
-		got := report.CleanText(s, max)
+	f.Fuzz(func(t *testing.T, s string, limit int) {
+		limit = limit % 1000
+		got := report.CleanText(s, limit)
 		if !utf8.ValidString(got) {
 			t.Fatalf("invalid UTF-8 out: %q", got)
 		}
-		if max > 0 && utf8.RuneCountInString(got) > max {
-			t.Fatalf("%d runes, cap %d", utf8.RuneCountInString(got), max)
+		if limit > 0 && utf8.RuneCountInString(got) > limit {
+			t.Fatalf("%d runes, cap %d", utf8.RuneCountInString(got), limit)
 		}
 		for _, r := range got {
 			if r < 0x20 || r == 0x7f || (r >= 0x80 && r <= 0x9f) || (r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) {
 				t.Fatalf("control %U left in %q", r, got)
 			}
 		}
-		if again := report.CleanText(got, max); again != got && max <= 0 {
+		if again := report.CleanText(got, limit); again != got && limit <= 0 {
 			t.Fatalf("not idempotent: %q → %q", got, again)
 		}
 	})

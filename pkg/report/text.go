@@ -19,10 +19,10 @@ const Ellipsis = "…"
 //     characters (U+200B-U+200D, U+2060, U+FEFF) are removed;
 //   - tabs, newlines and U+2028/U+2029 become spaces; runs of spaces become
 //     one space and the ends are trimmed;
-//   - when max > 0 and more than max runes remain, the result is cut to
-//     max-1 runes followed by [Ellipsis].
-func CleanText(s string, max int) string {
-	if clean(s, max) {
+//   - when limit > 0 and more than limit runes remain, the result is cut to
+//     limit-1 runes followed by [Ellipsis].
+func CleanText(s string, limit int) string {
+	if clean(s, limit) {
 		return s
 	}
 	var b strings.Builder
@@ -52,11 +52,11 @@ func CleanText(s string, max int) string {
 		runes++
 	}
 	out := b.String()
-	if max <= 0 || runes <= max {
+	if limit <= 0 || runes <= limit {
 		return out
 	}
 	cut := 0
-	for k := 0; k < max-1; k++ {
+	for k := 0; k < limit-1; k++ {
 		_, n := utf8.DecodeRuneInString(out[cut:])
 		cut += n
 	}
@@ -64,9 +64,9 @@ func CleanText(s string, max int) string {
 }
 
 // clean reports whether s needs no change: printable ASCII, single inner
-// spaces, no space at either end, within max.
-func clean(s string, max int) bool {
-	if max > 0 && len(s) > max {
+// spaces, no space at either end, within limit.
+func clean(s string, limit int) bool {
+	if limit > 0 && len(s) > limit {
 		return false
 	}
 	if s == "" {

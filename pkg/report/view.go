@@ -18,14 +18,17 @@ type View struct {
 	Snapshot  string
 	Generated time.Time // the snapshot's creation time, never time.Now
 	Headline  Headline
+	// Summary is the headline figures in sentences, in the words of the
+	// 2018 study; every format that prints a summary prints these.
+	Summary []string
 
 	ByProduct     []ProductRow
 	ByProvider    []ProviderRow
 	ByRegion      []RegionRow  // every tagged provider's regions; Region "unknown" when the tag had none
 	AWSRegions    []RegionRow  // AWS only, with US flags
-	AWSUS         int          // services in AWS US regions
-	AWSNonUS      int          // services in AWS regions outside the US
-	AWSNoRegion   int          // AWS services whose region is unknown
+	AWSUS         int          // services in AWS US regions (cloud.InUS)
+	AWSNonUS      int          // services in AWS regions known to be outside the US
+	AWSNoRegion   int          // AWS services whose region is unknown or global
 	ByCountry     []CountryRow // top 20 by services
 	CountryOther  int          // services in countries outside ByCountry
 	EngineOverlap Overlap
@@ -79,6 +82,7 @@ type ProductRow struct {
 // Provider "" is shown as "none" (not in any known cloud).
 type ProviderRow struct {
 	Provider     string  `json:"provider"`
+	Name         string  `json:"-"` // display name (cloud.ProviderName): "Google Cloud"
 	Services     int     `json:"services"`
 	Share        float64 `json:"share"`
 	Open         int     `json:"open"`
@@ -88,11 +92,38 @@ type ProviderRow struct {
 
 // RegionRow is one provider region.
 type RegionRow struct {
-	Provider string  `json:"provider"`
-	Region   string  `json:"region"`
+	Provider     string `json:"provider"`
+	ProviderName string `json:"-"` // display name (cloud.ProviderName)
+	Region       string `json:"region"`
+	// US is true for a region in the United States; false for one outside
+	// it and for one whose place is unknown (Place tells them apart).
 	US       bool    `json:"us"`
+	Place    Place   `json:"-"`
 	Services int     `json:"services"`
 	Share    float64 `json:"share"` // of the provider's services
+}
+
+// Place says whether a region is in the United States, by the one
+// US-region rule (cloud.InUS).
+type Place string
+
+// The three places of a region.
+const (
+	PlaceUS      Place = "us"
+	PlaceNonUS   Place = "non-us"
+	PlaceUnknown Place = "unknown" // no region, an unknown region or a global one
+)
+
+// Text is the place as a report's US column writes it: "yes", "no", or
+// [Dash] when it is unknown.
+func (p Place) Text() string {
+	switch p {
+	case PlaceUS:
+		return "yes"
+	case PlaceNonUS:
+		return "no"
+	}
+	return Dash
 }
 
 // CountryRow is one country.
@@ -114,6 +145,7 @@ type Overlap struct {
 // VersionRow counts services of one product version.
 type VersionRow struct {
 	Product  string `json:"product"`
+	Name     string `json:"-"` // the product's display name
 	Version  string `json:"version"`
 	Services int    `json:"services"`
 	Open     int    `json:"open"`
@@ -163,9 +195,10 @@ type Method struct {
 
 // CloudFeed is one official IP-range feed used for tagging.
 type CloudFeed struct {
-	Provider string `json:"provider"`
-	Date     string `json:"date"` // the feed's own publication date or sync token
-	Prefixes int    `json:"prefixes"`
+	Provider     string `json:"provider"`
+	ProviderName string `json:"-"`    // display name (cloud.ProviderName)
+	Date         string `json:"date"` // the feed's own publication date or sync token
+	Prefixes     int    `json:"prefixes"`
 }
 
 // CloudSource counts services tagged by one source kind
@@ -206,6 +239,10 @@ type Comparison struct {
 	// differ (catalog version, engines, range feed dates); empty when
 	// they were made the same way.
 	Differences []string
+	// Notes state each difference as a sentence for a method section:
+	// "Compared with snapshot 2026Q3, the method changed (...): a change
+	// in method is not a change in the internet."
+	Notes []string
 
 	products  map[string]ProductRow
 	providers map[string]ProviderRow
@@ -258,13 +295,37 @@ func (c Change) String() string {
 	return s
 }
 
+// DeltaText writes Delta with its sign and thousands separators: "+1,024",
+// "-3", "0"; "n/a" when Unknown.
+func (c Change) DeltaText() string {
+	if c.Unknown {
+		return "n/a"
+	}
+	return signedNum(c.Delta)
+}
+
+// PercentText writes the change in percent of Before, rounded once from
+// the counts: "+12.5%", "-100.0%", "0%", "+<0.1%"; "new" when Before is 0
+// and After is not, [Dash] when both are 0, "n/a" when Unknown.
+func (c Change) PercentText() string {
+	switch {
+	case c.Unknown:
+		return "n/a"
+	case c.HasPercent:
+		return signedPercent(c.Percent)
+	case c.After > 0:
+		return "new"
+	}
+	return Dash
+}
+
 // BeforeText writes Before with thousands separators, or "n/a" when
 // Unknown.
 func (c Change) BeforeText() string {
 	if c.Unknown {
 		return "n/a"
 	}
-	return groupDigits(c.Before)
+	return Num(c.Before)
 }
 
 // MarshalJSON writes {"before", "after", "change", "percent"}; before and
@@ -349,6 +410,9 @@ func NewComparison(earlier *View, differences []string) *Comparison {
 		countries:   make(map[string]CountryRow, len(earlier.ByCountry)),
 		versions:    make(map[versionKey]VersionRow, len(earlier.Versions)),
 		nversions:   make(map[string]int),
+	}
+	for _, d := range differences {
+		c.Notes = append(c.Notes, "Compared with snapshot "+earlier.Snapshot+", the method changed ("+d+"): a change in method is not a change in the internet.")
 	}
 	for _, r := range earlier.ByProduct {
 		c.products[r.Product] = r
@@ -451,13 +515,10 @@ func (c *Comparison) Version(product, version string, after int) Change {
 func (c *Comparison) Count(before, after int) Change { return NewChange(before, after) }
 
 func signedNum(n int) string {
-	switch {
-	case n > 0:
-		return "+" + groupDigits(n)
-	case n < 0:
-		return "-" + groupDigits(-n)
+	if n > 0 {
+		return "+" + Num(n)
 	}
-	return "0"
+	return Num(n)
 }
 
 func signedPercent(p float64) string {
@@ -473,17 +534,4 @@ func signedPercent(p float64) string {
 		return "-" + s + "%"
 	}
 	return "+" + s + "%"
-}
-
-// groupDigits writes a non-negative n with comma thousands separators.
-func groupDigits(n int) string {
-	s := strconv.Itoa(n)
-	var b []byte
-	for i := range len(s) {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b = append(b, ',')
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
 }

@@ -441,7 +441,7 @@ func putObservations(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, b *p
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortFunc(order, func(a, b int) int { return compareKey(groups[a].svc.Key, groups[b].svc.Key) })
+	slices.SortFunc(order, func(a, b int) int { return groups[a].svc.Key.Compare(groups[b].svc.Key) })
 	sorted := make([]group, len(groups))
 	for i, j := range order {
 		sorted[i] = groups[j]
@@ -505,7 +505,7 @@ func mergeServices(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, groups
 	// Groups whose service is stored (both lists are in key order).
 	var merging []*group
 	for i, j := 0, 0; i < len(groups) && j < len(stored); {
-		switch c := compareKey(groups[i].svc.Key, stored[j].key); {
+		switch c := groups[i].svc.Key.Compare(stored[j].key); {
 		case c < 0:
 			i++
 		case c > 0:
@@ -647,7 +647,7 @@ func storedAtAddrs(ctx context.Context, ps *stmts, sid int64, groups []group) ([
 			return nil, fmt.Errorf("read services at %s to %s: %w", addrs[lo], addrs[hi-1], err)
 		}
 	}
-	slices.SortFunc(out, func(a, b storedService) int { return compareKey(a.key, b.key) })
+	slices.SortFunc(out, func(a, b storedService) int { return a.key.Compare(b.key) })
 	return out, nil
 }
 
@@ -697,7 +697,7 @@ func hostChanges(groups []group, products []string, stored []storedService, host
 			case j == len(stored) || stored[j].key.Addr != a:
 				c = -1 // only new services left here
 			default:
-				c = compareKey(groups[i].svc.Key, stored[j].key)
+				c = groups[i].svc.Key.Compare(stored[j].key)
 			}
 			switch {
 			case c < 0: // added
@@ -797,27 +797,6 @@ func scanService(sc interface{ Scan(...any) error }, id *int64, sv *model.Servic
 		return fmt.Errorf("service %s port %d: hostnames: %w", ip, port, err)
 	}
 	return nil
-}
-
-// compareKey orders keys as the store does: address (netip order), port,
-// transport.
-func compareKey(a, b model.Key) int {
-	if c := a.Addr.Compare(b.Addr); c != 0 {
-		return c
-	}
-	if a.Port != b.Port {
-		if a.Port < b.Port {
-			return -1
-		}
-		return 1
-	}
-	switch {
-	case a.Transport < b.Transport:
-		return -1
-	case a.Transport > b.Transport:
-		return 1
-	}
-	return 0
 }
 
 // putPage stores a raw page, gzip-compressed.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -37,7 +38,15 @@ type Meta struct {
 	Queries        []QueryMeta  `json:"queries"`
 	Inputs         []string     `json:"inputs"` // input files, as given
 	Notes          []string     `json:"notes"`
+	// CloudDisagreements counts services whose cloud tag sources
+	// disagreed on the provider (the official feed won), summed over
+	// every import and collection into the snapshot (AddDisagreements).
+	CloudDisagreements int `json:"cloud_disagreements"`
 }
+
+// legacyDisagreementsNote is how snapshots written before the typed
+// CloudDisagreements field kept the count: a note "cloud-disagreements: N".
+const legacyDisagreementsNote = "cloud-disagreements: "
 
 // EngineMeta names an engine and the API version used ("v3", "v2",
 // "shodan-rest").
@@ -82,6 +91,15 @@ func (m *Meta) AddFeed(f FeedMeta) { m.Feeds = append(m.Feeds, f); m.normalize()
 // AddInput records an input file, once.
 func (m *Meta) AddInput(file string) { m.Inputs = append(m.Inputs, file); m.normalize() }
 
+// AddDisagreements adds n services whose cloud tag sources disagreed (a
+// tagger's count after an import or a collection run). n <= 0 changes
+// nothing.
+func (m *Meta) AddDisagreements(n int) {
+	if n > 0 {
+		m.CloudDisagreements += n
+	}
+}
+
 // SetQuery records q, replacing the entry with the same engine and id.
 func (m *Meta) SetQuery(q QueryMeta) {
 	m.Queries = slices.DeleteFunc(m.Queries, func(x QueryMeta) bool { return x.Engine == q.Engine && x.ID == q.ID })
@@ -125,7 +143,11 @@ func (m Meta) encode() (string, error) {
 	return string(b), nil
 }
 
-// decodeMeta reads stored metadata; empty lists become nil.
+// decodeMeta reads stored metadata; empty lists become nil. A note
+// "cloud-disagreements: N", the form of metadata written before the
+// CloudDisagreements field, is moved into that field, so an old database
+// keeps its count and the note never reaches a report; the next write
+// stores the typed form.
 func decodeMeta(js string) (Meta, error) {
 	var m Meta
 	if err := json.Unmarshal([]byte(js), &m); err != nil {
@@ -133,6 +155,19 @@ func decodeMeta(js string) (Meta, error) {
 	}
 	m.Engines, m.Feeds, m.Queries = orNil(m.Engines), orNil(m.Feeds), orNil(m.Queries)
 	m.Inputs, m.Notes = orNil(m.Inputs), orNil(m.Notes)
+	m.Notes = slices.DeleteFunc(m.Notes, func(n string) bool {
+		rest, ok := strings.CutPrefix(n, legacyDisagreementsNote)
+		if !ok {
+			return false
+		}
+		k, err := strconv.Atoi(strings.TrimSpace(rest))
+		if err != nil {
+			return false // not the form orchex wrote: keep it as a note
+		}
+		m.AddDisagreements(k)
+		return true
+	})
+	m.Notes = orNil(m.Notes)
 	return m, nil
 }
 

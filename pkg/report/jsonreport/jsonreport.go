@@ -122,3 +122,14 @@ func orEmpty[T any](s []T) []T {
 	}
 	return s
 }
+
+// Write writes v, a document whose JSON layout is documented elsewhere
+// (the diff and the trend of docs/compare.md: compare.Diff, compare.Trend),
+// as indented JSON followed by a newline, escaped as Render escapes.
+// what names the document in an error.
+func Write(w io.Writer, what string, v any) error {
+	if err := safejson.Encode(w, v); err != nil {
+		return fmt.Errorf("jsonreport: %s: %w", what, err)
+	}
+	return nil
+}

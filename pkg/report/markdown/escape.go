@@ -8,7 +8,7 @@ import (
 
 // Escape makes s safe inside a Markdown paragraph or a GFM table cell. It
 // first applies report.CleanText (one line, no control, bidi or
-// zero-width characters, valid UTF-8, at most max runes when max > 0),
+// zero-width characters, valid UTF-8, at most limit runes when limit > 0),
 // then:
 //
 //   - backslash-escapes \ ` * _ [ ] | # ~ $ !, so that no emphasis, code
@@ -17,19 +17,25 @@ import (
 //   - writes < > & as &lt; &gt; &amp;, so that no HTML or entity survives;
 //   - escapes a leading - + = or "1. " / "1) " that would start a list or
 //     a heading underline.
-func Escape(s string, max int) string {
-	s = report.CleanText(s, max)
+func Escape(s string, limit int) string { return escape(s, limit, true) }
+
+// escape is Escape; a figure cell (block false) keeps a leading sign or
+// number, which starts no list inside a table row.
+func escape(s string, limit int, block bool) string {
+	s = report.CleanText(s, limit)
 	if s == "" {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s) + 8)
-	switch s[0] {
-	case '-', '+', '=':
-		b.WriteByte('\\')
+	if block {
+		switch s[0] {
+		case '-', '+', '=':
+			b.WriteByte('\\')
+		}
 	}
 	digits := 0
-	for digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
+	for block && digits < len(s) && s[digits] >= '0' && s[digits] <= '9' {
 		digits++
 	}
 	for i := 0; i < len(s); i++ {

@@ -6,10 +6,8 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"text/template"
-	"time"
 
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/templates"
@@ -87,63 +85,43 @@ func parse(name, text string) (*template.Template, error) {
 // Funcs returns the functions report templates may call:
 //
 //	md s          s escaped for a paragraph or table cell, capped at CellMax runes;
-//	              "–" when s held only characters that escaping removes
+//	              report.Dash when s held only characters that escaping removes
 //	mdn n s       the same, capped at n runes
 //	mdlist ss     items escaped and joined with ", " (at most ListMax, then "and N more")
-//	num n         an integer with thousands separators: 22,672
-//	pct f         a fraction 0..1 as a percentage with one decimal: 1.3%
+//	num n         an integer with thousands separators: 22,672 (report.Num)
+//	pct f         a fraction 0..1 as a percentage with one decimal: 1.3% (report.Pct)
 //	pctOf n total n/total as pct; 0% when total is 0
 //	date t        t in UTC as 2006-01-02, "unknown" for the zero time
 //	yesno b       "yes" or "no"
 //	plural n one many
-//	dash s        s, or "–" when s is empty
+//	dash s        s, or report.Dash when s is empty
 func Funcs() template.FuncMap {
 	return template.FuncMap{
 		"md":     func(s string) string { return cell(s, CellMax) },
 		"mdn":    func(n int, s string) string { return cell(s, n) },
 		"mdlist": list,
-		"num":    Num,
-		"pct":    Pct,
-		"pctOf": func(n, total int) string {
-			if total == 0 {
-				return Pct(0)
-			}
-			return Pct(float64(n) / float64(total))
-		},
-		"date": func(t time.Time) string {
-			if t.IsZero() {
-				return "unknown"
-			}
-			return t.UTC().Format(time.DateOnly)
-		},
+		"num":    report.Num,
+		"pct":    report.Pct,
+		"pctOf":  report.PctOf,
+		"date":   report.Date,
 		"yesno": func(b bool) string {
 			if b {
 				return "yes"
 			}
 			return "no"
 		},
-		"plural": func(n int, one, many string) string {
-			if n == 1 {
-				return one
-			}
-			return many
-		},
-		"dash": func(s string) string {
-			if s == "" {
-				return "–"
-			}
-			return s
-		},
+		"plural": report.Plural,
+		"dash":   report.OrDash,
 	}
 }
 
 // cell is Escape for the template: a value that held only characters
 // CleanText removes (control sequences, bidi or zero-width characters)
 // is shown as "–", like a missing one, not as an empty cell.
-func cell(s string, max int) string {
-	e := Escape(s, max)
+func cell(s string, limit int) string {
+	e := Escape(s, limit)
 	if e == "" && s != "" {
-		return "–"
+		return report.Dash
 	}
 	return e
 }
@@ -163,40 +141,10 @@ func list(items []string) string {
 	return b.String()
 }
 
-// Num formats n with comma thousands separators: 22672 → "22,672".
-func Num(n int) string {
-	s := strconv.Itoa(n)
-	neg := strings.HasPrefix(s, "-")
-	if neg {
-		s = s[1:]
-	}
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
-}
+// Num is report.Num, for callers that print figures beside a Markdown
+// report.
+func Num(n int) string { return report.Num(n) }
 
-// Pct formats a fraction in 0..1 as a percentage with one decimal. It
-// never rounds a non-zero share to 0% or a partial one to 100%: those
-// print as "<0.1%" and ">99.9%".
-func Pct(f float64) string {
-	p := f * 100
-	switch {
-	case f <= 0 || p != p:
-		return "0%"
-	case f >= 1:
-		return "100%"
-	case p < 0.05:
-		return "<0.1%"
-	case p >= 99.95:
-		return ">99.9%"
-	}
-	return strconv.FormatFloat(p, 'f', 1, 64) + "%"
-}
+// Pct is report.Pct, for callers that print figures beside a Markdown
+// report.
+func Pct(f float64) string { return report.Pct(f) }

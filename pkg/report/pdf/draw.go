@@ -3,9 +3,10 @@ package pdf
 import (
 	"fmt"
 	"math"
-	"strconv"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/orchex/orchex/pkg/report"
 )
 
 // rgb is a colour as 0xRRGGBB, so the palette can be constants.
@@ -39,38 +40,11 @@ func (d *doc) textColor(c rgb) { d.f.SetTextColor(c.parts()) }
 func (d *doc) fillColor(c rgb) { d.f.SetFillColor(c.parts()) }
 func (d *doc) drawColor(c rgb) { d.f.SetDrawColor(c.parts()) }
 
-// num formats n with thousands separators, as the study does: 22,672.
-func num(n int) string {
-	s := strconv.Itoa(n)
-	neg := n < 0
-	if neg {
-		s = s[1:]
-	}
-	out := make([]byte, 0, len(s)+len(s)/3+1)
-	if neg {
-		out = append(out, '-')
-	}
-	for i := 0; i < len(s); i++ {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, s[i])
-	}
-	return string(out)
-}
+// num and pct are the report's own formatters, so every format writes a
+// figure alike.
+func num(n int) string { return report.Num(n) }
 
-// pct formats a share in 0..1 as a percentage with one decimal: 0.0134 →
-// "1.3%". A non-zero share that would round to 0.0% prints as "<0.1%", so a
-// handful of open panels never reads as none. NaN and infinities print "n/a".
-func pct(share float64) string {
-	switch {
-	case math.IsNaN(share) || math.IsInf(share, 0):
-		return "n/a"
-	case share > 0 && share < 0.0005:
-		return "<0.1%"
-	}
-	return strconv.FormatFloat(share*100, 'f', 1, 64) + "%"
-}
+func pct(share float64) string { return report.Pct(share) }
 
 // ratio is part/whole, or 0 when whole is 0.
 func ratio(part, whole int) float64 {
@@ -88,19 +62,6 @@ func plural(n int, one, many string) string {
 	return num(n) + " " + many
 }
 
-// signed formats a change with its sign: +12, -3, 0.
-func signed(n int) string {
-	if n > 0 {
-		return "+" + num(n)
-	}
-	return num(n)
-}
-
-// signedPoints formats a change of share in percentage points.
-func signedPoints(delta float64) string {
-	return fmt.Sprintf("%+.1f pp", delta*100)
-}
-
 // legendItem is one colour key.
 type legendItem struct {
 	label string
@@ -116,8 +77,12 @@ func (d *doc) legend(items []legendItem) {
 	for _, it := range items {
 		d.fillColor(it.color)
 		f.Rect(x, y+0.8, 3.2, 3.2, "F")
-		label := clean(it.label, d.cov)
+		label := fit(f, clean(it.label, d.cov), d.width-6)
 		w := f.GetStringWidth(label)
+		if x > margin && x+4.5+w > margin+d.width { // wrap onto the next line
+			x, y = margin, y+5.5
+			d.need(6)
+		}
 		d.textColor(colText)
 		f.SetXY(x+4.5, y)
 		f.CellFormat(w+1, 4.8, label, "", 0, "L", false, 0, "")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
 	"golang.org/x/image/font/gofont/gobold"
@@ -19,9 +20,6 @@ type Options struct {
 	// Title replaces View.Title on the cover and in the metadata when not
 	// empty.
 	Title string
-	// Compare is an earlier snapshot's view. When set, the executive summary
-	// adds a table of the headline figures then and now.
-	Compare *report.View
 	// PageSize is "A4" (the default) or "Letter".
 	PageSize string
 }
@@ -43,6 +41,8 @@ type doc struct {
 	opts    Options
 	cov     *coverage
 	title   string // cleaned title
+	label   string // what the running header names: "snapshot 2026Q4"
+	gen     time.Time
 	pageW   float64
 	pageH   float64
 	width   float64 // content width
@@ -89,6 +89,26 @@ func Render(w io.Writer, v *report.View, opts Options) error {
 }
 
 func newDoc(v *report.View, opts Options) (*doc, error) {
+	title := opts.Title
+	if strings.TrimSpace(title) == "" {
+		title = v.Title
+	}
+	label := ""
+	if v.Snapshot != "" {
+		label = "snapshot " + v.Snapshot
+	}
+	d, err := newBase(title, label, v.Generated, opts)
+	if err != nil {
+		return nil, err
+	}
+	d.v = v
+	return d, nil
+}
+
+// newBase starts a document: page size, fonts, metadata, header and
+// footer. label is what the running header and the subject name; the
+// creation and modification dates are gen, never the clock.
+func newBase(title, label string, gen time.Time, opts Options) (*doc, error) {
 	size := "A4"
 	switch strings.ToLower(opts.PageSize) {
 	case "", "a4":
@@ -102,7 +122,8 @@ func newDoc(v *report.View, opts Options) (*doc, error) {
 		return nil, err
 	}
 	f := fpdf.New("P", "mm", size, "")
-	d := &doc{f: f, v: v, opts: opts, cov: cov}
+	d := &doc{f: f, opts: opts, cov: cov, gen: gen}
+	d.label = clean(label, cov)
 	d.pageW, d.pageH = f.GetPageSize()
 	d.width = d.pageW - 2*margin
 	d.bottom = d.pageH - footerGap - 4
@@ -119,15 +140,16 @@ func newDoc(v *report.View, opts Options) (*doc, error) {
 	f.SetAutoPageBreak(false, 0) // doc.need breaks pages, so nothing overflows
 	f.SetCatalogSort(true)
 	f.SetCompression(true)
-	gen := v.Generated.UTC()
-	f.SetCreationDate(gen)
-	f.SetModificationDate(gen)
+	// fpdf writes the clock for a zero date: a document with no date is
+	// dated the Unix epoch.
+	at := gen.UTC()
+	if gen.IsZero() {
+		at = time.Unix(0, 0).UTC()
+	}
+	f.SetCreationDate(at)
+	f.SetModificationDate(at)
 	f.AliasNbPages("{nb}")
 
-	title := opts.Title
-	if strings.TrimSpace(title) == "" {
-		title = v.Title
-	}
 	d.title = clean(title, cov)
 	if d.title == "" {
 		d.title = "Exposed orchestration admin panels"
@@ -169,8 +191,8 @@ func fontCoverage() (*coverage, error) {
 // snapshot it reports.
 func (d *doc) subject() string {
 	s := "Exposed container-orchestration and API-management admin panels"
-	if snap := clean(d.v.Snapshot, d.cov); snap != "" {
-		s += ", snapshot " + capRunes(snap, 80)
+	if d.label != "" {
+		s += ", " + capRunes(d.label, 90)
 	}
 	return s
 }
@@ -191,8 +213,8 @@ func (d *doc) newPage() {
 	f.SetFont(sans, "", 7.5)
 	d.textColor(colMuted)
 	head := "orchex exposure report"
-	if snap := clean(d.v.Snapshot, d.cov); snap != "" {
-		head += " \u00b7 snapshot " + snap
+	if d.label != "" {
+		head += " \u00b7 " + d.label
 	}
 	f.SetXY(margin, 9)
 	f.CellFormat(d.width*0.45, 4, fit(f, head, d.width*0.45), "", 0, "L", false, 0, "")
@@ -226,10 +248,10 @@ func (d *doc) footer() {
 
 // date is the snapshot's creation date as the report prints it.
 func (d *doc) date() string {
-	if d.v.Generated.IsZero() {
+	if d.gen.IsZero() {
 		return "(date unknown)"
 	}
-	return d.v.Generated.UTC().Format("2 January 2006, 15:04 UTC")
+	return d.gen.UTC().Format("2 January 2006, 15:04 UTC")
 }
 
 // need starts a new page unless h millimetres fit above the bottom margin.

@@ -119,7 +119,17 @@ func matchRow(text, label string, cells []string) (string, bool) {
 }
 
 // p1 formats a share as the report should: one decimal and a percent sign.
-func p1(share float64) string { return strconv.FormatFloat(share*100, 'f', 1, 64) + "%" }
+// p1 writes a share as the report does: one decimal, and 0 and 1 as "0%"
+// and "100%".
+func p1(share float64) string {
+	switch share {
+	case 0:
+		return "0%"
+	case 1:
+		return "100%"
+	}
+	return strconv.FormatFloat(share*100, 'f', 1, 64) + "%"
+}
 
 func TestRenderTextHasEveryFigure(t *testing.T) {
 	v := studyView()
@@ -128,11 +138,10 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 	norm := strings.Join(strings.Fields(text), " ")
 
 	for _, s := range []string{
-		"Of 22,672 exposed panels, 305 (1.3%) required no authentication, 19,870 (87.6%) required it and the status of 2,497 (11.0%) could not be determined",
-		"They ran on 21,118 distinct hosts.",
-		"Kubernetes accounted for 17,420 of the panels (76.8%); 211 Kubernetes services answered without authentication.",
-		"21,540 panels (95.0%) were hosted on Amazon Web Services, 12,493 of them (58.0%) in AWS US regions.",
-		"Shodan alone saw 9,840, Censys alone 6,122 and both engines 6,710.",
+		"Of 22,672 exposed services on 21,118 hosts, 305 (1.3%) required no authentication, 19,870 (87.6%) demanded credentials and the banners of 2,497 (11.0%) did not tell.",
+		"211 of 17,420 Kubernetes-family services answered without authentication.",
+		"95.0% of the services were hosted on AWS, and 58.0% of those in AWS US regions.",
+		"Kubernetes-family services make up 76.8% of the total.",
 		"12,493 of the 21,540 panels on AWS (58.0%) were in US regions, 9,035 outside the US; the region of 12 panels is unknown.",
 	} {
 		if !strings.Contains(norm, s) {
@@ -154,7 +163,7 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 		sum[3] += p.Unknown
 	}
 	rows = append(rows, row{"All products", []string{num(sum[0]), num(h.Hosts), num(sum[1]), num(sum[2]), num(sum[3]), "1.3%"}})
-	names := map[string]string{"aws": "AWS", "gcp": "Google Cloud", "azure": "Azure", "": "none", "digitalocean": "DigitalOcean"}
+	names := map[string]string{"aws": "AWS", "gcp": "Google Cloud", "azure": "Microsoft Azure", "": "none", "digitalocean": "DigitalOcean"}
 	for _, p := range v.ByProvider {
 		rows = append(rows, row{names[p.Provider], []string{num(p.Services), p1(p.Share), num(p.Open), num(p.AuthRequired), num(p.Unknown)}})
 	}
@@ -169,7 +178,7 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 		row{"US regions", []string{"12,493", "58.0%"}},
 		row{"Regions outside the US", []string{"9,035", "41.9%"}},
 		row{"Region unknown", []string{"12", "0.1%"}},
-		row{"All AWS", []string{"21,540", "100.0%"}},
+		row{"All AWS", []string{"21,540", "100%"}},
 	)
 	for _, c := range v.ByCountry {
 		rows = append(rows, row{c.Country, []string{num(c.Services), p1(c.Share), num(c.Open)}})
@@ -188,7 +197,7 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 		row{"Shodan only", []string{"9,840", "43.4%"}},
 		row{"Censys only", []string{"6,122", "27.0%"}},
 		row{"Both engines", []string{"6,710", "29.6%"}},
-		row{"All services", []string{num(o.ShodanOnly + o.CensysOnly + o.Both), "100.0%"}},
+		row{"All services", []string{num(o.ShodanOnly + o.CensysOnly + o.Both), "100%"}},
 	)
 	for _, vr := range v.Versions {
 		rows = append(rows, row{vr.Product, []string{vr.Version, num(vr.Services), num(vr.Open)}})
@@ -473,31 +482,37 @@ func TestRenderOptions(t *testing.T) {
 		prev.Headline.Services = 20100
 		prev.Headline.Open = 350
 		prev.Headline.OpenShare = 350.0 / 20100
-		text := pdfText(t, render(t, v, Options{Compare: prev}))
+		cv := *v
+		cv.Compare = report.NewComparison(prev, []string{"catalog version: 1 → 2"})
+		text := pdfText(t, render(t, &cv, Options{}))
 		for _, c := range []struct {
 			label string
 			cells []string
 		}{
-			{"Exposed panels", []string{"20,100", "22,672", "+2,572"}},
-			{"Open (no authentication)", []string{"350", "305", "-45"}},
+			{"Exposed panels", []string{"20,100", "22,672", "+2,572 (+12.8%)"}},
+			{"Open (no authentication)", []string{"350", "305", "-45 (-12.9%)"}},
 			{"Open share", []string{"1.7%", "1.3%", "-0.4 pp"}},
 		} {
 			if line, ok := findRow(text, c.label, c.cells...); !ok {
 				t.Errorf("comparison row %q %q missing (%q)", c.label, c.cells, line)
 			}
 		}
+		if !strings.Contains(strings.Join(strings.Fields(text), " "), "Compared with snapshot 2026Q3, the method changed") {
+			t.Error("the change of method is not in the notes")
+		}
 	})
 }
 
 func TestRenderEmptyView(t *testing.T) {
 	v := &report.View{Snapshot: "empty"}
+	report.Present(v)
 	b := render(t, v, Options{})
 	info := pdfInfo(t, b)
 	if info["Title"] != "Exposed orchestration admin panels" {
 		t.Errorf("default title = %q", info["Title"])
 	}
 	text := pdfText(t, b)
-	for _, s := range []string{"The snapshot holds no exposed panels", "No panel was hosted on AWS.", "No banner reported a version."} {
+	for _, s := range []string{"The snapshot holds no exposed services.", "No panel was hosted on AWS.", "No banner reported a version."} {
 		if !strings.Contains(strings.Join(strings.Fields(text), " "), s) {
 			t.Errorf("empty view: missing %q", s)
 		}

@@ -66,7 +66,7 @@ func (d *doc) cover() {
 		sources = append(sources, inputLabel(in))
 	}
 	if len(sources) == 0 {
-		sources = []string{"-"}
+		sources = []string{report.Dash}
 	}
 	for i, s := range sources {
 		label := ""
@@ -132,19 +132,15 @@ func inputLabel(in report.Input) string {
 	return strings.Join(parts, " ")
 }
 
+// day writes a date, or report.Dash when it is unknown.
 func day(t time.Time) string {
 	if t.IsZero() {
-		return "-"
+		return report.Dash
 	}
-	return t.UTC().Format("2006-01-02")
+	return report.Date(t)
 }
 
-func orDash(s string) string {
-	if strings.TrimSpace(s) == "" {
-		return "-"
-	}
-	return s
-}
+func orDash(s string) string { return report.OrDash(strings.TrimSpace(s)) }
 
 // tile is a headline figure with a caption.
 type tile struct{ value, caption string }
@@ -190,7 +186,7 @@ func (d *doc) summary() {
 	f.CellFormat(d.width, 9, "Executive summary", "", 1, "L", false, 0, "")
 	f.SetY(f.GetY() + 3)
 
-	for _, s := range summarySentences(v) {
+	for _, s := range v.Summary {
 		d.para(s)
 	}
 	d.gap(2)
@@ -235,117 +231,48 @@ func (d *doc) summary() {
 			"authentication required (the merge rule in the method appendix decides).",
 			plural(v.Method.LowConfidence, "verdict", "verdicts"), plural(v.Method.AuthConflicts, "service", "services")))
 	}
-	if d.opts.Compare != nil {
-		d.compare(d.opts.Compare)
+	if v.Compare != nil && v.Compare.Earlier != nil {
+		d.compare(v.Compare)
 	}
 }
 
-// summarySentences writes the headline figures as the study does.
-func summarySentences(v *report.View) []string {
-	h := v.Headline
-	if h.Services == 0 {
-		return []string{"The snapshot holds no exposed panels that a catalog product matched."}
-	}
-	var out []string
-	out = append(out, fmt.Sprintf("Of %s exposed panels, %s (%s) required no authentication, %s (%s) required it and "+
-		"the status of %s (%s) could not be determined from the banners.",
-		num(h.Services), num(h.Open), pct(h.OpenShare),
-		num(h.AuthRequired), pct(ratio(h.AuthRequired, h.Services)),
-		num(h.Unknown), pct(ratio(h.Unknown, h.Services))))
-	if h.Hosts > 0 {
-		out[0] += fmt.Sprintf(" They ran on %s.", plural(h.Hosts, "distinct host", "distinct hosts"))
-	}
-	if h.KubernetesServices > 0 {
-		s := fmt.Sprintf("Kubernetes accounted for %s of the panels (%s)", num(h.KubernetesServices), pct(h.KubernetesShare))
-		if h.KubernetesOpen > 0 {
-			s += fmt.Sprintf("; %s answered without authentication", plural(h.KubernetesOpen, "Kubernetes service", "Kubernetes services"))
-		} else {
-			s += "; none answered without authentication"
-		}
-		out = append(out, s+".")
-	}
-	if h.AWSServices > 0 {
-		out = append(out, fmt.Sprintf("%s (%s) were hosted on Amazon Web Services, %s of them (%s) in AWS US regions.",
-			plural(h.AWSServices, "panel", "panels"), pct(h.AWSShare), num(h.AWSUSServices), pct(h.AWSUSShare)))
-	} else {
-		out = append(out, "None of the panels were hosted on Amazon Web Services.")
-	}
-	if len(v.ByProvider) > 0 {
-		top := v.ByProvider[0]
-		out = append(out, fmt.Sprintf("The largest hosting provider was %s with %s (%s).",
-			providerName(top.Provider), plural(top.Services, "panel", "panels"), pct(top.Share)))
-	}
-	o := v.EngineOverlap
-	if o.ShodanOnly+o.CensysOnly+o.Both > 0 {
-		out = append(out, fmt.Sprintf("Shodan alone saw %s, Censys alone %s and both engines %s.",
-			num(o.ShodanOnly), num(o.CensysOnly), num(o.Both)))
-	}
-	return out
-}
-
-// compare adds the headline figures of an earlier snapshot and the change.
-func (d *doc) compare(p *report.View) {
+// compare adds the headline figures of an earlier snapshot and their
+// change, as the view's comparison computes it.
+func (d *doc) compare(c *report.Comparison) {
+	p := c.Earlier
 	a, b := p.Headline, d.v.Headline
-	t := &table{cols: []column{{"Figure", 3, "L"}, {clean(p.Snapshot, d.cov), 1.4, "R"}, {clean(d.v.Snapshot, d.cov), 1.4, "R"}, {"Change", 1.4, "R"}},
+	ch := c.Headline(b)
+	t := &table{cols: []column{{"Figure", 3, "L"}, {clean(p.Snapshot, d.cov), 1.4, "R"}, {clean(d.v.Snapshot, d.cov), 1.4, "R"}, {"Change", 1.8, "R"}},
 		title: "Change since snapshot " + capRunes(clean(p.Snapshot, d.cov), 60)}
 	for _, r := range []struct {
 		name string
-		a, b int
+		c    report.Change
 	}{
-		{"Exposed panels", a.Services, b.Services},
-		{"Hosts", a.Hosts, b.Hosts},
-		{"Open (no authentication)", a.Open, b.Open},
-		{"Authentication required", a.AuthRequired, b.AuthRequired},
-		{"Unknown", a.Unknown, b.Unknown},
-		{"Kubernetes panels", a.KubernetesServices, b.KubernetesServices},
-		{"Kubernetes open", a.KubernetesOpen, b.KubernetesOpen},
-		{"On AWS", a.AWSServices, b.AWSServices},
-		{"In AWS US regions", a.AWSUSServices, b.AWSUSServices},
+		{"Exposed panels", ch.Services},
+		{"Hosts", ch.Hosts},
+		{"Open (no authentication)", ch.Open},
+		{"Authentication required", ch.AuthRequired},
+		{"Unknown", ch.Unknown},
+		{"Kubernetes panels", ch.KubernetesServices},
+		{"Kubernetes open", ch.KubernetesOpen},
+		{"On AWS", ch.AWSServices},
+		{"In AWS US regions", ch.AWSUSServices},
 	} {
-		t.add(rowPlain, r.name, num(r.a), num(r.b), signed(r.b-r.a))
+		t.add(rowPlain, r.name, r.c.BeforeText(), num(r.c.After), r.c.String())
 	}
 	for _, r := range []struct {
 		name string
 		a, b float64
+		c    report.ShareChange
 	}{
-		{"Open share", a.OpenShare, b.OpenShare},
-		{"Kubernetes share", a.KubernetesShare, b.KubernetesShare},
-		{"AWS share", a.AWSShare, b.AWSShare},
-		{"AWS US share (of AWS)", a.AWSUSShare, b.AWSUSShare},
+		{"Open share", a.OpenShare, b.OpenShare, ch.OpenShare},
+		{"Kubernetes share", a.KubernetesShare, b.KubernetesShare, ch.KubernetesShare},
+		{"AWS share", a.AWSShare, b.AWSShare, ch.AWSShare},
+		{"AWS US share (of AWS)", a.AWSUSShare, b.AWSUSShare, ch.AWSUSShare},
 	} {
-		t.add(rowPlain, r.name, pct(r.a), pct(r.b), signedPoints(r.b-r.a))
+		t.add(rowPlain, r.name, pct(r.a), pct(r.b), r.c.String())
 	}
 	d.table(t)
-}
-
-// providerName is how a provider id is shown.
-func providerName(id string) string {
-	switch id {
-	case "":
-		return "none"
-	case "aws":
-		return "AWS"
-	case "gcp":
-		return "Google Cloud"
-	case "azure":
-		return "Azure"
-	case "oracle":
-		return "Oracle Cloud"
-	case "digitalocean":
-		return "DigitalOcean"
-	case "alibaba":
-		return "Alibaba Cloud"
-	case "ibm":
-		return "IBM Cloud"
-	}
-	return id
-}
-
-func productName(p report.ProductRow) string {
-	if p.Name != "" {
-		return p.Name
-	}
-	return p.Product
 }
 
 // products is section 1: services per product and the product × auth table.
@@ -359,7 +286,7 @@ func (d *doc) products() {
 		if i == maxChartRows {
 			break
 		}
-		bars = append(bars, bar{productName(p), p.Services,
+		bars = append(bars, bar{p.Name, p.Services,
 			fmt.Sprintf("%s (%s)", num(p.Services), pct(ratio(p.Services, v.Headline.Services))), colBar})
 	}
 	d.barChart(bars)
@@ -370,7 +297,7 @@ func (d *doc) products() {
 	t.wraps = []int{0}
 	var sum report.ProductRow
 	for _, p := range v.ByProduct {
-		t.add(rowPlain, productName(p), orDash(p.Family), orDash(p.Category), num(p.Services), num(p.Hosts), num(p.Open), num(p.AuthRequired), num(p.Unknown),
+		t.add(rowPlain, p.Name, orDash(p.Family), orDash(p.Category), num(p.Services), num(p.Hosts), num(p.Open), num(p.AuthRequired), num(p.Unknown),
 			pct(ratio(p.Open, p.Services)))
 		sum.Services += p.Services
 		sum.Open += p.Open
@@ -399,7 +326,7 @@ func (d *doc) auth() {
 		if i == maxChartRows {
 			break
 		}
-		rows = append(rows, stack{productName(p), [3]int{p.Open, p.AuthRequired, p.Unknown}})
+		rows = append(rows, stack{p.Name, [3]int{p.Open, p.AuthRequired, p.Unknown}})
 	}
 	d.stackedChart(rows)
 	d.capNote(len(v.ByProduct), maxChartRows, "products", "section 1 lists all")
@@ -416,14 +343,14 @@ func (d *doc) providers() {
 		if i == maxChartRows {
 			break
 		}
-		bars = append(bars, bar{providerName(p.Provider), p.Services, fmt.Sprintf("%s (%s)", num(p.Services), pct(p.Share)), colBar})
+		bars = append(bars, bar{p.Name, p.Services, fmt.Sprintf("%s (%s)", num(p.Services), pct(p.Share)), colBar})
 	}
 	d.barChart(bars)
 	d.capNote(len(v.ByProvider), maxChartRows, "providers", "the table lists all")
 	t := &table{cols: []column{{"Provider", 3, "L"}, {"Services", 1.3, "R"}, {"Share", 1.1, "R"}, {"Open", 1.1, "R"},
 		{"Auth required", 1.5, "R"}, {"Unknown", 1.2, "R"}}}
 	for _, p := range v.ByProvider {
-		t.add(rowPlain, providerName(p.Provider), num(p.Services), pct(p.Share), num(p.Open), num(p.AuthRequired), num(p.Unknown))
+		t.add(rowPlain, p.Name, num(p.Services), pct(p.Share), num(p.Open), num(p.AuthRequired), num(p.Unknown))
 	}
 	d.table(t)
 
@@ -443,7 +370,7 @@ func (d *doc) providers() {
 		if i == maxRegionRows {
 			break
 		}
-		rt.add(rowPlain, providerName(r.Provider), orDash(r.Region), num(r.Services), pct(r.Share))
+		rt.add(rowPlain, r.ProviderName, orDash(r.Region), num(r.Services), pct(r.Share))
 	}
 	d.table(rt)
 	d.capNote(len(other), maxRegionRows, "regions", "the JSON report lists all")
@@ -677,7 +604,7 @@ func (d *doc) method() {
 	} else {
 		t := &table{title: "Cloud range feeds", cols: []column{{"Provider", 2, "L"}, {"Feed date or sync token", 3, "L"}, {"Prefixes", 1.3, "R"}}, frac: 0.75}
 		for _, c := range m.CloudFeeds {
-			t.add(rowPlain, providerName(c.Provider), orDash(c.Date), num(c.Prefixes))
+			t.add(rowPlain, c.ProviderName, orDash(c.Date), num(c.Prefixes))
 		}
 		d.table(t)
 	}
@@ -700,11 +627,15 @@ func (d *doc) method() {
 		"unauthenticated access worked; authentication required means it proved credentials were demanded; everything " +
 		"else is unknown. Shares are of all services unless a table says otherwise; the AWS US share is of AWS services.")
 
-	if len(m.Notes) > 0 {
+	notes := m.Notes
+	if v.Compare != nil {
+		notes = append(append([]string{}, notes...), v.Compare.Notes...)
+	}
+	if len(notes) > 0 {
 		d.subheading("Notes", 10)
-		for i, n := range m.Notes {
+		for i, n := range notes {
 			if i == maxNotes {
-				d.note(fmt.Sprintf("%d more notes in the JSON report.", len(m.Notes)-i))
+				d.note(fmt.Sprintf("%d more notes in the JSON report.", len(notes)-i))
 				break
 			}
 			if n = clean(n, d.cov); n != "" {

@@ -1,7 +1,6 @@
 package pdf
 
 import (
-	"math"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -125,31 +124,6 @@ func TestWrap(t *testing.T) {
 	}
 	if got := wrap(f, "", 40, 2); len(got) != 0 {
 		t.Errorf("wrap(\"\") = %q", got)
-	}
-}
-
-func TestFormat(t *testing.T) {
-	for _, c := range []struct {
-		n    int
-		want string
-	}{{0, "0"}, {7, "7"}, {999, "999"}, {1000, "1,000"}, {22672, "22,672"}, {1000000, "1,000,000"}, {-12345, "-12,345"}} {
-		if got := num(c.n); got != c.want {
-			t.Errorf("num(%d) = %q, want %q", c.n, got, c.want)
-		}
-	}
-	for _, c := range []struct {
-		share float64
-		want  string
-	}{{0, "0.0%"}, {305.0 / 22672, "1.3%"}, {0.95, "95.0%"}, {1, "100.0%"}, {0.0001, "<0.1%"}, {0.0005, "0.1%"}, {math.NaN(), "n/a"}} {
-		if got := pct(c.share); got != c.want {
-			t.Errorf("pct(%v) = %q, want %q", c.share, got, c.want)
-		}
-	}
-	if got := signed(12); got != "+12" {
-		t.Errorf("signed(12) = %q", got)
-	}
-	if got := signedPoints(-0.004); got != "-0.4 pp" {
-		t.Errorf("signedPoints(-0.004) = %q", got)
 	}
 }
 

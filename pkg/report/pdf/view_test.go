@@ -118,5 +118,6 @@ func studyView() *report.View {
 	for i := range v.ByCountry {
 		v.ByCountry[i].Share = float64(v.ByCountry[i].Services) / 22672
 	}
+	report.Present(v)
 	return v
 }

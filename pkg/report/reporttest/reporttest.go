@@ -14,15 +14,7 @@ import (
 // ss sorted by (address, port, transport). ss is not modified.
 func Stream(ss []model.Service) func(fn func(*model.Service) error) error {
 	sorted := slices.Clone(ss)
-	slices.SortStableFunc(sorted, func(a, b model.Service) int {
-		if c := a.Addr.Compare(b.Addr); c != 0 {
-			return c
-		}
-		if a.Port != b.Port {
-			return int(a.Port) - int(b.Port)
-		}
-		return strings.Compare(a.Transport, b.Transport)
-	})
+	slices.SortStableFunc(sorted, func(a, b model.Service) int { return a.Key.Compare(b.Key) })
 	return func(fn func(*model.Service) error) error {
 		var s model.Service // reused, as a store cursor would
 		for i := range sorted {

@@ -1,0 +1,174 @@
+package assemble
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+
+	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/store"
+)
+
+// Options are the reader's choices for a report.
+type Options struct {
+	Title            string // "" gives a title naming the snapshot
+	IncludeAddresses bool   // list every service (never in published reports)
+}
+
+// Meta assembles what report.Build needs besides the services: the
+// snapshot's provenance (catalog version, engines, imports, collected
+// queries, range feeds, the typed count of cloud tag disagreements, notes)
+// and the catalog's product names. cat may be nil.
+func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store.Snapshot, o Options) (report.Meta, error) {
+	m := report.Meta{
+		Snapshot:         snap.Label,
+		Title:            o.Title,
+		Created:          snap.Created,
+		CatalogVersion:   snap.Meta.CatalogVersion,
+		Observations:     snap.Observations,
+		Disagreements:    snap.Meta.CloudDisagreements,
+		Notes:            snap.Meta.Notes,
+		IncludeAddresses: o.IncludeAddresses,
+	}
+	if cat != nil {
+		for _, p := range cat.Products() {
+			m.Products = append(m.Products, report.ProductInfo{ID: p.ID, Name: p.Name, Family: p.Family, Category: p.Category})
+		}
+	}
+	for _, e := range snap.Meta.Engines {
+		m.Engines = append(m.Engines, e.Name)
+	}
+	for _, f := range snap.Meta.Feeds {
+		m.CloudFeeds = append(m.CloudFeeds, report.CloudFeed{Provider: f.Provider, Date: f.Date})
+	}
+	imports, err := st.Imports(ctx, snap.Label)
+	if err != nil {
+		return m, err
+	}
+	for _, im := range imports {
+		m.Inputs = append(m.Inputs, report.Input{Name: filepath.Base(im.File), Engine: string(im.Engine), Format: im.Format,
+			SHA256: im.SHA256, Read: im.Read, Kept: im.Kept, Bad: im.Bad, Skipped: im.Skipped, At: im.At})
+	}
+	for _, q := range snap.Meta.Queries {
+		m.Inputs = append(m.Inputs, report.Input{Name: "query " + q.ID, Engine: q.Engine, Format: "api",
+			Read: q.Fetched, Kept: q.Kept, Bad: q.Bad, Skipped: q.Skipped, At: q.At, Truncated: q.Truncated})
+	}
+	return m, nil
+}
+
+// View builds the report view of snapshot label from its service groups,
+// kept by the store as it writes services: a million-service snapshot
+// reports in well under a second. Only Options.IncludeAddresses reads
+// every service.
+func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label string, o Options) (*report.View, error) {
+	snap, err := st.Snapshot(ctx, label)
+	if err != nil {
+		return nil, err
+	}
+	m, err := Meta(ctx, st, cat, snap, o)
+	if err != nil {
+		return nil, err
+	}
+	hosts, err := st.ProductHosts(ctx, label)
+	if err != nil {
+		return nil, err
+	}
+	return report.BuildGrouped(ctx, m, report.Grouped{
+		Groups: func(fn func(*model.ServiceGroup) error) error {
+			return st.Groups(ctx, label, fn)
+		},
+		Hosts:        snap.Hosts,
+		ProductHosts: hosts,
+		Services: func(fn func(*model.Service) error) error {
+			return st.Services(ctx, label, fn)
+		},
+	})
+}
+
+// Method returns a snapshot and its method (catalog version, engines of
+// collections and imports, range feeds), what decides whether two
+// snapshots can be compared.
+func Method(ctx context.Context, st *store.Store, label string) (store.Snapshot, compare.Method, error) {
+	snap, err := st.Snapshot(ctx, label)
+	if err != nil {
+		return snap, compare.Method{}, err
+	}
+	imports, err := st.Imports(ctx, label)
+	if err != nil {
+		return snap, compare.Method{}, err
+	}
+	return snap, compare.MethodOf(snap.Meta, imports), nil
+}
+
+// DiffInput is one side of a diff, its services streamed from the store.
+func DiffInput(ctx context.Context, st *store.Store, label string) (compare.Input, error) {
+	snap, m, err := Method(ctx, st, label)
+	if err != nil {
+		return compare.Input{}, err
+	}
+	return compare.Input{
+		Label: snap.Label, Created: snap.Created, Method: m,
+		Services: func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) },
+	}, nil
+}
+
+// Compare returns the comparison of a report of snapshot now with the
+// earlier snapshot label (report --compare), and how the two methods
+// differ (nil when they were made the same way).
+func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, now string) (*report.Comparison, []compare.Difference, error) {
+	if label == now {
+		return nil, nil, fmt.Errorf("assemble: compare %s with itself", now)
+	}
+	_, ma, err := Method(ctx, st, label)
+	if err != nil {
+		return nil, nil, err
+	}
+	_, mb, err := Method(ctx, st, now)
+	if err != nil {
+		return nil, nil, err
+	}
+	diffs := compare.Differences(ma, mb)
+	v, err := View(ctx, st, cat, label, Options{})
+	if err != nil {
+		return nil, nil, err
+	}
+	texts := make([]string, len(diffs))
+	for i, d := range diffs {
+		texts[i] = d.String()
+	}
+	return report.NewComparison(v, texts), diffs, nil
+}
+
+// Trend builds the trend of the snapshots from..to ("" for the first or
+// the last), ordered by compare.Order. It returns compare.ErrNoSnapshots
+// wrapped when the store holds none.
+func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to string) (*compare.Trend, error) {
+	snaps, err := st.Snapshots(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if len(snaps) == 0 {
+		return nil, fmt.Errorf("assemble: %s: %w", st.Path(), ErrNoSnapshots)
+	}
+	ordered, order := compare.Order(snaps)
+	sel, err := compare.Range(ordered, from, to)
+	if err != nil {
+		return nil, &RangeError{Err: err}
+	}
+	var in []compare.TrendInput
+	for _, s := range sel {
+		_, m, err := Method(ctx, st, s.Label)
+		if err != nil {
+			return nil, err
+		}
+		v, err := View(ctx, st, cat, s.Label, Options{})
+		if err != nil {
+			return nil, err
+		}
+		in = append(in, compare.TrendInput{View: v, Created: s.Created, Method: m})
+	}
+	return compare.NewTrend(in, order), nil
+}

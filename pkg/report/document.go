@@ -1,0 +1,108 @@
+package report
+
+import "time"
+
+// Document is the presentation model of a report that is not one
+// snapshot's View: the diff of two snapshots, the trend across several. It
+// holds everything a reader sees, as plain text in reading order (titles,
+// sentences, tables whose cells are already formatted, charts with their
+// values), so that a renderer only escapes, lays out and draws it:
+// markdown.RenderDocument and pdf.RenderDocument compute nothing. Strings
+// may come from engines (product ids, countries, regions): renderers
+// escape every one for their format.
+type Document struct {
+	Title string
+	// Generated dates the document (a PDF's creation date): the creation
+	// time of the latest snapshot it shows, never the clock.
+	Generated time.Time
+	// Intro comes before the first section.
+	Intro    []Block
+	Sections []Section
+}
+
+// Section is a titled part of a document. Level 1 is a section, 2 a
+// subsection of the section before it.
+type Section struct {
+	Title  string
+	Level  int
+	Blocks []Block
+}
+
+// Block is one paragraph, list, table or chart: exactly one of Text, List,
+// Table and Chart is set.
+type Block struct {
+	// Lead, when set, starts the paragraph Text in bold: a warning.
+	Lead  string
+	Text  string
+	List  []string
+	Table *Table
+	Chart *Chart
+}
+
+// Table is a table of formatted cells. Columns marked Figure hold numbers
+// as report's formatters write them (Num, Pct, Change texts) and are
+// aligned right.
+type Table struct {
+	Columns []Column
+	Rows    [][]string
+	// Totals marks rows that sum up the rows above them (bold), by index.
+	Totals []int
+}
+
+// Column is one column of a Table.
+type Column struct {
+	Title  string
+	Figure bool // holds figures: aligned right
+}
+
+// ChartKind says how a Chart is drawn.
+type ChartKind int
+
+// The kinds of chart.
+const (
+	// LineChart draws each series as a line across the labels.
+	LineChart ChartKind = iota
+	// BarChart draws, for each label, one bar per series.
+	BarChart
+)
+
+// Chart is a chart of counts across labels (snapshots): Series[i].Values
+// has one value per label. Renderers that cannot draw charts (Markdown)
+// leave them out; a Document states the same figures in a table.
+type Chart struct {
+	Kind   ChartKind
+	Title  string
+	Labels []string
+	Series []Series
+	// Note says what the chart leaves out ("The chart shows the latest 24
+	// of 30 snapshots."); it is printed with the chart only.
+	Note string
+}
+
+// Series is one named line or bar colour of a chart.
+type Series struct {
+	Name   string
+	Values []int
+}
+
+// Para returns a paragraph block.
+func Para(text string) Block { return Block{Text: text} }
+
+// Add appends a table row.
+func (t *Table) Add(cells ...string) { t.Rows = append(t.Rows, cells) }
+
+// AddTotal appends a row that sums up the rows above it.
+func (t *Table) AddTotal(cells ...string) {
+	t.Totals = append(t.Totals, len(t.Rows))
+	t.Rows = append(t.Rows, cells)
+}
+
+// IsTotal reports whether row i is a total row.
+func (t *Table) IsTotal(i int) bool {
+	for _, k := range t.Totals {
+		if k == i {
+			return true
+		}
+	}
+	return false
+}
