@@ -56,7 +56,8 @@ func eolCommand(g *globals) *cli.Command {
 				Name:      "info",
 				Usage:     "print the loaded calendars, their date and age, and which calendar judges each product",
 				UsageText: "orchex eol info [--eol DIR]",
-				Flags:     []cli.Flag{eolFlag()},
+				Flags: []cli.Flag{&cli.StringFlag{Name: "eol", Aliases: []string{"dir"},
+					Usage: "show the calendars in `DIR` (written by 'orchex eol update', or endoflife.date pages) instead of those reports would use"}},
 				Action: func(c *cli.Context) error {
 					if c.NArg() > 0 {
 						return usagef("eol info: unexpected argument %q", c.Args().First())
@@ -68,9 +69,10 @@ func eolCommand(g *globals) *cli.Command {
 	}
 }
 
-// eolFlag is --eol DIR, for every command that judges support status.
+// eolFlag is --eol DIR, for every command that judges support status
+// (read it with globals.loadEOL).
 func eolFlag() cli.Flag {
-	return &cli.StringFlag{Name: "eol", Aliases: []string{"dir"},
+	return &cli.StringFlag{Name: "eol",
 		Usage: "judge support status with the calendars in `DIR` (written by 'orchex eol update', or endoflife.date pages) instead of the cache or the embedded ones"}
 }
 

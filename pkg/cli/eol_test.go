@@ -9,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/urfave/cli/v2"
+
 	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/eol/eoltest"
 )
@@ -179,5 +181,28 @@ func TestEOLInfoHostile(t *testing.T) {
 	out, _, code := eolRun(nil, "eol", "info", "--eol", dir)
 	if code != ExitOK || strings.ContainsAny(out, "\x1b\x07\u202e") {
 		t.Errorf("exit %d, control characters reached the terminal: %q", code, out)
+	}
+}
+
+// TestEOLFlag: the --eol flag that report commands take reaches loadEOL.
+func TestEOLFlag(t *testing.T) {
+	g := &globals{env: Env{Getenv: func(string) string { return "" }}}
+	var got *eol.Data
+	app := &cli.App{Name: "orchex", Commands: []*cli.Command{{
+		Name:  "report",
+		Flags: []cli.Flag{eolFlag()},
+		Action: func(c *cli.Context) (err error) {
+			got, err = g.loadEOL(c.String("eol"))
+			return err
+		},
+	}}}
+	if err := app.Run([]string{"orchex", "report", "--eol", eolFixtures}); err != nil {
+		t.Fatal(err)
+	}
+	if got.Origin != filepath.Join(eolFixtures, eol.FileName) {
+		t.Errorf("origin %q", got.Origin)
+	}
+	if err := app.Run([]string{"orchex", "report"}); err != nil || got.Origin != "embedded" {
+		t.Errorf("without --eol and without a home: %v, origin %q", err, got.Origin)
 	}
 }
