@@ -6,12 +6,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/orchex/orchex/internal/fetch"
 )
 
 // DefaultAPI is the endoflife.date API that [Update] reads.
@@ -149,7 +150,7 @@ func Update(ctx context.Context, dir string, opt UpdateOptions) (*Data, error) {
 // fetchProduct downloads and checks one product; it returns the product
 // and the day the API generated it ("" when not stated).
 func fetchProduct(ctx context.Context, opt UpdateOptions, u, id string) (Product, string, error) {
-	body, err := get(ctx, opt, u)
+	body, err := fetch.Get(ctx, opt.Client, u, opt.UserAgent, maxAPIBytes)
 	if err != nil {
 		return Product{}, "", err
 	}
@@ -224,35 +225,6 @@ func apiEnd(is *bool, from *string) (End, bool, error) {
 		return End{Ended: *is}, true, nil
 	}
 	return End{}, false, nil
-}
-
-// get fetches u and returns its body, at most maxAPIBytes.
-func get(ctx context.Context, opt UpdateOptions, u string) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("User-Agent", opt.UserAgent)
-	req.Header.Set("Accept", "application/json")
-	resp, err := opt.Client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-	}()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP status %d", resp.StatusCode)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxAPIBytes+1))
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
-	}
-	if len(body) > maxAPIBytes {
-		return nil, fmt.Errorf("answer is over the %d-byte limit", maxAPIBytes)
-	}
-	return body, nil
 }
 
 // writeAtomic writes data to a temporary file beside path, flushes it to
