@@ -230,9 +230,9 @@ type fileLicence struct {
 }
 
 type fileProduct struct {
-	ID     string      `json:"id"`
-	Title  string      `json:"title"`
-	Cycles []fileCycle `json:"cycles"`
+	ID     string        `json:"id"`
+	Title  string        `json:"title"`
+	Cycles []fileCycleIn `json:"cycles"`
 }
 
 type fileCycle struct {
@@ -240,6 +240,16 @@ type fileCycle struct {
 	Release string `json:"release,omitempty"`
 	EOL     End    `json:"eol"`
 	EOES    *End   `json:"eoes,omitempty"`
+}
+
+// fileCycleIn is a cycle as read: the ends stay raw until their product
+// and cycle are known, so an error can name them, and a missing eol is
+// refused rather than read as "not announced".
+type fileCycleIn struct {
+	Cycle   string          `json:"cycle"`
+	Release string          `json:"release"`
+	EOL     json.RawMessage `json:"eol"`
+	EOES    json.RawMessage `json:"eoes"`
 }
 
 // Decode reads a compact calendars file and checks it: the format, every
@@ -266,7 +276,20 @@ func Decode(r io.Reader) (*Data, error) {
 	for _, fp := range f.Products {
 		p := Product{ID: fp.ID, Title: fp.Title}
 		for _, fc := range fp.Cycles {
-			p.Cycles = append(p.Cycles, Cycle{Name: fc.Cycle, Release: fc.Release, EOL: fc.EOL, EOES: fc.EOES})
+			c := Cycle{Name: fc.Cycle, Release: fc.Release}
+			if fc.EOL == nil {
+				return nil, fmt.Errorf("product %q cycle %q: no eol: %w", fp.ID, fc.Cycle, ErrBadData)
+			}
+			if err := json.Unmarshal(fc.EOL, &c.EOL); err != nil {
+				return nil, fmt.Errorf("product %q cycle %q: eol: %v: %w", fp.ID, fc.Cycle, err, ErrBadData)
+			}
+			if fc.EOES != nil {
+				c.EOES = new(End)
+				if err := json.Unmarshal(fc.EOES, c.EOES); err != nil {
+					return nil, fmt.Errorf("product %q cycle %q: eoes: %v: %w", fp.ID, fc.Cycle, err, ErrBadData)
+				}
+			}
+			p.Cycles = append(p.Cycles, c)
 		}
 		d.Products = append(d.Products, p)
 	}

@@ -128,7 +128,10 @@ func TestDecodeRejects(t *testing.T) {
 	tests := []struct{ name, old, new, want string }{
 		{"format", `orchex-eol/1`, `orchex-eol/2`, `format "orchex-eol/2"`},
 		{"unknown field", `"source":"s"`, `"source":"s","extra":1`, `unknown field "extra"`},
-		{"bad eol date", `2027-07-08`, `2027-02-30`, `"2027-02-30" is not a date`},
+		{"bad eol date", `2027-07-08`, `2027-02-30`, `product "etcd" cycle "3.5": eol: "2027-02-30" is not a date`},
+		{"no eol", `,"eol":"2027-07-08"`, ``, `product "etcd" cycle "3.5": no eol`},
+		{"null eol", `"eol":"2027-07-08"`, `"eol":null`, `product "etcd" cycle "3.5": eol: want a date or a boolean, found null`},
+		{"bad eoes", `"eol":"2027-07-08"`, `"eol":"2027-07-08","eoes":"x"`, `product "etcd" cycle "3.5": eoes: "x" is not a date`},
 		{"eol not a date", `"eol":"2027-07-08"`, `"eol":"soon"`, `"soon" is not a date`},
 		{"eol a number", `"eol":"2027-07-08"`, `"eol":3`, `want a date or a boolean`},
 		{"cycle not a version", `"cycle":"3.5"`, `"cycle":"3.5-beta"`, `cycle name "3.5-beta" is not a version`},
