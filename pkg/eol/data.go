@@ -159,18 +159,39 @@ func (d *Data) Product(id string) (*Product, bool) {
 func (p *Product) Match(v Version) (*Cycle, bool) {
 	best, bestLen := -1, 0
 	for i := range p.Cycles {
-		c, ok := ParseVersion(p.Cycles[i].Name)
-		if !ok || c.Rest != "" {
-			continue
-		}
-		if v.HasPrefix(c) && len(c.Parts) > bestLen {
-			best, bestLen = i, len(c.Parts)
+		if n := prefixLen(p.Cycles[i].Name, v); n > bestLen {
+			best, bestLen = i, n
 		}
 	}
 	if best < 0 {
 		return nil, false
 	}
 	return &p.Cycles[best], true
+}
+
+// prefixLen returns how many numbers the cycle name has when they begin
+// v's numbers, number by number, else 0; it is ParseVersion(name) then
+// v.HasPrefix without allocating, for a name of numbers and dots only.
+func prefixLen(name string, v Version) int {
+	n := 0
+	for i := 0; ; n++ {
+		j := i
+		num := 0
+		for j < len(name) && isDigit(name[j]) && j-i < maxDigits {
+			num = num*10 + int(name[j]-'0')
+			j++
+		}
+		if j == i || n >= len(v.Parts) || v.Parts[n] != num {
+			return 0
+		}
+		if j == len(name) {
+			return n + 1
+		}
+		if name[j] != '.' {
+			return 0
+		}
+		i = j + 1
+	}
 }
 
 // Embedded returns the release data compiled into orchex: the

@@ -89,7 +89,18 @@ type Tally struct {
 	data     *Data
 	asOf     time.Time
 	products map[string]*tallyProduct
+	verdicts map[verdictKey]Verdict // versions repeat: judge each once
 }
+
+// verdictKey is what a verdict depends on, besides the data and as-of day.
+type verdictKey struct {
+	product, version string
+	aks              bool
+}
+
+// maxVerdicts caps the verdicts a Tally remembers, so that hostile
+// versions cannot grow its memory; past it, verdicts are recomputed.
+const maxVerdicts = 1 << 16
 
 type tallyProduct struct {
 	f         Figures
@@ -103,7 +114,7 @@ func NewTally(d *Data, asOf time.Time) (*Tally, error) {
 	if asOf.IsZero() {
 		return nil, ErrNoAsOf
 	}
-	return &Tally{data: d, asOf: asOf, products: map[string]*tallyProduct{}}, nil
+	return &Tally{data: d, asOf: asOf, products: map[string]*tallyProduct{}, verdicts: map[verdictKey]Verdict{}}, nil
 }
 
 // Add counts n services with the facts f (n is 1 for one service, a group's
@@ -111,7 +122,14 @@ func NewTally(d *Data, asOf time.Time) (*Tally, error) {
 // group carries no host names, so an AKS API server counted through a
 // group is judged by the upstream Kubernetes calendar.
 func (t *Tally) Add(f Facts, n int) Verdict {
-	v := t.data.Judge(f, t.asOf)
+	k := verdictKey{f.Product, f.Version, isAKS(f.Names)}
+	v, ok := t.verdicts[k]
+	if !ok {
+		v = t.data.Judge(f, t.asOf)
+		if len(t.verdicts) < maxVerdicts {
+			t.verdicts[k] = v
+		}
+	}
 	if n <= 0 {
 		return v
 	}

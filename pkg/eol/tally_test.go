@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"reflect"
+	"strconv"
 	"testing"
 	"time"
 
@@ -165,5 +166,43 @@ func TestTallyOldQuarter(t *testing.T) {
 		if f.Product == "kubernetes-api" && (f.EndOfLife != 0 || f.Supported != 7) {
 			t.Errorf("on 2026-06-13 no Kubernetes cycle of the fixture had ended: %+v", f)
 		}
+	}
+}
+
+// BenchmarkTallyAdd adds a million-service-like stream: a few hundred
+// distinct versions over many services, as a snapshot has.
+func BenchmarkTallyAdd(b *testing.B) {
+	d, err := Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	var facts []Facts
+	for minor := 10; minor < 40; minor++ {
+		for patch := 0; patch < 8; patch++ {
+			v := "v1." + strconv.Itoa(minor) + "." + strconv.Itoa(patch)
+			facts = append(facts, Facts{Product: "kubernetes-api", Version: v, Auth: model.AuthUnknown},
+				Facts{Product: "kubernetes-api", Version: v + "-eks-a737599", Auth: model.AuthRequired},
+				Facts{Product: "kubelet", Version: v + "-gke.1200", Auth: model.AuthOpen})
+		}
+	}
+	for major := 17; major < 30; major++ {
+		facts = append(facts, Facts{Product: "docker-engine", Version: strconv.Itoa(major) + ".0.3", Auth: model.AuthOpen})
+	}
+	tl, _ := NewTally(d, time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC))
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		tl.Add(facts[i%len(facts)], 1)
+	}
+}
+
+// BenchmarkJudge is one judgement without the Tally's memory.
+func BenchmarkJudge(b *testing.B) {
+	d, _ := Embedded()
+	at := time.Date(2026, 8, 22, 0, 0, 0, 0, time.UTC)
+	f := Facts{Product: "kubernetes-api", Version: "v1.29.8-eks-a737599"}
+	b.ReportAllocs()
+	for range b.N {
+		d.Judge(f, at)
 	}
 }

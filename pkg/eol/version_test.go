@@ -126,3 +126,21 @@ func FuzzParseVersion(f *testing.F) {
 		}
 	})
 }
+
+// TestPrefixLen: the allocation-free match equals ParseVersion + HasPrefix.
+func TestPrefixLen(t *testing.T) {
+	names := []string{"1.29", "1.2", "29", "26.1", "18.09", "1", "1.29.8", "1.29.", "1.x", "", "v1.29", "1..29", "1234567890", "3.4.2.0"}
+	versions := []string{"v1.29.8", "1.2.9", "29.1.0", "26.1.3", "18.9.1", "1", "3.4.2.0", "1234567890.1"}
+	for _, vs := range versions {
+		v, _ := ParseVersion(vs)
+		for _, name := range names {
+			want := 0
+			if c, ok := ParseVersion(name); ok && c.Rest == "" && name[0] != 'v' && v.HasPrefix(c) {
+				want = len(c.Parts)
+			}
+			if got := prefixLen(name, v); got != want {
+				t.Errorf("prefixLen(%q, %s) = %d, want %d", name, vs, got, want)
+			}
+		}
+	}
+}
