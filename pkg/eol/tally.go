@@ -21,6 +21,11 @@ type Support struct {
 	AsOf string
 	// Data names the release data used.
 	Source, Commit, Date, Origin string
+	// DataLag is how many days the data's Date is before AsOf (0 when it
+	// is not, or is unrecorded). A report says so when it is positive: a
+	// cycle whose end was announced after the data was taken counts as
+	// supported until the data is updated (orchex eol update).
+	DataLag int
 	// Products holds one row per catalog product seen, sorted by id,
 	// products without a support calendar included.
 	Products []Figures
@@ -186,6 +191,11 @@ func (t *Tally) Add(f Facts, n int) Verdict {
 // Support returns the figures counted so far, sorted.
 func (t *Tally) Support() Support {
 	s := Support{AsOf: Day(t.asOf), Source: t.data.Source, Commit: t.data.Commit, Date: t.data.Date, Origin: t.data.Origin}
+	if d, err := time.Parse(time.DateOnly, t.data.Date); err == nil {
+		if a, _ := time.Parse(time.DateOnly, s.AsOf); a.After(d) {
+			s.DataLag = int(a.Sub(d).Hours() / 24)
+		}
+	}
 	for _, p := range t.products {
 		f := p.f
 		for _, c := range p.calendars {

@@ -83,8 +83,8 @@ func TestTallyServicesFile(t *testing.T) {
 	if !reflect.DeepEqual(s.NoCalendar, []string{"mesos-master", "portainer"}) {
 		t.Errorf("no calendar: %v", s.NoCalendar)
 	}
-	if s.AsOf != "2026-06-15" || s.Date != "2026-06-01" || s.Source == "" {
-		t.Errorf("as of %q, data %q %q", s.AsOf, s.Date, s.Source)
+	if s.AsOf != "2026-06-15" || s.Date != "2026-06-01" || s.Source == "" || s.DataLag != 14 {
+		t.Errorf("as of %q, data %q %q, lag %d", s.AsOf, s.Date, s.Source, s.DataLag)
 	}
 
 	share := map[string]float64{}
@@ -158,9 +158,14 @@ func TestNewTallyNeedsAsOf(t *testing.T) {
 // TestTallyOldQuarter: the same services judged at an older snapshot's
 // date give that quarter's figures, whatever the data's own date.
 func TestTallyOldQuarter(t *testing.T) {
-	tl, _ := NewTally(fixture(t), time.Date(2026, 6, 13, 23, 59, 0, 0, time.UTC))
+	d := fixture(t)
+	d.Date = "2026-09-01" // data newer than the snapshot
+	tl, _ := NewTally(d, time.Date(2026, 6, 13, 23, 59, 0, 0, time.UTC))
 	for _, f := range readServices(t, "testdata/services.jsonl") {
 		tl.Add(f, 1)
+	}
+	if lag := tl.Support().DataLag; lag != 0 {
+		t.Errorf("data of 2026-09-01 judged on 2026-06-13: lag %d, want 0", lag)
 	}
 	for _, f := range tl.Support().Products {
 		if f.Product == "kubernetes-api" && (f.EndOfLife != 0 || f.Supported != 7) {
