@@ -121,6 +121,7 @@ func newApp(g *globals) *cli.App {
 			collectCommand(g),
 			statsCommand(g),
 			rangesCommand(g),
+			eolCommand(g),
 			demoCommand(g),
 			snapshotsCommand(g),
 			diffCommand(g),

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -13,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orchex/orchex/internal/fetch"
 )
 
 // Source is one official feed that Update downloads.
@@ -174,30 +175,7 @@ func fetchFeed(ctx context.Context, opt UpdateOptions, s Source, tmp string) (st
 
 // get fetches u and returns its body, at most limit bytes.
 func get(ctx context.Context, opt UpdateOptions, u string, limit int64) ([]byte, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set("User-Agent", opt.UserAgent)
-	resp, err := opt.Client.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		resp.Body.Close()
-	}()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("HTTP status %d", resp.StatusCode)
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
-	if err != nil {
-		return nil, fmt.Errorf("read body: %w", err)
-	}
-	if int64(len(body)) > limit {
-		return nil, fmt.Errorf("response is over the %d-byte limit", limit)
-	}
-	return body, nil
+	return fetch.Get(ctx, opt.Client, u, opt.UserAgent, limit)
 }
 
 // writeSync writes a file and flushes it to disk before it is renamed

@@ -1,0 +1,241 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/orchex/orchex/pkg/eol"
+)
+
+// eolCommand is `orchex eol`: the release calendars that say which
+// services run a release past its end of life.
+func eolCommand(g *globals) *cli.Command {
+	return &cli.Command{
+		Name:  "eol",
+		Usage: "show and update the release calendars that judge support status (end of life)",
+		Description: "A service's version is judged against its product's release calendar from endoflife.date\n" +
+			"(docs/support.md). orchex embeds a snapshot of the calendars; 'update' downloads the current\n" +
+			"ones into $XDG_CACHE_HOME/orchex/eol (else ~/.cache/orchex/eol), which reports then use;\n" +
+			"--eol DIR uses any directory written by 'update', or of endoflife.date product pages.\n\n" +
+			"Examples:\n" +
+			"  orchex eol info\n" +
+			"  orchex eol update\n" +
+			"  orchex eol info --eol ../shared/data/eol",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "update",
+				Usage:     "download the current calendars from the endoflife.date API, atomically",
+				UsageText: "orchex eol update [--dir DIR] [--api URL]",
+				Description: "Downloads every calendar orchex uses (" + strings.Join(eol.CalendarIDs(), ", ") + ")\n" +
+					"and checks that each parses, names the product asked for and holds a plausible number of\n" +
+					"release cycles, and that the set is not older than the copy it replaces; only then is\n" +
+					"the calendars file replaced, by one atomic rename. If anything fails, nothing is replaced.\n\n" +
+					"Exit codes: 0 updated, 1 nothing replaced (the error says which calendar failed).",
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "dir", Usage: "write the calendars to `DIR` instead of the cache"},
+					&cli.StringFlag{Name: "api", Value: eol.DefaultAPI, Usage: "endoflife.date API v1 base `URL` (a mirror)"},
+				},
+				Action: func(c *cli.Context) error {
+					if c.NArg() > 0 {
+						return usagef("eol update: unexpected argument %q", c.Args().First())
+					}
+					return runEOLUpdate(c.Context, g, eolUpdateOptions{Dir: c.String("dir"), API: c.String("api")})
+				},
+			},
+			{
+				Name:      "info",
+				Usage:     "print the loaded calendars, their date and age, and which calendar judges each product",
+				UsageText: "orchex eol info [--eol DIR]",
+				Flags: []cli.Flag{&cli.StringFlag{Name: "eol", Aliases: []string{"dir"},
+					Usage: "show the calendars in `DIR` (written by 'orchex eol update', or endoflife.date pages) instead of those reports would use"}},
+				Action: func(c *cli.Context) error {
+					if c.NArg() > 0 {
+						return usagef("eol info: unexpected argument %q", c.Args().First())
+					}
+					return runEOLInfo(g, c.String("eol"))
+				},
+			},
+		},
+	}
+}
+
+// eolFlag is --eol DIR, for every command that judges support status
+// (read it with globals.loadEOL).
+func eolFlag() cli.Flag {
+	return &cli.StringFlag{Name: "eol",
+		Usage: "judge support status with the calendars in `DIR` (written by 'orchex eol update', or endoflife.date pages) instead of the cache or the embedded ones"}
+}
+
+// eolDefaultDir is where `orchex eol update` keeps the calendars, beside
+// the ranges cache: $XDG_CACHE_HOME/orchex/eol or ~/.cache/orchex/eol; ""
+// when there is no home.
+func eolDefaultDir(getenv func(string) string) string {
+	d := DefaultDir(getenv)
+	if d == "" {
+		return ""
+	}
+	return filepath.Join(filepath.Dir(d), "eol")
+}
+
+// loadEOL returns the calendars to judge with: those of dir when given,
+// else the cache written by `orchex eol update` unless it is older than
+// the embedded snapshot, else the embedded snapshot. A malformed cache or
+// directory is an error naming it.
+func (g *globals) loadEOL(dir string) (*eol.Data, error) {
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return nil, usagef("--eol %s: not a directory of release calendars", dir)
+		}
+		d, err := eol.LoadDir(dir)
+		if err != nil {
+			return nil, fmt.Errorf("--eol %s: %w", dir, err)
+		}
+		return d, nil
+	}
+	emb, err := eol.Embedded()
+	if err != nil {
+		return nil, err
+	}
+	cache := eolDefaultDir(g.env.Getenv)
+	if cache == "" {
+		return emb, nil
+	}
+	if _, err := os.Stat(filepath.Join(cache, eol.FileName)); errors.Is(err, fs.ErrNotExist) {
+		g.debugf("eol: no calendars in %s; using the embedded ones of %s", cache, emb.Date)
+		return emb, nil
+	}
+	d, err := eol.LoadDir(cache)
+	if err != nil {
+		return nil, fmt.Errorf("%w (run 'orchex eol update' to replace the cache, or pass --eol DIR)", err)
+	}
+	if d.Date < emb.Date {
+		g.debugf("eol: the cache's calendars of %s are older than the embedded ones of %s; using the embedded ones", d.Date, emb.Date)
+		return emb, nil
+	}
+	return d, nil
+}
+
+// eolUpdateOptions are the parsed flags of `orchex eol update`.
+type eolUpdateOptions struct {
+	Dir    string
+	API    string
+	Client *http.Client // nil: a default client
+}
+
+func runEOLUpdate(ctx context.Context, g *globals, o eolUpdateOptions) error {
+	dir := o.Dir
+	if dir == "" {
+		if dir = eolDefaultDir(g.env.Getenv); dir == "" {
+			return usagef("eol update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
+		}
+	}
+	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), o.API, dir)
+	d, err := eol.Update(ctx, dir, eol.UpdateOptions{Client: o.Client, BaseURL: o.API, UserAgent: "orchex", Now: g.env.Now})
+	if err != nil {
+		return err
+	}
+	if g.quiet {
+		return nil
+	}
+	printEOLCalendars(g, d)
+	fmt.Fprintf(g.env.Stdout, "%d calendars of %s written to %s\n", len(d.Products), d.Date, sanitizeTerminal(d.Origin))
+	return nil
+}
+
+func runEOLInfo(g *globals, dir string) error {
+	d, err := g.loadEOL(dir)
+	if err != nil {
+		return err
+	}
+	w := g.env.Stdout
+	origin := d.Origin
+	if origin != "embedded" {
+		origin = sanitizeTerminal(origin)
+	}
+	fmt.Fprintf(w, "source   %s: %s", origin, sanitizeTerminal(eolDash(d.Source)))
+	if d.Commit != "" {
+		fmt.Fprintf(w, ", commit %s", sanitizeTerminal(d.Commit))
+	}
+	fmt.Fprintln(w)
+	if d.Date == "" {
+		fmt.Fprintln(w, "date     not recorded")
+	} else {
+		fmt.Fprintf(w, "date     %s (%s)\n", d.Date, eolAge(d.Date, g.env.Now()))
+	}
+	lic := eolDash(d.Licence.Name)
+	if d.Licence.Copyright != "" {
+		lic += ", " + d.Licence.Copyright
+	}
+	fmt.Fprintf(w, "licence  %s\n\n", sanitizeTerminal(lic))
+	printEOLCalendars(g, d)
+	fmt.Fprintln(w)
+
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PRODUCT\tCALENDAR\tWHY")
+	var none []string
+	for _, r := range eol.Rules() {
+		if r.Calendar == "" {
+			none = append(none, r.Product)
+			continue
+		}
+		cal := r.Calendar
+		switch r.Reading {
+		case eol.ReadKubernetes:
+			cal += " (EKS, GKE, AKS builds: their provider's)"
+		case eol.ReadOpenShiftAPI:
+			cal += " (via the Kubernetes version)"
+		case eol.ReadKong:
+			cal += " (Enterprise: enterprise support)"
+		}
+		if _, ok := d.Product(r.Calendar); !ok {
+			cal += " [not loaded: unknown cycle]"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Product, cal, r.Why)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "no support calendar (never counted as supported): %s\n", strings.Join(none, ", "))
+	return nil
+}
+
+func printEOLCalendars(g *globals, d *eol.Data) {
+	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "CALENDAR\tTITLE\tCYCLES\tNEWEST\tOLDEST")
+	for _, p := range d.Products {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", sanitizeTerminal(p.ID), sanitizeTerminal(eolDash(p.Title)), len(p.Cycles),
+			sanitizeTerminal(p.Cycles[0].Name), sanitizeTerminal(p.Cycles[len(p.Cycles)-1].Name))
+	}
+	tw.Flush()
+}
+
+// eolAge says how old data of day date is on now: "12 days old".
+func eolAge(date string, now time.Time) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return "date unreadable"
+	}
+	days := int(now.UTC().Sub(t).Hours() / 24)
+	switch {
+	case days < 0:
+		return "dated in the future"
+	case days == 1:
+		return "1 day old"
+	}
+	return fmt.Sprintf("%d days old", days)
+}
+
+func eolDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
