@@ -29,10 +29,10 @@ type Config struct {
 	// after the other (an engine's rate limit is the bottleneck). Their
 	// names must differ.
 	Engines  []source.Engine
-	Catalog  *catalog.Catalog
+	Catalog  *catalog.Catalog // the queries to run and the classifier
 	Store    Store
-	Tagger   ingest.Tagger
-	Snapshot string // label; created when missing
+	Tagger   ingest.Tagger // cloud provider and region; nil tags nothing
+	Snapshot string        // label; created when missing
 	Select   Selection
 	MaxPages int // per query; 0 means no limit
 	// MaxCredits is the most each engine may spend in this run; 0 means
