@@ -15,6 +15,7 @@ import (
 	"testing"
 
 	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/source/sourcetest"
 )
 
 const secretCanary = "CANARYsecretXYZ0123"
@@ -77,24 +78,6 @@ func TestSecretPrints(t *testing.T) {
 	}
 }
 
-// walk returns every error in err's tree (err included), following both
-// Unwrap forms.
-func walk(err error) []error {
-	if err == nil {
-		return nil
-	}
-	out := []error{err}
-	switch u := err.(type) {
-	case interface{ Unwrap() error }:
-		out = append(out, walk(u.Unwrap())...)
-	case interface{ Unwrap() []error }:
-		for _, c := range u.Unwrap() {
-			out = append(out, walk(c)...)
-		}
-	}
-	return out
-}
-
 // secretError is an error whose own message and wrapped error both quote
 // the secret (a careless wrapper).
 type secretError struct{ err error }
@@ -134,7 +117,7 @@ func TestRedactErrorChain(t *testing.T) {
 	for name, err := range cases {
 		t.Run(name, func(t *testing.T) {
 			red := source.RedactError(err, sec)
-			for i, e := range walk(red) {
+			for i, e := range sourcetest.Chain(red) {
 				msg := e.Error()
 				if strings.Contains(msg, secretCanary) || strings.Contains(msg, url.QueryEscape(secretCanary)) {
 					t.Errorf("error %d of the chain (%T) holds the secret: %s", i, e, msg)

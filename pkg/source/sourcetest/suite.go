@@ -377,7 +377,7 @@ func (s *suite) noLeaks(t *testing.T) {
 	for _, err := range s.errs {
 		// Every error of the chain, not just the outer message: a caller
 		// may unwrap to a *url.Error and print it.
-		for i, e := range chain(err) {
+		for i, e := range Chain(err) {
 			if strings.Contains(e.Error(), s.h.Secret) || strings.Contains(fmt.Sprintf("%+v %#v", e, e), s.h.Secret) {
 				t.Errorf("error %d of the chain of %q (%T) leaks the secret", i, err, e)
 			}
@@ -393,18 +393,19 @@ func (s *suite) noLeaks(t *testing.T) {
 	}
 }
 
-// chain returns err and every error it wraps, through both Unwrap forms.
-func chain(err error) []error {
+// Chain returns err and every error it wraps, through both Unwrap forms,
+// for tests that check no error of a chain holds a secret.
+func Chain(err error) []error {
 	if err == nil {
 		return nil
 	}
 	out := []error{err}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
-		out = append(out, chain(u.Unwrap())...)
+		out = append(out, Chain(u.Unwrap())...)
 	case interface{ Unwrap() []error }:
 		for _, c := range u.Unwrap() {
-			out = append(out, chain(c)...)
+			out = append(out, Chain(c)...)
 		}
 	}
 	return out
