@@ -7,7 +7,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 )
 
 // TestCollectUnreachableStopsEngine points collect at a port nobody
@@ -39,8 +38,9 @@ func TestCollectUnreachableStopsEngine(t *testing.T) {
 
 // TestCollectHTTPTimeout points collect at an API that accepts requests
 // and never answers: --http-timeout ends each request, the timeouts are
-// retried as network errors, and the engine stops with resume advice
-// instead of hanging. A timeout that is not positive is a usage error.
+// retried as network errors (the test's Env makes the back-off waits
+// return at once), and the engine stops with resume advice instead of
+// hanging. A timeout that is not positive is a usage error.
 func TestCollectHTTPTimeout(t *testing.T) {
 	release := make(chan struct{})
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -52,18 +52,14 @@ func TestCollectHTTPTimeout(t *testing.T) {
 	defer srv.Close()
 	defer close(release)
 	db := filepath.Join(t.TempDir(), "x.db")
-	start := time.Now()
 	_, stderr, code := run(t, map[string]string{"SHODAN_API_KEY": "canary-timeout-key"},
 		"--db", db, "collect", "--engine", "shodan", "--shodan-url", srv.URL, "--shodan-rate", "1000",
-		"--products", "kubernetes-api", "--http-timeout", "50ms")
+		"--products", "kubernetes-api", "--http-timeout", "20ms")
 	if code != ExitFailure {
 		t.Fatalf("exit %d, want 1\n%s", code, stderr)
 	}
 	if !strings.Contains(stderr, "page 1: gave up after") || !strings.Contains(stderr, "Timeout") && !strings.Contains(stderr, "timeout") {
 		t.Errorf("no timeout named in:\n%s", stderr)
-	}
-	if took := time.Since(start); took > 50*time.Second {
-		t.Errorf("collect took %v against a silent API with a 50 ms timeout", took)
 	}
 	if strings.Contains(stderr, "canary-timeout-key") {
 		t.Error("the key appears in stderr")

@@ -9,11 +9,15 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/source/all"
+	"github.com/orchex/orchex/pkg/source/shodan"
 	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
 	"github.com/orchex/orchex/pkg/store"
 )
@@ -22,11 +26,14 @@ const collectCanary = "CANARYshodanKEY0123456789zz"
 
 // collectFake starts a fake Shodan with n Kubernetes API banners for every
 // query, at a test rate (the rate itself is the benchmark's subject).
-func collectFake(t *testing.T, n int) *shodantest.Server {
+func collectFake(t *testing.T, n int) *shodantest.Server { return collectFakeWith(t, n, nil) }
+
+// collectFakeWith is collectFake with a hook on every request.
+func collectFakeWith(t *testing.T, n int, onRequest func(int, shodantest.Fault)) *shodantest.Server {
 	t.Helper()
 	pop := shodantest.Kubernetes(n, 11)
 	srv := shodantest.NewServer(shodantest.Config{Key: collectCanary, Rate: 400, Burst: 4,
-		Population: func(string) []json.RawMessage { return pop }})
+		Population: func(string) []json.RawMessage { return pop }, OnRequest: onRequest})
 	t.Cleanup(func() {
 		srv.Close()
 		if err := srv.Verify(); err != nil {
@@ -46,7 +53,7 @@ func runOrchex(t *testing.T, ctx context.Context, env map[string]string, args ..
 	var out, errb bytes.Buffer
 	code := Main(ctx, args, Env{Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(""),
 		Getenv: func(k string) string { return env[k] },
-		Now:    func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }})
+		Now:    func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }, Sleep: noSleep})
 	return collectRun{code, out.String(), errb.String()}
 }
 
@@ -217,6 +224,27 @@ func TestCollectNoCredentials(t *testing.T) {
 	}
 }
 
+// resolveSecret resolves an engine's settings with the file flag set to
+// file (when not "") and HOME set to home, and returns the secret setting
+// and the warnings.
+func resolveSecret(t *testing.T, engine model.Engine, setting, flag, file, home string) (source.Secret, string, error) {
+	t.Helper()
+	f, ok := all.Engines().Lookup(engine)
+	if !ok {
+		t.Fatalf("no engine %s", engine)
+	}
+	var warnings strings.Builder
+	v, err := f.Resolve(source.Lookup{
+		Flag:   func(name string) (string, bool) { return file, name == flag && file != "" },
+		Getenv: func(k string) string { return map[string]string{"HOME": home}[k] },
+		Warn:   func(msg string) { warnings.WriteString(msg + "\n") },
+	})
+	if err != nil {
+		return source.Secret{}, warnings.String(), err
+	}
+	return v.Secret(setting), warnings.String(), nil
+}
+
 func TestShodanKeyFile(t *testing.T) {
 	home := t.TempDir()
 	dir := filepath.Join(home, ".config", "shodan")
@@ -226,14 +254,12 @@ func TestShodanKeyFile(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "api_key"), []byte(collectCanary+"\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var errb bytes.Buffer
-	g := &globals{env: Env{Stderr: &errb, Getenv: func(k string) string { return map[string]string{"HOME": home}[k] }}}
-	key, err := shodanKey("", g)
-	if err != nil || key != collectCanary {
-		t.Fatalf("key %q, %v", key, err)
+	key, warnings, err := resolveSecret(t, model.Shodan, shodan.SettingKey, "", "", home)
+	if err != nil || key.Reveal() != collectCanary {
+		t.Fatalf("key %v, %v", key, err)
 	}
-	if !strings.Contains(errb.String(), "0644") || strings.Contains(errb.String(), collectCanary) {
-		t.Errorf("warning = %q", errb.String())
+	if !strings.Contains(warnings, "0644") || strings.Contains(warnings, collectCanary) {
+		t.Errorf("warning = %q", warnings)
 	}
 }
 
@@ -254,9 +280,15 @@ func TestCollectResumeAfterSIGKILL(t *testing.T) {
 	if os.Getenv("ORCHEX_COLLECT_CHILD") != "" {
 		return // the child runs from TestCollectChild
 	}
-	srv := collectFake(t, 350) // 4 pages a query, 8 in all
 	// api-info, pages 1 and 2 of the first query, then page 3 hangs: the
 	// child is killed while it waits, with pages 1-2 committed.
+	hanging := make(chan struct{})
+	var once sync.Once
+	srv := collectFakeWith(t, 350, func(n int, f shodantest.Fault) { // 4 pages a query, 8 in all
+		if f == shodantest.Slow {
+			once.Do(func() { close(hanging) })
+		}
+	})
 	srv.Inject(shodantest.None, shodantest.None, shodantest.None, shodantest.Slow)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "killed.db")
@@ -267,18 +299,17 @@ func TestCollectResumeAfterSIGKILL(t *testing.T) {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(30 * time.Second)
-	for srv.Stats().Requests < 4 {
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the child never reached page 3; output:\n%s", childOut.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	select {
+	case <-hanging:
+	case err := <-exited:
+		t.Fatalf("the child ended (%v) before reaching page 3; output:\n%s", err, childOut.String())
 	}
 	if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
 	}
-	cmd.Wait()
+	<-exited
 	if got := srv.Stats().PagesServed; got != 2 {
 		t.Fatalf("%d pages served before the kill, want 2", got)
 	}

@@ -2,33 +2,29 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/pdf"
-	"github.com/orchex/orchex/pkg/source/censys/censystest"
-	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/source/all"
 	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
 
-// Demo credentials: the simulated APIs accept these and nothing else.
-const (
-	demoShodanKey   = "demo-shodan-key-not-a-secret"
-	demoCensysToken = "demo-censys-token-not-a-secret"
-	demoCensysOrg   = "00000000-0000-4000-8000-00000000demo"
-	demoSnapshot    = "demo"
-)
+// demoSnapshot is the snapshot the demo collects into.
+const demoSnapshot = "demo"
 
 type demoOptions struct {
 	Seed        int64
@@ -95,83 +91,26 @@ func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
 	return nil
 }
 
-// demoWorld is a population served by the simulated APIs.
-type demoWorld struct {
-	pop    *demo.Population
-	shodan *shodantest.Server
-	censys *censystest.Server
-	ranges string
-}
-
-func (w *demoWorld) Close() {
-	w.shodan.Close()
-	w.censys.Close()
-}
-
-// productQueries maps each catalog product to the Shodan and Censys
-// queries that find it: its own, or those of the product it is found by.
-func productQueries(cat *catalog.Catalog) (shodan, censys map[string][]string) {
-	shodan, censys = map[string][]string{}, map[string][]string{}
-	for _, p := range cat.Products() {
-		src := p
-		if p.FoundBy != "" {
-			if q, ok := cat.Product(p.FoundBy); ok {
-				src = q
-			}
-		}
-		shodan[p.ID], censys[p.ID] = src.Shodan, src.Censys
-	}
-	return shodan, censys
-}
-
-// startDemo generates the population, writes its range feeds and starts
-// the simulated APIs.
-func startDemo(g *globals, o demoOptions) (*demoWorld, error) {
-	cat, err := g.loadCatalog()
-	if err != nil {
-		return nil, err
-	}
-	shodanQs, censysQs := productQueries(cat)
-	pop := demo.Generate(demo.Config{Seed: o.Seed, Size: o.Size})
-	pop.Restrict(func(p string) bool { return len(shodanQs[p]) > 0 }, func(p string) bool { return len(censysQs[p]) > 0 })
-	w := &demoWorld{pop: pop, ranges: filepath.Join(o.Out, "ranges")}
-	if err := pop.WriteRanges(w.ranges); err != nil {
-		return nil, err
-	}
-	shodanHits := pop.ShodanResults(shodanQs)
-	w.shodan = shodantest.NewServer(shodantest.Config{
-		Key: demoShodanKey, Plan: "dev", Credits: -1, Rate: o.Rate, Burst: 4,
-		Population: func(q string) []json.RawMessage { return shodanHits[q] },
-	})
-	hits, byQuery := pop.CensysResults(censysQs)
-	w.censys = censystest.NewServer(censystest.Config{
-		Token: demoCensysToken, OrgID: demoCensysOrg, Rate: o.Rate, Burst: 4,
-		Clock:         func() time.Time { return pop.Config.At },
-		Hits:          hits,
-		WebProperties: demo.WebProperties(3),
-		Match: func(q string, doc map[string]any) bool {
-			ip, _ := doc["ip"].(string)
-			return byQuery[q][ip]
-		},
-	})
-	return w, nil
-}
-
 func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	start := time.Now()
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return fmt.Errorf("demo: %w", err)
 	}
-	w, err := startDemo(g, o)
+	cat, err := g.loadCatalog()
 	if err != nil {
 		return err
 	}
+	w := demo.NewWorld(demo.Config{Seed: o.Seed, Size: o.Size}, cat, o.Rate)
 	defer w.Close()
-	truth := w.pop.Truth()
+	ranges := filepath.Join(o.Out, "ranges")
+	if err := w.Pop.WriteRanges(ranges); err != nil {
+		return err
+	}
+	truth := w.Pop.Truth()
 	g.logf("demo: %s services on %s hosts (%s open), served by simulated Shodan at %s and Censys at %s",
-		markdown.Num(truth.Services), markdown.Num(truth.Hosts), markdown.Num(truth.Open), w.shodan.URL(), w.censys.URL())
+		markdown.Num(truth.Services), markdown.Num(truth.Hosts), markdown.Num(truth.Open), w.Shodan.URL(), w.Censys.URL())
 	if o.Serve {
-		return serveDemo(ctx, g, w)
+		return serveDemo(ctx, g, w, ranges)
 	}
 	db := filepath.Join(o.Out, "demo.db")
 	for _, suffix := range []string{"", "-wal", "-shm"} {
@@ -179,39 +118,12 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 			return fmt.Errorf("demo: remove old %s: %w", db+suffix, err)
 		}
 	}
-	args := []string{"--db", db}
-	if g.quiet {
-		args = append(args, "--quiet")
-	}
-	args = append(args, "collect", "--snapshot", demoSnapshot, "--ranges", w.ranges,
-		"--shodan-url", w.shodan.URL(), "--shodan-rate", fmt.Sprint(o.Rate),
-		"--censys-url", w.censys.URL(), "--censys-rate", fmt.Sprint(o.Rate))
-	env := g.env
-	at := w.pop.Config.At
-	env.Now = func() time.Time { return at } // a fixed date: the same demo gives the same report
-	env.Getenv = func(k string) string {
-		switch k {
-		case "SHODAN_API_KEY":
-			return demoShodanKey
-		case "CENSYS_PLATFORM_TOKEN":
-			return demoCensysToken
-		case "CENSYS_ORG_ID":
-			return demoCensysOrg
-		case "HOME", "XDG_CONFIG_HOME", "XDG_CACHE_HOME":
-			return "" // never read the user's key files in the demo
-		}
-		return ""
-	}
-	if code := Main(ctx, args, env); code != ExitOK {
-		return fmt.Errorf("demo: collect against the simulated APIs ended with exit code %d", code)
-	}
 	st, err := store.Open(ctx, db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	cat, err := g.loadCatalog()
-	if err != nil {
+	if err := collectDemo(ctx, g, o, w, ranges, st, cat); err != nil {
 		return err
 	}
 	v, err := buildView(ctx, st, cat, demoSnapshot, viewOptions{Title: "orchex demo: simulated exposure of orchestration panels"})
@@ -227,6 +139,28 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		g.logf("wrote %s", p)
 	}
 	g.logf("demo finished in %s", time.Since(start).Round(100*time.Millisecond))
+	return nil
+}
+
+// collectDemo runs the real collection against the simulated APIs, with
+// the demo's credentials and a fixed date (the same demo gives the same
+// report), never the user's key files.
+func collectDemo(ctx context.Context, g *globals, o demoOptions, w *demo.World, ranges string, st *store.Store, cat *catalog.Catalog) error {
+	tagger, feeds, err := g.tagger(ranges)
+	if err != nil {
+		return err
+	}
+	at := w.Pop.Config.At
+	now := func() time.Time { return at }
+	engines, err := w.Engines(all.Engines(), o.Rate, source.Deps{HTTPClient: &http.Client{Timeout: time.Minute}, Now: now, Sleep: g.env.Sleep,
+		Warn: func(msg string) { g.logf("%s", msg) }})
+	if err != nil {
+		return err
+	}
+	cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: demoSnapshot, Sleep: g.env.Sleep, Now: now}
+	if err := runCollect(ctx, g, cfg, st, tagger, feeds); err != nil {
+		return fmt.Errorf("demo: collect against the simulated APIs: %w", err)
+	}
 	return nil
 }
 
@@ -264,15 +198,15 @@ func printHeadline(g *globals, v *report.View) {
 	fmt.Fprintf(out, "%s\n", strings.Repeat("-", 60))
 }
 
-func serveDemo(ctx context.Context, g *globals, w *demoWorld) error {
+func serveDemo(ctx context.Context, g *globals, w *demo.World, ranges string) error {
 	out := g.env.Stdout
 	fmt.Fprintf(out, "Simulated APIs are running (Ctrl-C to stop):\n\n")
-	fmt.Fprintf(out, "  export SHODAN_API_KEY=%s\n", demoShodanKey)
-	fmt.Fprintf(out, "  export CENSYS_PLATFORM_TOKEN=%s CENSYS_ORG_ID=%s\n\n", demoCensysToken, demoCensysOrg)
-	fmt.Fprintf(out, "  orchex collect --snapshot demo --ranges %s \\\n", w.ranges)
-	fmt.Fprintf(out, "      --shodan-url %s --shodan-rate 100 \\\n", w.shodan.URL())
-	fmt.Fprintf(out, "      --censys-url %s --censys-rate 100\n", w.censys.URL())
-	fmt.Fprintf(out, "  orchex stats --engine shodan --shodan-url %s --shodan-rate 100\n\n", w.shodan.URL())
+	fmt.Fprintf(out, "  export SHODAN_API_KEY=%s\n", demo.ShodanKey)
+	fmt.Fprintf(out, "  export CENSYS_PLATFORM_TOKEN=%s CENSYS_ORG_ID=%s\n\n", demo.CensysToken, demo.CensysOrg)
+	fmt.Fprintf(out, "  orchex collect --snapshot demo --ranges %s \\\n", ranges)
+	fmt.Fprintf(out, "      --shodan-url %s --shodan-rate 100 \\\n", w.Shodan.URL())
+	fmt.Fprintf(out, "      --censys-url %s --censys-rate 100\n", w.Censys.URL())
+	fmt.Fprintf(out, "  orchex stats --engine shodan --shodan-url %s --shodan-rate 100\n\n", w.Shodan.URL())
 	<-ctx.Done()
 	return nil
 }

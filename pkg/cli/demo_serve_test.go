@@ -10,18 +10,30 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/orchex/orchex/pkg/demo"
 )
 
-// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+// syncBuffer is a bytes.Buffer safe for one writer and one reader. When
+// the text written so far matches watch, the match is sent on found, once.
 type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
+	mu    sync.Mutex
+	b     bytes.Buffer
+	watch *regexp.Regexp
+	found chan []string
 }
 
 func (s *syncBuffer) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.b.Write(p)
+	n, err := s.b.Write(p)
+	if s.watch != nil {
+		if m := s.watch.FindStringSubmatch(s.b.String()); m != nil {
+			s.found <- m
+			s.watch = nil
+		}
+	}
+	return n, err
 }
 
 func (s *syncBuffer) String() string {
@@ -35,7 +47,7 @@ func (s *syncBuffer) String() string {
 func TestDemoServe(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	out := &syncBuffer{}
+	out := &syncBuffer{watch: regexp.MustCompile(`--shodan-url (\S+) .*\n.*--censys-url (\S+)`), found: make(chan []string, 1)}
 	done := make(chan ExitCode, 1)
 	dir := t.TempDir()
 	go func() {
@@ -44,22 +56,18 @@ func TestDemoServe(t *testing.T) {
 			Getenv: func(string) string { return "" },
 		})
 	}()
-	re := regexp.MustCompile(`--shodan-url (\S+) .*\n.*--censys-url (\S+)`)
 	var m []string
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
-		if m = re.FindStringSubmatch(out.String()); m != nil {
-			break
-		}
+	select {
+	case m = <-out.found:
+	case code := <-done:
+		t.Fatalf("demo --serve ended with exit %d before printing its URLs:\n%s", code, out.String())
 	}
-	if m == nil {
-		t.Fatalf("demo --serve printed no URLs:\n%s", out.String())
-	}
-	for _, want := range []string{"SHODAN_API_KEY=" + demoShodanKey, "CENSYS_PLATFORM_TOKEN=" + demoCensysToken} {
+	for _, want := range []string{"SHODAN_API_KEY=" + demo.ShodanKey, "CENSYS_PLATFORM_TOKEN=" + demo.CensysToken} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo --serve did not print %q", want)
 		}
 	}
-	env := map[string]string{"SHODAN_API_KEY": demoShodanKey, "CENSYS_PLATFORM_TOKEN": demoCensysToken, "CENSYS_ORG_ID": demoCensysOrg}
+	env := map[string]string{"SHODAN_API_KEY": demo.ShodanKey, "CENSYS_PLATFORM_TOKEN": demo.CensysToken, "CENSYS_ORG_ID": demo.CensysOrg}
 	db := filepath.Join(t.TempDir(), "x.db")
 	_, stderr, code := run(t, env, "--db", db, "collect", "--snapshot", "demo", "--ranges", filepath.Join(dir, "ranges"),
 		"--shodan-url", m[1], "--shodan-rate", "500", "--censys-url", m[2], "--censys-rate", "500")

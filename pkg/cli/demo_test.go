@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/demo"
 )
 
@@ -53,7 +54,7 @@ func TestDemoTruth(t *testing.T) {
 	// No demo key reaches a report.
 	for _, f := range []string{"report.md", "report.json"} {
 		b, _ := os.ReadFile(filepath.Join(out, f))
-		for _, secret := range []string{demoShodanKey, demoCensysToken} {
+		for _, secret := range []string{demo.ShodanKey, demo.CensysToken} {
 			if strings.Contains(string(b), secret) {
 				t.Errorf("%s holds a demo credential", f)
 			}
@@ -89,4 +90,10 @@ func TestDemoWriteShodan(t *testing.T) {
 	if !strings.Contains(stderr, "300 records read") {
 		t.Errorf("import did not read 300 banners:\n%s", stderr)
 	}
+}
+
+// productQueries maps each catalog product to the queries that find it,
+// for the tests that lay a population out as the simulated APIs do.
+func productQueries(cat *catalog.Catalog) (shodan, censys map[string][]string) {
+	return demo.QueriesByProduct(cat)
 }

@@ -21,9 +21,14 @@ func run(t *testing.T, env map[string]string, args ...string) (string, string, E
 		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb,
 		Getenv: func(k string) string { return env[k] },
 		Now:    func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) },
+		Sleep:  noSleep,
 	})
 	return out.String(), errb.String(), code
 }
+
+// noSleep is Env.Sleep for tests: retries go at once (the engine's rate
+// limiter still spaces the requests), so no test waits on real back-off.
+func noSleep(ctx context.Context, _ time.Duration) error { return ctx.Err() }
 
 type reportJSON struct {
 	Headline struct {

@@ -11,31 +11,40 @@ import (
 	"testing"
 
 	"github.com/orchex/orchex/pkg/source"
-	"github.com/orchex/orchex/pkg/source/censys"
 	"github.com/orchex/orchex/pkg/source/censys/censystest"
 	"github.com/urfave/cli/v2"
 )
 
 const censysCanary = "censys_pat_CANARY_cli_91d2"
 
-// buildCensys parses args with the Censys flags and runs newCensys.
-func buildCensys(t *testing.T, env map[string]string, args ...string) (source.Engine, bool, error, string) {
+// buildCensys parses args with collect's engine flags and builds the
+// Censys engine from them and env, as collect --engine censys does.
+func buildCensys(t *testing.T, env map[string]string, args ...string) (source.Engine, error, string) {
 	t.Helper()
 	var stderr bytes.Buffer
-	g := &globals{env: Env{Stderr: &stderr, Getenv: func(k string) string { return env[k] }}}
+	g := &globals{env: Env{Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Sleep: noSleep}}
 	var (
 		e   source.Engine
-		ok  bool
 		err error
 	)
-	app := &cli.App{Name: "t", Flags: append(httpFlags(), censysSpec().Flags...), Writer: &stderr, ErrWriter: &stderr,
-		Action: func(c *cli.Context) error { e, ok, err = newCensys(c, g); return nil }}
+	app := &cli.App{Name: "t", Flags: engineFlags(), Writer: &stderr, ErrWriter: &stderr,
+		Action: func(c *cli.Context) error {
+			var es []source.Engine
+			if es, err = g.engines(c, "censys"); len(es) == 1 {
+				e = es[0]
+			}
+			return nil
+		}}
 	if rerr := app.Run(append([]string{"t"}, args...)); rerr != nil {
 		t.Fatalf("flags %v: %v", args, rerr)
 	}
-	return e, ok, err, stderr.String()
+	return e, err, stderr.String()
 }
 
+// TestNewCensys builds the Censys engine from flags, files and the
+// environment through the registry: the API chosen, the credentials'
+// sources, the errors that name the flag, variable or file, and no token
+// anywhere in them.
 func TestNewCensys(t *testing.T) {
 	srv := censystest.NewServer(censystest.Config{Token: censysCanary, OrgID: "org-1", APIID: "id-1", Secret: censysCanary,
 		Hosts:   [][]byte{[]byte(`{"ip":"192.0.2.1","location":{"country_code":"US"},"services":[{"port":443,"transport_protocol":"tcp"}]}`)},
@@ -55,36 +64,42 @@ func TestNewCensys(t *testing.T) {
 		name    string
 		env     map[string]string
 		args    []string
-		ok      bool
 		wantErr string
-		kind    string // "v3", "v2"
+		api     string // "v3", "v2"
 		says    string // on stderr
 	}{
-		{name: "no credentials", env: map[string]string{}, ok: false},
-		{name: "v2 without secret", env: map[string]string{"CENSYS_API_ID": "id-1"}, args: []string{"--censys-api", "v2"}, ok: false},
-		{name: "v3 from env", env: v3env, args: []string{"--censys-url", srv.URL()}, ok: true, kind: "v3"},
-		{name: "v3 from token file", env: map[string]string{"CENSYS_ORG_ID": "org-1"}, args: []string{"--censys-url", srv.URL(), "--censys-token-file", tokenFile}, ok: true, kind: "v3"},
-		{name: "token file with two lines", env: map[string]string{}, args: []string{"--censys-token-file", twoLines}, wantErr: "one token on one line"},
+		{name: "no credentials", env: map[string]string{}, wantErr: "no credentials: set CENSYS_PLATFORM_TOKEN or --censys-token-file"},
+		{name: "v2 without secret", env: map[string]string{"CENSYS_API_ID": "id-1"}, args: []string{"--censys-api", "v2"},
+			wantErr: "set CENSYS_API_ID and CENSYS_API_SECRET"},
+		{name: "v3 from env", env: v3env, args: []string{"--censys-url", srv.URL()}, api: "v3"},
+		{name: "v3 from token file", env: map[string]string{"CENSYS_ORG_ID": "org-1"}, args: []string{"--censys-url", srv.URL(), "--censys-token-file", tokenFile}, api: "v3"},
+		{name: "URL from the environment", env: map[string]string{"CENSYS_PLATFORM_TOKEN": censysCanary, "CENSYS_ORG_ID": "org-1", "ORCHEX_CENSYS_URL": srv.URL()}, api: "v3"},
+		{name: "token file with two lines", env: map[string]string{}, args: []string{"--censys-token-file", twoLines}, wantErr: "--censys-token-file " + twoLines + ": want one token on one line"},
 		{name: "missing token file", env: map[string]string{}, args: []string{"--censys-token-file", filepath.Join(dir, "nope")}, wantErr: "--censys-token-file"},
-		{name: "v3 without org warns", env: map[string]string{"CENSYS_PLATFORM_TOKEN": censysCanary}, args: []string{"--censys-url", srv.URL()}, ok: true, kind: "v3", says: "CENSYS_ORG_ID is not set"},
-		{name: "v2 root URL gets /api", env: map[string]string{"CENSYS_API_ID": "id-1", "CENSYS_API_SECRET": censysCanary}, args: []string{"--censys-api", "v2", "--censys-url", srv.URL()}, ok: true, kind: "v2"},
-		{name: "unknown API", env: v3env, args: []string{"--censys-api", "v4"}, wantErr: `want v3 or v2`},
-		{name: "bad URL", env: v3env, args: []string{"--censys-url", "ftp://x"}, wantErr: "want http(s)"},
+		{name: "v3 without org warns", env: map[string]string{"CENSYS_PLATFORM_TOKEN": censysCanary}, args: []string{"--censys-url", srv.URL()}, api: "v3", says: "CENSYS_ORG_ID is not set"},
+		{name: "v2 root URL gets /api", env: map[string]string{"CENSYS_API_ID": "id-1", "CENSYS_API_SECRET": censysCanary}, args: []string{"--censys-api", "v2", "--censys-url", srv.URL()}, api: "v2"},
+		{name: "unknown API", env: v3env, args: []string{"--censys-api", "v4"}, wantErr: `--censys-api v4: want v3 or v2`},
+		{name: "bad URL", env: v3env, args: []string{"--censys-url", "ftp://x"}, wantErr: "--censys-url ftp://x: want http(s)"},
+		{name: "bad rate", env: v3env, args: []string{"--censys-rate", "0"}, wantErr: "--censys-rate 0: want a positive number"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			e, ok, err, stderr := buildCensys(t, tt.env, tt.args...)
+			e, err, stderr := buildCensys(t, tt.env, tt.args...)
 			if tt.wantErr != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 					t.Fatalf("err = %v, want %q", err, tt.wantErr)
+				}
+				var ue usageError
+				if !errors.As(err, &ue) {
+					t.Errorf("err = %v is not a usage error (exit 2)", err)
 				}
 				if strings.Contains(err.Error(), censysCanary) {
 					t.Errorf("error leaks the token: %v", err)
 				}
 				return
 			}
-			if err != nil || ok != tt.ok {
-				t.Fatalf("ok = %v, err = %v; want ok %v", ok, err, tt.ok)
+			if err != nil || e == nil {
+				t.Fatalf("engine %v, err = %v", e, err)
 			}
 			if tt.says != "" && !strings.Contains(stderr, tt.says) {
 				t.Errorf("stderr %q does not say %q", stderr, tt.says)
@@ -92,18 +107,8 @@ func TestNewCensys(t *testing.T) {
 			if strings.Contains(stderr, censysCanary) {
 				t.Errorf("stderr leaks the token")
 			}
-			if !ok {
-				return
-			}
-			switch tt.kind {
-			case "v3":
-				if _, is := e.(*censys.Client); !is {
-					t.Fatalf("engine %T, want *censys.Client", e)
-				}
-			case "v2":
-				if _, is := e.(*censys.V2Client); !is {
-					t.Fatalf("engine %T, want *censys.V2Client", e)
-				}
+			if api := source.CapsOf(e).API; api != tt.api {
+				t.Fatalf("engine API %q, want %q", api, tt.api)
 			}
 			// The adapter reaches the fake with the right credentials.
 			n, err := e.Count(context.Background(), source.Query{ID: "q", Text: "x"})
@@ -135,7 +140,7 @@ func TestCollectCensysEndToEnd(t *testing.T) {
 	run := func(args ...string) (ExitCode, string, string) {
 		var stdout, stderr bytes.Buffer
 		code := Main(context.Background(), append([]string{"--db", db}, args...), Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr,
-			Getenv: func(k string) string { return env[k] }})
+			Getenv: func(k string) string { return env[k] }, Sleep: noSleep})
 		return code, stdout.String(), stderr.String()
 	}
 	collect := []string{"collect", "--engine", "censys", "--censys-url", srv.URL(), "--censys-rate", "1000", "--products", "portainer", "--snapshot", "2026Q4"}

@@ -7,13 +7,13 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/model"
@@ -206,6 +206,11 @@ func TestDatabaseLockedByAnotherProcess(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	stdin, err := cmd.StdinPipe() // the child holds the lock until this closes
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stdin.Close()
 	var childErr bytes.Buffer
 	cmd.Stderr = &childErr
 	if err := cmd.Start(); err != nil {
@@ -259,7 +264,7 @@ func TestLockChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	fmt.Println("locked")
-	time.Sleep(time.Minute)
+	io.Copy(io.Discard, os.Stdin) // until the parent closes stdin or kills this process
 	t.Fatal("not killed")
 }
 

@@ -16,7 +16,9 @@ import (
 
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source/censys"
 	"github.com/orchex/orchex/pkg/source/censys/censystest"
+	"github.com/orchex/orchex/pkg/source/shodan"
 	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
 	"github.com/orchex/orchex/pkg/store"
 )
@@ -324,23 +326,19 @@ func TestKeyFilePermissionWarnings(t *testing.T) {
 				if err := os.Chmod(f, tc.mode); err != nil {
 					t.Fatal(err)
 				}
-				var errb bytes.Buffer
-				g := &globals{env: Env{Stderr: &errb, Getenv: func(string) string { return "" }}}
-				var got string
-				var err error
-				if engine == "shodan" {
-					got, err = shodanKey(f, g)
-				} else {
-					got, err = censysToken(f, g)
+				setting, flag := shodan.SettingKey, "shodan-key-file"
+				if engine == "censys" {
+					setting, flag = censys.SettingToken, "censys-token-file"
 				}
-				if err != nil || got != secret {
-					t.Fatalf("%s: read %q, %v", engine, got, err)
+				got, warnings, err := resolveSecret(t, model.Engine(engine), setting, flag, f, "")
+				if err != nil || got.Reveal() != secret {
+					t.Fatalf("%s: read %v, %v", engine, got, err)
 				}
-				warned := strings.Contains(errb.String(), "warning") && strings.Contains(errb.String(), "chmod 600")
+				warned := strings.Contains(warnings, "warning") && strings.Contains(warnings, "chmod 600")
 				if warned != tc.warns {
-					t.Errorf("%s key file %s: warning %q, want a warning: %v", engine, tc.name, errb.String(), tc.warns)
+					t.Errorf("%s key file %s: warning %q, want a warning: %v", engine, tc.name, warnings, tc.warns)
 				}
-				if strings.Contains(errb.String(), secret) {
+				if strings.Contains(warnings, secret) {
 					t.Errorf("%s: the warning quotes the credential", engine)
 				}
 			}

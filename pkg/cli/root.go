@@ -32,6 +32,9 @@ type Env struct {
 	Getenv func(string) string
 	// Now returns the current time; tests fix it.
 	Now func() time.Time
+	// Sleep waits d between retries, or until ctx is done; nil sleeps for
+	// real. Tests make it return at once.
+	Sleep func(ctx context.Context, d time.Duration) error
 }
 
 // usageError marks an error that is the user's invocation, not the work.

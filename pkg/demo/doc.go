@@ -2,8 +2,9 @@
 // known truth, so that the whole orchex pipeline can be run and checked
 // without API keys.
 //
-//	demo.Generate → Shodan banners + Censys v3 hosts → shodantest / censystest
-//	  fakes on loopback → the real collect (source → ingest → store) → report
+//	demo.NewWorld: Generate → Shodan banners + Censys v3 hosts → shodantest /
+//	  censystest fakes on loopback → World.Engines (the registry's adapters)
+//	  → the real collect (pkg/collect → source → ingest → store) → report
 //
 // The population resembles the 2018 study (mostly Kubernetes, mostly AWS,
 // more than half of AWS in US regions, a few hundred services without

@@ -1,8 +1,16 @@
 package source
 
-import "github.com/orchex/orchex/pkg/model"
+import (
+	"context"
+
+	"github.com/orchex/orchex/pkg/model"
+)
 
 func engineOf(s string) model.Engine { return model.Engine(s) }
+
+// Optional capabilities. An engine implements those it has; [CapsOf]
+// looks them up once, so that callers never switch on a concrete client
+// type. The pager uses [PageCoster], [Finisher] and [PageSizer] itself.
 
 // PageCoster is implemented by engines that know, before fetching, how
 // many credits a page will cost. The pager uses it to stop before a page
@@ -20,11 +28,149 @@ type Finisher interface {
 	Done(raw *model.RawPage) bool
 }
 
-func pageCost(e Engine, q Query, page int) int {
+// PageSizer is implemented by engines whose full page does not hold
+// [DefaultPageSize] results.
+type PageSizer interface {
+	PageSize() int
+}
+
+// DefaultPageSize is the results on a full page of an engine without
+// [PageSizer] (Shodan's and Censys's page size).
+const DefaultPageSize = 100
+
+// Accounter is implemented by engines that can check their credentials
+// and credits for free before a run (Shodan's /api-info).
+type Accounter interface {
+	Account(ctx context.Context) (Account, error)
+}
+
+// Account is what an engine's free account check learned.
+type Account struct {
+	Plan    string // the plan's name, engine text
+	Credits int    // query credits left
+	// Text describes the account in one line for people: "plan dev, 100
+	// query credits, 0 scan credits". It holds engine text.
+	Text string
+	// NoSearch says why the plan cannot run searches; "" when it can.
+	NoSearch string
+}
+
+// Dialecter is implemented by engines that say which catalog dialect
+// their queries are written in and which API they call. Without it, the
+// dialect is the engine's name and the API is not named.
+type Dialecter interface {
+	// Dialect is the catalog dialect: "shodan", "cenql", "censys-v2".
+	Dialect() string
+	// API names the API called, for a snapshot's method: "shodan-rest",
+	// "v3", "v2".
+	API() string
+}
+
+// Faceter is implemented by engines that count a query's results by
+// field values (facets) without collecting them.
+type Faceter interface {
+	// DefaultFacets are the facets counted when none are named.
+	DefaultFacets() []string
+	// FacetStats returns q's total and the n most frequent values of
+	// each facet named, in the order named. Names the engine does not
+	// know are listed in FacetStats.Unsupported and cost nothing.
+	FacetStats(ctx context.Context, q Query, names []string, n int) (*FacetStats, error)
+}
+
+// FacetStats is one query's facet counts.
+type FacetStats struct {
+	Total       int64
+	Facets      []FacetCount
+	Unsupported []string // names asked for that the engine does not count
+	Credits     int      // what the calls cost
+}
+
+// FacetCount is the buckets of one facet, largest first as the engine
+// sent them.
+type FacetCount struct {
+	Name    string
+	Buckets []Bucket
+	Other   int64 // results with values beyond the buckets, when the engine says
+}
+
+// Bucket is one facet value and its count. Value is engine text: hostile.
+type Bucket struct {
+	Value string
+	Count int64
+}
+
+// TruncationReporter is implemented by engines that can page only part
+// of a query's results (Censys serves at most 100 pages of a query). It
+// reports the (sub-)queries of queryID that were cut short so far in the
+// process, sorted by query text.
+type TruncationReporter interface {
+	Truncations(queryID string) []Truncation
+}
+
+// Truncation records a (sub-)query that had more hits than the engine
+// lets a client page through: Total hits, of which at most Reachable
+// could be fetched.
+type Truncation struct {
+	QueryID   string
+	Query     string // the query text sent (a sub-query when split)
+	Total     int
+	Reachable int
+}
+
+// Caps are an engine's optional capabilities, looked up once. A nil
+// interface means the engine lacks it.
+type Caps struct {
+	Engine      Engine
+	Dialect     string // the catalog dialect; the engine's name by default
+	API         string // "" when the engine does not say
+	Account     Accounter
+	Facets      Faceter
+	Truncations TruncationReporter
+}
+
+// CapsOf looks up e's capabilities.
+func CapsOf(e Engine) Caps {
+	c := Caps{Engine: e, Dialect: string(e.Name())}
+	if d, ok := e.(Dialecter); ok {
+		c.Dialect, c.API = d.Dialect(), d.API()
+	}
+	c.Account, _ = e.(Accounter)
+	c.Facets, _ = e.(Faceter)
+	c.Truncations, _ = e.(TruncationReporter)
+	return c
+}
+
+// PageCost returns the credits page (1-based) of q costs on e: the
+// engine's rule ([PageCoster]), else 1. It is the one place this rule is
+// applied, by the pager and by cost estimates alike.
+func PageCost(e Engine, q Query, page int) int {
 	if c, ok := e.(PageCoster); ok {
 		return c.PageCost(q, page)
 	}
 	return 1
+}
+
+// PageSize returns the results on a full page of e.
+func PageSize(e Engine) int {
+	if s, ok := e.(PageSizer); ok && s.PageSize() > 0 {
+		return s.PageSize()
+	}
+	return DefaultPageSize
+}
+
+// Estimate returns the pages a query of total results needs on e, capped
+// at maxPages (0: no cap), and the credits they cost. A query with no
+// results still costs its first page's request.
+func Estimate(e Engine, q Query, total, maxPages int) (pages, credits int) {
+	per := PageSize(e)
+	pages = max(1, (total+per-1)/per)
+	if maxPages > 0 && pages > maxPages {
+		pages = maxPages
+	}
+	for i := 1; i <= pages; i++ {
+		credits += PageCost(e, q, i)
+	}
+	return pages, credits
 }
 
 func done(e Engine, raw *model.RawPage) bool {

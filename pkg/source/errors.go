@@ -35,6 +35,9 @@ var (
 	// ErrTooLarge means a response body exceeded the size limit. It is not
 	// retried: the same request would give the same body.
 	ErrTooLarge = errors.New("response body too large")
+	// ErrBadCursor means a stored page's cursor to the next page cannot
+	// be read: the query must be fetched again from its first page.
+	ErrBadCursor = errors.New("stored paging cursor is corrupt")
 )
 
 // HTTPError is a failed API call: the engine, the operation ("search",

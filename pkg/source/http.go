@@ -33,7 +33,7 @@ type Request struct {
 	Client  *http.Client
 	Limiter *rate.Limiter // waited on before the request; nil for none
 	MaxBody int64         // 0 means DefaultMaxBody
-	Secrets []string      // redacted from every error
+	Secrets []Secret      // redacted from every error
 }
 
 // Do waits on the limiter, sends req and reads the whole body under the

@@ -81,7 +81,7 @@ type Progress struct {
 }
 
 // Budget is a credit budget shared by the queries of one engine in a run.
-// It is safe for concurrent use.
+// It is safe for concurrent use. A nil *Budget is unlimited.
 type Budget struct {
 	mu    sync.Mutex
 	max   int
@@ -89,10 +89,12 @@ type Budget struct {
 	held  int
 }
 
-// NewBudget returns a budget of max credits; max <= 0 means unlimited.
-func NewBudget(max int) *Budget { return &Budget{max: max} }
+// NewBudget returns a budget of exactly limit credits. A budget of 0 lets
+// only pages that cost nothing through (an account with no credits left);
+// a negative limit counts as 0. Use a nil *Budget for no limit.
+func NewBudget(limit int) *Budget { return &Budget{max: max(limit, 0)} }
 
-// Max returns the budget's limit, 0 for unlimited.
+// Max returns the budget's limit.
 func (b *Budget) Max() int { return b.max }
 
 // Spent returns the credits spent so far.
@@ -107,7 +109,7 @@ func (b *Budget) Spent() int {
 func (b *Budget) Reserve(n int) bool {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.max > 0 && b.spent+b.held+n > b.max {
+	if b.spent+b.held+n > b.max {
 		return false
 	}
 	b.held += n
@@ -223,7 +225,7 @@ func (p *Pager) Run(ctx context.Context, q Query, h Handler) (Result, error) {
 		if p.MaxPages > 0 && page > p.MaxPages {
 			return finish(StopMaxPages, nil)
 		}
-		cost := pageCost(p.Engine, q, page)
+		cost := PageCost(p.Engine, q, page)
 		if p.Budget != nil && !p.Budget.Reserve(cost) {
 			return finish(StopMaxCredits, nil)
 		}

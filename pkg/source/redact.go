@@ -1,7 +1,6 @@
 package source
 
 import (
-	"errors"
 	"net/url"
 	"strings"
 )
@@ -12,11 +11,10 @@ const Redacted = "REDACTED"
 // Redact returns s with every non-empty secret, and its URL-escaped forms,
 // replaced by [Redacted]. Secrets shorter than 4 bytes are still replaced;
 // the caller decides what is secret.
-func Redact(s string, secrets ...string) string {
+func Redact(s string, secrets ...Secret) string { return redact(s, values(secrets)) }
+
+func redact(s string, secrets []string) string {
 	for _, sec := range secrets {
-		if sec == "" {
-			continue
-		}
 		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
 			if form != "" && strings.Contains(s, form) {
 				s = strings.ReplaceAll(s, form, Redacted)
@@ -32,10 +30,12 @@ var secretParams = [...]string{"key", "api_key", "apikey", "token", "access_toke
 
 // RedactURL returns raw with the values of credential query parameters
 // (key, token, ...), the userinfo password and every secret replaced.
-func RedactURL(raw string, secrets ...string) string {
+func RedactURL(raw string, secrets ...Secret) string { return redactURL(raw, values(secrets)) }
+
+func redactURL(raw string, secrets []string) string {
 	u, err := url.Parse(raw)
 	if err != nil {
-		return Redact(raw, secrets...)
+		return redact(raw, secrets)
 	}
 	if u.User != nil {
 		u.User = url.User(u.User.Username())
@@ -51,47 +51,97 @@ func RedactURL(raw string, secrets ...string) string {
 	if changed {
 		u.RawQuery = q.Encode()
 	}
-	return Redact(u.String(), secrets...)
+	return redact(u.String(), secrets)
 }
 
-// RedactError returns err with secrets removed from its message. A
-// *url.Error (which net/http fills with the whole request URL, query
-// string included) gets its URL redacted with [RedactURL]; errors.Is and
-// errors.As still see the cause (timeouts, connection resets). Other
-// errors whose message holds a secret are replaced by an error with the
-// redacted message that unwraps to the original.
-func RedactError(err error, secrets ...string) error {
+// RedactError returns err with the secrets, and the credentials of every
+// URL it quotes, removed from its message and from every error it wraps:
+// no error reachable with errors.Unwrap (single or multiple) holds the
+// original text. Parts of the chain that hold no secret are kept as they
+// are, so errors.Is and errors.As still see the causes (timeouts,
+// connection resets, sentinels). A *url.Error (which net/http fills with
+// the whole request URL, query string included) is replaced by a copy
+// with its URL redacted, so errors.As still finds a *url.Error.
+func RedactError(err error, secrets ...Secret) error {
 	if err == nil {
 		return nil
 	}
-	var ue *url.Error
-	if errors.As(err, &ue) {
-		clean := &url.Error{Op: ue.Op, URL: RedactURL(ue.URL, secrets...), Err: redactMsg(ue.Err, secrets)}
-		if err == error(ue) {
-			return clean
-		}
-		return &redactedError{msg: Redact(strings.ReplaceAll(err.Error(), ue.URL, clean.URL), secrets...), err: clean}
-	}
-	return redactMsg(err, secrets)
+	return scrub(err, values(secrets))
 }
 
-func redactMsg(err error, secrets []string) error {
-	if err == nil {
-		return nil
+// scrub returns err itself when nothing in its tree holds a secret, else
+// a copy of the tree in which every error that did is rebuilt.
+func scrub(err error, secrets []string) error {
+	if err == nil || clean(err, secrets) {
+		return err
+	}
+	if ue, ok := err.(*url.Error); ok {
+		return &url.Error{Op: ue.Op, URL: redactURL(ue.URL, secrets), Err: scrub(ue.Err, secrets)}
 	}
 	msg := err.Error()
-	if red := Redact(msg, secrets...); red != msg {
-		return &redactedError{msg: red, err: err}
+	for _, ue := range urlErrors(err) {
+		msg = strings.ReplaceAll(msg, ue.URL, redactURL(ue.URL, secrets))
 	}
-	return err
+	out := &redactedError{msg: redact(msg, secrets)}
+	for _, c := range unwrap(err) {
+		if c = scrub(c, secrets); c != nil {
+			out.causes = append(out.causes, c)
+		}
+	}
+	return out
 }
 
-// redactedError carries a redacted message and keeps the cause for
-// errors.Is. Its message is the only text it prints.
+// clean reports whether no error in err's tree holds a secret or quotes
+// a URL whose credentials RedactURL would hide.
+func clean(err error, secrets []string) bool {
+	if ue, ok := err.(*url.Error); ok && redactURL(ue.URL, secrets) != ue.URL {
+		return false
+	}
+	if msg := err.Error(); redact(msg, secrets) != msg {
+		return false
+	}
+	for _, c := range unwrap(err) {
+		if c != nil && !clean(c, secrets) {
+			return false
+		}
+	}
+	return true
+}
+
+// urlErrors lists the *url.Errors in err's tree.
+func urlErrors(err error) []*url.Error {
+	var out []*url.Error
+	if ue, ok := err.(*url.Error); ok {
+		out = append(out, ue)
+	}
+	for _, c := range unwrap(err) {
+		if c != nil {
+			out = append(out, urlErrors(c)...)
+		}
+	}
+	return out
+}
+
+// unwrap returns the errors err wraps directly.
+func unwrap(err error) []error {
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		if c := u.Unwrap(); c != nil {
+			return []error{c}
+		}
+	case interface{ Unwrap() []error }:
+		return u.Unwrap()
+	}
+	return nil
+}
+
+// redactedError carries a redacted message and the redacted causes, so
+// that errors.Is and errors.As still see them. Its message is the only
+// text it prints.
 type redactedError struct {
-	msg string
-	err error
+	msg    string
+	causes []error
 }
 
-func (e *redactedError) Error() string { return e.msg }
-func (e *redactedError) Unwrap() error { return e.err }
+func (e *redactedError) Error() string   { return e.msg }
+func (e *redactedError) Unwrap() []error { return e.causes }

@@ -24,7 +24,7 @@ func TestRedact(t *testing.T) {
 		{"path s3cr3t%2Fk+y", "path REDACTED"},
 		{"nothing", "nothing"},
 	} {
-		if got := source.Redact(tc.in, key, ""); got != tc.want {
+		if got := source.Redact(tc.in, source.NewSecret(key), source.Secret{}); got != tc.want {
 			t.Errorf("Redact(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -38,7 +38,7 @@ func TestRedactURLError(t *testing.T) {
 	inner := &url.Error{Op: "Get", URL: "https://api.shodan.io/api-info?key=" + key, Err: syscall.ECONNRESET}
 	wrapped := fmt.Errorf("calling: %w", inner)
 	for _, err := range []error{inner, wrapped} {
-		red := source.RedactError(err, key)
+		red := source.RedactError(err, source.NewSecret(key))
 		if strings.Contains(red.Error(), key) || !strings.Contains(red.Error(), "key=REDACTED") {
 			t.Errorf("RedactError(%v) = %v", err, red)
 		}
@@ -184,7 +184,7 @@ func TestPagerProgressAndResumeGap(t *testing.T) {
 func TestDoBodyLimit(t *testing.T) {
 	srv := newBodyServer(t, 2048)
 	req, _ := http.NewRequest(http.MethodGet, srv+"/?key=CANARY", nil)
-	_, _, err := source.Do(context.Background(), source.Request{Engine: "test", Op: "get", MaxBody: 1024, Secrets: []string{"CANARY"}}, req)
+	_, _, err := source.Do(context.Background(), source.Request{Engine: "test", Op: "get", MaxBody: 1024, Secrets: []source.Secret{source.NewSecret("CANARY")}}, req)
 	if !errors.Is(err, source.ErrTooLarge) || source.Retryable(err) {
 		t.Errorf("err = %v; want ErrTooLarge, not retryable", err)
 	}

@@ -80,6 +80,12 @@ type QueryMeta struct {
 	Skipped int       `json:"skipped"`
 	Bad     int       `json:"bad"`
 	At      time.Time `json:"at"`
+	// EngineTotal and Reachable are set when the engine could page only
+	// part of the query (Truncated "engine-limit"): the hits it reported
+	// for the (sub-)queries it cut short, and how many of those it let a
+	// client fetch.
+	EngineTotal int `json:"engine_total,omitempty"`
+	Reachable   int `json:"reachable,omitempty"`
 }
 
 // AddEngine records an engine, once.

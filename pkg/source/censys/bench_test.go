@@ -58,8 +58,8 @@ func BenchmarkBothEngines(b *testing.B) {
 		ss := shodantest.NewServer(shodantest.Config{Key: "shodan-bench-key", Rate: shodanRate,
 			Population: func(string) []json.RawMessage { return banners }})
 		cs := censystest.NewServer(censystest.Config{Token: canaryToken, OrgID: canaryOrg, Hosts: hosts, Rate: censysRate})
-		se := shodan.New(shodan.Options{BaseURL: ss.URL(), Key: "shodan-bench-key", Rate: shodanRate})
-		ce, err := censys.New(censys.Config{BaseURL: cs.URL(), Token: canaryToken, OrgID: canaryOrg, Rate: censysRate})
+		se := shodan.New(shodan.Options{BaseURL: ss.URL(), Key: source.NewSecret("shodan-bench-key"), Rate: shodanRate})
+		ce, err := censys.New(censys.Config{BaseURL: cs.URL(), Token: source.NewSecret(canaryToken), OrgID: canaryOrg, Rate: censysRate})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -36,7 +36,7 @@ type Config struct {
 	// BaseURL is the API root; "" means [DefaultURL].
 	BaseURL string
 	// Token is the personal access token, sent as "Bearer <Token>".
-	Token string
+	Token source.Secret
 	// OrgID is the organization whose credits pay for searches, sent as
 	// ?organization_id= as the official SDKs do. "" uses the user's free
 	// wallet, which cannot search.
@@ -69,38 +69,32 @@ type Config struct {
 	Now func() time.Time
 }
 
-// Client is the Platform API v3 adapter. It implements [source.Engine],
-// [source.PageCoster] and [source.Finisher]; it is safe for concurrent use.
+// Client is the Platform API v3 adapter. It implements [source.Engine]
+// and the capabilities checked below; it is safe for concurrent use.
 type Client struct {
 	cfg  Config
 	base *url.URL
 	lim  *rate.Limiter
 
 	mu     sync.Mutex
-	truncs map[string]Truncation
-}
-
-// Truncation records a (sub-)query that had more hits than the API lets a
-// client page through: Total hits, of which at most Reachable could be
-// fetched.
-type Truncation struct {
-	QueryID   string
-	Query     string // the query text sent (a sub-query when split)
-	Total     int
-	Reachable int
+	truncs map[string]source.Truncation
 }
 
 var (
-	_ source.Engine     = (*Client)(nil)
-	_ source.PageCoster = (*Client)(nil)
-	_ source.Finisher   = (*Client)(nil)
+	_ source.Engine             = (*Client)(nil)
+	_ source.PageCoster         = (*Client)(nil)
+	_ source.PageSizer          = (*Client)(nil)
+	_ source.Finisher           = (*Client)(nil)
+	_ source.Dialecter          = (*Client)(nil)
+	_ source.Faceter            = (*Client)(nil)
+	_ source.TruncationReporter = (*Client)(nil)
 )
 
 // New returns a v3 client. It fails when BaseURL does not parse or the
 // token is empty.
 func New(cfg Config) (*Client, error) {
-	if cfg.Token == "" {
-		return nil, errors.New("censys: no personal access token: set CENSYS_PLATFORM_TOKEN or --censys-token-file")
+	if cfg.Token.Empty() {
+		return nil, fmt.Errorf("censys: %w: no personal access token", source.ErrNoCredentials)
 	}
 	base, err := parseBase(cfg.BaseURL, DefaultURL)
 	if err != nil {
@@ -128,25 +122,43 @@ func New(cfg Config) (*Client, error) {
 	if lim == nil {
 		lim = source.NewLimiter(cfg.Rate)
 	}
-	return &Client{cfg: cfg, base: base, lim: lim, truncs: map[string]Truncation{}}, nil
+	return &Client{cfg: cfg, base: base, lim: lim, truncs: map[string]source.Truncation{}}, nil
 }
 
 func parseBase(raw, def string) (*url.URL, error) {
+	u, why := baseURL(raw, def)
+	if why != "" {
+		return nil, fmt.Errorf("censys: base URL %q: %s", source.RedactURL(raw), why)
+	}
+	return u, nil
+}
+
+// baseURL parses an API root; why says what is wrong with it.
+func baseURL(raw, def string) (u *url.URL, why string) {
 	if raw == "" {
 		raw = def
 	}
 	u, err := url.Parse(strings.TrimRight(raw, "/"))
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return nil, fmt.Errorf("censys: base URL %q: want http(s)://host[/path]", source.RedactURL(raw))
+		return nil, "want http(s)://host[/path]"
 	}
 	if u.User != nil {
-		return nil, fmt.Errorf("censys: base URL %q: credentials do not belong in the URL", source.RedactURL(raw))
+		return nil, "credentials do not belong in the URL"
 	}
-	return u, nil
+	return u, ""
 }
 
 // Name returns model.Censys.
 func (c *Client) Name() model.Engine { return model.Censys }
+
+// Dialect returns "cenql", the Platform API's query language.
+func (c *Client) Dialect() string { return "cenql" }
+
+// API returns "v3".
+func (c *Client) API() string { return "v3" }
+
+// PageSize returns the page_size sent.
+func (c *Client) PageSize() int { return c.cfg.PageSize }
 
 // PageCost returns the credits of one search page. The first page of a
 // query that must be split also pays for the aggregate calls that plan the
@@ -157,25 +169,22 @@ func (c *Client) PageCost(source.Query, int) int { return c.cfg.CreditsPerPage }
 // cursor (a split query's cursor runs through its sub-queries).
 func (c *Client) Done(raw *model.RawPage) bool { return raw.Next == "" }
 
-// Truncations returns the (sub-)queries seen so far whose hits exceeded
-// the depth cap, sorted by query id and text.
-func (c *Client) Truncations() []Truncation {
+// Truncations implements [source.TruncationReporter]: the (sub-)queries of
+// queryID seen so far whose hits exceeded the depth cap, sorted by text.
+func (c *Client) Truncations(queryID string) []source.Truncation {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	out := make([]Truncation, 0, len(c.truncs))
+	var out []source.Truncation
 	for _, t := range c.truncs {
-		out = append(out, t)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].QueryID != out[j].QueryID {
-			return out[i].QueryID < out[j].QueryID
+		if t.QueryID == queryID {
+			out = append(out, t)
 		}
-		return out[i].Query < out[j].Query
-	})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Query < out[j].Query })
 	return out
 }
 
-func (c *Client) truncated(t Truncation) {
+func (c *Client) truncated(t source.Truncation) {
 	c.mu.Lock()
 	c.truncs[t.QueryID+"\x00"+t.Query] = t
 	c.mu.Unlock()
@@ -249,7 +258,7 @@ func (c *Client) Fetch(ctx context.Context, q source.Query, page int, token stri
 			// the depth cap, or the API stopped early. Either way the
 			// rest was not fetched.
 			if reached := st.N * c.cfg.PageSize; total > reached {
-				c.truncated(Truncation{QueryID: q.ID, Query: text, Total: total, Reachable: reached})
+				c.truncated(source.Truncation{QueryID: q.ID, Query: text, Total: total, Reachable: reached})
 			}
 			if st.Sub+1 < len(st.Subs) {
 				st = cursor{Subs: st.Subs, Sub: st.Sub + 1}
@@ -397,7 +406,7 @@ func (c *Client) endpoint(path string) string {
 }
 
 func (c *Client) headers(req *http.Request) {
-	req.Header.Set("Authorization", "Bearer "+c.cfg.Token)
+	req.Header.Set("Authorization", "Bearer "+c.cfg.Token.Reveal())
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "orchex (+https://github.com/orchex/orchex)")
 }
@@ -442,7 +451,7 @@ func (c *Client) do(ctx context.Context, op string, req *http.Request) (*http.Re
 	return resp, body, nil
 }
 
-func (c *Client) secrets() []string { return []string{c.cfg.Token} }
+func (c *Client) secrets() []source.Secret { return []source.Secret{c.cfg.Token} }
 
 // badBody is the error of a 2xx answer that is not the expected JSON (a
 // captive portal, a proxy's HTML page): worth another try.

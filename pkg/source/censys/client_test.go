@@ -83,7 +83,7 @@ func (n *noSleep) sleep(_ context.Context, d time.Duration) error {
 
 func newV3(t *testing.T, srv *censystest.Server, mod func(*censys.Config)) *censys.Client {
 	t.Helper()
-	cfg := censys.Config{BaseURL: srv.URL(), Token: canaryToken, OrgID: canaryOrg, Rate: 1e6}
+	cfg := censys.Config{BaseURL: srv.URL(), Token: source.NewSecret(canaryToken), OrgID: canaryOrg, Rate: 1e6}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -187,8 +187,8 @@ func TestV3PagesToEnd(t *testing.T) {
 			t.Errorf("request %d: auth=%v org=%q, want the bearer token and organization_id", r.N, r.Auth, r.Org)
 		}
 	}
-	if len(c.Truncations()) != 0 {
-		t.Errorf("truncations = %v, want none", c.Truncations())
+	if len(c.Truncations("portainer/censys/1")) != 0 {
+		t.Errorf("truncations = %v, want none", c.Truncations("portainer/censys/1"))
 	}
 	// One service per host (port 443), none undecodable.
 	if st.bad != 0 || len(st.obs) != 250 {
@@ -223,7 +223,7 @@ func TestV3SplitsOverDepthCap(t *testing.T) {
 	if res.Stopped != source.StopDone {
 		t.Fatalf("stopped %s, want done", res.Stopped)
 	}
-	if tr := c.Truncations(); len(tr) != 0 {
+	if tr := c.Truncations("q"); len(tr) != 0 {
 		t.Errorf("truncations = %+v, want none: every part fits", tr)
 	}
 	seen := map[string]bool{}
@@ -280,7 +280,7 @@ func TestV3TruncatesWhatCannotBeSplit(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tr := c.Truncations()
+			tr := c.Truncations("q")
 			if res.Stopped != source.StopDone || len(tr) != 1 || tr[0].Total != 80 || tr[0].Reachable != 50 {
 				t.Fatalf("result %+v, truncations %+v: want done with one truncation 80 > 50", res, tr)
 			}
@@ -299,8 +299,8 @@ func TestV3TruncationWhenTheAPIStopsEarly(t *testing.T) {
 	if err != nil || res.Pages != 2 {
 		t.Fatalf("%+v, %v", res, err)
 	}
-	want := []censys.Truncation{{QueryID: "q", Query: "host.services.port: 443", Total: 300, Reachable: 200}}
-	if got := c.Truncations(); !reflect.DeepEqual(got, want) {
+	want := []source.Truncation{{QueryID: "q", Query: "host.services.port: 443", Total: 300, Reachable: 200}}
+	if got := c.Truncations("q"); !reflect.DeepEqual(got, want) {
 		t.Errorf("truncations = %+v, want %+v", got, want)
 	}
 }
@@ -319,15 +319,15 @@ func TestV3Errors(t *testing.T) {
 		retryIn time.Duration
 	}{
 		{name: "bad token", token: "wrong-" + canaryToken, want: source.ErrUnauthorized, status: 401,
-			says: []string{"CENSYS_PLATFORM_TOKEN", "CENSYS_ORG_ID", "INVALID_TOKEN"}},
+			says: []string{"personal access token", "revoked", "INVALID_TOKEN"}},
 		{name: "wrong organization", org: "other-org", want: source.ErrForbidden, status: 403,
-			says: []string{"CENSYS_ORG_ID", "API Access", "other-org"}},
+			says: []string{"organization ID", "API Access", "other-org"}},
 		{name: "bad query", query: "host.services.port: (443", want: source.ErrBadQuery, status: 422,
 			says: []string{`"host.services.port: (443"`, "unbalanced parentheses", "body.query"}},
 		{name: "no credits", cfg: censystest.Config{Credits: 0, Faults: censystest.Faults{Schedule: map[int]censystest.Fault{1: censystest.QuotaExhausted}}},
-			want: source.ErrQuota, status: 402, says: []string{"credits", censys.ResumeHint}},
+			want: source.ErrQuota, status: 402, says: []string{"credits", "what was fetched is kept"}},
 		{name: "credits as 403", cfg: censystest.Config{CreditStatus: 403, Faults: censystest.Faults{Schedule: map[int]censystest.Fault{1: censystest.QuotaExhausted}}},
-			want: source.ErrQuota, status: 403, says: []string{"credits", censys.ResumeHint}},
+			want: source.ErrQuota, status: 403, says: []string{"credits", "what was fetched is kept"}},
 		{name: "rate limited", cfg: censystest.Config{Faults: censystest.Faults{RetryAfter: 7, Schedule: map[int]censystest.Fault{1: censystest.TooMany}}},
 			want: source.ErrRateLimited, status: 429, retryIn: 7 * time.Second},
 		{name: "rate limited, no Retry-After", cfg: censystest.Config{Faults: censystest.Faults{Schedule: map[int]censystest.Fault{1: censystest.TooManyNoRetry}}},
@@ -351,7 +351,7 @@ func TestV3Errors(t *testing.T) {
 			defer srv.Close()
 			c := newV3(t, srv, func(c *censys.Config) {
 				if tt.token != "" {
-					c.Token = tt.token
+					c.Token = source.NewSecret(tt.token)
 				}
 				if tt.org != "" {
 					c.OrgID = tt.org
@@ -471,7 +471,7 @@ func TestV3CountAndStats(t *testing.T) {
 	if err != nil || n != 30 {
 		t.Fatalf("Count = %d, %v; want 30", n, err)
 	}
-	s, err := c.Stats(context.Background(), "host.services.port: 443", 2)
+	s, err := c.FacetStats(context.Background(), source.Query{ID: "q", Text: "host.services.port: 443"}, c.DefaultFacets(), 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -479,7 +479,7 @@ func TestV3CountAndStats(t *testing.T) {
 		t.Fatalf("stats = %+v", s)
 	}
 	country := s.Facets[0]
-	if country.Name != "country" || len(country.Buckets) != 2 || country.Buckets[0] != (censys.Bucket{Key: "DE", Count: 15}) {
+	if country.Name != "country" || len(country.Buckets) != 2 || country.Buckets[0] != (source.Bucket{Value: "DE", Count: 15}) {
 		t.Errorf("country facet = %+v", country)
 	}
 	asn := s.Facets[1]
@@ -537,8 +537,8 @@ func TestV3FakeRateLimit(t *testing.T) {
 func TestNewRejectsBadConfig(t *testing.T) {
 	for _, cfg := range []censys.Config{
 		{},
-		{Token: canaryToken, BaseURL: "ftp://x"},
-		{Token: canaryToken, BaseURL: "http://user:" + canarySecret + "@127.0.0.1"},
+		{Token: source.NewSecret(canaryToken), BaseURL: "ftp://x"},
+		{Token: source.NewSecret(canaryToken), BaseURL: "http://user:" + canarySecret + "@127.0.0.1"},
 	} {
 		_, err := censys.New(cfg)
 		if err == nil {
@@ -556,8 +556,8 @@ func TestFetchRejectsCorruptCursor(t *testing.T) {
 	defer srv.Close()
 	c := newV3(t, srv, nil)
 	_, err := c.Fetch(context.Background(), source.Query{ID: "q", Text: "x"}, 2, "orchex-split-1:eyJzIjpbeyJjIjpbIlVTIikgb3IgMT0xIl19XX0")
-	if err == nil || !strings.Contains(err.Error(), "--refresh") {
-		t.Errorf("err = %v, want a corrupt-cursor error that says --refresh", err)
+	if !errors.Is(err, source.ErrBadCursor) || strings.Contains(err.Error(), "--") {
+		t.Errorf("err = %v, want source.ErrBadCursor, naming no flag", err)
 	}
 	if n := len(srv.Stats().Requests); n != 0 {
 		t.Errorf("%d requests sent with a corrupt cursor", n)
@@ -572,9 +572,9 @@ func TestV2Errors(t *testing.T) {
 		want   error
 		says   string
 	}{
-		{"bad secret", censystest.None, "wrong-" + canarySecret, source.ErrUnauthorized, "CENSYS_API_SECRET"},
-		{"forbidden", censystest.Forbidden, "", source.ErrForbidden, "--censys-api v3"},
-		{"quota", censystest.QuotaExhausted, "", source.ErrQuota, censys.ResumeHint},
+		{"bad secret", censystest.None, "wrong-" + canarySecret, source.ErrUnauthorized, "API ID and secret"},
+		{"forbidden", censystest.Forbidden, "", source.ErrForbidden, "Platform API (v3)"},
+		{"quota", censystest.QuotaExhausted, "", source.ErrQuota, "wait for the quota to reset"},
 		{"rate limit with 200", censystest.Error200, "", source.ErrRateLimited, "Rate limit exceeded"},
 		{"bad query", censystest.Rejected, "", source.ErrBadQuery, "could not be parsed"},
 		{"server error", censystest.Internal, "", source.ErrTransient, "unexpected error"},
@@ -587,7 +587,7 @@ func TestV2Errors(t *testing.T) {
 			if tt.secret != "" {
 				secret = tt.secret
 			}
-			c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: canaryID, Secret: secret, Rate: 1e6})
+			c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(secret), Rate: 1e6})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -610,7 +610,7 @@ func TestV2Count(t *testing.T) {
 	srv := censystest.NewServer(censystest.Config{APIID: canaryID, Secret: canarySecret,
 		V2Hosts: [][]byte{v2Doc("192.0.2.1", 443, 80), v2Doc("192.0.2.2", 443), readFixture(t, "v2/kubernetes_hit.json")}})
 	defer srv.Close()
-	c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: canaryID, Secret: canarySecret, Rate: 1e6})
+	c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(canarySecret), Rate: 1e6})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -618,11 +618,11 @@ func TestV2Count(t *testing.T) {
 	if err != nil || n != 3 {
 		t.Errorf("Count = %d, %v; want 3", n, err)
 	}
-	s, err := c.Stats(context.Background(), "services.port: 443", 5)
+	s, err := c.FacetStats(context.Background(), source.Query{ID: "q", Text: "services.port: 443"}, c.DefaultFacets(), 5)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Facets[2].Name != "port" || s.Facets[2].Field != "services.port" || s.Facets[2].Buckets[0] != (censys.Bucket{Key: "443", Count: 3}) {
+	if s.Facets[2].Name != "port" || s.Facets[2].Buckets[0] != (source.Bucket{Value: "443", Count: 3}) {
 		t.Errorf("port facet = %+v", s.Facets[2])
 	}
 	p, err := c.Fetch(context.Background(), source.Query{ID: "q", Text: "services.port: 443"}, 1, "")
@@ -713,8 +713,8 @@ func TestV3SplitIgnoresHostileKeys(t *testing.T) {
 			t.Errorf("engine value reached a query: %s", r.Query)
 		}
 	}
-	if len(st.obs) != 60 || len(c.Truncations()) != 0 {
-		t.Errorf("services = %d, truncations %v; want 60 and none", len(st.obs), c.Truncations())
+	if len(st.obs) != 60 || len(c.Truncations("q")) != 0 {
+		t.Errorf("services = %d, truncations %v; want 60 and none", len(st.obs), c.Truncations("q"))
 	}
 }
 

@@ -12,10 +12,6 @@ import (
 	"github.com/orchex/orchex/pkg/source"
 )
 
-// ResumeHint is what a user should do after a run stopped on credits,
-// quota or an interruption.
-const ResumeHint = "rerun the same command: pages already stored are not fetched again"
-
 // maxMessage caps the engine's message quoted in an error.
 const maxMessage = 300
 
@@ -82,7 +78,7 @@ func (b *apiBody) message() string {
 // classify turns a non-2xx answer (or a 2xx answer carrying an error) into
 // a *source.HTTPError with a message that says what to do. api is "v3" or
 // "v2"; secrets are redacted from whatever the engine echoed.
-func classify(api, op string, resp *http.Response, body []byte, now time.Time, secrets []string) *source.HTTPError {
+func classify(api, op string, resp *http.Response, body []byte, now time.Time, secrets []source.Secret) *source.HTTPError {
 	status := resp.StatusCode
 	var b apiBody
 	_ = json.Unmarshal(body, &b) // a body that is not JSON leaves b empty
@@ -118,18 +114,18 @@ func withHint(api string, sentinel error, msg string) string {
 	switch sentinel {
 	case source.ErrUnauthorized:
 		if api == "v2" {
-			hint = "check CENSYS_API_ID and CENSYS_API_SECRET (legacy Search API credentials)"
+			hint = "check the API ID and secret (legacy Search API credentials)"
 		} else {
-			hint = "check the personal access token (CENSYS_PLATFORM_TOKEN or --censys-token-file): it may be mistyped, revoked or expired; create one on the Censys Platform's Personal Access Tokens page, by a user of the organization in CENSYS_ORG_ID"
+			hint = "check the personal access token: it may be mistyped, revoked or expired; create one on the Censys Platform's Personal Access Tokens page, by a user of the organization whose ID is used"
 		}
 	case source.ErrForbidden:
 		if api == "v2" {
-			hint = "the legacy account may not use this endpoint (free accounts lose API access after 60 days); use the Platform API (--censys-api v3)"
+			hint = "the legacy account may not use this endpoint (free accounts lose API access after 60 days); use the Platform API (v3)"
 		} else {
-			hint = "check CENSYS_ORG_ID (the token's user must belong to that organization and hold the \"API Access\" role) and that the plan includes search (Free users can only look up single hosts)"
+			hint = "check the organization ID (the token's user must belong to that organization and hold the \"API Access\" role) and that the plan includes search (Free users can only look up single hosts)"
 		}
 	case source.ErrQuota:
-		hint = "credits or quota exhausted; what was fetched is kept: add credits or wait for the quota to reset, then " + ResumeHint
+		hint = "credits or quota exhausted; what was fetched is kept: add credits or wait for the quota to reset"
 	case source.ErrBadQuery:
 		hint = "fix the query (CenQL for v3, the legacy language for v2)"
 	}
@@ -144,7 +140,7 @@ func withHint(api string, sentinel error, msg string) string {
 
 // clean makes an engine's message safe to print: secrets removed, control
 // and bidi characters dropped, invalid UTF-8 replaced, length capped.
-func clean(s string, secrets []string) string {
+func clean(s string, secrets []source.Secret) string {
 	s = source.Redact(s, secrets...)
 	var b strings.Builder
 	for _, r := range strings.ToValidUTF8(s, "\uFFFD") {

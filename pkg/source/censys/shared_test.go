@@ -132,7 +132,7 @@ func TestV2SharedSamples(t *testing.T) {
 			w.Write(mihari)
 		}))
 		defer ts.Close()
-		c, err := censys.NewV2(censys.V2Config{BaseURL: ts.URL + "/api", APIID: canaryID, Secret: canarySecret, Rate: 1e6})
+		c, err := censys.NewV2(censys.V2Config{BaseURL: ts.URL + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(canarySecret), Rate: 1e6})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -170,7 +170,7 @@ func TestV2SharedSamples(t *testing.T) {
 	t.Run("through the fake", func(t *testing.T) {
 		for _, perPage := range []int{100, 1} {
 			srv := censystest.NewServer(censystest.Config{APIID: canaryID, Secret: canarySecret, V2Hosts: docs})
-			c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: canaryID, Secret: canarySecret, Rate: 1e6, PerPage: perPage})
+			c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(canarySecret), Rate: 1e6, PerPage: perPage})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -222,7 +222,7 @@ func TestV2ErrorSharedSamples(t *testing.T) {
 				w.Write(body)
 			}))
 			defer ts.Close()
-			c, err := censys.NewV2(censys.V2Config{BaseURL: ts.URL + "/api", APIID: canaryID, Secret: canarySecret, Rate: 1e6})
+			c, err := censys.NewV2(censys.V2Config{BaseURL: ts.URL + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(canarySecret), Rate: 1e6})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -230,7 +230,7 @@ func TestV2ErrorSharedSamples(t *testing.T) {
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
-			if tt.want == source.ErrQuota && !bytes.Contains([]byte(err.Error()), []byte(censys.ResumeHint)) {
+			if tt.want == source.ErrQuota && !bytes.Contains([]byte(err.Error()), []byte("what was fetched is kept")) {
 				t.Errorf("quota error %q does not say how to resume", err)
 			}
 			// The fake's body for the same fault is the same JSON.
@@ -265,7 +265,7 @@ func TestV2ErrorSharedSamples(t *testing.T) {
 			}
 			json.Unmarshal(body, &want)
 			ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(body) }))
-			c, _ := censys.NewV2(censys.V2Config{BaseURL: ts.URL + "/api", APIID: canaryID, Secret: canarySecret, Rate: 1e6})
+			c, _ := censys.NewV2(censys.V2Config{BaseURL: ts.URL + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(canarySecret), Rate: 1e6})
 			a, err := c.Aggregate(context.Background(), "q", want.Result.Field, 4)
 			ts.Close()
 			if err != nil {

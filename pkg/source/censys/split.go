@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/orchex/orchex/pkg/source"
 )
 
 // The API serves at most MaxPages pages of a query. A query with more
@@ -247,7 +249,7 @@ func decodeCursor(tok string, page int) (cursor, error) {
 		}
 	}
 	if err != nil {
-		return cursor{}, fmt.Errorf("stored split cursor is corrupt (%v): rerun with --refresh", err)
+		return cursor{}, fmt.Errorf("%w: split cursor (%v)", source.ErrBadCursor, err)
 	}
 	return c, nil
 }

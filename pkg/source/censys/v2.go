@@ -3,7 +3,6 @@ package censys
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -26,7 +25,7 @@ type V2Config struct {
 	// BaseURL is the API root including "/api"; "" means [DefaultV2URL].
 	BaseURL string
 	// APIID and Secret are the basic-auth credentials.
-	APIID, Secret string
+	APIID, Secret source.Secret
 	// HTTPClient, Limiter, Rate, MaxBody and Now are as in [Config].
 	HTTPClient *http.Client
 	Limiter    *rate.Limiter
@@ -40,7 +39,8 @@ type V2Config struct {
 }
 
 // V2Client is the legacy Search API v2 adapter. It implements
-// [source.Engine]; it is safe for concurrent use.
+// [source.Engine] and the capabilities checked below; it is safe for
+// concurrent use.
 type V2Client struct {
 	cfg  V2Config
 	base *url.URL
@@ -50,14 +50,17 @@ type V2Client struct {
 var (
 	_ source.Engine     = (*V2Client)(nil)
 	_ source.PageCoster = (*V2Client)(nil)
+	_ source.PageSizer  = (*V2Client)(nil)
 	_ source.Finisher   = (*V2Client)(nil)
+	_ source.Dialecter  = (*V2Client)(nil)
+	_ source.Faceter    = (*V2Client)(nil)
 )
 
 // NewV2 returns a v2 client. It fails when a credential is missing or
 // BaseURL does not parse.
 func NewV2(cfg V2Config) (*V2Client, error) {
-	if cfg.APIID == "" || cfg.Secret == "" {
-		return nil, errors.New("censys: legacy API needs CENSYS_API_ID and CENSYS_API_SECRET")
+	if cfg.APIID.Empty() || cfg.Secret.Empty() {
+		return nil, fmt.Errorf("censys: %w: the legacy API needs an API ID and secret", source.ErrNoCredentials)
 	}
 	base, err := parseBase(cfg.BaseURL, DefaultV2URL)
 	if err != nil {
@@ -84,6 +87,15 @@ func NewV2(cfg V2Config) (*V2Client, error) {
 
 // Name returns model.Censys.
 func (c *V2Client) Name() model.Engine { return model.Censys }
+
+// Dialect returns "censys-v2", the legacy search language.
+func (c *V2Client) Dialect() string { return "censys-v2" }
+
+// API returns "v2".
+func (c *V2Client) API() string { return "v2" }
+
+// PageSize returns the per_page sent.
+func (c *V2Client) PageSize() int { return c.cfg.PerPage }
 
 // PageCost returns the quota one page uses.
 func (c *V2Client) PageCost(source.Query, int) int { return c.cfg.CreditsPerPage }
@@ -207,10 +219,10 @@ func (c *V2Client) get(ctx context.Context, op, path string, v url.Values) (*v2A
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	req.SetBasicAuth(c.cfg.APIID, c.cfg.Secret)
+	req.SetBasicAuth(c.cfg.APIID.Reveal(), c.cfg.Secret.Reveal())
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "orchex (+https://github.com/orchex/orchex)")
-	secrets := []string{c.cfg.Secret, c.cfg.APIID}
+	secrets := []source.Secret{c.cfg.Secret, c.cfg.APIID}
 	resp, body, err := source.Do(ctx, source.Request{Engine: string(model.Censys), Op: op, Client: c.cfg.HTTPClient,
 		Limiter: c.lim, MaxBody: c.cfg.MaxBody, Secrets: secrets}, req)
 	if err != nil {

@@ -47,7 +47,7 @@ func benchCollect(b *testing.B, kill bool) {
 	for i := 0; i < b.N; i++ {
 		srv := shodantest.NewServer(shodantest.Config{Key: canary, Rate: limit, Burst: 1,
 			Population: func(string) []json.RawMessage { return pop }})
-		c := shodan.New(shodan.Options{BaseURL: srv.URL(), Key: canary, Rate: limit})
+		c := shodan.New(shodan.Options{BaseURL: srv.URL(), Key: source.NewSecret(canary), Rate: limit})
 		q := source.Query{ID: "bench/shodan/1", Text: "product:Kubernetes"}
 		st := sourcetest.NewMemStore("B")
 		// /api-info first, as collect does: it takes the limiter's

@@ -27,9 +27,9 @@ const PageSize = 100
 
 // Options configure a [Client].
 type Options struct {
-	BaseURL    string       // default DefaultBaseURL
-	Key        string       // API key, sent as the key query parameter and redacted everywhere
-	HTTPClient *http.Client // default: a client with a 60 s timeout
+	BaseURL    string        // default DefaultBaseURL
+	Key        source.Secret // API key, sent as the key query parameter and redacted everywhere
+	HTTPClient *http.Client  // default: a client with a 60 s timeout
 	// Limiter is shared by every call of the client; nil means a new one at
 	// Rate requests a second. Share one Limiter between clients of the
 	// same key.
@@ -47,7 +47,7 @@ type Options struct {
 // It is safe for concurrent use; all its calls share one rate limiter.
 type Client struct {
 	base    string
-	key     string
+	key     source.Secret
 	http    *http.Client
 	lim     *rate.Limiter
 	retry   *source.Retrier
@@ -56,7 +56,12 @@ type Client struct {
 	now     func() time.Time
 }
 
-var _ source.Engine = (*Client)(nil)
+var (
+	_ source.Engine    = (*Client)(nil)
+	_ source.Accounter = (*Client)(nil)
+	_ source.Faceter   = (*Client)(nil)
+	_ source.Dialecter = (*Client)(nil)
+)
 
 // New returns a client. It does no I/O.
 func New(opts Options) *Client {
@@ -93,6 +98,12 @@ func New(opts Options) *Client {
 
 // Name returns model.Shodan.
 func (c *Client) Name() model.Engine { return model.Shodan }
+
+// Dialect returns "shodan", the catalog dialect of Shodan queries.
+func (c *Client) Dialect() string { return "shodan" }
+
+// API returns "shodan-rest".
+func (c *Client) API() string { return "shodan-rest" }
 
 // APIInfo is the account's plan and balance (GET /api-info).
 type APIInfo struct {
@@ -294,7 +305,7 @@ func (c *Client) get(ctx context.Context, op, path string, params url.Values) ([
 	for k, v := range params {
 		q[k] = v
 	}
-	q.Set("key", c.key)
+	q.Set("key", c.key.Reveal())
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.base+path+"?"+q.Encode(), nil)
 	if err != nil {
 		return nil, fmt.Errorf("shodan: %s: building request for %s: %w", op, source.RedactURL(c.base, c.key), source.RedactError(err, c.key))
@@ -302,7 +313,7 @@ func (c *Client) get(ctx context.Context, op, path string, params url.Values) ([
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "orchex")
 	start := c.now()
-	resp, body, err := source.Do(ctx, source.Request{Engine: "shodan", Op: op, Client: c.http, Limiter: c.lim, MaxBody: c.maxBody, Secrets: []string{c.key}}, req)
+	resp, body, err := source.Do(ctx, source.Request{Engine: "shodan", Op: op, Client: c.http, Limiter: c.lim, MaxBody: c.maxBody, Secrets: []source.Secret{c.key}}, req)
 	if err != nil {
 		c.log.DebugContext(ctx, "shodan request failed", "op", op, "path", path, "error", source.Redact(err.Error(), c.key))
 		return nil, err
@@ -337,10 +348,10 @@ func (c *Client) check(op string, resp *http.Response, body []byte) error {
 	case strings.Contains(lower, "insufficient") && strings.Contains(lower, "credit"),
 		strings.Contains(lower, "no query credits"):
 		he.Err = source.ErrQuota
-		he.Message = msg + " (query credits renew at the start of the month; stored pages are kept, rerun the same command to resume)"
+		he.Message = msg + " (query credits renew at the start of the month; stored pages are kept)"
 	case resp.StatusCode == http.StatusUnauthorized:
 		he.Err = source.ErrUnauthorized
-		he.Message = msg + " (check the key in SHODAN_API_KEY, --shodan-key-file or ~/.config/shodan/api_key)"
+		he.Message = msg + " (check the API key)"
 	case resp.StatusCode == http.StatusForbidden:
 		he.Err = source.ErrForbidden
 		he.Message = msg + " (the key's plan may not do this: free keys cannot search since 2023; a Membership or better is needed)"

@@ -63,7 +63,7 @@ func startFake(t *testing.T, n int, key string) *shodantest.Server {
 }
 
 func newClient(url, key string, log *slog.Logger) *shodan.Client {
-	return shodan.New(shodan.Options{BaseURL: url, Key: key, Rate: 250, Logger: log,
+	return shodan.New(shodan.Options{BaseURL: url, Key: source.NewSecret(key), Rate: 250, Logger: log,
 		HTTPClient: &http.Client{Timeout: 5 * time.Second},
 		Retry:      &source.Retrier{Attempts: 3, Base: time.Millisecond, Max: 5 * time.Millisecond}})
 }
@@ -169,9 +169,9 @@ func TestErrorsShodan(t *testing.T) {
 		want  error
 		text  string
 	}{
-		{shodantest.Unauthorized, source.ErrUnauthorized, "SHODAN_API_KEY"},
+		{shodantest.Unauthorized, source.ErrUnauthorized, "check the API key"},
 		{shodantest.Forbidden, source.ErrForbidden, "Membership"},
-		{shodantest.InsufficientCreds, source.ErrQuota, "resume"},
+		{shodantest.InsufficientCreds, source.ErrQuota, "stored pages are kept"},
 		{shodantest.RateLimit200, source.ErrRateLimited, "rate limit"},
 		{shodantest.Timeout200, source.ErrTransient, "check the query"},
 		{shodantest.BadGateway, source.ErrTransient, "502 Bad Gateway"},
@@ -219,7 +219,7 @@ func TestSlowResponseTimesOut(t *testing.T) {
 		Population: func(string) []json.RawMessage { return pop }})
 	defer srv.Close()
 	srv.Inject(shodantest.Slow)
-	c := shodan.New(shodan.Options{BaseURL: srv.URL(), Key: canary, Rate: 250, HTTPClient: &http.Client{Timeout: 50 * time.Millisecond}})
+	c := shodan.New(shodan.Options{BaseURL: srv.URL(), Key: source.NewSecret(canary), Rate: 250, HTTPClient: &http.Client{Timeout: 50 * time.Millisecond}})
 	_, err := c.Fetch(context.Background(), source.Query{ID: "q", Text: "port:1"}, 1, "")
 	if !errors.Is(err, source.ErrTransient) || !source.IsTimeout(err) || strings.Contains(err.Error(), canary) {
 		t.Errorf("error = %v; want a redacted transient timeout", err)
@@ -261,7 +261,7 @@ func TestRandomFaultsStillComplete(t *testing.T) {
 	// Slow answers are left out (TestSlowResponseTimesOut has them): a
 	// client timeout can fire after the fake served and charged a page,
 	// which is a real double charge, not a pager fault.
-	c := shodan.New(shodan.Options{BaseURL: srv.URL(), Key: canary, Rate: 250, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
+	c := shodan.New(shodan.Options{BaseURL: srv.URL(), Key: source.NewSecret(canary), Rate: 250, HTTPClient: &http.Client{Timeout: 10 * time.Second}})
 	st := sourcetest.NewMemStore("R")
 	var waits int
 	p := &source.Pager{Engine: c, Store: st, Snapshot: "R",

@@ -3,8 +3,11 @@ package sourcetest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"sync"
 	"testing"
@@ -356,11 +359,28 @@ func (s *suite) noLeaks(t *testing.T) {
 			t.Errorf("raw page %d holds the secret", raw.Page)
 		}
 	}
+	// The adapter holds the secret as a source.Secret: printing the
+	// adapter itself, however, shows none of it.
+	var printed bytes.Buffer
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x"} {
+		fmt.Fprintf(&printed, verb+"\n", e)
+	}
+	if js, err := json.Marshal(e); err == nil {
+		printed.Write(js)
+	}
+	slog.New(slog.NewTextHandler(&printed, nil)).Info("engine", "adapter", e)
+	if strings.Contains(printed.String(), s.h.Secret) {
+		t.Errorf("printing the adapter shows the secret:\n%s", printed.String())
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, err := range s.errs {
-		if strings.Contains(err.Error(), s.h.Secret) {
-			t.Errorf("error leaks the secret: %s", err)
+		// Every error of the chain, not just the outer message: a caller
+		// may unwrap to a *url.Error and print it.
+		for i, e := range Chain(err) {
+			if strings.Contains(e.Error(), s.h.Secret) || strings.Contains(fmt.Sprintf("%+v %#v", e, e), s.h.Secret) {
+				t.Errorf("error %d of the chain of %q (%T) leaks the secret", i, err, e)
+			}
 		}
 	}
 	for i, l := range s.logs {
@@ -371,6 +391,24 @@ func (s *suite) noLeaks(t *testing.T) {
 	if len(s.errs) == 0 {
 		t.Error("no errors were collected: the leak check checked nothing")
 	}
+}
+
+// Chain returns err and every error it wraps, through both Unwrap forms,
+// for tests that check no error of a chain holds a secret.
+func Chain(err error) []error {
+	if err == nil {
+		return nil
+	}
+	out := []error{err}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		out = append(out, Chain(u.Unwrap())...)
+	case interface{ Unwrap() []error }:
+		for _, c := range u.Unwrap() {
+			out = append(out, Chain(c)...)
+		}
+	}
+	return out
 }
 
 // syncBuffer is a bytes.Buffer safe for concurrent writes.

@@ -72,6 +72,10 @@ type Config struct {
 	Faults    []Fault
 	Seed      uint64
 	SlowDelay time.Duration // default 2 s
+	// OnRequest, if set, is called with each request's number (from 1)
+	// and fault before it is answered: tests wait on it instead of
+	// polling Stats.
+	OnRequest func(n int, fault Fault)
 }
 
 // Stats are the server's counters.
@@ -250,7 +254,11 @@ func (s *Server) wrap(h endpoint) http.HandlerFunc {
 		if fault != None {
 			s.stats.Faults++
 		}
+		n := s.stats.Requests
 		s.mu.Unlock()
+		if s.cfg.OnRequest != nil {
+			s.cfg.OnRequest(n, fault)
+		}
 
 		key := r.URL.Query().Get("key")
 		if key == "" || (s.cfg.Key != "" && key != s.cfg.Key) || fault == Unauthorized {

@@ -1,0 +1,368 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/ingest"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/store"
+)
+
+// Store is what a collection needs of the store; *store.Store has it.
+type Store interface {
+	ingest.Sink
+	source.PageStore
+	EnsureSnapshot(ctx context.Context, label string, created time.Time, m store.Meta) (store.Snapshot, error)
+	UpdateMeta(ctx context.Context, label string, fn func(*store.Meta)) error
+}
+
+// Config is one collection.
+type Config struct {
+	// Engines run concurrently, one goroutine each, their queries one
+	// after the other (an engine's rate limit is the bottleneck). Their
+	// names must differ.
+	Engines  []source.Engine
+	Catalog  *catalog.Catalog // the queries to run and the classifier
+	Store    Store
+	Tagger   ingest.Tagger // cloud provider and region; nil tags nothing
+	Snapshot string        // label; created when missing
+	Select   Selection
+	MaxPages int // per query; 0 means no limit
+	// MaxCredits is the most each engine may spend in this run; 0 means
+	// no limit but the account's, when the engine can tell it.
+	MaxCredits int
+	Refresh    bool // fetch pages again even when the snapshot has them
+	// Sleep waits between retries; nil sleeps for real. Tests inject one
+	// that returns at once.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Now dates a new snapshot and measures progress; nil means time.Now.
+	Now func() time.Time
+	// Events receives progress and notices, one call at a time; nil
+	// discards them.
+	Events func(Event)
+}
+
+// ErrNoEngine means a run was given no engine.
+var ErrNoEngine = errors.New("collect: no engine to run")
+
+// FreePlanError says an engine's account cannot search: its queries were
+// not run.
+type FreePlanError struct {
+	Engine  model.Engine
+	Account source.Account
+}
+
+func (e *FreePlanError) Error() string {
+	return fmt.Sprintf("%s: %s: %s", e.Engine, e.Account.Text, e.Account.NoSearch)
+}
+
+// Partial is the error of a collection that stopped early at a limit, or
+// kept records that could not be decoded: what was stored is good, the
+// snapshot is incomplete. Reasons say what, one line each.
+type Partial struct {
+	Snapshot string
+	Reasons  []string
+}
+
+func (e *Partial) Error() string {
+	return fmt.Sprintf("snapshot %s is incomplete: %s", e.Snapshot, strings.Join(e.Reasons, "; "))
+}
+
+// Summary is what a run did, engine by engine in Config order.
+type Summary struct {
+	Engines []EngineRun
+}
+
+// EngineRun is what one engine did in a run.
+type EngineRun struct {
+	Name    model.Engine
+	Results []source.Result // one per query run
+	Errs    []error         // one per failed query
+	Bad     int             // records that could not be decoded
+	Skipped int             // queries not run because the engine stopped
+}
+
+// Total adds up the run's query results: total, pages, resumed pages,
+// results, new and merged services, credits.
+func (r EngineRun) Total() source.Result {
+	t := source.Result{Engine: r.Name}
+	for _, res := range r.Results {
+		t.Total += res.Total
+		t.Pages += res.Pages
+		t.Resumed += res.Resumed
+		t.Results += res.Results
+		t.NewServices += res.NewServices
+		t.MergedServices += res.MergedServices
+		t.Credits += res.Credits
+	}
+	return t
+}
+
+// Run collects every engine's queries of the selection into the snapshot,
+// engines concurrently. Pages already stored are not fetched again
+// (unless Refresh): running the same collection again resumes it.
+//
+// The Summary is filled in whatever happens. The error is ctx's when the
+// run was interrupted; the failed queries' errors joined; a *[Partial]
+// when a limit stopped it early; a *[SelectionError] or [ErrNoEngine]
+// before anything is fetched.
+func Run(ctx context.Context, cfg Config) (Summary, error) {
+	r, err := newRunner(cfg)
+	if err != nil {
+		return Summary{}, err
+	}
+	meta := store.Meta{CatalogVersion: cfg.Catalog.Version()}
+	snap, err := cfg.Store.EnsureSnapshot(ctx, cfg.Snapshot, r.now().UTC(), meta)
+	if err != nil {
+		return Summary{}, err
+	}
+	if v := snap.Meta.CatalogVersion; v != "" && v != cfg.Catalog.Version() {
+		r.emit(CatalogChanged{Snapshot: cfg.Snapshot, Was: v, Now: cfg.Catalog.Version()})
+	}
+	sum := Summary{Engines: make([]EngineRun, len(cfg.Engines))}
+	var wg sync.WaitGroup
+	for i, e := range cfg.Engines {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sum.Engines[i] = r.engine(ctx, e, r.queries[i])
+		}()
+	}
+	wg.Wait()
+
+	var errs []error
+	var partial []string
+	for _, er := range sum.Engines {
+		errs = append(errs, er.Errs...)
+		for _, res := range er.Results {
+			if res.Stopped == source.StopMaxPages || res.Stopped == source.StopMaxCredits || res.Stopped == source.StopQuota {
+				partial = append(partial, fmt.Sprintf("%s %s stopped at %s", er.Name, res.QueryID, res.Stopped))
+			}
+		}
+		if er.Bad > 0 {
+			partial = append(partial, fmt.Sprintf("%s: %d records could not be decoded (kept in the raw pages)", er.Name, er.Bad))
+		}
+		if er.Skipped > 0 {
+			partial = append(partial, fmt.Sprintf("%s: %d queries not run", er.Name, er.Skipped))
+		}
+	}
+	switch {
+	case ctx.Err() != nil:
+		return sum, ctx.Err()
+	case len(errs) > 0:
+		return sum, errors.Join(errs...)
+	case len(partial) > 0:
+		return sum, &Partial{Snapshot: cfg.Snapshot, Reasons: partial}
+	}
+	return sum, nil
+}
+
+// runner is one run's shared state.
+type runner struct {
+	cfg     Config
+	queries [][]source.Query // per engine
+	emitMu  sync.Mutex
+	metaMu  sync.Mutex // UpdateMeta is read-modify-write: one at a time
+}
+
+func newRunner(cfg Config) (*runner, error) {
+	if len(cfg.Engines) == 0 {
+		return nil, ErrNoEngine
+	}
+	r := &runner{cfg: cfg}
+	for _, e := range cfg.Engines {
+		qs, err := Queries(cfg.Catalog, cfg.Select, e)
+		if err != nil {
+			return nil, err
+		}
+		r.queries = append(r.queries, qs)
+	}
+	return r, nil
+}
+
+func (r *runner) now() time.Time {
+	if r.cfg.Now != nil {
+		return r.cfg.Now()
+	}
+	return time.Now()
+}
+
+// emit sends an event, one at a time.
+func (r *runner) emit(ev Event) {
+	if r.cfg.Events == nil {
+		return
+	}
+	r.emitMu.Lock()
+	defer r.emitMu.Unlock()
+	r.cfg.Events(ev)
+}
+
+// updateMeta changes the snapshot's metadata, one change at a time.
+func (r *runner) updateMeta(ctx context.Context, fn func(*store.Meta)) error {
+	r.metaMu.Lock()
+	defer r.metaMu.Unlock()
+	return r.cfg.Store.UpdateMeta(ctx, r.cfg.Snapshot, fn)
+}
+
+// account runs the engine's free account check, when it has one.
+func (r *runner) account(ctx context.Context, c source.Caps) *source.Account {
+	if c.Account == nil {
+		return nil
+	}
+	a, err := c.Account.Account(ctx)
+	if err != nil {
+		r.emit(AccountFailed{Engine: c.Engine.Name(), Err: err})
+		return nil
+	}
+	r.emit(AccountChecked{Engine: c.Engine.Name(), Account: a})
+	return &a
+}
+
+// budget is the engine's credit budget for the run: the limit asked for,
+// capped by the account's credits when known; nil for no limit.
+func (r *runner) budget(name model.Engine, acct *source.Account) *source.Budget {
+	limit := r.cfg.MaxCredits
+	if acct != nil && (limit == 0 || acct.Credits < limit) {
+		if limit != 0 {
+			r.emit(CreditsCapped{Engine: name, Asked: limit, Left: acct.Credits})
+		}
+		limit = acct.Credits
+		if limit <= 0 {
+			r.emit(NoCredits{Engine: name})
+			return source.NewBudget(0)
+		}
+	}
+	if limit == 0 {
+		return nil
+	}
+	return source.NewBudget(limit)
+}
+
+// engine runs one engine's queries one after the other.
+func (r *runner) engine(ctx context.Context, e source.Engine, qs []source.Query) EngineRun {
+	caps := source.CapsOf(e)
+	name := e.Name()
+	run := EngineRun{Name: name}
+	acct := r.account(ctx, caps)
+	if acct != nil && acct.NoSearch != "" {
+		err := &FreePlanError{Engine: name, Account: *acct}
+		run.Errs = append(run.Errs, err)
+		run.Skipped = len(qs)
+		r.emit(EngineStopped{Engine: name, Reason: StoppedFreePlan, Skipped: len(qs), Err: err})
+		return run
+	}
+	budget := r.budget(name, acct)
+	pipe := &ingest.Pipeline{Classifier: r.cfg.Catalog, Tagger: r.cfg.Tagger, Sink: r.cfg.Store, Snapshot: r.cfg.Snapshot}
+	pager := &source.Pager{Engine: e, Store: r.cfg.Store, Snapshot: r.cfg.Snapshot, MaxPages: r.cfg.MaxPages,
+		Refresh: r.cfg.Refresh, Budget: budget, Now: r.cfg.Now,
+		Progress: func(p source.Progress) { r.emit(PageDone{p}) },
+		Retry: &source.Retrier{Seed: 1, Sleep: r.cfg.Sleep, OnRetry: func(n int, d time.Duration, err error) {
+			r.emit(Retry{Engine: name, Attempt: n, Wait: d, Err: err})
+		}}}
+	var qc counts // this run's counts for the query being collected
+	handler := func(ctx context.Context, p *source.Page) (source.Stored, error) {
+		for _, err := range p.Bad {
+			if run.Bad < maxBadEvents {
+				r.emit(BadRecord{Engine: name, Err: err})
+			}
+			run.Bad++
+		}
+		s, err := pipe.Page(ctx, &p.Raw, p.Observations)
+		if err == nil {
+			qc.add(s, len(p.Bad), p.Raw.FetchedAt)
+		}
+		return source.Stored{NewServices: s.NewServices, MergedServices: s.MergedServices}, err
+	}
+	err := r.updateMeta(ctx, func(m *store.Meta) { m.AddEngine(store.EngineMeta{Name: string(name), API: caps.API}) })
+	if err != nil {
+		run.Errs = append(run.Errs, err)
+		return run
+	}
+	for i, q := range qs {
+		qc = counts{}
+		before := truncations(caps, q.ID)
+		res, err := pager.Run(ctx, q, handler)
+		r.emit(QueryDone{Result: res, Err: err})
+		run.Results = append(run.Results, res)
+		truncs := truncations(caps, q.ID)
+		if !r.cfg.Refresh {
+			truncs = fresh(before, truncs)
+		}
+		merr := r.updateMeta(context.WithoutCancel(ctx), func(m *store.Meta) {
+			recordQuery(m, caps, q, res, qc, truncs, r.cfg.Refresh)
+		})
+		if merr != nil {
+			run.Errs = append(run.Errs, merr)
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				break
+			}
+			run.Errs = append(run.Errs, err)
+			if reason, stops := stopsEngine(err); stops {
+				run.Skipped = len(qs) - i - 1
+				ev := EngineStopped{Engine: name, Reason: reason, Skipped: run.Skipped, Err: err}
+				var re *source.RetryError
+				if errors.As(err, &re) {
+					ev.Attempts = re.Attempts
+				}
+				if reason != "" {
+					r.emit(ev)
+				}
+				break
+			}
+		}
+		if res.Stopped == source.StopMaxCredits {
+			run.Skipped = len(qs) - i - 1
+			r.emit(EngineStopped{Engine: name, Reason: StoppedBudget, Skipped: run.Skipped, Spent: budget.Spent(), Budget: budget.Max()})
+			break
+		}
+	}
+	return run
+}
+
+// maxBadEvents is how many undecodable records an engine reports one by
+// one.
+const maxBadEvents = 5
+
+// stopsEngine reports whether err makes every further call of the engine
+// fail the same way, and why.
+func stopsEngine(err error) (StopReason, bool) {
+	// A query that failed after every retry (the API unreachable, or down)
+	// would fail the same way for the next query: stop the engine rather
+	// than spend minutes retrying each one; a rerun resumes.
+	var re *source.RetryError
+	switch {
+	case errors.Is(err, source.ErrQuota):
+		return StoppedQuota, true
+	case errors.Is(err, source.ErrUnauthorized), errors.Is(err, source.ErrForbidden):
+		return StoppedRefused, true
+	case errors.As(err, &re):
+		return StoppedGaveUp, true
+	case errors.Is(err, context.Canceled):
+		return "", true
+	}
+	return "", false
+}
+
+// counts are one run's counts of a query's records.
+type counts struct {
+	kept, skipped, bad int
+	at                 time.Time
+}
+
+func (c *counts) add(s ingest.Stats, bad int, at time.Time) {
+	c.kept += s.Matched
+	c.skipped += s.Skipped
+	c.bad += bad
+	if at.After(c.at) {
+		c.at = at
+	}
+}

@@ -1,0 +1,71 @@
+package collect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source"
+)
+
+// Plan is what a full collection would fetch and cost, engine by engine
+// in Config order.
+type Plan struct {
+	Engines []EnginePlan
+}
+
+// EnginePlan is one engine's part of a [Plan].
+type EnginePlan struct {
+	Name    model.Engine
+	Account *source.Account // nil when the engine cannot tell, or the check failed
+	Queries []QueryPlan
+	// Total, Pages and Credits add up the queries that could be counted.
+	Total, Pages, Credits int
+}
+
+// QueryPlan is one query's count and what collecting it would cost.
+type QueryPlan struct {
+	Query                 source.Query
+	Total, Pages, Credits int
+	Err                   error // the count failed
+}
+
+// DryRun counts every selected query, spending no credits where the
+// engine's API allows it (Censys counts with a paid aggregate call), and
+// says what a collection with cfg's page limit would fetch and cost. It
+// reads cfg's Engines, Catalog, Select, MaxPages, Events. A count that
+// fails is kept in the plan with its error and in the joined error
+// returned; an error that would fail every count (credentials, plan,
+// retries exhausted) ends the engine's plan there.
+func DryRun(ctx context.Context, cfg Config) (Plan, error) {
+	r, err := newRunner(cfg)
+	if err != nil {
+		return Plan{}, err
+	}
+	var plan Plan
+	var failed []error
+	for i, e := range cfg.Engines {
+		ep := EnginePlan{Name: e.Name(), Account: r.account(ctx, source.CapsOf(e))}
+		for _, q := range r.queries[i] {
+			n, err := e.Count(ctx, q)
+			if err != nil {
+				if ctx.Err() != nil {
+					return plan, ctx.Err()
+				}
+				err = fmt.Errorf("%s: count %s: %w", e.Name(), q.ID, err)
+				failed = append(failed, err)
+				ep.Queries = append(ep.Queries, QueryPlan{Query: q, Err: err})
+				if _, stops := stopsEngine(err); stops {
+					break
+				}
+				continue
+			}
+			p, c := source.Estimate(e, q, n, cfg.MaxPages)
+			ep.Queries = append(ep.Queries, QueryPlan{Query: q, Total: n, Pages: p, Credits: c})
+			ep.Total, ep.Pages, ep.Credits = ep.Total+n, ep.Pages+p, ep.Credits+c
+		}
+		plan.Engines = append(plan.Engines, ep)
+	}
+	return plan, errors.Join(failed...)
+}

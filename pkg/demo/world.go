@@ -1,0 +1,107 @@
+package demo
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/source/censys/censystest"
+	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
+)
+
+// Credentials the simulated APIs accept, and nothing else. They are not
+// secrets: `orchex demo --serve` prints them.
+const (
+	ShodanKey   = "demo-shodan-key-not-a-secret"
+	CensysToken = "demo-censys-token-not-a-secret"
+	CensysOrg   = "00000000-0000-4000-8000-00000000demo"
+)
+
+// World is a population served by simulated Shodan and Censys APIs on
+// 127.0.0.1.
+type World struct {
+	Pop    *Population
+	Shodan *shodantest.Server
+	Censys *censystest.Server
+}
+
+// QueriesByProduct maps each catalog product to the Shodan and Censys
+// queries that find it: its own, or those of the product it is found by.
+func QueriesByProduct(cat *catalog.Catalog) (shodan, censys map[string][]string) {
+	shodan, censys = map[string][]string{}, map[string][]string{}
+	for _, p := range cat.Products() {
+		src := p
+		if p.FoundBy != "" {
+			if q, ok := cat.Product(p.FoundBy); ok {
+				src = q
+			}
+		}
+		shodan[p.ID], censys[p.ID] = src.Shodan, src.Censys
+	}
+	return shodan, censys
+}
+
+// NewWorld generates the population of cfg, keeps in it only what the
+// catalog's queries can find on each engine, and serves it at rate
+// requests a second from the simulated APIs. Their answers are dated by
+// the population's clock, so that the same world gives the same data.
+// Close stops the APIs.
+func NewWorld(cfg Config, cat *catalog.Catalog, rate float64) *World {
+	shodanQs, censysQs := QueriesByProduct(cat)
+	pop := Generate(cfg)
+	pop.Restrict(func(p string) bool { return len(shodanQs[p]) > 0 }, func(p string) bool { return len(censysQs[p]) > 0 })
+	w := &World{Pop: pop}
+	shodanHits := pop.ShodanResults(shodanQs)
+	w.Shodan = shodantest.NewServer(shodantest.Config{
+		Key: ShodanKey, Plan: "dev", Credits: -1, Rate: rate, Burst: 4,
+		Population: func(q string) []json.RawMessage { return shodanHits[q] },
+	})
+	hits, byQuery := pop.CensysResults(censysQs)
+	w.Censys = censystest.NewServer(censystest.Config{
+		Token: CensysToken, OrgID: CensysOrg, Rate: rate, Burst: 4,
+		Clock:         func() time.Time { return pop.Config.At },
+		Hits:          hits,
+		WebProperties: WebProperties(3),
+		Match: func(q string, doc map[string]any) bool {
+			ip, _ := doc["ip"].(string)
+			return byQuery[q][ip]
+		},
+	})
+	return w
+}
+
+// Engines builds the adapter of every engine in reg (source/all's) for the
+// simulated APIs, as a user would with their URLs, the demo credentials
+// and rate requests a second: through the engines' own settings, never
+// the user's environment or key files.
+func (w *World) Engines(reg *source.Registry, rate float64, d source.Deps) ([]source.Engine, error) {
+	flags := map[string]string{"shodan-url": w.Shodan.URL(), "shodan-rate": fmt.Sprint(rate),
+		"censys-url": w.Censys.URL(), "censys-rate": fmt.Sprint(rate)}
+	env := map[string]string{"SHODAN_API_KEY": ShodanKey, "CENSYS_PLATFORM_TOKEN": CensysToken, "CENSYS_ORG_ID": CensysOrg}
+	l := source.Lookup{
+		Flag:   func(name string) (string, bool) { v, ok := flags[name]; return v, ok },
+		Getenv: func(k string) string { return env[k] },
+		Warn:   d.Warn,
+	}
+	var out []source.Engine
+	for _, f := range reg.Factories() {
+		v, err := f.Resolve(l)
+		if err != nil {
+			return nil, err
+		}
+		e, err := f.New(v, d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// Close stops the simulated APIs.
+func (w *World) Close() {
+	w.Shodan.Close()
+	w.Censys.Close()
+}
