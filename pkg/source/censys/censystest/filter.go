@@ -139,7 +139,7 @@ func closing(query string) int {
 		c := query[i]
 		switch {
 		case quote != 0:
-			if c == '\\' {
+			if c == '\\' && quote != '`' { // a backslash escapes, except in a raw `string` (as lex reads it)
 				i++
 			} else if c == quote {
 				quote = 0

@@ -1,6 +1,13 @@
 package censystest
 
-import "testing"
+import (
+	"net/netip"
+	"strings"
+	"testing"
+
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/source/censys"
+)
 
 func TestMatchIP(t *testing.T) {
 	v4 := decodeDocs([][]byte{[]byte(`{"ip":"203.0.113.10","autonomous_system":{"asn":64500}}`)})[0].m
@@ -43,4 +50,24 @@ func TestSplitScope(t *testing.T) {
 			t.Errorf("splitFilters(%q) = %q, %d filters; want %q, %d", tt.query, base, len(fs), tt.base, tt.filters)
 		}
 	}
+}
+
+// FuzzNarrowRoundTrip checks that the fake separates the base query and
+// the scope filter of every query censys.Narrow writes.
+func FuzzNarrowRoundTrip(f *testing.F) {
+	for _, q := range []string{`host.services.port: 443 or host.services.port: 80`, `host.services: (port: 443 and protocol="HTTP")`,
+		`a: "x) or (y"`, "a: `b\\`", `a: 'it\'s'`} {
+		f.Add(q)
+	}
+	f.Fuzz(func(t *testing.T, base string) {
+		n := source.Narrowing{CIDRs: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}, ASNs: []uint32{64500}}
+		qs, err := censys.Narrow(base, n, source.Limits{})
+		if err != nil {
+			return
+		}
+		got, fs := splitFilters(qs[0].Text, false)
+		if got != strings.TrimSpace(base) || len(fs) != 1 {
+			t.Fatalf("splitFilters(%q) = %q, %d filters; want %q and the scope filter", qs[0].Text, got, len(fs), strings.TrimSpace(base))
+		}
+	})
 }

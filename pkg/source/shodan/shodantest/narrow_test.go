@@ -2,7 +2,12 @@ package shodantest
 
 import (
 	"encoding/json"
+	"net/netip"
+	"strings"
 	"testing"
+
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/source/shodan"
 )
 
 func TestSplitNarrowing(t *testing.T) {
@@ -51,4 +56,27 @@ func TestNarrowedPopulation(t *testing.T) {
 			t.Errorf("%s: %d banners, want %d", q, got, want)
 		}
 	}
+}
+
+// FuzzNarrowRoundTrip checks that the fake recovers the base query of
+// every query shodan.Narrow writes, so that Config.Population sees the
+// query it knows.
+func FuzzNarrowRoundTrip(f *testing.F) {
+	for _, q := range []string{`product:"kubernetes"`, `http.title:"a b" port:443`, `"Docker Containers:" port:2375`, `x`, `a "b c" d`} {
+		f.Add(q, "ACME Corp")
+	}
+	f.Fuzz(func(t *testing.T, base, org string) {
+		n := source.Narrowing{CIDRs: []netip.Prefix{netip.MustParsePrefix("203.0.113.0/24")}, ASNs: []uint32{64500},
+			Orgs: []string{org}, Domains: []string{"acme.example"}, Countries: []string{"DE"}}
+		qs, err := shodan.Narrow(base, n, source.Limits{})
+		if err != nil {
+			return
+		}
+		for _, q := range qs {
+			got, _, ok := splitNarrowing(q.Text)
+			if !ok || got != strings.TrimSpace(base) {
+				t.Fatalf("splitNarrowing(%q) = %q, %v; want %q", q.Text, got, ok, strings.TrimSpace(base))
+			}
+		}
+	})
 }
