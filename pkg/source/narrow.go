@@ -32,9 +32,7 @@ type Narrowing struct {
 
 // Empty reports whether n selects nothing; an empty narrowing is not a
 // narrowing (it would fetch nothing) and the adapters refuse it.
-func (n Narrowing) Empty() bool {
-	return len(n.CIDRs)+len(n.ASNs)+len(n.Orgs)+len(n.Domains)+len(n.Countries) == 0
-}
+func (n Narrowing) Empty() bool { return n.Values() == 0 }
 
 // Values returns the number of selector values in n.
 func (n Narrowing) Values() int {
