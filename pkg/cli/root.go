@@ -129,6 +129,7 @@ func newApp(g *globals) *cli.App {
 			snapshotsCommand(g),
 			diffCommand(g),
 			trendCommand(g),
+			scopesCommand(g),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

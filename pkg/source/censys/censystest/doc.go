@@ -14,5 +14,8 @@
 // connection resets) from a fixed seed or a fixed schedule. The core takes
 // no *testing.T; it reports what it saw through [Server.Stats]. [Match]
 // evaluates the catalog's queries against the population, for servers
-// that should answer each query with its own hosts (the demo).
+// that should answer each query with its own hosts (the demo). The
+// clauses the client adds when it splits a query, and the scope filter of
+// a narrowed query (censys.Narrow: "(base) and (host.ip: ... or ...)"),
+// are always evaluated, with or without Match.
 package censystest

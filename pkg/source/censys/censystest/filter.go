@@ -7,11 +7,13 @@ import (
 )
 
 // filter is one clause the censys client appends when it splits a query:
-// "and [not] <field>: {v1, v2}" or "and <field>: v".
+// "and [not] <field>: {v1, v2}" or "and <field>: v", or the scope filter
+// of a narrowed query (pred).
 type filter struct {
 	not    bool
 	field  string // without the "host." prefix
 	values map[string]bool
+	pred   pred // when set, the filter is this predicate
 }
 
 type filters []filter
@@ -20,6 +22,12 @@ func (fs filters) match(m map[string]any) bool {
 	for _, f := range fs {
 		if m == nil {
 			return false
+		}
+		if f.pred != nil {
+			if !f.pred(m) {
+				return false
+			}
+			continue
 		}
 		hit := false
 		for _, v := range values(m, f.field) {
@@ -37,9 +45,60 @@ func (fs filters) match(m map[string]any) bool {
 
 var clauseRE = regexp.MustCompile(`^ and (not )?([a-z_.]+): (\{[^}]*\}|"[^"]*"|[0-9]+)`)
 
-// splitFilters separates "(base) and <clauses>" into base and clauses.
-// A query of any other shape is all base.
+// splitFilters separates "(base) and <clauses>" into base and clauses,
+// and a narrowed base "(base) and (<scope filter>)" (censys.Narrow) into
+// base and the scope filter, so that both apply whatever Config.Match
+// is. A query of any other shape is all base.
 func splitFilters(query string, v2 bool) (string, filters) {
+	base, fs := splitClauses(query, v2)
+	if b, f, ok := splitScope(base); ok {
+		base, fs = b, append(fs, f)
+	}
+	return base, fs
+}
+
+// scopeField reports whether f is a host field a narrowing filters on (censys.Narrow,
+// censys.NarrowV2), without the "host." prefix.
+func scopeField(f string) bool {
+	switch strings.TrimPrefix(f, "host.") {
+	case "ip", "autonomous_system.asn", "autonomous_system.name", "whois.organization.name",
+		"dns.names", "dns.reverse_dns.names", "location.country_code":
+		return true
+	}
+	return false
+}
+
+// splitScope splits "(base) and (<expr>)" when expr tests scope fields
+// only, and parses.
+func splitScope(query string) (string, filter, bool) {
+	if !strings.HasPrefix(query, "(") {
+		return query, filter{}, false
+	}
+	end := closing(query)
+	if end < 0 {
+		return query, filter{}, false
+	}
+	rest, ok := strings.CutPrefix(query[end+1:], " and ")
+	if !ok || !strings.HasPrefix(rest, "(") || closing(rest) != len(rest)-1 {
+		return query, filter{}, false
+	}
+	toks := lex(rest)
+	for i := 0; i+1 < len(toks); i++ {
+		if (toks[i+1] == ":" || toks[i+1] == "=" || toks[i+1] == "=~") && !scopeField(toks[i]) {
+			return query, filter{}, false
+		}
+	}
+	p := &parser{toks: toks}
+	e, err := p.expr()
+	if err != nil || p.i != len(toks) {
+		return query, filter{}, false
+	}
+	return query[1:end], filter{pred: e}, true
+}
+
+// splitClauses separates "(base) and <clauses>" into base and the
+// clauses the censys client appends when it splits a query.
+func splitClauses(query string, v2 bool) (string, filters) {
 	if !strings.HasPrefix(query, "(") {
 		return query, nil
 	}
@@ -80,7 +139,7 @@ func closing(query string) int {
 		c := query[i]
 		switch {
 		case quote != 0:
-			if c == '\\' {
+			if c == '\\' && quote != '`' { // a backslash escapes, except in a raw `string` (as lex reads it)
 				i++
 			} else if c == quote {
 				quote = 0

@@ -2,6 +2,7 @@ package censystest
 
 import (
 	"fmt"
+	"net/netip"
 	"regexp"
 	"strings"
 	"unicode"
@@ -14,7 +15,8 @@ import (
 // Supported, for v3 CenQL and the legacy v2 language alike: field: value
 // (case-insensitive "contains" for text, equality for numbers and
 // booleans), field = value (exact), field =~ "regex", value sets
-// {a, b}, field: * (the field exists, v2), and, or, not, parentheses,
+// {a, b}, field: * (the field exists, v2), ip: "CIDR" or ip: address
+// (the address is in the network), and, or, not, parentheses,
 // and scoping, where every clause must hold for one element:
 // host.services: (port: 443 and protocol="HTTP") (v3) or
 // same_service(services.port: 443 and services.service_name: HTTP) (v2).
@@ -148,6 +150,22 @@ func (p *parser) clause() (pred, error) {
 		}
 		vals = []string{unquote(v)}
 	}
+	if nets := ipValues(field, op, vals); nets != nil {
+		return func(m map[string]any) bool {
+			for _, g := range values(m, field) {
+				a, err := netip.ParseAddr(g)
+				if err != nil {
+					continue
+				}
+				for _, n := range nets {
+					if n.Contains(a.Unmap()) {
+						return true
+					}
+				}
+			}
+			return false
+		}, nil
+	}
 	var re *regexp.Regexp
 	if op == "=~" {
 		var err error
@@ -181,6 +199,26 @@ func (p *parser) clause() (pred, error) {
 		}
 		return false
 	}, nil
+}
+
+// ipValues returns the networks of an ip: clause whose values are all
+// addresses or CIDRs (host.ip: "198.51.100.0/24", ../shared/docs/censys-api.md
+// §1.8), nil for any other clause. An address is its own /32 or /128.
+func ipValues(field, op string, vals []string) []netip.Prefix {
+	if field != "ip" || op != ":" {
+		return nil
+	}
+	var nets []netip.Prefix
+	for _, v := range vals {
+		if p, err := netip.ParsePrefix(v); err == nil {
+			nets = append(nets, p.Masked())
+		} else if a, err := netip.ParseAddr(v); err == nil {
+			nets = append(nets, netip.PrefixFrom(a, a.BitLen()))
+		} else {
+			return nil
+		}
+	}
+	return nets
 }
 
 // scope holds when e holds for one element at field.

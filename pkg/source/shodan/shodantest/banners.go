@@ -4,12 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"time"
 )
 
 // Banner describes one synthetic banner; zero fields get defaults.
 type Banner struct {
-	IP        string // dotted quad
+	IP        string // dotted quad, or an IPv6 address (sent as "ipv6", without ip and ip_str)
 	Port      int
 	Transport string // default "tcp"
 	Product   string // Shodan's product field, "" for none
@@ -27,6 +28,7 @@ type Banner struct {
 	Module    string // _shodan.module, default "http"
 	Timestamp time.Time
 	ID        string // _shodan.id; default derived from IP and port
+	Hostnames []string
 }
 
 // Cloud is the banner's cloud object.
@@ -70,6 +72,14 @@ func (b Banner) JSON() json.RawMessage {
 	}
 	if b.Version != "" {
 		m["version"] = b.Version
+	}
+	if len(b.Hostnames) > 0 {
+		m["hostnames"] = b.Hostnames
+	}
+	if strings.Contains(b.IP, ":") {
+		delete(m, "ip")
+		delete(m, "ip_str")
+		m["ipv6"] = b.IP
 	}
 	if b.Cloud != nil {
 		m["cloud"] = map[string]any{"provider": b.Cloud.Provider, "region": b.Cloud.Region, "service": nullable(b.Cloud.Service)}

@@ -6,7 +6,9 @@
 // than the configured rate, and injects faults (429 with and without
 // Retry-After, 503, slow responses, truncated bodies, connection resets,
 // error JSON with status 200) either queued one by one or drawn at random
-// from a fixed seed.
+// from a fixed seed. A narrowing filter at the end of a query
+// (shodan.Narrow: net:, asn:, org:, hostname:, country:) is evaluated
+// against the banners of the base query, as Shodan would.
 //
 // It sits in place of api.shodan.io under source/shodan's client, for the
 // tests, the conformance suite (source/sourcetest) and `orchex demo`; it

@@ -356,9 +356,14 @@ func (s *Server) apiInfo(w http.ResponseWriter, r *http.Request, _ Fault) {
 	})
 }
 
+// population returns the banners of query; a narrowing filter at its
+// end (shodan.Narrow) is evaluated here, on the base query's banners.
 func (s *Server) population(query string) []json.RawMessage {
 	if s.cfg.Population == nil {
 		return nil
+	}
+	if base, f, ok := splitNarrowing(query); ok {
+		return f.keep(s.cfg.Population(base))
 	}
 	return s.cfg.Population(query)
 }
