@@ -230,7 +230,7 @@ func TestNarrowV2AgainstFake(t *testing.T) {
 	srv := censystest.NewServer(censystest.Config{APIID: canaryID, Secret: canarySecret, Match: censystest.Match,
 		V2Hosts: [][]byte{v2("203.0.113.5", "US", 1), v2("198.51.100.5", "US", 64500), v2("192.0.2.5", "US", 2)}})
 	defer srv.Close()
-	c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: canaryID, Secret: canarySecret, Rate: 1e6})
+	c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(canarySecret), Rate: 1e6})
 	if err != nil {
 		t.Fatal(err)
 	}
