@@ -101,12 +101,14 @@ func WriteExport(w io.Writer, s *model.Service) error {
 
 // Observations returns the observations that re-create the exported
 // service: one per engine that saw it and per distinct time among
-// FirstSeen and LastSeen, each carrying the classification (Known) and
-// the cloud tag (KnownCloud). Merged by normalize, they give back the
-// service's key, product, version, auth verdict and evidence, confidence,
-// engines, first and last seen, hostnames, org, ASN, country, city, title
-// and cloud tag. AuthSeenAt becomes LastSeen and AuthConflict is not
-// carried (no single observation can express either).
+// FirstSeen and LastSeen, each carrying the classification (Known), the
+// cloud tag (KnownCloud) and the auth conflict flag (KnownConflict).
+// Merged by normalize, they give back the service's key, product,
+// version, auth verdict and evidence, confidence, auth conflict, engines,
+// first and last seen, hostnames, org, ASN, country, city, title and
+// cloud tag. AuthSeenAt becomes LastSeen (no single observation can
+// express it). Files written before auth_conflict was read back hold it
+// already; files without it import with no conflict, as before.
 func (e *ExportRecord) Observations() ([]model.Observation, error) {
 	if e.Orchex != ExportVersion {
 		return nil, fmt.Errorf("export version %q is not %q (written by another orchex version?)", clip(e.Orchex, 40), ExportVersion)
@@ -169,16 +171,17 @@ func (e *ExportRecord) Observations() ([]model.Observation, error) {
 		hosts = append(hosts, capText(h, model.MaxText))
 	}
 	base := model.Observation{
-		Addr:       e.Addr.Unmap().WithZone(""),
-		Port:       e.Port,
-		Transport:  e.Transport,
-		Hostnames:  hosts,
-		Org:        capText(e.Org, model.MaxText),
-		ASN:        e.ASN,
-		Country:    strings.ToUpper(capText(e.Country, 8)),
-		City:       capText(e.City, model.MaxText),
-		Known:      class,
-		KnownCloud: cloud,
+		Addr:          e.Addr.Unmap().WithZone(""),
+		Port:          e.Port,
+		Transport:     e.Transport,
+		Hostnames:     hosts,
+		Org:           capText(e.Org, model.MaxText),
+		ASN:           e.ASN,
+		Country:       strings.ToUpper(capText(e.Country, 8)),
+		City:          capText(e.City, model.MaxText),
+		Known:         class,
+		KnownCloud:    cloud,
+		KnownConflict: e.AuthConflict,
 	}
 	if e.Title != "" {
 		base.HTTP = &model.HTTP{Title: capText(e.Title, model.MaxTitle)}
