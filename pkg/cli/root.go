@@ -125,6 +125,7 @@ func newApp(g *globals) *cli.App {
 			snapshotsCommand(g),
 			diffCommand(g),
 			trendCommand(g),
+			exportCommand(g),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
