@@ -30,7 +30,9 @@ func (g genStore) Services(ctx context.Context, snapshot string, fn func(*model.
 	return nil
 }
 
-func (genStore) Observations(context.Context, string, func(*store.Observation) error) error { return nil }
+func (genStore) Observations(context.Context, string, func(*store.Observation) error) error {
+	return nil
+}
 
 // countWriter counts the bytes written.
 type countWriter struct{ n int64 }
