@@ -54,9 +54,9 @@ func FormatOf(name string) (Format, bool) {
 }
 
 // Source is what an export reads from the store; *store.Store implements
-// it. Both methods call fn once per row of the snapshot in a fixed order
-// (services by address, port and transport; observations by service,
-// engine, query, time), one at a time.
+// it. Both methods call fn once per row of the snapshot, one at a time, in
+// a fixed order (services by address, port and transport; observations by
+// engine, query and fingerprint).
 type Source interface {
 	Services(ctx context.Context, snapshot string, fn func(*model.Service) error) error
 	Observations(ctx context.Context, snapshot string, fn func(*store.Observation) error) error
