@@ -46,7 +46,7 @@ var _ io.Writer = (*countWriter)(nil)
 // in docs/performance.md.
 func BenchmarkWrite(b *testing.B) {
 	const n = 100_000
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		b.Run(string(f), func(b *testing.B) {
 			b.ReportAllocs()
 			var size int64

@@ -21,8 +21,9 @@ const (
 	CSV     Format = "csv"     // RFC 4180, spreadsheet-safe cells
 )
 
-// Formats lists the formats in the order help texts name them.
-var Formats = []Format{Parquet, NDJSON, CSV}
+// Formats returns the formats Write writes, in the order help texts name
+// them.
+func Formats() []Format { return []Format{Parquet, NDJSON, CSV} }
 
 // ErrFormat is wrapped by the error of a format this package does not
 // write, or cannot write for the rows asked for (observations as NDJSON).
@@ -99,7 +100,7 @@ type Stats struct {
 // the caller discards. Errors from src are returned wrapped, naming the
 // row that was being written.
 func Write(ctx context.Context, w io.Writer, src Source, o Options) (Stats, error) {
-	return writeLimited(ctx, w, src, o, defaultLimits)
+	return writeLimited(ctx, w, src, o, limits{RowGroupRows, RowGroupBytes})
 }
 
 func writeLimited(ctx context.Context, w io.Writer, src Source, o Options, lim limits) (Stats, error) {

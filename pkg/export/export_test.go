@@ -487,7 +487,7 @@ func TestWriteErrors(t *testing.T) {
 	if _, err := Write(ctx, io.Discard, &fakeStore{}, Options{Format: "xlsx"}); !errors.Is(err, ErrFormat) {
 		t.Errorf("xlsx: %v, want ErrFormat", err)
 	}
-	for _, f := range Formats {
+	for _, f := range Formats() {
 		src := &fakeStore{services: reporttest.Ten(), failAfter: 4}
 		_, err := Write(ctx, io.Discard, src, Options{Format: f, Meta: meta()})
 		if !errors.Is(err, errBroken) || !strings.Contains(err.Error(), `snapshot "2026Q4"`) {

@@ -25,9 +25,6 @@ const (
 // compressed plus values not yet paged).
 type limits struct{ rows, bytes int64 }
 
-// defaultLimits are RowGroupRows and RowGroupBytes.
-var defaultLimits = limits{RowGroupRows, RowGroupBytes}
-
 // writeBatch is the number of rows handed to the Parquet writer at once.
 const writeBatch = 1024
 
