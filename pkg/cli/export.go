@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -107,6 +108,9 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 		stats, err = export.Write(ctx, w, st, export.Options{Format: f, Observations: o.Observations, Meta: m})
 		return err
 	})
+	if errors.Is(err, export.ErrNotImportable) {
+		return fmt.Errorf("export %s: %w (nothing written; --format parquet or csv carries every service)", label, err)
+	}
 	if err != nil {
 		return fmt.Errorf("export %s: %w", label, err)
 	}

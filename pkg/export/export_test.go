@@ -477,6 +477,20 @@ func TestNDJSON(t *testing.T) {
 		t.Errorf("line 1: %s", lines[0])
 	}
 	// The re-import is tested end to end in pkg/cli (TestExportNDJSONRoundTrip).
+
+	// A service the importer would reject is not written: the export
+	// stops with an error naming it; Parquet and CSV carry it.
+	bad := reporttest.Ten()
+	bad[3].Engines = 0
+	_, err := Write(context.Background(), io.Discard, &fakeStore{services: bad}, Options{Format: NDJSON, Meta: meta()})
+	if !errors.Is(err, ErrNotImportable) || !strings.Contains(err.Error(), "18.60.0.1:6443 lists no engine") {
+		t.Errorf("service without engines: %v, want ErrNotImportable naming it", err)
+	}
+	for _, f := range []Format{Parquet, CSV} {
+		if _, err := Write(context.Background(), io.Discard, &fakeStore{services: bad}, Options{Format: f, Meta: meta()}); err != nil {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
 }
 
 func TestWriteErrors(t *testing.T) {
