@@ -130,6 +130,7 @@ func newApp(g *globals) *cli.App {
 			diffCommand(g),
 			trendCommand(g),
 			scopesCommand(g),
+			exportCommand(g),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

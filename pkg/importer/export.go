@@ -101,49 +101,21 @@ func WriteExport(w io.Writer, s *model.Service) error {
 
 // Observations returns the observations that re-create the exported
 // service: one per engine that saw it and per distinct time among
-// FirstSeen and LastSeen, each carrying the classification (Known) and
-// the cloud tag (KnownCloud). Merged by normalize, they give back the
-// service's key, product, version, auth verdict and evidence, confidence,
-// engines, first and last seen, hostnames, org, ASN, country, city, title
-// and cloud tag. AuthSeenAt becomes LastSeen and AuthConflict is not
-// carried (no single observation can express either).
+// FirstSeen and LastSeen, each carrying the classification (Known), the
+// cloud tag (KnownCloud) and the auth conflict flag (KnownConflict).
+// Merged by normalize, they give back the service's key, product,
+// version, auth verdict and evidence, confidence, auth conflict, engines,
+// first and last seen, hostnames, org, ASN, country, city, title and
+// cloud tag. AuthSeenAt becomes LastSeen (no single observation can
+// express it). Files written before auth_conflict was read back hold it
+// already; files without it import with no conflict, as before.
 func (e *ExportRecord) Observations() ([]model.Observation, error) {
-	if e.Orchex != ExportVersion {
-		return nil, fmt.Errorf("export version %q is not %q (written by another orchex version?)", clip(e.Orchex, 40), ExportVersion)
-	}
-	if !e.Addr.IsValid() {
-		return nil, fmt.Errorf("export record has no valid addr")
-	}
-	if e.Port == 0 {
-		return nil, fmt.Errorf("export record for %s has no port", e.Addr)
-	}
-	if e.Transport != "tcp" && e.Transport != "udp" {
-		return nil, fmt.Errorf("export record for %s:%d has transport %q, not tcp or udp", e.Addr, e.Port, clip(e.Transport, 20))
-	}
-	switch e.Auth {
-	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
-	default:
-		return nil, fmt.Errorf("export record for %s:%d has auth %q, not open, auth_required or unknown", e.Addr, e.Port, clip(string(e.Auth), 20))
-	}
-	switch e.Confidence {
-	case model.High, model.Low, "":
-	default:
-		return nil, fmt.Errorf("export record for %s:%d has confidence %q, not high or low", e.Addr, e.Port, clip(string(e.Confidence), 20))
-	}
-	if e.Product == "" {
-		return nil, fmt.Errorf("export record for %s:%d has no product", e.Addr, e.Port)
+	if err := e.Validate(); err != nil {
+		return nil, err
 	}
 	engines := slices.Clone(e.Engines)
 	slices.Sort(engines)
 	engines = slices.Compact(engines)
-	if len(engines) == 0 {
-		return nil, fmt.Errorf("export record for %s:%d lists no engine", e.Addr, e.Port)
-	}
-	for _, en := range engines {
-		if model.EngineBit(en) == 0 {
-			return nil, fmt.Errorf("export record for %s:%d has unknown engine %q", e.Addr, e.Port, clip(string(en), 20))
-		}
-	}
 	class := &model.Classification{
 		Product:         capText(e.Product, model.MaxText),
 		ProductEvidence: capText(e.ProductEvidence, model.MaxText),
@@ -169,16 +141,17 @@ func (e *ExportRecord) Observations() ([]model.Observation, error) {
 		hosts = append(hosts, capText(h, model.MaxText))
 	}
 	base := model.Observation{
-		Addr:       e.Addr.Unmap().WithZone(""),
-		Port:       e.Port,
-		Transport:  e.Transport,
-		Hostnames:  hosts,
-		Org:        capText(e.Org, model.MaxText),
-		ASN:        e.ASN,
-		Country:    strings.ToUpper(capText(e.Country, 8)),
-		City:       capText(e.City, model.MaxText),
-		Known:      class,
-		KnownCloud: cloud,
+		Addr:          e.Addr.Unmap().WithZone(""),
+		Port:          e.Port,
+		Transport:     e.Transport,
+		Hostnames:     hosts,
+		Org:           capText(e.Org, model.MaxText),
+		ASN:           e.ASN,
+		Country:       strings.ToUpper(capText(e.Country, 8)),
+		City:          capText(e.City, model.MaxText),
+		Known:         class,
+		KnownCloud:    cloud,
+		KnownConflict: e.AuthConflict,
 	}
 	if e.Title != "" {
 		base.HTTP = &model.HTTP{Title: capText(e.Title, model.MaxTitle)}
@@ -197,6 +170,47 @@ func (e *ExportRecord) Observations() ([]model.Observation, error) {
 		}
 	}
 	return out, nil
+}
+
+// Validate returns the error Observations (and so orchex import) gives
+// for e, or nil when e can be imported: the export version, a valid
+// address, a port, tcp or udp, a known auth verdict and confidence, a
+// product and at least one known engine.
+func (e *ExportRecord) Validate() error {
+	if e.Orchex != ExportVersion {
+		return fmt.Errorf("export version %q is not %q (written by another orchex version?)", clip(e.Orchex, 40), ExportVersion)
+	}
+	if !e.Addr.IsValid() {
+		return fmt.Errorf("export record has no valid addr")
+	}
+	if e.Port == 0 {
+		return fmt.Errorf("export record for %s has no port", e.Addr)
+	}
+	if e.Transport != "tcp" && e.Transport != "udp" {
+		return fmt.Errorf("export record for %s:%d has transport %q, not tcp or udp", e.Addr, e.Port, clip(e.Transport, 20))
+	}
+	switch e.Auth {
+	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+	default:
+		return fmt.Errorf("export record for %s:%d has auth %q, not open, auth_required or unknown", e.Addr, e.Port, clip(string(e.Auth), 20))
+	}
+	switch e.Confidence {
+	case model.High, model.Low, "":
+	default:
+		return fmt.Errorf("export record for %s:%d has confidence %q, not high or low", e.Addr, e.Port, clip(string(e.Confidence), 20))
+	}
+	if e.Product == "" {
+		return fmt.Errorf("export record for %s:%d has no product", e.Addr, e.Port)
+	}
+	if len(e.Engines) == 0 {
+		return fmt.Errorf("export record for %s:%d lists no engine", e.Addr, e.Port)
+	}
+	for _, en := range e.Engines {
+		if model.EngineBit(en) == 0 {
+			return fmt.Errorf("export record for %s:%d has unknown engine %q", e.Addr, e.Port, clip(string(en), 20))
+		}
+	}
+	return nil
 }
 
 // decodeExport decodes one export line.

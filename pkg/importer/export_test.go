@@ -21,7 +21,7 @@ func exportServices() []model.Service {
 			Key:     model.Key{Addr: netip.MustParseAddr("52.15.3.7"), Port: 6443, Transport: "tcp"},
 			Product: "kubernetes-api", ProductEvidence: "403 system:anonymous on /", Version: "v1.31.4",
 			Auth: model.AuthRequired, AuthEvidence: "403 system:anonymous on /", Confidence: model.High,
-			AuthSeenAt: t0.Add(48 * time.Hour), Engines: model.SeenShodan | model.SeenCensys,
+			AuthSeenAt: t0.Add(48 * time.Hour), AuthConflict: true, Engines: model.SeenShodan | model.SeenCensys,
 			FirstSeen: t0, LastSeen: t0.Add(48 * time.Hour),
 			Hostnames: []string{"a.example.com", "b.example.com"}, Org: "Amazon.com, Inc.", ASN: 16509,
 			Country: "US", City: "Columbus", Title: "| pipe `tick` <b>x</b>\u202e",
@@ -85,7 +85,6 @@ func TestExportRoundTrip(t *testing.T) {
 		for _, w := range want {
 			got := merged[w.Key]
 			w.AuthSeenAt = w.LastSeen // documented: not carried
-			w.AuthConflict = false
 			if !reflect.DeepEqual(got, w) {
 				t.Errorf("round trip of %v:\n got  %+v\n want %+v", w.Key, got, w)
 			}

@@ -128,7 +128,10 @@ func (p *Pipeline) Item(o *model.Observation) (Item, bool) {
 	if p.Tagger != nil {
 		tag = p.Tagger.Tag(o)
 	}
-	if o.KnownCloud != nil && tag.Provider == "" {
+	// A tag carried from an earlier run (orchex's export) stays unless
+	// the tagger's source ranks higher: an ASN guess must not erase a
+	// region read from the official feeds when the export was made.
+	if o.KnownCloud != nil && normalize.CloudRank(*o.KnownCloud) >= normalize.CloudRank(tag) {
 		tag = *o.KnownCloud
 	}
 	it := Item{Obs: *o, Class: c, Service: normalize.Service(o, c, tag)}

@@ -99,6 +99,52 @@ func TestPipelineKnownClassificationKept(t *testing.T) {
 	}
 }
 
+// tagFunc is a Tagger answering with a function.
+type tagFunc func(*model.Observation) model.CloudTag
+
+func (f tagFunc) Tag(o *model.Observation) model.CloudTag { return f(o) }
+
+// TestPipelineKnownCloudRank checks that a cloud tag carried by an export
+// is replaced only by a tag of a better source: an ASN guess without a
+// region must not erase a region that an official feed gave.
+func TestPipelineKnownCloudRank(t *testing.T) {
+	feed := model.CloudTag{Provider: "aws", Region: "us-east-1", Service: "EC2", Source: "ranges:aws@2026-08-22"}
+	engine := model.CloudTag{Provider: "aws", Region: "us-west-2", Source: "engine:shodan"}
+	asn := model.CloudTag{Provider: "aws", Source: "asn:16509"}
+	newerFeed := model.CloudTag{Provider: "aws", Region: "us-east-2", Source: "ranges:aws@2026-11-01"}
+	tests := []struct {
+		name       string
+		known, tag model.CloudTag
+		want       model.CloudTag
+	}{
+		{"asn does not replace a feed's region", feed, asn, feed},
+		{"asn does not replace the engine's tag", engine, asn, engine},
+		{"untagged keeps the export's tag", feed, model.CloudTag{}, feed},
+		{"a feed replaces the engine's tag", engine, feed, feed},
+		{"a feed replaces an asn tag", asn, feed, feed},
+		{"on a tie the export's tag stays", feed, newerFeed, feed},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p := &Pipeline{Classifier: portClassifier{}, Tagger: tagFunc(func(*model.Observation) model.CloudTag { return tt.tag }), Sink: &memSink{}, Snapshot: "x"}
+			o := obs(6443)
+			o.Known = &model.Classification{Product: "kubernetes-api", Auth: model.AuthOpen}
+			o.KnownCloud = &tt.known
+			o.KnownConflict = true
+			it, ok := p.Item(o)
+			if !ok {
+				t.Fatal("known classification skipped")
+			}
+			if it.Service.Cloud != tt.want {
+				t.Errorf("cloud %+v, want %+v", it.Service.Cloud, tt.want)
+			}
+			if !it.Service.AuthConflict {
+				t.Error("the export's auth conflict was dropped")
+			}
+		})
+	}
+}
+
 func TestPipelineSinkErrorReturned(t *testing.T) {
 	p := &Pipeline{Classifier: portClassifier{}, Sink: &memSink{fail: true}, Snapshot: "x", BatchSize: 1}
 	if err := p.Add(context.Background(), obs(6443)); err == nil {

@@ -179,6 +179,10 @@ type Observation struct {
 	// KnownCloud carries a cloud tag made earlier (orchex's own export);
 	// the tagger's answer replaces it only when the tagger knows better.
 	KnownCloud *CloudTag
+	// KnownConflict carries an auth conflict found earlier (orchex's own
+	// export): the observations behind Known disagreed on open against
+	// auth_required. The service built from the observation keeps it.
+	KnownConflict bool
 }
 
 // Key is the identity of a service within a snapshot.

@@ -22,6 +22,7 @@ func Service(o *model.Observation, c model.Classification, tag model.CloudTag) m
 		AuthEvidence:    c.AuthEvidence,
 		Confidence:      c.Confidence,
 		AuthSeenAt:      o.SeenAt,
+		AuthConflict:    o.KnownConflict,
 		Engines:         model.EngineBit(o.Engine),
 		FirstSeen:       o.SeenAt,
 		LastSeen:        o.SeenAt,
@@ -119,9 +120,10 @@ func greater(a, b string) string {
 	return a
 }
 
-// cloudRank orders tag sources: official ranges, then the engine's own
-// field, then the ASN table.
-func cloudRank(t model.CloudTag) int {
+// CloudRank orders cloud tags by their source: 3 for an official range
+// feed, 2 for the engine's own cloud field, 1 for the ASN table (or any
+// other source), 0 for no provider. Merge keeps the tag of higher rank.
+func CloudRank(t model.CloudTag) int {
 	switch {
 	case t.Provider == "":
 		return 0
@@ -135,7 +137,7 @@ func cloudRank(t model.CloudTag) int {
 }
 
 func betterCloud(a, b model.CloudTag) model.CloudTag {
-	ra, rb := cloudRank(a), cloudRank(b)
+	ra, rb := CloudRank(a), CloudRank(b)
 	switch {
 	case ra > rb:
 		return a

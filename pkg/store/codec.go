@@ -187,8 +187,9 @@ const fingerprintLen = 16
 // length-prefixed encoding of everything the engine observed: two
 // observations with the same fingerprint are the same observation.
 // QueryID is left out (it is part of the unique key beside the
-// fingerprint), and so are Known and KnownCloud (conclusions, not
-// observations). buf is scratch space, returned for reuse.
+// fingerprint), and so are Known, KnownCloud and KnownConflict
+// (conclusions, not observations). buf is scratch space, returned for
+// reuse.
 func fingerprint(o *model.Observation, buf []byte) ([fingerprintLen]byte, []byte) {
 	e := enc{b: buf[:0]}
 	e.str(string(o.Engine))

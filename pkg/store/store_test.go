@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -601,14 +602,19 @@ func TestIPv6Ordering(t *testing.T) {
 	if err != nil || sn.Services != 10 || sn.Hosts != 9 || sn.Observations != 10 {
 		t.Errorf("counts %+v, %v; want 10 services, 9 hosts, 10 observations", sn, err)
 	}
-	var ips []string
+	var ips, order []string
 	err = s.Observations(ctx, "2026Q4", func(o *Observation) error {
 		ips = append(ips, o.Key.Addr.String())
+		order = append(order, string(o.Engine)+" "+o.QueryID+" "+o.Fingerprint)
 		if o.Engine != model.Shodan || o.Auth != model.AuthRequired || len(o.Fingerprint) != 32 {
 			t.Errorf("observation %+v", o)
 		}
 		return nil
 	})
+	if !slices.IsSorted(order) {
+		t.Errorf("observations not in (engine, query id, fingerprint) order: %v", order)
+	}
+	slices.SortFunc(ips, func(a, b string) int { return netip.MustParseAddr(a).Compare(netip.MustParseAddr(b)) })
 	if err != nil || len(ips) != 10 || ips[0] != "1.2.3.4" || ips[9] != "fe80::1" {
 		t.Errorf("observations %v, %v", ips, err)
 	}
@@ -773,7 +779,7 @@ func TestImports(t *testing.T) {
 // one at a time, and checks that the fingerprint changes, so that a field
 // added to model.Observation cannot be forgotten here.
 func TestFingerprintCoversObservation(t *testing.T) {
-	excluded := map[string]bool{"QueryID": true, "Known": true, "KnownCloud": true}
+	excluded := map[string]bool{"QueryID": true, "Known": true, "KnownCloud": true, "KnownConflict": true}
 	base := shodanObs("52.211.96.7", 6443, t0)
 	f, tr := false, true
 	base.Etcd = &model.Etcd{V2Auth: &f, V3Auth: &tr}

@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/orchex/orchex/pkg/export"
+	"github.com/urfave/cli/v2"
+)
+
+type exportOptions struct {
+	Snapshot     string
+	Format       string
+	Out          string
+	Observations bool
+}
+
+func exportCommand(g *globals) *cli.Command {
+	var o exportOptions
+	return &cli.Command{
+		Name:  "export",
+		Usage: "export a snapshot's services (or observations) as Parquet, NDJSON or CSV for other tools",
+		UsageText: "orchex export --snapshot 2026Q4 --format parquet --out 2026Q4.parquet\n" +
+			"orchex export --snapshot 2026Q4 --out 2026Q4.ndjson\n" +
+			"orchex export --snapshot 2026Q4 --format csv --observations > observations.csv",
+		Description: "One row per service (address, port, transport), or with --observations one row per engine\n" +
+			"observation. parquet: zstd-compressed Apache Parquet for DuckDB, BigQuery, Athena/Trino and\n" +
+			"Spark; ndjson: orchex's own export format, which 'orchex import' reads back; csv: the Parquet\n" +
+			"columns, with cells made safe for spreadsheets. The columns and the SQL of the report's\n" +
+			"headline figures are in docs/export.md. The export holds addresses, hostnames and owners:\n" +
+			"treat it as the raw data, not as a publication.\n" +
+			"--format defaults to the extension of --out. Files are written atomically (a temporary file,\n" +
+			"then a rename); ndjson and csv go to standard output without --out or with --out -.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "parquet, ndjson or csv (default: from the extension of --out)", Destination: &o.Format},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for parquet)", Destination: &o.Out},
+			&cli.BoolFlag{Name: "observations", Usage: "one row per engine observation instead of per service (parquet, csv)", Destination: &o.Observations},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("export: unexpected argument %q", c.Args().First())
+			}
+			f, err := o.format()
+			if err != nil {
+				return err
+			}
+			return runExport(c, g, o, f)
+		},
+	}
+}
+
+// format checks the flags and returns the format to write.
+func (o exportOptions) format() (export.Format, error) {
+	toStdout := o.Out == "" || o.Out == "-"
+	var f export.Format
+	switch {
+	case o.Format != "":
+		var err error
+		if f, err = export.ParseFormat(o.Format); err != nil {
+			return "", usagef("export: unknown --format %q (want parquet, ndjson or csv)", o.Format)
+		}
+	case toStdout:
+		return "", usagef("export: --format parquet, ndjson or csv is needed when writing to standard output")
+	default:
+		var ok bool
+		if f, ok = export.FormatOf(o.Out); !ok {
+			return "", usagef("export: cannot tell the format from --out %s: pass --format parquet, ndjson or csv", o.Out)
+		}
+	}
+	if f == export.Parquet && toStdout {
+		return "", usagef("export: --format parquet needs --out FILE")
+	}
+	if f == export.NDJSON && o.Observations {
+		return "", usagef("export: --observations writes parquet or csv; ndjson is orchex's service export, which 'orchex import' reads")
+	}
+	return f, nil
+}
+
+func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) error {
+	ctx := c.Context
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	label, err := resolveSnapshot(ctx, st, o.Snapshot)
+	if err != nil {
+		return err
+	}
+	snap, err := st.Snapshot(ctx, label)
+	if err != nil {
+		return err
+	}
+	cat, err := g.loadCatalog()
+	if err != nil {
+		return err
+	}
+	m := export.Meta{Snapshot: label, CatalogVersion: snap.Meta.CatalogVersion}
+	for _, p := range cat.Products() {
+		m.Products = append(m.Products, export.Product{ID: p.ID, Family: p.Family, Category: p.Category})
+	}
+	var stats export.Stats
+	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
+		var err error
+		stats, err = export.Write(ctx, w, st, export.Options{Format: f, Observations: o.Observations, Meta: m})
+		return err
+	})
+	if errors.Is(err, export.ErrNotImportable) {
+		return fmt.Errorf("export %s: %w (nothing written; --format parquet or csv carries every service)", label, err)
+	}
+	if err != nil {
+		return fmt.Errorf("export %s: %w", label, err)
+	}
+	if o.Out != "" && o.Out != "-" {
+		what := "services"
+		if o.Observations {
+			what = "observations"
+		}
+		groups := ""
+		if f == export.Parquet {
+			groups = fmt.Sprintf(" in %d row groups", stats.RowGroups)
+		}
+		g.logf("wrote %s: %d %s of snapshot %s%s", filepath.Clean(o.Out), stats.Rows, what, label, groups)
+	}
+	return nil
+}
