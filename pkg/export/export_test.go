@@ -15,7 +15,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/reporttest"
@@ -228,7 +227,6 @@ func TestParquetHeadline(t *testing.T) {
 			b, _ := write(t, &fakeStore{services: ss}, Options{Format: Parquet, Meta: meta()})
 			rows, _ := readParquet[ServiceRow](t, b)
 			m := reporttest.Meta()
-			m.USRegion = cloud.USRegion
 			v, err := report.Build(context.Background(), m, reporttest.Stream(ss))
 			if err != nil {
 				t.Fatal(err)
