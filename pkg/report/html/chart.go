@@ -15,7 +15,7 @@ const (
 	chartW = 720 // viewBox width of every chart
 
 	// Horizontal bar charts (a View's breakdowns).
-	labelW     = 196 // label column, right-aligned at its edge
+	labelW     = 224 // label column, right-aligned at its edge
 	labelRunes = 27  // labels are cut to this many runes (the table has them whole)
 	valueW     = 150 // room for the value printed after the longest bar
 	rowH       = 26
