@@ -153,12 +153,15 @@ func docChart(id string, ch *report.Chart) *svg {
 	if ch.Kind == report.BarChart {
 		kind = "Bar chart"
 	}
-	c := &svg{ID: id, Title: clean(ch.Title, cellMax), Width: chartW, Note: clean(ch.Note, paraMax),
+	c := &svg{ID: id, Title: clean(ch.Title, cellMax), Width: chartW,
 		Desc: fmt.Sprintf("%s of %d %s across %d %s; the table in this section gives the figures.", kind,
 			len(ch.Series), report.Plural(len(ch.Series), "series", "series"), len(ch.Labels), report.Plural(len(ch.Labels), "snapshot", "snapshots")),
 		Caption: "The table in this section gives every figure of the chart."}
 	if c.Title == report.Dash {
 		c.Title = kind
+	}
+	if ch.Note != "" {
+		c.Note = clean(ch.Note, paraMax)
 	}
 	top, step := ch.Axis()
 	x0, x1 := float64(axisW), float64(chartW-plotRight)

@@ -383,3 +383,56 @@ func TestHostileReachesPage(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderDocument renders a hand-made document with every kind of
+// block: the title and introduction (a warning in bold), a contents list
+// of the level-1 sections only, tables with an untitled column and a
+// total row, a line chart with a note and a bar chart without one, a
+// list, and a subsection.
+func TestRenderDocument(t *testing.T) {
+	tb := &report.Table{Columns: []report.Column{{Title: ""}, {Title: "2026Q3", Figure: true}, {Title: "2026Q4", Figure: true}}}
+	tb.Add("Exposed services", "8", "10")
+	tb.AddTotal("All", "8", "10")
+	chart := func(kind report.ChartKind, note string) *report.Chart {
+		return &report.Chart{Kind: kind, Title: "Services", Labels: []string{"2026Q3", "2026Q4"}, Note: note,
+			Series: []report.Series{{Name: "All services", Values: []int{8, 10}}, {Name: "Open", Values: []int{2, 3}}}}
+	}
+	d := &report.Document{
+		Title: "Trend <b>x</b>",
+		Intro: []report.Block{report.Para("Oldest first."), {Lead: "The method changed", Text: "(see Method)."}},
+		Sections: []report.Section{
+			{Title: "Headline figures", Level: 1, Blocks: []report.Block{{Chart: chart(report.LineChart, "The chart shows the latest 2 of 3 snapshots.")}, {Table: tb}}},
+			{Title: "Per product", Level: 1, Blocks: []report.Block{{Chart: chart(report.BarChart, "")}, {List: []string{"one", "two"}}}},
+			{Title: "Details", Level: 2, Blocks: []report.Block{report.Para("Nothing more.")}},
+		},
+	}
+	page := renderDoc(t, d)
+	p := inspect(t, page)
+	s := string(page)
+	for _, want := range []string{
+		"<title>Trend &lt;b&gt;x&lt;/b&gt;</title>",
+		`<p class="warn"><strong>The method changed</strong> (see Method).</p>`,
+		`<li><a href="#s1">Headline figures</a></li>`, `<li><a href="#s2">Per product</a></li>`,
+		`<h3 id="s3-h">Details</h3>`,
+		`<tr class="total"><th scope="row">All</th><td class="num">8</td><td class="num">10</td></tr>`,
+		`<figcaption>The table in this section gives every figure of the chart. The chart shows the latest 2 of 3 snapshots.</figcaption>`,
+		`<figcaption>The table in this section gives every figure of the chart.</figcaption>`,
+		`<li>one</li>`, `<polyline class="line s0"`, `<rect class="s1"`,
+	} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the page lacks %s", want)
+		}
+	}
+	if strings.Contains(s, `href="#s3"`) {
+		t.Error("the contents list a subsection")
+	}
+	if got := p.Tables[0].Rows[0]; !slices.Equal(got, []string{"", "2026Q3", "2026Q4"}) {
+		t.Errorf("header %q: an untitled column must stay empty", got)
+	}
+	if p.IDs["s1-1-t"] != 1 || p.IDs["s2-1-d"] != 1 {
+		t.Errorf("charts lack their <title> or <desc> ids: %v", p.IDs)
+	}
+	if !bytes.Equal(page, renderDoc(t, d)) {
+		t.Error("two renders of one document differ")
+	}
+}
