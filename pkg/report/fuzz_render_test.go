@@ -38,18 +38,7 @@ func FuzzRenderers(f *testing.F) {
 	f.Add("plain")
 	shape := func(t *testing.T, s string) (md string, lines int, cells []int, rows int, page []string) {
 		t.Helper()
-		ss := reporttest.Ten()
-		for i := range ss {
-			x := &ss[i]
-			x.Title, x.Org, x.City, x.AuthEvidence, x.Version = s, s, s, s, s
-			x.Hostnames = []string{s, s + ".example"}
-			x.Cloud.Service = s
-		}
-		m := reporttest.Meta()
-		m.Title = s
-		m.IncludeAddresses = true
-		m.Inputs = append(m.Inputs, report.Input{Name: s, Engine: "shodan", Format: "shodan-download", Read: 1, At: reporttest.Day()})
-		m.Notes = append(m.Notes, s)
+		m, ss := reporttest.Poisoned(s)
 		v, err := report.Build(context.Background(), m, reporttest.Stream(ss))
 		if err != nil {
 			t.Fatal(err)

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/templates"
@@ -135,18 +134,7 @@ func list(items []string) string {
 	if len(items) == 0 {
 		return report.Dash
 	}
-	var b strings.Builder
-	for i, s := range items {
-		if i == listMax {
-			fmt.Fprintf(&b, " and %d more", len(items)-listMax)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(clean(s, listItemMax))
-	}
-	return b.String()
+	return report.Join(items, listMax, func(s string) string { return clean(s, listItemMax) })
 }
 
 // viewPage is what the report template gets: the view and its charts.

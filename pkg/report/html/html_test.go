@@ -266,25 +266,17 @@ func TestRenderNil(t *testing.T) {
 	}
 }
 
-// hostileView puts s in every field of the Ten fixture that a banner, a
-// tag or a file name fills, and in the title, a note and an input name.
+// hostileView is reporttest.Poisoned(s) with s in the countries and the
+// cloud regions too.
 func hostileView(t testing.TB, s string) *report.View {
 	t.Helper()
-	ss := reporttest.Ten()
+	m, ss := reporttest.Poisoned(s)
 	for i := range ss {
-		x := &ss[i]
-		x.Title, x.Org, x.City, x.AuthEvidence, x.Version, x.Country = s, s, s, s, s, s
-		x.Hostnames = []string{s, s + ".example"}
-		x.Cloud.Service = s
-		if x.Cloud.Provider != "" {
-			x.Cloud.Region = s
+		ss[i].Country = s
+		if ss[i].Cloud.Provider != "" {
+			ss[i].Cloud.Region = s
 		}
 	}
-	m := reporttest.Meta()
-	m.Title = s
-	m.IncludeAddresses = true
-	m.Inputs = append(m.Inputs, report.Input{Name: s, Engine: "shodan", Format: "shodan-download", Read: 1, At: reporttest.Day()})
-	m.Notes = append(m.Notes, s)
 	v, err := report.Build(context.Background(), m, reporttest.Stream(ss))
 	if err != nil {
 		t.Fatal(err)
