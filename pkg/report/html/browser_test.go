@@ -12,6 +12,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,7 +58,8 @@ func browse(t *testing.T, bin, page string, args ...string) []byte {
 		"--disable-default-apps", "--hide-scrollbars", "--user-data-dir=" + filepath.Join(home, "profile")}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, bin, append(append(base, args...), "file://"+page)...)
+	u := url.URL{Scheme: "file", Path: filepath.ToSlash(page)}
+	cmd := exec.CommandContext(ctx, bin, append(append(base, args...), u.String())...)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, "config"), "XDG_CACHE_HOME="+filepath.Join(home, "cache"))
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
