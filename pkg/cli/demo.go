@@ -14,6 +14,7 @@ import (
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/html"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/pdf"
@@ -47,7 +48,7 @@ func demoCommand(g *globals) *cli.Command {
 			"orchex demo --write-shodan k8s.json.gz --size 1000000",
 		Description: "Generates a synthetic population like the 2018 study (22,672 exposed services by default),\n" +
 			"serves it from simulated Shodan and Censys Platform APIs on 127.0.0.1, runs the real\n" +
-			"'orchex collect' against them, and writes report.md, report.json and report.pdf. Addresses\n" +
+			"'orchex collect' against them, and writes report.md, report.json, report.html and report.pdf. Addresses\n" +
 			"come only from 198.18.0.0/15 and 2001:db8::/32, mapped to providers and regions by range\n" +
 			"feeds the demo writes itself. The database is <out>/demo.db, never your orchex.db.",
 		Flags: []cli.Flag{
@@ -174,7 +175,11 @@ func writeDemoReports(g *globals, o demoOptions, v *report.View) ([]string, erro
 	if err := writeAtomic(js, nil, func(w io.Writer) error { return jsonreport.Render(w, v) }); err != nil {
 		return nil, err
 	}
-	paths = append(paths, md, js)
+	page := filepath.Join(o.Out, "report.html")
+	if err := writeAtomic(page, nil, func(w io.Writer) error { return html.Render(w, v) }); err != nil {
+		return nil, err
+	}
+	paths = append(paths, md, js, page)
 	if !o.NoPDF {
 		p := filepath.Join(o.Out, "report.pdf")
 		if err := writeAtomic(p, nil, func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) }); err != nil {

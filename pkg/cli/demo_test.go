@@ -23,7 +23,7 @@ func TestDemoTruth(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("demo: exit %d\n%s", code, stderr)
 	}
-	for _, f := range []string{"report.md", "report.json", "report.pdf", "demo.db", "ranges/aws-ip-ranges.json"} {
+	for _, f := range []string{"report.md", "report.json", "report.html", "report.pdf", "demo.db", "ranges/aws-ip-ranges.json"} {
 		if fi, err := os.Stat(filepath.Join(out, f)); err != nil || fi.Size() == 0 {
 			t.Errorf("demo did not write %s: %v", f, err)
 		}
@@ -52,7 +52,7 @@ func TestDemoTruth(t *testing.T) {
 		t.Errorf("engine overlap = %+v, want shodan-only %d censys-only %d both %d", o, truth.ShodanOnly, truth.CensysOnly, truth.Both)
 	}
 	// No demo key reaches a report.
-	for _, f := range []string{"report.md", "report.json"} {
+	for _, f := range []string{"report.md", "report.json", "report.html"} {
 		b, _ := os.ReadFile(filepath.Join(out, f))
 		for _, secret := range []string{demo.ShodanKey, demo.CensysToken} {
 			if strings.Contains(string(b), secret) {
@@ -67,7 +67,7 @@ func TestDemoTruth(t *testing.T) {
 	if _, stderr, code := run(t, nil, "--quiet", "demo", "--seed", "11", "--size", "1200", "--out", out2, "--rate", "2000", "--no-pdf"); code != ExitOK {
 		t.Fatalf("second demo: exit %d\n%s", code, stderr)
 	}
-	for _, f := range []string{"report.md", "report.json"} {
+	for _, f := range []string{"report.md", "report.json", "report.html"} {
 		a, _ := os.ReadFile(filepath.Join(out, f))
 		b, _ := os.ReadFile(filepath.Join(out2, f))
 		if len(a) == 0 || string(a) != string(b) {

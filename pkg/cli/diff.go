@@ -12,6 +12,7 @@ import (
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/html"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/pdf"
@@ -32,6 +33,7 @@ func diffCommand(g *globals) *cli.Command {
 		ArgsUsage: "A B",
 		UsageText: "orchex diff 2026Q3 2026Q4\n" +
 			"orchex diff 2026Q3 2026Q4 --format json --out reports/2026Q4/diff.json\n" +
+			"orchex diff 2026Q3 2026Q4 --format html --out reports/2026Q4/diff.html\n" +
 			"orchex diff --include-addresses 2026Q3 2026Q4 --out diff-for-security-team.md",
 		Description: "Compares snapshot A (earlier) with snapshot B (later), service by service (address, port,\n" +
 			"transport): services new in B, gone since A and persisting; auth changes of persisting services\n" +
@@ -41,7 +43,7 @@ func diffCommand(g *globals) *cli.Command {
 			"with different catalog versions, engines or range feeds, a warning is printed and the method\n" +
 			"section lists the differences. Flags may come before, between or after A and B. See docs/compare.md.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json or pdf", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
 		},
@@ -92,13 +94,13 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	switch o.Format {
 	case "md", "markdown":
 		o.Format = "md"
-	case "json":
+	case "json", "html":
 	case "pdf":
 		if o.Out == "" || o.Out == "-" {
 			return usagef("diff: --format pdf needs --out FILE")
 		}
 	default:
-		return usagef("diff: unknown --format %q (want md, json or pdf)", o.Format)
+		return usagef("diff: unknown --format %q (want md, json, pdf or html)", o.Format)
 	}
 	if o.A == o.B {
 		return usagef("diff: A and B are the same snapshot %q", o.A)
@@ -127,6 +129,8 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 			return jsonreport.Write(w, "diff "+o.A+" → "+o.B, d)
 		case "pdf":
 			return pdf.RenderDocument(w, assemble.DiffDocument(d), pdf.Options{})
+		case "html":
+			return html.RenderDocument(w, assemble.DiffDocument(d))
 		}
 		return markdown.RenderDocument(w, assemble.DiffDocument(d))
 	})

@@ -368,7 +368,7 @@ func checkPDF(t *testing.T, path string) string {
 // free-text field is hostile (plus 1 MB titles, numbers for strings,
 // 40-digit serials, negative hashes, deep nesting) under hostile file
 // names, and checks that every report format stays well formed, that the
-// Markdown tables keep their shape, that the figures equal those of the
+// Markdown and HTML tables keep their shape, that the figures equal those of the
 // clean files, and that nothing orchex prints can drive a terminal.
 func TestHostileBannersEndToEnd(t *testing.T) {
 	dir := t.TempDir()
@@ -422,6 +422,27 @@ func TestHostileBannersEndToEnd(t *testing.T) {
 		hh, hn := checkCSV(t, "hostile CSV", []byte(report(hostileDB, append([]string{"--format", "csv"}, extra...)...)))
 		if !reflect.DeepEqual(ch, hh) || cn != hn {
 			t.Errorf("%v: CSV header or rows differ: clean %v (%d rows), hostile %v (%d rows)", extra, ch, cn, hh, hn)
+		}
+	}
+
+	// HTML: nothing that loads or runs, terminal-safe text, the hostile
+	// strings only as text, tables of the clean report's shape.
+	for _, extra := range [][]string{nil, {"--include-addresses"}} {
+		args := append([]string{"--format", "html"}, extra...)
+		cp := htmlPage(t, "clean HTML", report(cleanDB, args...))
+		page := report(hostileDB, args...)
+		checkTerminalText(t, "hostile HTML", page)
+		hp := htmlPage(t, "hostile HTML", page)
+		if a, b := cp.Shape(), hp.Shape(); !slices.Equal(a, b) {
+			t.Errorf("%v: HTML table shapes differ:\nclean   %q\nhostile %q", extra, a, b)
+		}
+		for _, attr := range hp.Attrs {
+			if strings.Contains(attr, "alert(") || strings.Contains(attr, "evil.example") {
+				t.Errorf("%v: hostile text reached an attribute: %s", extra, attr)
+			}
+		}
+		if extra != nil && !strings.Contains(hp.Text, "<script>alert(1)</script><img src=x onerror=alert(2)>") {
+			t.Errorf("the HTML report with addresses does not show the hostile hostname as text")
 		}
 	}
 

@@ -11,6 +11,7 @@ import (
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/report/csvreport"
+	"github.com/orchex/orchex/pkg/report/html"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/pdf"
@@ -31,20 +32,21 @@ func reportCommand(g *globals) *cli.Command {
 	var o reportOptions
 	return &cli.Command{
 		Name:  "report",
-		Usage: "write the research report of a snapshot (Markdown, JSON, CSV or PDF)",
+		Usage: "write the research report of a snapshot (Markdown, JSON, CSV, PDF or HTML)",
 		UsageText: "orchex report --snapshot 2026Q4 --format md --out reports/2026Q4/report.md\n" +
 			"orchex report --snapshot 2026Q4 --format json\n" +
 			"orchex report --snapshot 2026Q4 --format pdf --out reports/2026Q4/report.pdf\n" +
+			"orchex report --snapshot 2026Q4 --format html --out reports/2026Q4/report.html\n" +
 			"orchex report --snapshot 2026Q4 --format csv --include-addresses --out services.csv\n" +
 			"orchex report --snapshot 2026Q4 --compare 2026Q3 --format pdf --out reports/2026Q4/report.pdf",
 		Description: "Published research carries aggregates only: addresses and hostnames appear only with\n" +
 			"--include-addresses. Files are written atomically (a temporary file, then a rename).\n" +
 			"--compare LABEL adds an earlier snapshot's value and the change to every headline figure and\n" +
-			"table row (md, json; pdf: the headline figures), and warns when the two snapshots were made\n" +
+			"table row (md, json, html; pdf: the headline figures), and warns when the two snapshots were made\n" +
 			"with different methods (see docs/compare.md).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv or pdf", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html (one file, loads nothing)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 			&cli.StringFlag{Name: "template", Usage: "Markdown template `FILE` instead of the embedded one", Destination: &o.Template},
 			&cli.StringFlag{Name: "title", Usage: "report title", Destination: &o.Title},
@@ -66,16 +68,16 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	switch o.Format {
 	case "md", "markdown":
 		o.Format = "md"
-	case "json", "csv":
+	case "json", "csv", "html":
 	case "pdf":
 		if o.Out == "" || o.Out == "-" {
 			return usagef("report: --format pdf needs --out FILE")
 		}
 	default:
-		return usagef("report: unknown --format %q (want md, json, csv or pdf)", o.Format)
+		return usagef("report: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
 	}
 	if o.Compare != "" && o.Format == "csv" {
-		return usagef("report: --compare applies to md, json and pdf (csv lists services; use 'orchex diff')")
+		return usagef("report: --compare applies to md, json, pdf and html (csv lists services; use 'orchex diff')")
 	}
 	tmpl := ""
 	if o.Template != "" {
@@ -125,6 +127,8 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return jsonreport.Render(w, v)
 		case "pdf":
 			return pdf.Render(w, v, pdf.Options{Title: o.Title})
+		case "html":
+			return html.Render(w, v)
 		}
 		return markdown.Render(w, v, tmpl)
 	}

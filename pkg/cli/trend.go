@@ -11,6 +11,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/html"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/pdf"
@@ -29,14 +30,15 @@ func trendCommand(g *globals) *cli.Command {
 		Usage: "the headline figures and per-product counts across snapshots, oldest first",
 		UsageText: "orchex trend\n" +
 			"orchex trend --from 2026Q1 --to 2026Q4 --format json\n" +
-			"orchex trend --format pdf --out reports/trend.pdf",
+			"orchex trend --format pdf --out reports/trend.pdf\n" +
+			"orchex trend --format html --out reports/trend.html",
 		Description: "Snapshots are ordered by label when every label looks like a quarter (YYYYQn), else by\n" +
 			"creation time. A change of catalog version, engines or range feeds between consecutive\n" +
 			"snapshots is warned about and listed in the method section. See docs/compare.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: "first snapshot `LABEL` (default: the oldest)", Destination: &o.From},
 			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json or pdf", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 		},
 		Action: func(c *cli.Context) error {
@@ -53,13 +55,13 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	switch o.Format {
 	case "md", "markdown":
 		o.Format = "md"
-	case "json":
+	case "json", "html":
 	case "pdf":
 		if o.Out == "" || o.Out == "-" {
 			return usagef("trend: --format pdf needs --out FILE")
 		}
 	default:
-		return usagef("trend: unknown --format %q (want md, json or pdf)", o.Format)
+		return usagef("trend: unknown --format %q (want md, json, pdf or html)", o.Format)
 	}
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -89,6 +91,8 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 			return jsonreport.Write(w, "trend", t)
 		case "pdf":
 			return pdf.RenderDocument(w, assemble.TrendDocument(t), pdf.Options{})
+		case "html":
+			return html.RenderDocument(w, assemble.TrendDocument(t))
 		}
 		return markdown.RenderDocument(w, assemble.TrendDocument(t))
 	})

@@ -3,7 +3,7 @@
 // It sits after the store, before the renderers:
 //
 //	store.Groups + store.ProductHosts → report.BuildGrouped → [View]
-//	  → report/markdown | report/jsonreport | report/csvreport | report/pdf
+//	  → report/markdown | report/jsonreport | report/csvreport | report/pdf | report/html
 //
 // [BuildGrouped], what orchex report uses, reads the snapshot's service
 // groups (services counted by every attribute a report counts, kept by the

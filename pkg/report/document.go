@@ -1,6 +1,9 @@
 package report
 
-import "time"
+import (
+	"math"
+	"time"
+)
 
 // Document is the presentation model of a report that is not one
 // snapshot's View: the diff of two snapshots, the trend across several. It
@@ -77,6 +80,26 @@ type Chart struct {
 	// Note says what the chart leaves out ("The chart shows the latest 24
 	// of 30 snapshots."); it is printed with the chart only.
 	Note string
+}
+
+// Axis returns the value axis of c: a round top at or above its largest
+// value, in four whole steps of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a
+// power of ten (top 4, step 1, when no value is above 0). The PDF and HTML
+// renderers draw their axes with it, so the two agree.
+func (c *Chart) Axis() (top, step float64) {
+	high := 0
+	for _, s := range c.Series {
+		for _, v := range s.Values {
+			high = max(high, v)
+		}
+	}
+	for mag := 1.0; ; mag *= 10 {
+		for _, m := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 8} {
+			if step = m * mag; step == math.Trunc(step) && step*4 >= float64(high) {
+				return step * 4, step
+			}
+		}
+	}
 }
 
 // Series is one named line or bar colour of a chart.

@@ -3,6 +3,7 @@ package report
 import (
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -78,4 +79,21 @@ func Plural(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// Join writes items, each passed through each (the format's escaper),
+// separated by ", ": at most limit of them, then " and N more".
+func Join(items []string, limit int, each func(string) string) string {
+	var b strings.Builder
+	for i, s := range items {
+		if i == limit {
+			b.WriteString(" and " + strconv.Itoa(len(items)-limit) + " more")
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(each(s))
+	}
+	return b.String()
 }

@@ -2,6 +2,7 @@ package report_test
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/orchex/orchex/pkg/report"
@@ -58,6 +59,24 @@ func TestChangeText(t *testing.T) {
 		if ch.DeltaText() != c.delta || ch.PercentText() != c.percent || ch.String() != c.inCell {
 			t.Errorf("NewChange(%d, %d): %q, %q, %q; want %q, %q, %q", c.before, c.after,
 				ch.DeltaText(), ch.PercentText(), ch.String(), c.delta, c.percent, c.inCell)
+		}
+	}
+}
+
+func TestJoin(t *testing.T) {
+	up := strings.ToUpper
+	for _, c := range []struct {
+		items []string
+		limit int
+		want  string
+	}{
+		{nil, 2, ""},
+		{[]string{"a"}, 2, "A"},
+		{[]string{"a", "b"}, 2, "A, B"},
+		{[]string{"a", "b", "c", "d"}, 2, "A, B and 2 more"},
+	} {
+		if got := report.Join(c.items, c.limit, up); got != c.want {
+			t.Errorf("Join(%q, %d) = %q, want %q", c.items, c.limit, got, c.want)
 		}
 	}
 }

@@ -5,12 +5,15 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/csvreport"
+	"github.com/orchex/orchex/pkg/report/html"
+	"github.com/orchex/orchex/pkg/report/html/htmltest"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/reporttest"
@@ -20,30 +23,22 @@ import (
 // name can fill (title, org, city, hostnames, auth evidence, version,
 // cloud service, input name, report title; regions are normalized before
 // they reach a view) of the Ten fixture and
-// renders Markdown, JSON and CSV with addresses. Whatever the string:
-// the Markdown has the same tables, with the same header and row cell
-// counts, and the same number of lines as with a plain word (the empty
-// string with itself); the JSON
-// is valid; the CSV parses strictly with the same records count.
+// renders Markdown, JSON, CSV and HTML with addresses. Whatever the
+// string: the Markdown has the same tables, with the same header and row
+// cell counts, and the same number of lines as with a plain word (the
+// empty string with itself); the JSON is valid; the CSV parses strictly
+// with the same records count; the HTML holds no element or attribute
+// the renderer does not write (no script, event handler, style attribute
+// or link out of the page) and its tables have the same captions and
+// cell counts.
 func FuzzRenderers(f *testing.F) {
 	for _, s := range reporttest.Hostile() {
 		f.Add(s)
 	}
 	f.Add("plain")
-	shape := func(t *testing.T, s string) (md string, lines int, cells []int, rows int) {
+	shape := func(t *testing.T, s string) (md string, lines int, cells []int, rows int, page []string) {
 		t.Helper()
-		ss := reporttest.Ten()
-		for i := range ss {
-			x := &ss[i]
-			x.Title, x.Org, x.City, x.AuthEvidence, x.Version = s, s, s, s, s
-			x.Hostnames = []string{s, s + ".example"}
-			x.Cloud.Service = s
-		}
-		m := reporttest.Meta()
-		m.Title = s
-		m.IncludeAddresses = true
-		m.Inputs = append(m.Inputs, report.Input{Name: s, Engine: "shodan", Format: "shodan-download", Read: 1, At: reporttest.Day()})
-		m.Notes = append(m.Notes, s)
+		m, ss := reporttest.Poisoned(s)
 		v, err := report.Build(context.Background(), m, reporttest.Stream(ss))
 		if err != nil {
 			t.Fatal(err)
@@ -84,7 +79,18 @@ func FuzzRenderers(f *testing.F) {
 		if err != nil {
 			t.Fatalf("CSV for %q: %v", s, err)
 		}
-		return md, lines, cells, len(recs)
+		b.Reset()
+		if err := html.Render(&b, v); err != nil {
+			t.Fatal(err)
+		}
+		p, err := htmltest.Inspect(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(p.Problems) > 0 {
+			t.Fatalf("HTML for %q: %q", s, p.Problems)
+		}
+		return md, lines, cells, len(recs), p.Shape()
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		// An empty value is shown as a dash or leaves a row out (an empty
@@ -94,8 +100,8 @@ func FuzzRenderers(f *testing.F) {
 		if s == "" {
 			ref = ""
 		}
-		_, wantLines, wantCells, wantRows := shape(t, ref)
-		md, lines, cells, rows := shape(t, s)
+		_, wantLines, wantCells, wantRows, wantPage := shape(t, ref)
+		md, lines, cells, rows, page := shape(t, s)
 		if lines != wantLines || len(cells) != len(wantCells) || rows != wantRows {
 			t.Fatalf("%q changed the report's shape: %d lines, %d table rows, %d CSV records; want %d, %d, %d\n%s",
 				s, lines, len(cells), rows, wantLines, len(wantCells), wantRows, md)
@@ -104,6 +110,9 @@ func FuzzRenderers(f *testing.F) {
 			if cells[i] != wantCells[i] {
 				t.Fatalf("%q: table row %d has %d cells, want %d\n%s", s, i, cells[i], wantCells[i], md)
 			}
+		}
+		if !slices.Equal(page, wantPage) {
+			t.Fatalf("%q changed the HTML tables:\n got %q\nwant %q", s, page, wantPage)
 		}
 	})
 }

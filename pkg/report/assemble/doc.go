@@ -8,7 +8,7 @@
 //	store.Services(A), store.Services(B) → compare.NewDiff → Diff → DiffDocument → report.Document
 //	report.View per snapshot → compare.NewTrend → Trend → TrendDocument → report.Document
 //
-// The renderers under pkg/report (markdown, jsonreport, csvreport, pdf)
+// The renderers under pkg/report (markdown, jsonreport, csvreport, pdf, html)
 // only escape and lay out what these models hold; pkg/compare computes
 // diffs and trends as data; the CLI parses flags and writes files.
 package assemble

@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/template"
 
 	"github.com/orchex/orchex/pkg/report"
@@ -127,18 +126,7 @@ func cell(s string, limit int) string {
 }
 
 func list(items []string) string {
-	var b strings.Builder
-	for i, s := range items {
-		if i == ListMax {
-			fmt.Fprintf(&b, " and %d more", len(items)-ListMax)
-			break
-		}
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString(Escape(s, ListItemMax))
-	}
-	return b.String()
+	return report.Join(items, ListMax, func(s string) string { return Escape(s, ListItemMax) })
 }
 
 // Num is report.Num, for callers that print figures beside a Markdown

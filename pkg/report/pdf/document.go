@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 
 	"github.com/orchex/orchex/pkg/report"
 )
@@ -143,14 +142,8 @@ func (d *doc) chart(c *report.Chart) {
 	} else {
 		d.need(plotH + 20)
 	}
-	maxV := 0
-	for _, s := range c.Series {
-		for _, v := range s.Values {
-			maxV = max(maxV, v)
-		}
-	}
 	x, y, w, h := margin+22, f.GetY()+2, d.width-26, plotH
-	top, step := niceMax(float64(maxV))
+	top, step := c.Axis()
 	f.SetFont(sans, "", 7)
 	d.drawColor(colRule)
 	f.SetLineWidth(0.15)
@@ -210,16 +203,4 @@ func (d *doc) chart(c *report.Chart) {
 		d.note(c.Note)
 	}
 	d.gap(2)
-}
-
-// niceMax returns a round axis maximum at or above v, in four whole
-// steps of 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten.
-func niceMax(v float64) (top, step float64) {
-	for mag := 1.0; ; mag *= 10 {
-		for _, m := range []float64{1, 1.5, 2, 2.5, 3, 4, 5, 6, 8} {
-			if step = m * mag; step == math.Trunc(step) && step*4 >= v {
-				return step * 4, step
-			}
-		}
-	}
 }

@@ -159,6 +159,27 @@ func Hostile() []string {
 	}
 }
 
+// Poisoned returns the Ten fixture and its Meta with s in every field a
+// banner, a tag or a file name can fill: each service's title, org, city,
+// auth evidence, version, hostnames and cloud service, the report title,
+// an input name and a note; addresses are included. Regions and countries
+// are left as they are (regions are normalized before they reach a view).
+func Poisoned(s string) (report.Meta, []model.Service) {
+	ss := Ten()
+	for i := range ss {
+		x := &ss[i]
+		x.Title, x.Org, x.City, x.AuthEvidence, x.Version = s, s, s, s, s
+		x.Hostnames = []string{s, s + ".example"}
+		x.Cloud.Service = s
+	}
+	m := Meta()
+	m.Title = s
+	m.IncludeAddresses = true
+	m.Inputs = append(m.Inputs, report.Input{Name: s, Engine: "shodan", Format: "shodan-download", Read: 1, At: Day()})
+	m.Notes = append(m.Notes, s)
+	return m, ss
+}
+
 // HostileMeta returns the Meta of the HostileServices fixture, with
 // hostile strings in the title, notes and inputs.
 func HostileMeta() report.Meta {
