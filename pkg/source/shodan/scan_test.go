@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/source/internal/jsonx"
 )
@@ -394,8 +395,7 @@ func FuzzDecodeBannerMatchesReference(f *testing.F) {
 	for _, in := range demoBanners(f, 20) {
 		f.Add(in)
 	}
-	dir := filepath.Join("..", "..", "..", "..", "shared", "data", "samples", "shodan")
-	if _, err := os.Stat(dir); err == nil {
+	if dir, ok := sharedtest.Lookup("data/samples/shodan"); ok { // optional seeds
 		for _, in := range sharedBanners(f, dir) {
 			f.Add(in)
 		}
