@@ -232,7 +232,7 @@ func engineQueries(cat *catalog.Catalog, opts collectOptions, e source.Engine) (
 			}
 		}
 		if !found {
-			return nil, usagef("--family %q: no product has it (families: %s)", opts.Family, strings.Join(catalog.Families(), ", "))
+			return nil, usagef("--family %q: no product has it (families: %s)", opts.Family, strings.Join(cat.FamilyIDs(), ", "))
 		}
 	}
 	all := len(opts.Products) == 0 && opts.Family == ""
