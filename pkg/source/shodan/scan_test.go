@@ -2,7 +2,6 @@ package shodan
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/model"
-	"github.com/orchex/orchex/pkg/source/internal/jsonx"
 )
 
 // sameAsReference decodes in with DecodeBanner and with the encoding/json
@@ -318,28 +316,6 @@ func TestDecodeBannerMatchesReferenceShared(t *testing.T) {
 	}
 	for _, in := range banners {
 		sameAsReference(t, in)
-	}
-}
-
-// TestUnquoteMatchesJSONX checks the scanner's unquote against
-// jsonx.Unquote (what the reference decoder uses), in full and cut at
-// every limit, where the text must be a prefix longer than the limit.
-func TestUnquoteMatchesJSONX(t *testing.T) {
-	for _, q := range []string{
-		`""`, `"plain ascii"`, `"\u003chtml\u003e\n"`, "\"caf\xc3\xa9 \xff\xfe x\"", `"\ud83d\ude00\ud83d"`,
-		`"\ude00\ud83dA\u0000\"\\\/\b\f\r\t"`, "\"\xed\xa0\x80 surrogate in UTF-8\"", `"\u20ac€\u00e9é"`,
-		`"` + strings.Repeat(`0123456789\n`, 40) + `"`,
-	} {
-		full := jsonx.Unquote([]byte(q))
-		if got := unquote([]byte(q), math.MaxInt); got != full {
-			t.Errorf("unquote(%q) = %q, want %q", q, got, full)
-		}
-		for limit := 0; limit <= len(full); limit++ {
-			got := unquote([]byte(q), limit)
-			if !strings.HasPrefix(full, got) || len(got) <= limit && got != full {
-				t.Errorf("unquote(%q, %d) = %q: not a prefix of %q longer than the limit", q, limit, got, full)
-			}
-		}
 	}
 }
 
