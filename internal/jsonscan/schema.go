@@ -56,6 +56,7 @@ type Member struct {
 type Schema struct {
 	members []Member
 	root    node
+	nodes   []*node // by slot
 }
 
 // node is a compiled member.
@@ -64,15 +65,16 @@ type node struct {
 	slot     int    // index of the member (and of its Value)
 	name     string // folded
 	children []*node
+	byLen    [][]*node // children by name length, for lookups
 	desc     []int // Object: the slots below it, reset by null
 	stride   int   // Objects: values per element
-	elem     int   // member of an Objects element: its index in the element
+	elem     int   // member of an Objects element: its index in the element; -1 for others
 }
 
 // Compile checks the members and builds a Schema. Member i's value is
 // vals[i] after Scan.
 func Compile(members []Member) (*Schema, error) {
-	s := &Schema{members: slices.Clone(members), root: node{kind: Struct, slot: -1}}
+	s := &Schema{members: slices.Clone(members), root: node{kind: Struct, slot: -1}, nodes: make([]*node, len(members))}
 	byPath := map[string]*node{}
 	var errs []error
 	for i, m := range members {
@@ -107,13 +109,14 @@ func Compile(members []Member) (*Schema, error) {
 				errs = append(errs, fmt.Errorf("member %q folds to the name of another member of %q", m.Path, parentPath))
 			}
 		}
-		n := &node{kind: m.Kind, slot: i, name: folded}
+		n := &node{kind: m.Kind, slot: i, name: folded, elem: -1}
 		if parent.kind == Objects {
 			n.elem = parent.stride
 			parent.stride++
 		}
 		parent.children = append(parent.children, n)
 		byPath[m.Path] = n
+		s.nodes[i] = n
 		for p := parentPath; p != ""; {
 			if a := byPath[p]; a != nil && a.kind == Object {
 				a.desc = append(a.desc, i)
@@ -128,11 +131,27 @@ func Compile(members []Member) (*Schema, error) {
 	if len(errs) > 0 {
 		return nil, fmt.Errorf("jsonscan: %w", errors.Join(errs...))
 	}
+	for _, n := range append([]*node{&s.root}, s.nodes...) {
+		for _, c := range n.children {
+			for len(n.byLen) <= len(c.name) {
+				n.byLen = append(n.byLen, nil)
+			}
+			n.byLen[len(c.name)] = append(n.byLen[len(c.name)], c)
+		}
+	}
 	return s, nil
 }
 
 // Members returns the declared members, in order (member i is Value i).
 func (s *Schema) Members() []Member { return slices.Clone(s.members) }
+
+// Stride returns the number of values an element of the Objects member i
+// holds in Value.Elems (its members, in order), or 0 for another kind.
+func (s *Schema) Stride(i int) int { return s.nodes[i].stride }
+
+// Elem returns the index in an element of member i, a member of the
+// elements of an Objects member (Value.Elems[e*stride+Elem(i)]), or -1.
+func (s *Schema) Elem(i int) int { return s.nodes[i].elem }
 
 // Value is what a Scan kept of one member (see Kind).
 type Value struct {
@@ -243,7 +262,10 @@ func (s *scanner) object(i, depth int, n *node, dst []Value, elem bool) int {
 
 // child returns the child of n named key (folded), or nil.
 func (n *node) child(key []byte) *node {
-	for _, c := range n.children {
+	if len(key) >= len(n.byLen) {
+		return nil
+	}
+	for _, c := range n.byLen[len(key)] {
 		if string(key) == c.name {
 			return c
 		}

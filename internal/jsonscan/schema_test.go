@@ -226,6 +226,10 @@ func TestCompileErrors(t *testing.T) {
 	if m := s.Members(); len(m) != len(testMembers) || m[0] != testMembers[0] {
 		t.Errorf("Members() = %v", m)
 	}
+	// e (14) is an Objects member of two: e.t (15) and e.n (16).
+	if s.Stride(14) != 2 || s.Elem(15) != 0 || s.Elem(16) != 1 || s.Elem(7) != -1 || s.Stride(6) != 0 {
+		t.Errorf("Stride(e) %d, Elem(e.t) %d, Elem(e.n) %d, Elem(o.t) %d", s.Stride(14), s.Elem(15), s.Elem(16), s.Elem(7))
+	}
 }
 
 func TestScanPanicsOnShortValues(t *testing.T) {

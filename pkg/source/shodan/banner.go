@@ -65,19 +65,22 @@ import (
 // HTTP headers are parsed from the raw response head in data (Shodan keeps
 // no header map); http.status, when absent (2021 data), is taken from the
 // status line there.
-func DecodeBanner(data []byte) (model.Observation, error) {
+func DecodeBanner(data []byte) (model.Observation, error) { return bannerTable.decode(data) }
+
+// decode is DecodeBanner with the table t.
+func (t *table) decode(data []byte) (model.Observation, error) {
 	if len(data) > model.MaxRecord {
 		return model.Observation{}, fmt.Errorf("shodan: banner is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
 	}
 	var stack [maxStack]jsonscan.Value
 	vals := stack[:]
-	if n := len(bannerTable.members); n > len(stack) {
+	if n := len(t.members); n > len(stack) {
 		vals = make([]jsonscan.Value, n)
 	}
-	if !bannerTable.schema.Scan(data, vals) {
+	if !t.schema.Scan(data, vals) {
 		return model.Observation{}, syntaxError(data)
 	}
-	return bannerTable.observation(vals)
+	return t.observation(vals)
 }
 
 // observation builds the observation from the members' values: the table's

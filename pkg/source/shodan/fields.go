@@ -163,27 +163,14 @@ func newTable(members []member) (*table, error) {
 	t.httpServer, t.httpHTML = get("http.server"), get("http.html")
 	t.ssl, t.cert, t.subject, t.issuer = get("ssl"), get("ssl.cert"), get("ssl.cert.subject"), get("ssl.cert.issuer")
 	t.extensions = get("ssl.cert.extensions")
-	elem := func(path string) int { // its index in an element: its order among the element's members
-		get(path)
-		n := 0
-		for _, m := range members {
-			if m.path == path {
-				return n
-			}
-			if strings.HasPrefix(m.path, "ssl.cert.extensions.") {
-				n++
-			}
-		}
-		return -1
-	}
-	t.extName, t.extData = elem("ssl.cert.extensions.name"), elem("ssl.cert.extensions.data")
-	for _, m := range members {
-		if strings.HasPrefix(m.path, "ssl.cert.extensions.") {
-			t.extStride++
-		}
-	}
+	t.extName, t.extData = get("ssl.cert.extensions.name"), get("ssl.cert.extensions.data")
 	if len(missing) > 0 {
 		return nil, fmt.Errorf("shodan: banner table lacks %s", strings.Join(missing, ", "))
+	}
+	t.extStride = schema.Stride(t.extensions)
+	t.extName, t.extData = schema.Elem(t.extName), schema.Elem(t.extData)
+	if t.extName < 0 || t.extData < 0 {
+		return nil, fmt.Errorf("shodan: banner table: ssl.cert.extensions must be an Objects member")
 	}
 	for _, m := range members {
 		if m.set == nil && !used[m.path] && m.kind != jsonscan.Object && m.kind != jsonscan.Struct {

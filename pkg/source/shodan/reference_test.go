@@ -22,6 +22,11 @@ import (
 // member, what duplicate keys, null and values of another type do), and a
 // new table row is in both decoders at once.
 func decodeBannerReference(data []byte) (model.Observation, error) {
+	return ref.decode(data)
+}
+
+// decode is decodeBannerReference with the reference of its table.
+func (ref *referenceDecoder) decode(data []byte) (model.Observation, error) {
 	if len(data) > model.MaxRecord {
 		return model.Observation{}, fmt.Errorf("shodan: banner is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
 	}
@@ -33,9 +38,9 @@ func decodeBannerReference(data []byte) (model.Observation, error) {
 		}
 		// A field of the wrong type was skipped; the rest was decoded.
 	}
-	vals := make([]jsonscan.Value, len(bannerTable.members))
+	vals := make([]jsonscan.Value, len(ref.table.members))
 	ref.root.read(p.Elem(), vals)
-	return bannerTable.observation(vals)
+	return ref.table.observation(vals)
 }
 
 // refNode is a member of the banner table (or the banner itself) with its
@@ -48,18 +53,20 @@ type refNode struct {
 }
 
 type referenceDecoder struct {
-	root *refNode
-	typ  reflect.Type
+	table *table
+	root  *refNode
+	typ   reflect.Type
 }
 
-// ref is the reference decoder, built once for the tests.
-var ref = reference()
+// ref is the reference decoder of the banner table, built once for the
+// tests.
+var ref = reference(bannerTable)
 
-// reference builds the reference decoder from the banner table.
-func reference() referenceDecoder {
+// reference builds the reference decoder of a banner table.
+func reference(t *table) *referenceDecoder {
 	root := &refNode{kind: jsonscan.Struct, slot: -1}
 	nodes := map[string]*refNode{"": root}
-	for i, m := range bannerTable.members {
+	for i, m := range t.members {
 		parent, name := "", m.path
 		if j := strings.LastIndexByte(m.path, '.'); j >= 0 {
 			parent, name = m.path[:j], m.path[j+1:]
@@ -68,7 +75,7 @@ func reference() referenceDecoder {
 		nodes[parent].children = append(nodes[parent].children, n)
 		nodes[m.path] = n
 	}
-	return referenceDecoder{root: root, typ: root.structType()}
+	return &referenceDecoder{table: t, root: root, typ: root.structType()}
 }
 
 // goType is the type whose encoding/json rules the member's kind names.

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orchex/orchex/internal/jsonscan"
 	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/model"
 )
@@ -388,4 +389,53 @@ func FuzzDecodeBannerMatchesReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		sameAsReference(t, in)
 	})
+}
+
+// TestBannerTableOneRowAddsAField adds one row to the banner table, as
+// docs/import.md says to add a field, and checks that the scan, the
+// encoding/json reference and the conversion all follow it.
+func TestBannerTableOneRowAddsAField(t *testing.T) {
+	rows := append(bannerMembers(), member{"isp", jsonscan.Text,
+		func(o *model.Observation, v jsonscan.Value) { o.City = "isp " + v.Clip(model.MaxText) }})
+	tbl, err := newTable(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{
+		`{` + base + `,"isp":"Acme Transit"}`,
+		`{` + base + `,"ISP":"first","isp":"second"}`,
+		`{` + base + `,"isp":42}`,
+		`{` + base + `,"isp":null}`,
+	} {
+		got, gerr := tbl.decode([]byte(in))
+		want, werr := reference(tbl).decode([]byte(in))
+		if gerr != nil || werr != nil || !reflect.DeepEqual(got, want) || !strings.HasPrefix(got.City, "isp ") {
+			t.Errorf("%s: got %q (%v), reference %q (%v)", in, got.City, gerr, want.City, werr)
+		}
+	}
+	if got, _ := tbl.decode([]byte(`{` + base + `,"isp":"Acme Transit"}`)); got.City != "isp Acme Transit" {
+		t.Errorf("City = %q", got.City)
+	}
+}
+
+// TestBannerTableChecks: a row that nothing reads, or a table without a
+// member DecodeBanner combines itself, is refused when the table is built.
+func TestBannerTableChecks(t *testing.T) {
+	if _, err := newTable(append(bannerMembers(), member{"isp", jsonscan.Text, nil})); err == nil ||
+		!strings.Contains(err.Error(), `"isp" has no setter`) {
+		t.Errorf("dead row: %v", err)
+	}
+	var without []member
+	for _, m := range bannerMembers() {
+		if m.path != "ip_str" {
+			without = append(without, m)
+		}
+	}
+	if _, err := newTable(without); err == nil || !strings.Contains(err.Error(), "lacks ip_str") {
+		t.Errorf("missing row: %v", err)
+	}
+	if _, err := newTable(append(bannerMembers(), member{"location.city.x", jsonscan.Text, nil})); err == nil ||
+		!strings.Contains(err.Error(), `"location.city" is not declared before it`) {
+		t.Errorf("bad path: %v", err)
+	}
 }
