@@ -66,9 +66,9 @@ type node struct {
 	name     string // folded
 	children []*node
 	byLen    [][]*node // children by name length, for lookups
-	desc     []int // Object: the slots below it, reset by null
-	stride   int   // Objects: values per element
-	elem     int   // member of an Objects element: its index in the element; -1 for others
+	desc     []int     // Object: the slots below it, reset by null
+	stride   int       // Objects: values per element
+	elem     int       // member of an Objects element: its index in the element; -1 for others
 }
 
 // Compile checks the members and builds a Schema. Member i's value is
