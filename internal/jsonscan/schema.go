@@ -26,12 +26,12 @@ type Kind uint8
 
 // The kinds of member a Schema reads.
 const (
-	Text    Kind = iota + 1 // Str: every value replaces the last; read with Value.Text or Value.Clip
+	Text    Kind = iota + 1 // Str: every value replaces the last; read with Item.Text or Item.Clip
 	Raw                     // json.RawMessage: every value replaces the last, kept as written
-	List                    // Strs: every value but null and objects replaces the last; read with Value.Strs
-	Number                  // Num: numbers and numeric strings set Value.Int; other scalars and containers leave it
-	Counted                 // Count: a list sets Value.Int to its length, a number in 1..2^31-1 to itself
-	Length                  // []struct{}: a list sets Value.Int to its length, null to 0; other values leave it
+	List                    // Strs: every value but null and objects replaces the last; read with Item.Strs
+	Number                  // Num: numbers and numeric strings set Item.Int; other scalars and containers leave it
+	Counted                 // Count: a list sets Item.Int to its length, a number in 1..2^31-1 to itself
+	Length                  // []struct{}: a list sets Item.Int to its length, null to 0; other values leave it
 	Object                  // *struct: null resets it and every member below it; any other value sets Value.Set, and an object's members are read into it (merged)
 	Struct                  // struct: an object's members are read into it (merged); other values leave it
 	Objects                 // []struct: a list's objects are read into the elements in place (encoding/json reuses them, even beyond the length); null and [] empty it
@@ -155,19 +155,24 @@ func (s *Schema) Elem(i int) int { return s.nodes[i].elem }
 
 // Value is what a Scan kept of one member (see Kind).
 type Value struct {
-	Raw   []byte  // Text, Raw, List: the JSON text of the value kept (a sub-slice of the input); nil when absent
-	Int   int64   // Number, Counted, Length
-	Set   bool    // Object: the member was present and not null
-	Elems []Value // Objects: the members of each element in turn (stride: the element's member count)
+	Item         // a scalar member's value
+	Set   bool   // Object: the member was present and not null
+	Elems []Item // Objects: the members of each element in turn (Stride values an element)
+}
+
+// Item is what a Scan kept of a scalar member.
+type Item struct {
+	Raw []byte // Text, Raw, List: the JSON text of the value kept (a sub-slice of the input); nil when absent
+	Int int64  // Number, Counted, Length
 }
 
 // Text is the value read as a Str: a string unquoted, another scalar as
 // its JSON text, null or a container as "".
-func (v *Value) Text() string { return v.Clip(math.MaxInt) }
+func (v *Item) Text() string { return v.Clip(math.MaxInt) }
 
 // Clip is Clip(v.Text(), n), without decoding more of a long string than
 // it keeps.
-func (v *Value) Clip(n int) string {
+func (v *Item) Clip(n int) string {
 	if len(v.Raw) > 0 && v.Raw[0] == '"' {
 		return Clip(unquoteLimit(v.Raw, n), n)
 	}
@@ -175,7 +180,7 @@ func (v *Value) Clip(n int) string {
 }
 
 // Strs is the value read as a Strs.
-func (v *Value) Strs() Strs {
+func (v *Item) Strs() Strs {
 	var l Strs
 	_ = l.UnmarshalJSON(v.Raw)
 	return l
@@ -199,7 +204,7 @@ func (s *Schema) Scan(data []byte, vals []Value) bool {
 		return false
 	}
 	if data[i] == '{' {
-		i = sc.object(i, 1, &s.root, vals, false)
+		i = sc.object(i, 1, &s.root, vals)
 	} else {
 		i = sc.skip(i, 0)
 	}
@@ -234,25 +239,40 @@ func (s *scanner) fail() int {
 }
 
 // object reads the object at b[i] ('{'), whose members are n's children,
-// into dst: at each child's slot, or at its element index when elem (the
-// object is an element of an Objects member). depth counts the arrays and
-// objects open around its members, the object included. It returns the
-// index after the '}'.
-func (s *scanner) object(i, depth int, n *node, dst []Value, elem bool) int {
+// into dst at each child's slot. depth counts the arrays and objects open
+// around its members, the object included. It returns the index after
+// the '}'.
+func (s *scanner) object(i, depth int, n *node, dst []Value) int {
 	i++
 	for first := true; ; first = false {
 		key, v, more := s.member(i, first)
 		if !more {
 			return v
 		}
-		c := n.child(key)
-		switch {
-		case c == nil:
+		if c := n.child(key); c != nil {
+			i = s.value(v, depth, c, dst)
+		} else {
 			i = s.skip(v, depth)
-		case elem:
-			i = s.value(v, depth, c, &dst[c.elem], dst)
-		default:
-			i = s.value(v, depth, c, &dst[c.slot], dst)
+		}
+		if s.bad {
+			return i
+		}
+	}
+}
+
+// element is object for an element of the Objects member n: its members
+// (scalars) are kept in dst at their index in the element.
+func (s *scanner) element(i, depth int, n *node, dst []Item) int {
+	i++
+	for first := true; ; first = false {
+		key, v, more := s.member(i, first)
+		if !more {
+			return v
+		}
+		if c := n.child(key); c != nil {
+			i = s.scalar(v, depth, c.kind, &dst[c.elem])
+		} else {
+			i = s.skip(v, depth)
 		}
 		if s.bad {
 			return i
@@ -273,14 +293,38 @@ func (n *node) child(key []byte) *node {
 	return nil
 }
 
-// value reads the value at b[v] of member c into d; vals holds the values
-// of the object's members (for the members below an Object or Struct).
-func (s *scanner) value(v, depth int, c *node, d *Value, vals []Value) int {
+// value reads the value at b[v] of member c into vals (the values of
+// every member, for the members below an Object or Struct).
+func (s *scanner) value(v, depth int, c *node, vals []Value) int {
+	d := &vals[c.slot]
 	switch c.kind {
-	case Text, Raw:
-		end := s.skip(v, depth)
-		d.Raw = s.b[v:end]
-		return end
+	case Struct:
+		if s.b[v] == '{' {
+			return s.object(v, depth+1, c, vals)
+		}
+		return s.skip(v, depth)
+	case Object:
+		if s.b[v] == 'n' { // null resets the pointer
+			*d = Value{}
+			for _, j := range c.desc {
+				vals[j] = Value{}
+			}
+			return s.skip(v, depth)
+		}
+		d.Set = true // any other value allocates it, keeping what it held
+		if s.b[v] == '{' {
+			return s.object(v, depth+1, c, vals)
+		}
+		return s.skip(v, depth)
+	case Objects:
+		return s.elements(v, depth, c, d)
+	}
+	return s.scalar(v, depth, c.kind, &d.Item)
+}
+
+// scalar reads the value at b[v] of a scalar member of kind k into d.
+func (s *scanner) scalar(v, depth int, k Kind, d *Item) int {
+	switch k {
 	case List:
 		end := s.skip(v, depth)
 		if ch := s.b[v]; ch != 'n' && ch != '{' {
@@ -305,31 +349,15 @@ func (s *scanner) value(v, depth int, c *node, d *Value, vals []Value) int {
 		return end
 	case Length:
 		return s.length(v, depth, d)
-	case Struct:
-		if s.b[v] == '{' {
-			return s.object(v, depth+1, c, vals, false)
-		}
-		return s.skip(v, depth)
-	case Object:
-		if s.b[v] == 'n' { // null resets the pointer
-			*d = Value{}
-			for _, j := range c.desc {
-				vals[j] = Value{}
-			}
-			return s.skip(v, depth)
-		}
-		d.Set = true // any other value allocates it, keeping what it held
-		if s.b[v] == '{' {
-			return s.object(v, depth+1, c, vals, false)
-		}
-		return s.skip(v, depth)
 	}
-	return s.elements(v, depth, c, d)
+	end := s.skip(v, depth) // Text, Raw
+	d.Raw = s.b[v:end]
+	return end
 }
 
 // length reads a Length member: null empties it, a list sets its length,
 // any other type leaves it as is.
-func (s *scanner) length(v, depth int, d *Value) int {
+func (s *scanner) length(v, depth int, d *Item) int {
 	switch s.b[v] {
 	case 'n':
 		d.Int = 0
@@ -388,7 +416,7 @@ func (s *scanner) elements(v, depth int, c *node, d *Value) int {
 	b := s.b
 	i := WS(b, v+1)
 	if i < len(b) && b[i] == ']' {
-		d.Elems = []Value{}
+		d.Elems = []Item{}
 		return i + 1
 	}
 	if depth+1 > MaxDepth {
@@ -411,7 +439,7 @@ func (s *scanner) elements(v, depth int, c *node, d *Value) int {
 			l = l[:(n+1)*k]
 		}
 		if b[i] == '{' {
-			i = s.object(i, depth+2, c, l[n*k:(n+1)*k], true)
+			i = s.element(i, depth+2, c, l[n*k:(n+1)*k])
 		} else { // null or a wrong type: the element is left as is
 			i = s.skip(i, depth+1)
 		}

@@ -85,9 +85,9 @@ func TestUnquoteLimit(t *testing.T) {
 			if !strings.HasPrefix(full, got) || len(got) <= limit && got != full {
 				t.Errorf("unquoteLimit(%q, %d) = %q: not a prefix of %q longer than the limit", q, limit, got, full)
 			}
-			v := Value{Raw: []byte(q)}
+			v := Item{Raw: []byte(q)}
 			if got, want := v.Clip(limit), Clip(full, limit); got != want {
-				t.Errorf("Value.Clip(%d) of %q = %q, want %q", limit, q, got, want)
+				t.Errorf("Item.Clip(%d) of %q = %q, want %q", limit, q, got, want)
 			}
 		}
 	}

@@ -96,11 +96,10 @@ func (t *table) observation(v []jsonscan.Value) (model.Observation, error) {
 		return model.Observation{}, fmt.Errorf("shodan: banner for %s: port %d is not in 1..65535", addr, p)
 	}
 	o.Port = uint16(v[t.port].Int)
-	for i, m := range t.members {
-		if m.set == nil || (m.kind == jsonscan.Object && !v[i].Set) || !t.present(v, i) {
-			continue
+	for _, i := range t.setters {
+		if t.present(v, i) {
+			t.members[i].set(&o, v[i])
 		}
-		m.set(&o, v[i])
 	}
 	o.Software = software(v[t.cpe23].Strs(), v[t.cpe].Strs())
 

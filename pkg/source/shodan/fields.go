@@ -101,7 +101,8 @@ func text(n int, f func(o *model.Observation) *string) func(*model.Observation, 
 type table struct {
 	members []member
 	schema  *jsonscan.Schema
-	objects [][]int // per member: the slots of the Object members around it
+	setters []int   // the members with a setter, in table order
+	objects [][]int // per member: the slots of the Object members around it (and its own, for an Object)
 
 	ip, ipStr, ipv6, port, data, cpe23, cpe           int
 	http, httpStatus, httpTitle, httpServer, httpHTML int
@@ -136,6 +137,12 @@ func newTable(members []member) (*table, error) {
 	}
 	t := &table{members: members, schema: schema, objects: make([][]int, len(members))}
 	for i, m := range members {
+		if m.set != nil {
+			t.setters = append(t.setters, i)
+		}
+		if m.kind == jsonscan.Object {
+			t.objects[i] = append(t.objects[i], i) // an Object's setter runs when it is present
+		}
 		for p := m.path; ; {
 			j := strings.LastIndexByte(p, '.')
 			if j < 0 {
@@ -180,8 +187,9 @@ func newTable(members []member) (*table, error) {
 	return t, nil
 }
 
-// present reports whether every Object member around member i was
-// present (so that i's setter may write into what they allocated).
+// present reports whether member i, when an Object, and every Object
+// member around it were present (so that i's setter may write into what
+// their setters allocated).
 func (t *table) present(vals []jsonscan.Value, i int) bool {
 	for _, j := range t.objects[i] {
 		if !vals[j].Set {

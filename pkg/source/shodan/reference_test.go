@@ -118,21 +118,42 @@ func (n *refNode) structType() reflect.Type {
 }
 
 // read stores the values of n's members, decoded into the struct s, in
-// vals at their slots (or, for an element of an Objects member, at their
-// index in the element).
+// vals at their slots.
 func (n *refNode) read(s reflect.Value, vals []jsonscan.Value) {
 	for i, c := range n.children {
-		at := c.slot
-		if n.kind == jsonscan.Objects {
-			at = i
-		}
-		c.value(s.Field(i), &vals[at], vals)
+		c.value(s.Field(i), &vals[c.slot], vals)
 	}
 }
 
 // value stores in d what the field f decoded, in the form jsonscan keeps
 // it: strings and lists as JSON text, numbers as Int.
 func (n *refNode) value(f reflect.Value, d *jsonscan.Value, vals []jsonscan.Value) {
+	switch n.kind {
+	case jsonscan.Object:
+		if !f.IsNil() {
+			d.Set = true
+			n.read(f.Elem(), vals)
+		}
+	case jsonscan.Struct:
+		n.read(f, vals)
+	case jsonscan.Objects:
+		if f.IsNil() {
+			return
+		}
+		k := len(n.children)
+		d.Elems = make([]jsonscan.Item, f.Len()*k)
+		for e := range f.Len() {
+			for i, c := range n.children { // the members of an element, in order
+				c.scalar(f.Index(e).Field(i), &d.Elems[e*k+i])
+			}
+		}
+	default:
+		n.scalar(f, &d.Item)
+	}
+}
+
+// scalar stores in d what the field f of a scalar member decoded.
+func (n *refNode) scalar(f reflect.Value, d *jsonscan.Item) {
 	switch n.kind {
 	case jsonscan.Text:
 		d.Raw = mustJSON(f.String())
@@ -146,21 +167,6 @@ func (n *refNode) value(f reflect.Value, d *jsonscan.Value, vals []jsonscan.Valu
 		d.Int = f.Int()
 	case jsonscan.Length:
 		d.Int = int64(f.Len())
-	case jsonscan.Object:
-		if !f.IsNil() {
-			d.Set = true
-			n.read(f.Elem(), vals)
-		}
-	case jsonscan.Struct:
-		n.read(f, vals)
-	case jsonscan.Objects:
-		if f.IsNil() {
-			return
-		}
-		d.Elems = make([]jsonscan.Value, f.Len()*len(n.children))
-		for i := range f.Len() {
-			n.read(f.Index(i), d.Elems[i*len(n.children):(i+1)*len(n.children)])
-		}
 	}
 }
 
