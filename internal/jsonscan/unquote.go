@@ -1,8 +1,8 @@
 package jsonscan
 
 import (
-	"bytes"
 	"encoding/binary"
+	"math"
 	"math/bits"
 	"strings"
 	"unicode"
@@ -12,63 +12,7 @@ import (
 
 // Unquote decodes a valid JSON string literal (quotes included); invalid
 // UTF-8 and lone surrogates become U+FFFD, as encoding/json does.
-func Unquote(b []byte) string {
-	b = b[1 : len(b)-1]
-	if bytes.IndexByte(b, '\\') < 0 && utf8.Valid(b) {
-		return string(b)
-	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); {
-		c := b[i]
-		if c != '\\' {
-			if c < utf8.RuneSelf {
-				out = append(out, c)
-				i++
-				continue
-			}
-			r, n := utf8.DecodeRune(b[i:])
-			out = utf8.AppendRune(out, r) // RuneError for invalid bytes
-			i += n
-			continue
-		}
-		if i+1 >= len(b) {
-			break
-		}
-		switch e := b[i+1]; e {
-		case 'n':
-			out = append(out, '\n')
-		case 'r':
-			out = append(out, '\r')
-		case 't':
-			out = append(out, '\t')
-		case 'b':
-			out = append(out, '\b')
-		case 'f':
-			out = append(out, '\f')
-		case 'u':
-			r := hex4(b[i+2:])
-			i += 6
-			if utf16.IsSurrogate(r) {
-				r2 := rune(-1)
-				if i+1 < len(b) && b[i] == '\\' && b[i+1] == 'u' {
-					r2 = hex4(b[i+2:])
-				}
-				if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
-					r = d
-					i += 6
-				} else {
-					r = utf8.RuneError
-				}
-			}
-			out = utf8.AppendRune(out, r)
-			continue
-		default: // \" \\ \/
-			out = append(out, e)
-		}
-		i += 2
-	}
-	return string(out)
-}
+func Unquote(b []byte) string { return unquoteLimit(b, math.MaxInt) }
 
 // hex4 reads four hex digits; invalid input gives U+FFFD.
 func hex4(b []byte) rune {
@@ -92,11 +36,11 @@ func hex4(b []byte) rune {
 	return r
 }
 
-// unquoteLimit decodes the valid JSON string literal q exactly as Unquote
-// does, copying runs of plain bytes at once and building the string
-// without a second copy. It may stop once the text is longer than limit
-// bytes: the result is then a prefix of the text, of more than limit
-// bytes, which is all Clip(s, limit) looks at.
+// unquoteLimit decodes the valid JSON string literal q (see Unquote),
+// copying runs of plain bytes at once and building the string without a
+// second copy. It may stop once the text is longer than limit bytes: the
+// result is then a prefix of the text, of more than limit bytes, which is
+// all Clip(s, limit) looks at.
 func unquoteLimit(q []byte, limit int) string {
 	b := q[1 : len(q)-1]
 	i := plain(b, 0)
@@ -111,6 +55,8 @@ func unquoteLimit(q []byte, limit int) string {
 	out.Write(b[:i])
 	for i < len(b) && out.Len() <= limit {
 		switch c := b[i]; {
+		case c == '\\' && i+1 == len(b): // not a valid literal: stop
+			return out.String()
 		case c == '\\':
 			i = unescape(&out, b, i)
 		case c < utf8.RuneSelf:
@@ -154,7 +100,8 @@ func plain(b []byte, i int) int {
 }
 
 // unescape writes the escape sequence at b[i] (valid: the scanner checked
-// it) and returns the index after it; \u escapes as in Unquote.
+// it) and returns the index after it; a \u escape of a lone surrogate
+// gives U+FFFD, as encoding/json does.
 func unescape(out *strings.Builder, b []byte, i int) int {
 	switch e := b[i+1]; e {
 	case 'n':

@@ -63,9 +63,9 @@ func TestNumAndCount(t *testing.T) {
 	}
 }
 
-// TestUnquoteLimit checks the fast unquote of Value.Clip against Unquote
-// (what encoding/json with Str gives), in full and cut at every limit,
-// where the text must be a prefix longer than the limit.
+// TestUnquoteLimit checks Unquote against encoding/json's unquoting, and
+// unquoteLimit (Item.Clip) cut at every limit, where the text must be a
+// prefix longer than the limit.
 func TestUnquoteLimit(t *testing.T) {
 	for _, q := range []string{
 		`""`, `"plain ascii"`, `"\u003chtml\u003e\n"`, "\"caf\xc3\xa9 \xff\xfe x\"", `"\ud83d\ude00\ud83d"`,
@@ -73,9 +73,9 @@ func TestUnquoteLimit(t *testing.T) {
 		`"` + strings.Repeat(`0123456789\n`, 40) + `"`,
 	} {
 		full := Unquote([]byte(q))
-		var s Str
-		if err := json.Unmarshal([]byte(q), &s); err != nil || string(s) != full {
-			t.Errorf("Unquote(%q) = %q, encoding/json with Str %q (%v)", q, full, s, err)
+		var s string // encoding/json's own unquoting
+		if err := json.Unmarshal([]byte(q), &s); err != nil || s != full {
+			t.Errorf("Unquote(%q) = %q, encoding/json %q (%v)", q, full, s, err)
 		}
 		if got := unquoteLimit([]byte(q), math.MaxInt); got != full {
 			t.Errorf("unquoteLimit(%q) = %q, want %q", q, got, full)
@@ -91,4 +91,22 @@ func TestUnquoteLimit(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzUnquote checks Unquote against encoding/json's unquoting of any valid
+// string literal, and that it does not panic on an invalid one.
+func FuzzUnquote(f *testing.F) {
+	for _, q := range []string{`"a"`, `"\u00e9\ud83d\ude00"`, `"\ud800\u0041"`, "\"\xff\"", `"\`, `"\u12"`} {
+		f.Add([]byte(q))
+	}
+	f.Fuzz(func(t *testing.T, q []byte) {
+		if len(q) < 2 || q[0] != '"' || q[len(q)-1] != '"' {
+			return
+		}
+		got := Unquote(q) // no panic, even when q is not valid
+		var want string
+		if json.Unmarshal(q, &want) == nil && got != want {
+			t.Fatalf("Unquote(%q) = %q, encoding/json %q", q, got, want)
+		}
+	})
 }

@@ -304,25 +304,11 @@ func (p *parser) expectation(n *yaml.Node, w *expectation) {
 				w.skipped = v
 			}
 		case "auth":
-			if v, ok := p.str(kv.v, "expect.auth"); ok {
-				switch model.Auth(v) {
-				case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
-					w.auth = model.Auth(v)
-				default:
-					p.errorf(kv.v, "unknown verdict %q (known: open, auth_required, unknown)", v)
-				}
-			}
+			w.auth, _ = p.verdict(kv.v, "expect.auth")
 		case "version":
 			w.version, w.hasVersion = p.str(kv.v, "expect.version")
 		case "confidence":
-			if v, ok := p.str(kv.v, "expect.confidence"); ok {
-				switch model.Confidence(v) {
-				case model.High, model.Low:
-					w.confidence = model.Confidence(v)
-				default:
-					p.errorf(kv.v, "unknown confidence %q (known: high, low)", v)
-				}
-			}
+			w.confidence, _ = p.confidence(kv.v, "expect.confidence")
 		}
 	}
 	if w.skipped {

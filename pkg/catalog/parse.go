@@ -609,23 +609,11 @@ func (p *parser) rule(n *yaml.Node, auth bool) (Rule, bool) {
 		case "evidence":
 			r.Evidence, _ = p.str(kv.v, "evidence")
 		case "confidence":
-			if v, ok := p.str(kv.v, "confidence"); ok {
-				switch model.Confidence(v) {
-				case model.High, model.Low:
-					r.Confidence = model.Confidence(v)
-				default:
-					p.errorf(kv.v, "unknown confidence %q (known: high, low)", v)
-				}
+			if v, ok := p.confidence(kv.v, "confidence"); ok {
+				r.Confidence = v
 			}
 		case "verdict":
-			if v, ok := p.str(kv.v, "verdict"); ok {
-				switch model.Auth(v) {
-				case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
-					r.Verdict = model.Auth(v)
-				default:
-					p.errorf(kv.v, "unknown verdict %q (known: open, auth_required, unknown)", v)
-				}
-			}
+			r.Verdict, _ = p.verdict(kv.v, "verdict")
 		default:
 			condPairs = append(condPairs, kv)
 		}
@@ -638,6 +626,34 @@ func (p *parser) rule(n *yaml.Node, auth bool) (Rule, bool) {
 	}
 	r.cond = p.cond(n, condPairs, what)
 	return r, len(p.errs) == before && r.cond != nil
+}
+
+// verdict decodes an auth verdict: open, auth_required or unknown.
+func (p *parser) verdict(n *yaml.Node, what string) (model.Auth, bool) {
+	v, ok := p.str(n, what)
+	if !ok {
+		return "", false
+	}
+	switch model.Auth(v) {
+	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+		return model.Auth(v), true
+	}
+	p.errorf(n, "unknown verdict %q (known: open, auth_required, unknown)", v)
+	return "", false
+}
+
+// confidence decodes a confidence: high or low.
+func (p *parser) confidence(n *yaml.Node, what string) (model.Confidence, bool) {
+	v, ok := p.str(n, what)
+	if !ok {
+		return "", false
+	}
+	switch model.Confidence(v) {
+	case model.High, model.Low:
+		return model.Confidence(v), true
+	}
+	p.errorf(n, "unknown confidence %q (known: high, low)", v)
+	return "", false
 }
 
 func (p *parser) condMap(n *yaml.Node) *cond {
