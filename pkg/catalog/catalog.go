@@ -18,19 +18,25 @@ const (
 	APIManagement = "api-management"
 )
 
-// Families lists the product families a catalog entry may name, sorted.
-func Families() []string {
-	return []string{"argocd", "docker", "kong", "kubernetes", "mesos", "nomad", "openshift",
-		"portainer", "rancher", "swagger", "swarmpit"}
-}
-
 // Catalog is a loaded, validated product catalog. It is immutable and safe
 // for concurrent use.
 type Catalog struct {
 	version  string
+	families map[string]*Family
 	products map[string]*product
-	order    []*product // classification order: priority descending, then id
+	order    []*product // classification order: priority descending
 	generic  []Rule     // auth rules that apply to every product
+	examples int        // examples run (and passed) at load
+}
+
+// Family is a product family declared in a catalog file (families:):
+// Kubernetes, Docker, ... Every product names one.
+type Family struct {
+	ID    string // lower-case letters, digits and dashes
+	Name  string // display name
+	Notes string // what the family covers, optional
+	File  string // the YAML file that declares the family
+	Line  int
 }
 
 // Product is one catalog entry: a product, the queries that find it and the
@@ -38,10 +44,11 @@ type Catalog struct {
 type Product struct {
 	ID       string
 	Name     string
-	Family   string // kubernetes, docker, mesos, ...
+	Family   string // a declared Family's ID: kubernetes, docker, mesos, ...
 	Category string // Orchestration or APIManagement
 	// Priority orders products when several match one observation: the
-	// highest wins (ties by ID), so the most specific product is named.
+	// highest wins, so the most specific product is named. No two
+	// products share a priority (Load rejects a tie).
 	Priority int
 	Notes    string // provenance and caveats of the queries
 
@@ -81,8 +88,10 @@ func (r *Rule) Matches(o *model.Observation) bool { return r.cond.eval(o) }
 // product is a Product with its compiled parts.
 type product struct {
 	Product
-	versions []extractor
-	auth     []*Rule // own rules, then AuthFrom's
+	versions   []extractor
+	auth       []*Rule // own rules, then AuthFrom's
+	examples   []example
+	familyLine int // line of the family value
 }
 
 // extractor reads a version from a field, whole or through a regex's
@@ -147,6 +156,39 @@ func Check(fsys fs.FS) []error {
 // Version returns the catalog version that snapshots record.
 func (c *Catalog) Version() string { return c.version }
 
+// Families returns the declared product families sorted by ID.
+func (c *Catalog) Families() []Family {
+	out := make([]Family, 0, len(c.families))
+	for _, f := range c.families {
+		out = append(out, *f)
+	}
+	slices.SortFunc(out, func(a, b Family) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}
+
+// Family returns the family with the given ID.
+func (c *Catalog) Family(id string) (Family, bool) {
+	f, ok := c.families[id]
+	if !ok {
+		return Family{}, false
+	}
+	return *f, true
+}
+
+// FamilyIDs returns the IDs of the declared families, sorted.
+func (c *Catalog) FamilyIDs() []string {
+	out := make([]string, 0, len(c.families))
+	for id := range c.families {
+		out = append(out, id)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Examples returns how many examples the catalog's products carry; Load
+// ran every one and each gave the classification it states.
+func (c *Catalog) Examples() int { return c.examples }
+
 // Products returns the products sorted by ID.
 func (c *Catalog) Products() []Product {
 	out := make([]Product, 0, len(c.products))
@@ -202,7 +244,7 @@ func (p *product) export() Product {
 // Classify names the product, version and authentication status of o.
 // ok is false when no catalog product matches; o is not modified.
 //
-// Products are tried by priority (highest first, ties by ID) and the first
+// Products are tried by priority (highest first; no two share one) and the first
 // product with a matching product rule wins. Its auth rules, those of its
 // AuthFrom product and the catalog's generic auth rules are then all
 // evaluated and the strongest matching verdict is kept: auth_required over
@@ -215,28 +257,40 @@ func (c *Catalog) Classify(o *model.Observation) (model.Classification, bool) {
 	if o == nil {
 		return model.Classification{}, false
 	}
-	for _, p := range c.order {
-		m := firstMatch(p.Match, o)
-		if m == nil {
-			continue
-		}
-		cl := model.Classification{
-			Product:         p.ID,
-			ProductEvidence: m.Evidence,
-			Version:         p.version(o),
-			Auth:            model.AuthUnknown,
-			AuthEvidence:    "no auth rule matched",
-			Confidence:      model.Low,
-		}
-		if a := c.bestAuth(p, o); a != nil {
-			cl.Auth, cl.AuthEvidence, cl.Confidence = a.Verdict, a.Evidence, a.Confidence
-		}
-		if m.Confidence == model.Low {
-			cl.Confidence = model.Low
-		}
-		return cl, true
+	p, m, a := c.classify(o)
+	if p == nil {
+		return model.Classification{}, false
 	}
-	return model.Classification{}, false
+	cl := model.Classification{
+		Product:         p.ID,
+		ProductEvidence: m.Evidence,
+		Version:         p.version(o),
+		Auth:            model.AuthUnknown,
+		AuthEvidence:    noAuthEvidence,
+		Confidence:      model.Low,
+	}
+	if a != nil {
+		cl.Auth, cl.AuthEvidence, cl.Confidence = a.Verdict, a.Evidence, a.Confidence
+	}
+	if m.Confidence == model.Low {
+		cl.Confidence = model.Low
+	}
+	return cl, true
+}
+
+// noAuthEvidence is the auth evidence when no auth rule matches.
+const noAuthEvidence = "no auth rule matched"
+
+// classify returns the product that names o, its first matching product
+// rule and its strongest matching auth rule (nil when none matches); p is
+// nil when no product matches.
+func (c *Catalog) classify(o *model.Observation) (p *product, match, auth *Rule) {
+	for _, p := range c.order {
+		if m := firstMatch(p.Match, o); m != nil {
+			return p, m, c.bestAuth(p, o)
+		}
+	}
+	return nil, nil, nil
 }
 
 func firstMatch(rules []Rule, o *model.Observation) *Rule {

@@ -16,6 +16,14 @@ import (
 	"github.com/orchex/orchex/queries"
 )
 
+// fieldNames is the list of rule fields that an unknown field's message
+// gives.
+const fieldNames = "banner, docker, docker.api_version, docker.containers, docker.os, docker.version, engine, etcd, etcd.v2_auth, " +
+	"etcd.v3_auth, etcd.version, http, http.body, http.header.<Name>, http.server, http.status, http.title, kubernetes, " +
+	"kubernetes.dashboard_found, kubernetes.nodes, kubernetes.pods, kubernetes.version, labels, module, port, product, protocol, " +
+	"software.product, software.vendor, software.version, tls, tls.issuer, tls.issuer_cn, tls.san, tls.subject, tls.subject_cn, " +
+	"transport, version"
+
 // TestCheckBadFiles runs Check on each testdata/bad file alone and
 // compares every message (prometheus config/testdata/*.bad.yml style).
 func TestCheckBadFiles(t *testing.T) {
@@ -28,13 +36,45 @@ func TestCheckBadFiles(t *testing.T) {
 			`bad-regex.yaml:14: version_from regex "\"version\":\"[0-9.]+\"" needs a capture group holding the version`,
 		}},
 		{"duplicate-id.yaml", []string{
-			`duplicate-id.yaml:11: duplicate product id "demo" (first defined at duplicate-id.yaml:3)`,
+			`duplicate-id.yaml:12: duplicate product id "demo" (first defined at duplicate-id.yaml:3)`,
 		}},
 		{"empty-queries.yaml", []string{
 			`empty-queries.yaml:8: a query must be a non-empty string, got ""`,
 			`empty-queries.yaml:8: duplicate query "port:8001 \"kong\"" in queries.shodan`,
 			`empty-queries.yaml:9: queries.censys is empty`,
-			`empty-queries.yaml:12: product "nothing" has no queries: list some, or name the product whose queries find it with found_by`,
+			`empty-queries.yaml:13: product "nothing" has no queries: list some, or name the product whose queries find it with found_by`,
+		}},
+		{"examples-fail.yaml", []string{
+			`examples-fail.yaml:27: example 2 of product "admin": want admin, auth open; got admin (product rule at examples-fail.yaml:19 "admin header"), auth auth_required (high) by the rule at examples-fail.yaml:5 "401 with WWW-Authenticate", version ""`,
+			`examples-fail.yaml:29: example 3 of product "admin": want admin, auth unknown (high), version "1.2"; got admin (product rule at examples-fail.yaml:19 "admin header"), auth unknown (low) by no auth rule, version "1.3"`,
+			`examples-fail.yaml:31: example 4 of product "admin": want admin, auth open; got no product (skipped)`,
+			`examples-fail.yaml:33: example 5 of product "admin": want no product (skipped); got admin (product rule at examples-fail.yaml:19 "admin header"), auth open (high) by the rule at examples-fail.yaml:23 "200 admin root", version ""`,
+			`examples-fail.yaml:35: example 6 of product "admin": expects unknown product "nowhere"`,
+			`examples-fail.yaml:50: example 2 of product "proxy": want admin, auth open; got proxy (product rule at examples-fail.yaml:45 "proxy header"), auth unknown (low) by no auth rule, version ""`,
+		}},
+		{"examples-syntax.yaml", []string{
+			`examples-syntax.yaml:14: example observation is missing port`,
+			`examples-syntax.yaml:16: port 70000 is not in 1..65535`,
+			`examples-syntax.yaml:16: unknown field "http.titel" (known: ` + fieldNames + `)`,
+			`examples-syntax.yaml:16: http.title takes one value, not a list`,
+			`examples-syntax.yaml:16: tls: false is not a value; leave the field out when the engine did not report it`,
+			`examples-syntax.yaml:16: engine "fofa": want shodan or censys`,
+			`examples-syntax.yaml:17: unknown verdict "opened" (known: open, auth_required, unknown)`,
+			`examples-syntax.yaml:17: unknown confidence "medium" (known: high, low)`,
+			`examples-syntax.yaml:18: http.status must be an integer, got "ok"`,
+			`examples-syntax.yaml:18: kubernetes.dashboard_found must be true or false, got "1"`,
+			`examples-syntax.yaml:19: expect: auth does not go with skipped (no product names a skipped observation)`,
+			`examples-syntax.yaml:21: expect is missing auth (open, auth_required or unknown), or skipped: true`,
+			`examples-syntax.yaml:22: example is missing "expect"`,
+			`examples-syntax.yaml:25: unknown key "colour" in example (known: observation, expect)`,
+			`examples-syntax.yaml:26: product "nothing-own" has no example of its own: at least one example must expect this product`,
+		}},
+		{"families.yaml", []string{
+			`families.yaml:4: duplicate family id "kong" (first declared at families.yaml:3)`,
+			`families.yaml:5: family id "Bad_Id" must be lower-case letters, digits and dashes`,
+			`families.yaml:6: family "orphan" has no product: remove it or name it in a product's family`,
+			`families.yaml:7: family is missing "name"`,
+			`families.yaml:21: product "other": unknown family "konga" (declared: kong, orphan); declare it under families: in a catalog file`,
 		}},
 		{"missing-evidence.yaml", []string{
 			`missing-evidence.yaml:10: match rule is missing evidence (the text stored with each service it matches)`,
@@ -48,18 +88,23 @@ func TestCheckBadFiles(t *testing.T) {
 		{"product-fields.yaml", []string{
 			`product-fields.yaml:3: id "Demo_1" must be lower-case letters, digits and dashes`,
 			`product-fields.yaml:3: product "Demo_1" is missing "name"`,
-			`product-fields.yaml:4: unknown family "cloudfoundry" (known: argocd, docker, kong, kubernetes, mesos, nomad, openshift, portainer, rancher, swagger, swarmpit)`,
+			`product-fields.yaml:3: product "Demo_1" has no examples: add at least one observation it names, with the verdict expected (docs/catalog.md, Examples)`,
+			`product-fields.yaml:4: product "Demo_1": unknown family "cloudfoundry" (declared: docker); declare it under families: in a catalog file`,
 			`product-fields.yaml:5: unknown category "paas" (known: orchestration, api-management)`,
 			`product-fields.yaml:6: priority must be an integer, got "high"`,
 			`product-fields.yaml:9: match is empty`,
 			`product-fields.yaml:10: product "ref": auth_from names unknown product "nowhere"`,
 			`product-fields.yaml:10: product "ref": found_by names unknown product "nobody"`,
 		}},
+		{"priorities.yaml", []string{
+			`priorities.yaml:15: product "second" has priority 10, as has product "first" (priorities.yaml:5): priorities must be distinct, so that which of two products matching one observation names it is written down; give the more specific product the higher number`,
+			`priorities.yaml:34: product "fourth" has priority 0, as has product "third" (priorities.yaml:25): priorities must be distinct, so that which of two products matching one observation names it is written down; give the more specific product the higher number`,
+		}},
 		{"syntax.yaml", []string{
 			`syntax.yaml:3: YAML syntax: found a tab character that violates indentation`,
 		}},
 		{"unknown-field-op.yaml", []string{
-			`unknown-field-op.yaml:11: unknown field "http.titel" (known: banner, docker, docker.api_version, docker.containers, docker.os, docker.version, engine, etcd, etcd.v2_auth, etcd.v3_auth, etcd.version, http, http.body, http.header.<Name>, http.server, http.status, http.title, kubernetes, kubernetes.dashboard_found, kubernetes.nodes, kubernetes.pods, kubernetes.version, labels, module, port, product, protocol, software.product, software.vendor, software.version, tls, tls.issuer, tls.issuer_cn, tls.san, tls.subject, tls.subject_cn, transport, version)`,
+			`unknown-field-op.yaml:11: unknown field "http.titel" (known: ` + fieldNames + `)`,
 			`unknown-field-op.yaml:14: match rule on field "http.title" has no op (equals, contains, prefix, regex, exists, in, gt, ge, lt, le)`,
 			`unknown-field-op.yaml:15: unknown key "matches" in match rule (known: evidence, confidence, all, any, not, field, equals, contains, prefix, regex, exists, in, gt, ge, lt, le, case_sensitive)`,
 			`unknown-field-op.yaml:19: match rule on field "http.title" has more than one op (contains and prefix); combine them with all`,
@@ -70,7 +115,7 @@ func TestCheckBadFiles(t *testing.T) {
 			`unknown-field-op.yaml:28: match rule mixes field and all: give exactly one of field, all, any, not (nest them)`,
 		}},
 		{"unknown-keys.yaml", []string{
-			`unknown-keys.yaml:4: unknown key "nme" in product (known: id, name, family, category, priority, notes, queries, found_by, match, auth, auth_from, version_from)`,
+			`unknown-keys.yaml:4: unknown key "nme" in product (known: id, name, family, category, priority, notes, queries, found_by, match, auth, auth_from, version_from, examples)`,
 			`unknown-keys.yaml:10: unknown key "fofa" in queries (known: shodan, censys, censys_v2)`,
 			`unknown-keys.yaml:15: unknown key "evidense" in match rule (known: evidence, confidence, all, any, not, field, equals, contains, prefix, regex, exists, in, gt, ge, lt, le, case_sensitive)`,
 		}},
@@ -115,13 +160,18 @@ func TestCheckBadFiles(t *testing.T) {
 }
 
 func TestCheckAcrossFiles(t *testing.T) {
-	prod := func(id string) string {
-		return "products:\n  - id: " + id + "\n    name: X\n    family: kong\n    category: api-management\n" +
-			"    queries: {shodan: [x]}\n    match:\n      - {evidence: e, field: port, equals: 1}\n"
+	prod := func(id, family string, priority int) string {
+		return fmt.Sprintf("products:\n  - id: %s\n    name: X\n    family: %s\n    category: api-management\n"+
+			"    priority: %d\n    queries: {shodan: [x]}\n    match:\n      - {evidence: e, field: port, equals: 1}\n"+
+			"    examples: [{observation: {port: 1}, expect: {auth: unknown}}]\n", id, family, priority)
 	}
 	fsys := fstest.MapFS{
-		"a.yaml":     {Data: []byte("version: \"1\"\n" + prod("dup"))},
-		"b.yaml":     {Data: []byte("version: \"2\"\n" + prod("dup"))},
+		// A family declared in one file and used in another is fine.
+		"a.yaml": {Data: []byte("version: \"1\"\nfamilies: [{id: kong, name: Kong}]\n" + prod("dup", "kong", 1))},
+		"b.yaml": {Data: []byte("version: \"2\"\nfamilies: [{id: kong, name: Kong}]\n" + prod("dup", "kong", 2))},
+		// Priorities are compared across files.
+		"e.yaml":     {Data: []byte(prod("one", "kong", 7) + "families: [{id: mesos, name: Mesos}]\n")},
+		"f.yaml":     {Data: []byte(prod("two", "mesos", 7))},
 		"c.yml":      {Data: []byte("not: loaded")},
 		"sub/d.yaml": {Data: []byte("not: loaded")},
 	}
@@ -131,7 +181,10 @@ func TestCheckAcrossFiles(t *testing.T) {
 	}
 	want := []string{
 		`b.yaml:1: catalog version set again (first set at a.yaml:1); set it in one file`,
-		`b.yaml:3: duplicate product id "dup" (first defined at a.yaml:3)`,
+		`b.yaml:2: duplicate family id "kong" (first declared at a.yaml:2)`,
+		`b.yaml:4: duplicate product id "dup" (first defined at a.yaml:4)`,
+		`f.yaml:2: product "two" has priority 7, as has product "one" (e.yaml:2): priorities must be distinct, ` +
+			`so that which of two products matching one observation names it is written down; give the more specific product the higher number`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
@@ -182,6 +235,21 @@ func TestLoadGood(t *testing.T) {
 	}
 	if c.Version() != "test-7" {
 		t.Errorf("Version() = %q", c.Version())
+	}
+	if got := c.FamilyIDs(); !slices.Equal(got, []string{"kong", "kubernetes"}) {
+		t.Errorf("FamilyIDs() = %v", got)
+	}
+	if f, ok := c.Family("kong"); !ok || f.Name != "Kong" || f.File != "catalog.yaml" || f.Line == 0 {
+		t.Errorf("Family(kong) = %+v, %v", f, ok)
+	}
+	if fs := c.Families(); len(fs) != 2 || fs[1].ID != "kubernetes" || fs[1].Notes == "" {
+		t.Errorf("Families() = %+v", fs)
+	}
+	if _, ok := c.Family("mesos"); ok {
+		t.Error("Family(mesos) found")
+	}
+	if c.Examples() != 3 {
+		t.Errorf("Examples() = %d, want 3", c.Examples())
 	}
 	var ids []string
 	for _, p := range c.Products() {

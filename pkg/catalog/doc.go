@@ -15,8 +15,15 @@
 // compiled once at load; [Catalog.Classify] allocates nothing for an
 // observation no product matches, as it runs once per imported record.
 //
+// The catalog grows by data alone: product families are declared in the
+// catalog files ([Catalog.Families]), no two products share a priority (so
+// the product that names an observation two products match is written
+// down), and every product carries examples, observations with the
+// classification expected, which Load runs against the whole catalog.
+//
 // Every problem in a catalog file is reported with its file and line
-// ([Check], [Error]). The rule language, the precedence between products and
-// between auth rules, and the reasons behind each product's rules are
-// documented in docs/catalog.md.
+// ([Check], [Error]), a failing example included. The rule language, the
+// precedence between products and between auth rules, the example format
+// and the reasons behind each product's rules are documented in
+// docs/catalog.md; the rules cite docs/fingerprints.md.
 package catalog

@@ -147,7 +147,8 @@ func parse(fsys fs.FS) (*Catalog, []error) {
 	if len(names) == 0 {
 		return nil, []error{&Error{File: ".", Msg: "no *.yaml catalog files found"}}
 	}
-	c := &Catalog{products: map[string]*product{}}
+	c := &Catalog{families: map[string]*Family{}, products: map[string]*product{}}
+	var familyRefs []familyRef // every product's family, broken products included
 	var all []error
 	var versionAt, genericAt *where
 	unreadable := false // a file could not be parsed: its contents are unknown
@@ -171,7 +172,7 @@ func parse(fsys fs.FS) (*Catalog, []error) {
 			all = append(all, &Error{File: name, Msg: "empty file"})
 			continue
 		}
-		pairs, _ := p.mapping(doc.Content[0], "catalog file", []string{"version", "generic_auth", "products"})
+		pairs, _ := p.mapping(doc.Content[0], "catalog file", []string{"version", "generic_auth", "families", "products"})
 		for _, kv := range pairs {
 			switch kv.key {
 			case "version":
@@ -197,10 +198,26 @@ func parse(fsys fs.FS) (*Catalog, []error) {
 						c.generic = append(c.generic, r)
 					}
 				}
+			case "families":
+				items, _ := p.seq(kv.v, "families")
+				for _, it := range items {
+					f, ok := p.family(it)
+					if !ok {
+						continue
+					}
+					if g, dup := c.families[f.ID]; dup {
+						p.errorf(it, "duplicate family id %q (first declared at %s:%d)", f.ID, g.File, g.Line)
+						continue
+					}
+					c.families[f.ID] = f
+				}
 			case "products":
 				items, _ := p.seq(kv.v, "products")
 				for _, it := range items {
 					pr, ok := p.product(it)
+					if pr != nil && pr.Family != "" {
+						familyRefs = append(familyRefs, familyRef{pr.Family, pr.label(), name, pr.familyLine})
+					}
 					if !ok {
 						continue
 					}
@@ -219,21 +236,101 @@ func parse(fsys fs.FS) (*Catalog, []error) {
 		all = append(all, &Error{File: names[0], Msg: "no catalog version: add `version: \"...\"` to one file (e.g. catalog.yaml)"})
 	}
 	all = append(all, c.resolve()...)
+	if !unreadable {
+		all = append(all, c.checkFamilies(familyRefs)...)
+	}
+	all = append(all, c.checkPriorities()...)
+	if len(all) == 0 {
+		c.order = make([]*product, 0, len(c.products))
+		for _, pr := range c.products {
+			c.order = append(c.order, pr)
+		}
+		slices.SortFunc(c.order, func(a, b *product) int {
+			if a.Priority != b.Priority {
+				return cmp.Compare(b.Priority, a.Priority)
+			}
+			return strings.Compare(a.ID, b.ID) // not reached: checkPriorities rejects ties
+		})
+		all = c.runExamples()
+	}
 	sortErrors(all)
 	if len(all) > 0 {
 		return nil, all
 	}
-	c.order = make([]*product, 0, len(c.products))
-	for _, pr := range c.products {
-		c.order = append(c.order, pr)
-	}
-	slices.SortFunc(c.order, func(a, b *product) int {
-		if a.Priority != b.Priority {
-			return cmp.Compare(b.Priority, a.Priority)
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
 	return c, nil
+}
+
+// familyRef is a product's family value and where it is written.
+type familyRef struct {
+	family, product string // product is quoted (product.label)
+	file            string
+	line            int
+}
+
+// checkFamilies reports products that name an undeclared family and
+// families that no product names.
+func (c *Catalog) checkFamilies(refs []familyRef) []error {
+	var errs []error
+	used := map[string]bool{}
+	for _, r := range refs {
+		used[r.family] = true
+		if _, ok := c.families[r.family]; !ok {
+			declared := "none declared"
+			if len(c.families) > 0 {
+				declared = "declared: " + strings.Join(c.FamilyIDs(), ", ")
+			}
+			errs = append(errs, &Error{r.file, r.line, fmt.Sprintf(
+				"product %s: unknown family %q (%s); declare it under families: in a catalog file", r.product, r.family, declared)})
+		}
+	}
+	for _, id := range sortedKeys(c.families) {
+		if f := c.families[id]; !used[id] {
+			errs = append(errs, &Error{f.File, f.Line, fmt.Sprintf("family %q has no product: remove it or name it in a product's family", id)})
+		}
+	}
+	return errs
+}
+
+// checkPriorities reports products that share a priority. Products are
+// tried highest priority first and the first that matches names the
+// observation, so two products of one priority that can match the same
+// observation would be ordered by nothing the catalog says. Whether two
+// sets of rules can match one observation cannot be decided in general
+// (regexes, substrings of hostile bodies), so the rule is the one that is
+// sound: no two products share a priority, and the order between any two
+// products is written down.
+func (c *Catalog) checkPriorities() []error {
+	byPriority := map[int][]*product{}
+	for _, pr := range c.products {
+		byPriority[pr.Priority] = append(byPriority[pr.Priority], pr)
+	}
+	var errs []error
+	for _, prio := range sortedKeys(byPriority) {
+		list := byPriority[prio]
+		if len(list) < 2 {
+			continue
+		}
+		slices.SortFunc(list, func(a, b *product) int {
+			return cmp.Or(strings.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line), strings.Compare(a.ID, b.ID))
+		})
+		first := list[0]
+		for _, pr := range list[1:] {
+			errs = append(errs, &Error{pr.File, pr.Line, fmt.Sprintf(
+				"product %q has priority %d, as has product %q (%s:%d): priorities must be distinct, so that which of two products "+
+					"matching one observation names it is written down; give the more specific product the higher number",
+				pr.ID, prio, first.ID, first.File, first.Line)})
+		}
+	}
+	return errs
+}
+
+func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func readFile(fsys fs.FS, name string) ([]byte, error) {
@@ -280,12 +377,7 @@ func sortErrors(errs []error) {
 // product's auth rule list.
 func (c *Catalog) resolve() []error {
 	var errs []error
-	ids := make([]string, 0, len(c.products))
-	for id := range c.products {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
+	for _, id := range sortedKeys(c.products) {
 		pr := c.products[id]
 		for i := range pr.Auth {
 			pr.auth = append(pr.auth, &pr.Auth[i])
@@ -318,7 +410,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 func (p *parser) product(n *yaml.Node) (*product, bool) {
 	pairs, ok := p.mapping(n, "product", []string{"id", "name", "family", "category", "priority", "notes",
-		"queries", "found_by", "match", "auth", "auth_from", "version_from"})
+		"queries", "found_by", "match", "auth", "auth_from", "version_from", "examples"})
 	if !ok {
 		return nil, false
 	}
@@ -338,12 +430,8 @@ func (p *parser) product(n *yaml.Node) (*product, bool) {
 		case "name":
 			pr.Name, _ = p.str(kv.v, "name")
 		case "family":
-			if v, ok := p.str(kv.v, "family"); ok {
-				if !slices.Contains(Families(), v) {
-					p.errorf(kv.v, "unknown family %q (known: %s)", v, strings.Join(Families(), ", "))
-				}
-				pr.Family = v
-			}
+			pr.Family, _ = p.str(kv.v, "family")
+			pr.familyLine = kv.v.Line
 		case "category":
 			if v, ok := p.str(kv.v, "category"); ok {
 				if v != Orchestration && v != APIManagement {
@@ -383,6 +471,14 @@ func (p *parser) product(n *yaml.Node) (*product, bool) {
 					pr.versions = append(pr.versions, x)
 				}
 			}
+		case "examples":
+			items, _ := p.seq(kv.v, "examples")
+			for _, it := range items {
+				if x, ok := p.example(it); ok {
+					x.n = len(pr.examples) + 1
+					pr.examples = append(pr.examples, x)
+				}
+			}
 		}
 	}
 	for _, k := range []string{"id", "name", "family", "category", "match"} {
@@ -390,10 +486,56 @@ func (p *parser) product(n *yaml.Node) (*product, bool) {
 			p.errorf(n, "product %s is missing %q", pr.label(), k)
 		}
 	}
+	positive := false
+	for i := range pr.examples {
+		x := &pr.examples[i]
+		if x.want.product == "" && !x.want.skipped {
+			x.want.product = pr.ID // an example is of its own product unless it says otherwise
+		}
+		positive = positive || x.want.product == pr.ID
+	}
+	if !positive && !has["examples"] {
+		p.errorf(n, "product %s has no examples: add at least one observation it names, with the verdict expected (docs/catalog.md, Examples)", pr.label())
+	} else if !positive && len(p.errs) == before {
+		p.errorf(n, "product %s has no example of its own: at least one example must expect this product", pr.label())
+	}
 	if len(pr.Shodan)+len(pr.Censys)+len(pr.CensysV2) == 0 && pr.FoundBy == "" && !has["queries"] {
 		p.errorf(n, "product %s has no queries: list some, or name the product whose queries find it with found_by", pr.label())
 	}
 	return pr, len(p.errs) == before
+}
+
+// family decodes one entry of a families list.
+func (p *parser) family(n *yaml.Node) (*Family, bool) {
+	pairs, ok := p.mapping(n, "family", []string{"id", "name", "notes"})
+	if !ok {
+		return nil, false
+	}
+	before := len(p.errs)
+	f := &Family{File: p.file, Line: n.Line}
+	has := map[string]bool{}
+	for _, kv := range pairs {
+		has[kv.key] = true
+		switch kv.key {
+		case "id":
+			if v, ok := p.str(kv.v, "family id"); ok {
+				if !idPattern.MatchString(v) {
+					p.errorf(kv.v, "family id %q must be lower-case letters, digits and dashes", v)
+				}
+				f.ID = v
+			}
+		case "name":
+			f.Name, _ = p.str(kv.v, "family name")
+		case "notes":
+			f.Notes, _ = p.str(kv.v, "family notes")
+		}
+	}
+	for _, k := range []string{"id", "name"} {
+		if !has[k] {
+			p.errorf(n, "family is missing %q", k)
+		}
+	}
+	return f, len(p.errs) == before
 }
 
 func (pr *product) label() string {
@@ -467,23 +609,11 @@ func (p *parser) rule(n *yaml.Node, auth bool) (Rule, bool) {
 		case "evidence":
 			r.Evidence, _ = p.str(kv.v, "evidence")
 		case "confidence":
-			if v, ok := p.str(kv.v, "confidence"); ok {
-				switch model.Confidence(v) {
-				case model.High, model.Low:
-					r.Confidence = model.Confidence(v)
-				default:
-					p.errorf(kv.v, "unknown confidence %q (known: high, low)", v)
-				}
+			if v, ok := p.confidence(kv.v, "confidence"); ok {
+				r.Confidence = v
 			}
 		case "verdict":
-			if v, ok := p.str(kv.v, "verdict"); ok {
-				switch model.Auth(v) {
-				case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
-					r.Verdict = model.Auth(v)
-				default:
-					p.errorf(kv.v, "unknown verdict %q (known: open, auth_required, unknown)", v)
-				}
-			}
+			r.Verdict, _ = p.verdict(kv.v, "verdict")
 		default:
 			condPairs = append(condPairs, kv)
 		}
@@ -496,6 +626,34 @@ func (p *parser) rule(n *yaml.Node, auth bool) (Rule, bool) {
 	}
 	r.cond = p.cond(n, condPairs, what)
 	return r, len(p.errs) == before && r.cond != nil
+}
+
+// verdict decodes an auth verdict: open, auth_required or unknown.
+func (p *parser) verdict(n *yaml.Node, what string) (model.Auth, bool) {
+	v, ok := p.str(n, what)
+	if !ok {
+		return "", false
+	}
+	switch model.Auth(v) {
+	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+		return model.Auth(v), true
+	}
+	p.errorf(n, "unknown verdict %q (known: open, auth_required, unknown)", v)
+	return "", false
+}
+
+// confidence decodes a confidence: high or low.
+func (p *parser) confidence(n *yaml.Node, what string) (model.Confidence, bool) {
+	v, ok := p.str(n, what)
+	if !ok {
+		return "", false
+	}
+	switch model.Confidence(v) {
+	case model.High, model.Low:
+		return model.Confidence(v), true
+	}
+	p.errorf(n, "unknown confidence %q (known: high, low)", v)
+	return "", false
 }
 
 func (p *parser) condMap(n *yaml.Node) *cond {

@@ -65,7 +65,9 @@ func queriesCommand(g *globals) *cli.Command {
 				UsageText: "orchex queries check [DIR]",
 				Description: "Validates every *.yaml file in DIR (default: the --catalog directory, else the embedded\n" +
 					"catalog): unknown keys, fields and ops, bad regexes, duplicate ids, empty queries, missing\n" +
-					"evidence, dangling references. Exits 1 when there is a problem.\n\n" +
+					"evidence, dangling references, undeclared families, shared priorities; then runs every\n" +
+					"product's examples and reports each one that is not classified as it says. Exits 1 when\n" +
+					"there is a problem.\n\n" +
 					"Examples:\n  orchex queries check\n  orchex queries check ./queries",
 				Action: func(c *cli.Context) error {
 					if c.NArg() > 1 {
@@ -152,8 +154,8 @@ func runQueriesCheck(g *globals, dir string) error {
 		return fmt.Errorf("queries check: %w", err)
 	}
 	if !g.quiet {
-		fmt.Fprintf(out, "ok: %s: catalog version %s, %d products, %d queries\n",
-			sanitizeTerminal(prefix), sanitizeTerminal(c.Version()), len(c.Products()), len(c.Queries()))
+		fmt.Fprintf(out, "ok: %s: catalog version %s: %d families, %d products, %d queries, %d examples passed\n",
+			sanitizeTerminal(prefix), sanitizeTerminal(c.Version()), len(c.Families()), len(c.Products()), len(c.Queries()), c.Examples())
 	}
 	return nil
 }
@@ -201,7 +203,15 @@ func writeCatalogTable(g *globals, c *catalog.Catalog) error {
 // catalogJSON is the --format json document; its keys are stable.
 type catalogJSON struct {
 	Version  string        `json:"version"`
+	Families []familyJSON  `json:"families"`
 	Products []productJSON `json:"products"`
+}
+
+type familyJSON struct {
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Notes string `json:"notes,omitempty"`
+	File  string `json:"file"`
 }
 
 type productJSON struct {
@@ -224,7 +234,10 @@ type productJSON struct {
 }
 
 func writeCatalogJSON(g *globals, c *catalog.Catalog) error {
-	doc := catalogJSON{Version: c.Version(), Products: []productJSON{}}
+	doc := catalogJSON{Version: c.Version(), Families: []familyJSON{}, Products: []productJSON{}}
+	for _, f := range c.Families() {
+		doc.Families = append(doc.Families, familyJSON{ID: f.ID, Name: f.Name, Notes: f.Notes, File: f.File})
+	}
 	nonNil := func(s []string) []string {
 		if s == nil {
 			return []string{}

@@ -37,6 +37,10 @@ products:
       - {evidence: title mini, confidence: low, field: http.title, equals: mini}
     auth:
       - {verdict: unknown, evidence: shell, field: http.title, equals: mini}
+    examples:
+      - {observation: {port: 80, http.title: mini}, expect: {auth: unknown, confidence: low}}
+families:
+  - {id: portainer, name: Portainer-like panels}
 `
 
 func TestQueriesList(t *testing.T) {
@@ -83,8 +87,11 @@ func TestQueriesListJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
-	if doc.Version == "" || len(doc.Products) != 18 {
-		t.Fatalf("version %q, %d products", doc.Version, len(doc.Products))
+	if doc.Version == "" || len(doc.Products) != 18 || len(doc.Families) != 11 {
+		t.Fatalf("version %q, %d products, %d families", doc.Version, len(doc.Products), len(doc.Families))
+	}
+	if f := doc.Families[0]; f.ID != "argocd" || f.Name != "Argo CD" || f.File != "argocd.yaml" {
+		t.Errorf("first family = %+v", f)
 	}
 	var k *productJSON
 	for i := range doc.Products {
@@ -111,8 +118,20 @@ func TestQueriesCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, code = orchexQueries("queries", "check", good)
-	if code != ExitOK || !strings.Contains(out, "catalog version mini-1, 1 products, 3 queries") {
+	if code != ExitOK || !strings.Contains(out, "catalog version mini-1: 1 families, 1 products, 3 queries, 1 examples passed") {
 		t.Errorf("good dir: exit %d, out %q", code, out)
+	}
+
+	// A failing example is a problem, reported at its line.
+	failing := t.TempDir()
+	wrong := strings.Replace(miniCatalog, "expect: {auth: unknown, confidence: low}", "expect: {auth: open}", 1)
+	if err := os.WriteFile(filepath.Join(failing, "mini.yaml"), []byte(wrong), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = orchexQueries("queries", "check", failing)
+	want := filepath.Join(failing, "mini.yaml") + `:15: example 1 of product "mini": want mini, auth open; got mini (product rule at `
+	if code != ExitFailure || !strings.Contains(out, want) || !strings.Contains(errOut, "1 problem(s)") {
+		t.Errorf("failing example: exit %d, out %q, stderr %q; want %q", code, out, errOut, want)
 	}
 
 	bad := t.TempDir()
@@ -122,7 +141,7 @@ func TestQueriesCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, errOut, code = orchexQueries("queries", "check", bad)
-	want := filepath.Join(bad, "mini.yaml") + `:6: unknown key "colour" in product`
+	want = filepath.Join(bad, "mini.yaml") + `:6: unknown key "colour" in product`
 	if code != ExitFailure || !strings.Contains(out, want) || !strings.Contains(out, "mini.yaml:12: match rule is missing evidence") {
 		t.Errorf("bad dir: exit %d, out %q, want %q", code, out, want)
 	}

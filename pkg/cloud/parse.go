@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/orchex/orchex/internal/jsonscan"
 )
 
 // ParseAWS reads AWS's ip-ranges.json
@@ -23,7 +25,7 @@ import (
 // syncToken.
 func ParseAWS(r io.Reader) (*Feed, error) {
 	f := &Feed{Provider: "aws", Format: "aws"}
-	w := jsonWalker{json.NewDecoder(r)}
+	w := jsonscan.NewStream(r, clean)
 	var d dedup
 	in := interner{}
 	type row struct {
@@ -34,10 +36,10 @@ func ParseAWS(r io.Reader) (*Feed, error) {
 		NBG     string `json:"network_border_group"`
 	}
 	rows := func(key string) error {
-		return w.array(key, func(i int) error {
+		return w.Array(key, func(i int) error {
 			var x row
 			what := fmt.Sprintf("%s[%d]", key, i)
-			if err := w.decode(what, &x); err != nil {
+			if err := w.Decode(what, &x); err != nil {
 				return err
 			}
 			s := x.IPv4
@@ -46,10 +48,10 @@ func ParseAWS(r io.Reader) (*Feed, error) {
 			}
 			p, err := parsePrefix(s)
 			if err != nil {
-				return w.errorf("%s: %w", what, err)
+				return w.Errorf("%s: %w", what, err)
 			}
 			if (key == "prefixes") != p.Addr().Is4() {
-				return w.errorf("%s: %s is in the wrong list", what, p)
+				return w.Errorf("%s: %s is in the wrong list", what, p)
 			}
 			d.add(Record{
 				Prefix:      p,
@@ -60,27 +62,27 @@ func ParseAWS(r io.Reader) (*Feed, error) {
 			return nil
 		})
 	}
-	err := w.object("document", func(key string) error {
+	err := w.Object("document", func(key string) error {
 		switch key {
 		case "syncToken":
-			return w.decode(key, &f.Token)
+			return w.Decode(key, &f.Token)
 		case "createDate":
 			var s string
-			if err := w.decode(key, &s); err != nil {
+			if err := w.Decode(key, &s); err != nil {
 				return err
 			}
 			f.Date = day(s, "2006-01-02-15-04-05")
 			if f.Date == "" {
-				return w.errorf("createDate %q is not YYYY-MM-DD-hh-mm-ss", clean(s))
+				return w.Errorf("createDate %q is not YYYY-MM-DD-hh-mm-ss", clean(s))
 			}
 			return nil
 		case "prefixes", "ipv6_prefixes":
 			return rows(key)
 		}
-		return w.skip(key)
+		return w.Skip(key)
 	})
 	if err == nil {
-		err = w.end()
+		err = w.End()
 	}
 	return finish(f, d.recs, err)
 }
@@ -107,25 +109,25 @@ func awsBetter(a, b *Record) bool {
 // creationTime's day, Token the syncToken.
 func ParseGCP(r io.Reader) (*Feed, error) {
 	f := &Feed{Provider: "gcp", Format: "gcp"}
-	w := jsonWalker{json.NewDecoder(r)}
+	w := jsonscan.NewStream(r, clean)
 	var d dedup
 	in := interner{}
-	err := w.object("document", func(key string) error {
+	err := w.Object("document", func(key string) error {
 		switch key {
 		case "syncToken":
-			return w.decode(key, &f.Token)
+			return w.Decode(key, &f.Token)
 		case "creationTime":
 			var s string
-			if err := w.decode(key, &s); err != nil {
+			if err := w.Decode(key, &s); err != nil {
 				return err
 			}
 			f.Date = day(s, "2006-01-02T15:04:05")
 			if f.Date == "" {
-				return w.errorf("creationTime %q is not an ISO 8601 time", clean(s))
+				return w.Errorf("creationTime %q is not an ISO 8601 time", clean(s))
 			}
 			return nil
 		case "prefixes":
-			return w.array(key, func(i int) error {
+			return w.Array(key, func(i int) error {
 				var x struct {
 					IPv4    string `json:"ipv4Prefix"`
 					IPv6    string `json:"ipv6Prefix"`
@@ -133,7 +135,7 @@ func ParseGCP(r io.Reader) (*Feed, error) {
 					Scope   string `json:"scope"`
 				}
 				what := fmt.Sprintf("prefixes[%d]", i)
-				if err := w.decode(what, &x); err != nil {
+				if err := w.Decode(what, &x); err != nil {
 					return err
 				}
 				s := x.IPv4
@@ -142,7 +144,7 @@ func ParseGCP(r io.Reader) (*Feed, error) {
 				}
 				p, err := parsePrefix(s)
 				if err != nil {
-					return w.errorf("%s: %w", what, err)
+					return w.Errorf("%s: %w", what, err)
 				}
 				d.add(Record{
 					Prefix:  p,
@@ -152,10 +154,10 @@ func ParseGCP(r io.Reader) (*Feed, error) {
 				return nil
 			})
 		}
-		return w.skip(key)
+		return w.Skip(key)
 	})
 	if err == nil {
-		err = w.end()
+		err = w.End()
 	}
 	return finish(f, d.recs, err)
 }
@@ -170,7 +172,7 @@ func ParseGCP(r io.Reader) (*Feed, error) {
 // file holds no date (LoadDir takes it from a YYYYMMDD in the file name).
 func ParseAzure(r io.Reader) (*Feed, error) {
 	f := &Feed{Provider: "azure", Format: "azure"}
-	w := jsonWalker{json.NewDecoder(r)}
+	w := jsonscan.NewStream(r, clean)
 	var d dedup
 	in := interner{}
 	// meta keeps, per record index, the tag that gave it, for the
@@ -189,17 +191,17 @@ func ParseAzure(r io.Reader) (*Feed, error) {
 		}
 		return am.name < bm.name
 	}
-	err := w.object("document", func(key string) error {
+	err := w.Object("document", func(key string) error {
 		switch key {
 		case "changeNumber":
 			var n json.Number
-			if err := w.decode(key, &n); err != nil {
+			if err := w.Decode(key, &n); err != nil {
 				return err
 			}
 			f.Token = n.String()
 			return nil
 		case "values":
-			return w.array(key, func(i int) error {
+			return w.Array(key, func(i int) error {
 				var x struct {
 					Name       string `json:"name"`
 					Properties struct {
@@ -209,7 +211,7 @@ func ParseAzure(r io.Reader) (*Feed, error) {
 					} `json:"properties"`
 				}
 				what := fmt.Sprintf("values[%d]", i)
-				if err := w.decode(what, &x); err != nil {
+				if err := w.Decode(what, &x); err != nil {
 					return err
 				}
 				name := in.get(clean(x.Name))
@@ -221,7 +223,7 @@ func ParseAzure(r io.Reader) (*Feed, error) {
 				region := in.get(CanonicalRegion("azure", clean(x.Properties.Region)))
 				svc = in.get(svc)
 				if x.Properties.AddressPrefixes.err != nil {
-					return w.errorf("%s (%s) addressPrefixes%w", what, name, x.Properties.AddressPrefixes.err)
+					return w.Errorf("%s (%s) addressPrefixes%w", what, name, x.Properties.AddressPrefixes.err)
 				}
 				for _, p := range x.Properties.AddressPrefixes.list {
 					rec := Record{Prefix: p, Region: region, Service: svc}
@@ -239,10 +241,10 @@ func ParseAzure(r io.Reader) (*Feed, error) {
 				return nil
 			})
 		}
-		return w.skip(key)
+		return w.Skip(key)
 	})
 	if err == nil {
-		err = w.end()
+		err = w.End()
 	}
 	return finish(f, d.recs, err)
 }
@@ -262,23 +264,23 @@ func serviceBase(name string) string {
 // OBJECT_STORAGE, OSN). Date is last_updated_timestamp's day.
 func ParseOracle(r io.Reader) (*Feed, error) {
 	f := &Feed{Provider: "oracle", Format: "oracle"}
-	w := jsonWalker{json.NewDecoder(r)}
+	w := jsonscan.NewStream(r, clean)
 	var d dedup
 	in := interner{}
-	err := w.object("document", func(key string) error {
+	err := w.Object("document", func(key string) error {
 		switch key {
 		case "last_updated_timestamp":
 			var s string
-			if err := w.decode(key, &s); err != nil {
+			if err := w.Decode(key, &s); err != nil {
 				return err
 			}
 			f.Date = day(s, "2006-01-02T15:04:05")
 			if f.Date == "" {
-				return w.errorf("last_updated_timestamp %q is not an ISO 8601 time", clean(s))
+				return w.Errorf("last_updated_timestamp %q is not an ISO 8601 time", clean(s))
 			}
 			return nil
 		case "regions":
-			return w.array(key, func(i int) error {
+			return w.Array(key, func(i int) error {
 				var x struct {
 					Region string `json:"region"`
 					CIDRs  []struct {
@@ -287,14 +289,14 @@ func ParseOracle(r io.Reader) (*Feed, error) {
 					} `json:"cidrs"`
 				}
 				what := fmt.Sprintf("regions[%d]", i)
-				if err := w.decode(what, &x); err != nil {
+				if err := w.Decode(what, &x); err != nil {
 					return err
 				}
 				region := in.get(CanonicalRegion("oracle", clean(x.Region)))
 				for j, c := range x.CIDRs {
 					p, err := parsePrefix(c.CIDR)
 					if err != nil {
-						return w.errorf("%s (%s) cidrs[%d]: %w", what, region, j, err)
+						return w.Errorf("%s (%s) cidrs[%d]: %w", what, region, j, err)
 					}
 					tags := make([]string, 0, len(c.Tags))
 					for _, t := range c.Tags {
@@ -306,10 +308,10 @@ func ParseOracle(r io.Reader) (*Feed, error) {
 				return nil
 			})
 		}
-		return w.skip(key)
+		return w.Skip(key)
 	})
 	if err == nil {
-		err = w.end()
+		err = w.End()
 	}
 	return finish(f, d.recs, err)
 }
@@ -372,23 +374,23 @@ func ParseGeofeed(r io.Reader, provider string) (*Feed, error) {
 // "updated"'s day as written.
 func ParseVultr(r io.Reader) (*Feed, error) {
 	f := &Feed{Provider: "vultr", Format: "vultr"}
-	w := jsonWalker{json.NewDecoder(r)}
+	w := jsonscan.NewStream(r, clean)
 	var d dedup
 	in := interner{}
-	err := w.object("document", func(key string) error {
+	err := w.Object("document", func(key string) error {
 		switch key {
 		case "updated":
 			var s string
-			if err := w.decode(key, &s); err != nil {
+			if err := w.Decode(key, &s); err != nil {
 				return err
 			}
 			f.Date = day(s, time.RFC3339)
 			if f.Date == "" {
-				return w.errorf("updated %q is not an RFC 3339 time", clean(s))
+				return w.Errorf("updated %q is not an RFC 3339 time", clean(s))
 			}
 			return nil
 		case "subnets":
-			return w.array(key, func(i int) error {
+			return w.Array(key, func(i int) error {
 				var x struct {
 					Prefix  string `json:"ip_prefix"`
 					Country string `json:"alpha2code"`
@@ -396,12 +398,12 @@ func ParseVultr(r io.Reader) (*Feed, error) {
 					City    string `json:"city"`
 				}
 				what := fmt.Sprintf("subnets[%d]", i)
-				if err := w.decode(what, &x); err != nil {
+				if err := w.Decode(what, &x); err != nil {
 					return err
 				}
 				p, err := parsePrefix(x.Prefix)
 				if err != nil {
-					return w.errorf("%s: %w", what, err)
+					return w.Errorf("%s: %w", what, err)
 				}
 				rec := Record{Prefix: p, Country: in.get(strings.ToUpper(clean(x.Country))), Subdivision: in.get(strings.ToUpper(clean(x.Region))), City: in.get(clean(x.City))}
 				rec.Region = in.get(GeoRegion("vultr", rec.Country, rec.City))
@@ -409,10 +411,10 @@ func ParseVultr(r io.Reader) (*Feed, error) {
 				return nil
 			})
 		}
-		return w.skip(key)
+		return w.Skip(key)
 	})
 	if err == nil {
-		err = w.end()
+		err = w.End()
 	}
 	return finish(f, d.recs, err)
 }
@@ -448,7 +450,7 @@ func ParseList(r io.Reader, provider string) (*Feed, error) {
 func finish(f *Feed, recs []Record, err error) (*Feed, error) {
 	if err != nil {
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-			var pe *posError
+			var pe *jsonscan.PosError
 			if errors.As(err, &pe) {
 				pe.Err = fmt.Errorf("%w (the file is truncated)", pe.Err)
 				return nil, err

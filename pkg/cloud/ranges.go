@@ -17,6 +17,8 @@ import (
 	"sync"
 
 	"github.com/gaissmai/bart"
+
+	"github.com/orchex/orchex/internal/jsonscan"
 )
 
 // Match is what the feeds say about an address: the longest prefix that
@@ -234,10 +236,10 @@ func LoadFile(path string) (*Feed, error) {
 		return nil, &FeedError{File: name, Err: fmt.Errorf("%d bytes is over the %d-byte limit for a feed", st.Size(), maxFeedBytes)}
 	}
 	f, err := ReadFeed(name, io.LimitReader(fh, maxFeedBytes))
-	var pe *posError
+	var pe *jsonscan.PosError
 	if errors.As(err, &pe) {
 		if _, serr := fh.Seek(0, io.SeekStart); serr == nil {
-			pe.Line = lineAt(fh, pe.Offset)
+			pe.Line = jsonscan.LineAt(fh, pe.Offset)
 		}
 	}
 	return f, err

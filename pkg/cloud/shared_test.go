@@ -3,35 +3,18 @@ package cloud
 import (
 	"math/rand/v2"
 	"net/netip"
-	"os"
 	"path/filepath"
 	"runtime"
 	"testing"
+
+	"github.com/orchex/orchex/internal/sharedtest"
 )
 
 // sharedRanges returns ../shared/data/cloud-ranges next to the module root,
 // or skips the test when it is absent.
 func sharedRanges(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; skipping the shared cloud-ranges test")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data", "cloud-ranges")
-	if _, err := os.Stat(d); err != nil {
-		t.Skipf("shared cloud range files not found at %s (they are not part of the repository); skipping", d)
-	}
-	return d
+	return sharedtest.Dir(t, "data/cloud-ranges") // skips, or fails in CI, when absent
 }
 
 // TestLoadEachSharedRanges loads each real feed file alone and checks what

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/orchex/orchex/internal/jsonscan"
 )
 
 // kind is the shape of one JSON object: a record or an envelope of records.
@@ -164,7 +166,7 @@ func censysHostKind(b []byte) kind {
 		return true
 	})
 	if len(services) > 1 && services[0] == '[' {
-		if first, ok := firstElement(services); ok {
+		if first, ok := jsonscan.First(services); ok {
 			k := kindUnknown
 			members(first, func(key string, val []byte) bool {
 				switch key {
@@ -196,130 +198,20 @@ func censysHostKind(b []byte) kind {
 	return kindV3Host
 }
 
-// members calls fn with each top-level member of the JSON object b (raw
-// value bytes, not copied) until fn returns false. It reports false when
-// b is not a well-formed object; keys are compared unescaped only when
-// they contain no escapes.
+// members calls fn with each top-level member of the JSON object b (the
+// key as written between its quotes, the raw value; see jsonscan.Members)
+// until fn returns false. It reports false when b is not a well-formed
+// object; keys are compared unescaped only when they contain no escapes.
 func members(b []byte, fn func(key string, val []byte) bool) bool {
-	i := ws(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	i = ws(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return true
-	}
-	for i < len(b) {
-		if b[i] != '"' {
-			return false
-		}
-		end := skipString(b, i)
-		if end < 0 {
-			return false
-		}
-		key := string(b[i+1 : end-1])
-		i = ws(b, end)
-		if i >= len(b) || b[i] != ':' {
-			return false
-		}
-		i = ws(b, i+1)
-		vend := skipValue(b, i)
-		if vend < 0 {
-			return false
-		}
-		if !fn(key, b[i:vend]) {
-			return true
-		}
-		i = ws(b, vend)
-		if i >= len(b) {
-			return false
-		}
-		if b[i] == '}' {
-			return true
-		}
-		if b[i] != ',' {
-			return false
-		}
-		i = ws(b, i+1)
-	}
-	return false
-}
-
-// firstElement returns the first element of the JSON array b.
-func firstElement(b []byte) ([]byte, bool) {
-	i := ws(b, 1)
-	end := skipValue(b, i)
-	if end < 0 || end == i {
-		return nil, false
-	}
-	return b[i:end], true
-}
-
-func ws(b []byte, i int) int {
-	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
-		i++
-	}
-	return i
-}
-
-// skipString returns the index after the string starting at b[i] == '"',
-// or -1.
-func skipString(b []byte, i int) int {
-	for j := i + 1; j < len(b); j++ {
-		switch b[j] {
-		case '\\':
-			j++
-		case '"':
-			return j + 1
-		}
-	}
-	return -1
-}
-
-// skipValue returns the index after the value starting at b[i], or -1.
-// Nesting is tracked with a counter, so deep nesting costs no stack.
-func skipValue(b []byte, i int) int {
-	if i >= len(b) {
-		return -1
-	}
-	switch b[i] {
-	case '"':
-		return skipString(b, i)
-	case '{', '[':
-		depth := 0
-		for j := i; j < len(b); j++ {
-			switch b[j] {
-			case '"':
-				j = skipString(b, j)
-				if j < 0 {
-					return -1
-				}
-				j--
-			case '{', '[':
-				depth++
-			case '}', ']':
-				depth--
-				if depth == 0 {
-					return j + 1
-				}
-			}
-		}
-		return -1
-	}
-	j := i
-	for j < len(b) && !strings.ContainsRune(",}] \t\r\n", rune(b[j])) {
-		j++
-	}
-	if j == i {
-		return -1
-	}
-	return j
+	return jsonscan.Members(b, func(key, val []byte) bool {
+		return fn(string(key[1:len(key)-1]), val)
+	})
 }
 
 // validObject reports whether b is one complete JSON object.
 func validObject(b []byte) bool {
-	i := ws(b, 0)
-	return i < len(b) && b[i] == '{' && json.Valid(b)
+	i := jsonscan.WS(b, 0)
+	return i < len(b) && b[i] == '{' && jsonscan.Valid(b)
 }
 
 // keyList renders the top-level keys of b for an error message, sorted,

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/model"
 )
 
@@ -16,11 +17,7 @@ import (
 // root), skipping when it is absent.
 func sharedSamples(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "shared", "data", "samples")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared samples not available (%v): these tests need ../shared/data next to the repository", err)
-	}
-	return dir
+	return sharedtest.Dir(t, "data/samples") // skips, or fails in CI, when absent
 }
 
 func find(obs []model.Observation, addr string, port uint16, transport string) *model.Observation {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/jsonscan"
 	"github.com/orchex/orchex/pkg/model"
-	"github.com/orchex/orchex/pkg/source/internal/jsonx"
 )
 
 // Hit kinds returned by [DecodeV3Hit]: the key of the one-of wrapper.
@@ -348,22 +348,13 @@ func headers(raw json.RawMessage) []model.Header {
 		return nil
 	}
 	var out []model.Header
-	for i := jsonx.SkipWS(b, 1); i < len(b) && b[i] == '"' && len(out) < model.MaxHeaders; {
-		kend := jsonx.ValueEnd(b, i)
-		name := jsonx.Unquote(b[i:kend])
-		i = jsonx.SkipWS(b, kend)
-		if i >= len(b) || b[i] != ':' {
-			break
+	jsonscan.Members(b, func(key, v []byte) bool {
+		if len(out) == model.MaxHeaders {
+			return false
 		}
-		i = jsonx.SkipWS(b, i+1)
-		vend := jsonx.ValueEnd(b, i)
-		v := b[i:vend]
-		i = jsonx.SkipWS(b, vend)
-		if i < len(b) && b[i] == ',' {
-			i = jsonx.SkipWS(b, i+1)
-		}
+		name := jsonscan.Unquote(key)
 		if name == "" || name == "_encoding" {
-			continue
+			return true
 		}
 		var values jstrs
 		if len(v) > 0 && v[0] == '{' {
@@ -383,7 +374,8 @@ func headers(raw json.RawMessage) []model.Header {
 			}
 			out = append(out, model.Header{Name: name, Value: clipStr(string(val), model.MaxHeaderValue)})
 		}
-	}
+		return true
+	})
 	return out
 }
 
@@ -631,15 +623,15 @@ func parseTime(s string) time.Time {
 }
 
 // The decoders' lenient JSON types and clipping are shared with the other
-// engine's decoder (package jsonx).
+// engine's decoder (package jsonscan).
 type (
-	jstr   = jsonx.Str
-	jstrs  = jsonx.Strs
-	jnum   = jsonx.Num
-	jcount = jsonx.Count
+	jstr   = jsonscan.Str
+	jstrs  = jsonscan.Strs
+	jnum   = jsonscan.Num
+	jcount = jsonscan.Count
 )
 
-func clipStr(s string, n int) string { return jsonx.Clip(s, n) }
+func clipStr(s string, n int) string { return jsonscan.Clip(s, n) }
 
 // jbool is a JSON boolean; the strings "true"/"false" are accepted too,
 // anything else is false.

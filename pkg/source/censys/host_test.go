@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/model"
 )
 
@@ -269,11 +270,7 @@ func manyHeaders(n int) string {
 // it is absent.
 func censysSamples(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "data", "samples", "censys")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared samples not available (%v): these tests need ../shared/data next to the repository", err)
-	}
-	return dir
+	return sharedtest.Dir(t, "data/samples/censys") // skips, or fails in CI, when absent
 }
 
 func TestDecodeCensysSharedSamples(t *testing.T) {

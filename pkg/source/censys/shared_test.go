@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"testing"
 
+	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/source/censys"
 	"github.com/orchex/orchex/pkg/source/censys/censystest"
@@ -21,25 +22,7 @@ import (
 // root, or skips the test when it is absent.
 func sharedSamples(t *testing.T) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("module root not found; skipping the shared-sample test")
-		}
-		dir = parent
-	}
-	p := filepath.Join(dir, "..", "shared", "data", "samples", "censys")
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("shared samples not available (%s): skipping; they live outside the repository", p)
-	}
-	return p
+	return sharedtest.Dir(t, "data/samples/censys") // skips, or fails in CI, when absent
 }
 
 func readShared(t *testing.T, dir, name string) []byte {

@@ -1,10 +1,11 @@
-// The banner decoder: one pass over the bytes, no encoding/json.
+// The banner decoder: one table, one pass over the bytes, no encoding/json.
 //
 // DecodeBanner used to be json.Unmarshal into a tagged struct; at ~3 KB a
 // banner (two thirds of it the PEM ssl.chain, which orchex never reads)
-// that cost 40-50 µs a banner, most of it encoding/json's validating
-// scan and per-member reflection. scan.go replaces it with a hand-written
-// scanner that does both jobs in one pass:
+// that cost 40-50 µs a banner, most of it encoding/json's validating scan
+// and per-member reflection. Now the banner members orchex reads are
+// declared once, in a table (bannerMembers, fields.go), and
+// internal/jsonscan reads them in one pass:
 //
 //   - It validates the whole record as encoding/json does (RFC 8259
 //     grammar, control bytes and unknown escapes in strings rejected,
@@ -13,25 +14,24 @@
 //     rejected. On that rare path encoding/json is run once more, only to
 //     word the error exactly as before.
 //   - Unused members (ssl.chain, serial, ...) are skipped without being
-//     decoded: strings eight bytes at a time (quote, backslash or control
-//     byte), containers iteratively with a bit stack.
+//     decoded: strings eight bytes at a time, containers iteratively.
 //   - Used members are matched on keys folded as encoding/json folds them
 //     (ASCII case, and Unicode simple folding: "IP_STR", "Ip_Str" and a
-//     Kelvin sign for k all match). String and list values are kept as
-//     raw spans of the input and only the last value of a key is decoded,
-//     by the jsonx rules (Str, Strs) encoding/json called, and a string
-//     only as far as its cap keeps; numbers (Num, Count) are decoded as
-//     met, by jsonx too. Nothing else is decoded: no big numbers, no
-//     chain, no unused string.
-//   - encoding/json's quirks that change the observation are reproduced:
-//     a later duplicate key wins, or merges into a nested object already
-//     decoded; null resets a nested object, a value of another type
-//     allocates it empty (so "http":1 still yields an HTTP block); a list
-//     decoded into a slice of structs reuses the old elements.
+//     Kelvin sign for k all match). Strings and lists are kept as raw
+//     spans of the input and only the last value of a key is decoded, a
+//     string only as far as its cap keeps; numbers are decoded as met.
+//   - encoding/json's quirks that change the observation are reproduced,
+//     per member kind: a later duplicate key wins, or merges into a nested
+//     object already decoded; null resets a nested object, a value of
+//     another type allocates it empty (so "http":1 still yields an HTTP
+//     block); a list decoded into a slice of structs reuses the old
+//     elements.
 //
-// reference_test.go keeps the encoding/json decoder as the reference, and
-// FuzzDecodeBannerMatchesReference checks that both give the same
-// observation and the same error for any input.
+// reference_test.go builds, from the same table, the struct encoding/json
+// would decode a banner into, and FuzzDecodeBannerMatchesReference checks
+// that both give the same observation and the same error for any input.
+// docs/decisions.md records why the table replaced the hand-written
+// scanner (the whole import costs the same).
 
 package shodan
 
@@ -44,8 +44,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/jsonscan"
 	"github.com/orchex/orchex/pkg/model"
-	"github.com/orchex/orchex/pkg/source/internal/jsonx"
 )
 
 // DecodeBanner decodes one Shodan banner (one line of a `shodan download`
@@ -65,59 +65,56 @@ import (
 // HTTP headers are parsed from the raw response head in data (Shodan keeps
 // no header map); http.status, when absent (2021 data), is taken from the
 // status line there.
-func DecodeBanner(data []byte) (model.Observation, error) {
+func DecodeBanner(data []byte) (model.Observation, error) { return bannerTable.decode(data) }
+
+// decode is DecodeBanner with the table t.
+func (t *table) decode(data []byte) (model.Observation, error) {
 	if len(data) > model.MaxRecord {
 		return model.Observation{}, fmt.Errorf("shodan: banner is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
 	}
-	var b wireBanner
-	if !scanBanner(data, &b) {
+	var stack [maxStack]jsonscan.Value
+	vals := stack[:]
+	if n := len(t.members); n > len(stack) {
+		vals = make([]jsonscan.Value, n)
+	}
+	if !t.schema.Scan(data, vals) {
 		return model.Observation{}, syntaxError(data)
 	}
+	return t.observation(vals)
+}
+
+// observation builds the observation from the members' values: the table's
+// setters, then what DecodeBanner combines itself.
+func (t *table) observation(v []jsonscan.Value) (model.Observation, error) {
 	o := model.Observation{Engine: model.Shodan}
-	addr, err := b.addr()
+	addr, err := t.addr(v)
 	if err != nil {
 		return model.Observation{}, err
 	}
 	o.Addr = addr
-	if b.Port < 1 || b.Port > 65535 {
-		return model.Observation{}, fmt.Errorf("shodan: banner for %s: port %d is not in 1..65535", addr, b.Port)
+	if p := v[t.port].Int; p < 1 || p > 65535 {
+		return model.Observation{}, fmt.Errorf("shodan: banner for %s: port %d is not in 1..65535", addr, p)
 	}
-	o.Port = uint16(b.Port)
-	o.Transport = transport(b.Transport.str())
-	o.RecordID = b.Shodan.ID.clip(model.MaxText)
-
-	o.Hostnames = b.Hostnames.strs().Strings(model.MaxList)
-	o.Org = b.Org.clip(model.MaxText)
-	o.ASN = parseASN(b.ASN.str())
-	if b.Location.ok {
-		o.Country = strings.ToUpper(b.Location.v.CountryCode.clip(8))
-		o.City = b.Location.v.City.clip(model.MaxText)
-	}
-	if b.Cloud.ok {
-		o.Cloud = model.CloudHint{
-			Provider: b.Cloud.v.Provider.clip(model.MaxText),
-			Region:   b.Cloud.v.Region.clip(model.MaxText),
-			Service:  b.Cloud.v.Service.clip(model.MaxText),
+	o.Port = uint16(v[t.port].Int)
+	for _, i := range t.setters {
+		if t.present(v, i) {
+			t.members[i].set(&o, v[i])
 		}
 	}
-	o.Product = b.Product.clip(model.MaxText)
-	o.Version = b.Version.clip(model.MaxText)
-	o.Module = b.Shodan.Module.clip(model.MaxText)
-	o.Labels = b.Tags.strs().Strings(model.MaxList)
-	o.Software = software(b.CPE23.strs(), b.CPE.strs())
+	o.Software = software(v[t.cpe23].Strs(), v[t.cpe].Strs())
 
-	raw := b.Data.str()
+	raw := v[t.data].Text()
 	o.Banner = clipStr(raw, model.MaxBanner)
 	status, headers, body := parseHead(raw)
-	if b.HTTP.ok || status != 0 {
+	if v[t.http].Set || status != 0 {
 		h := &model.HTTP{Status: status, Headers: headers}
-		if b.HTTP.ok {
-			if s := int(b.HTTP.v.Status); s >= 100 && s <= 999 {
+		if v[t.http].Set {
+			if s := int(v[t.httpStatus].Int); s >= 100 && s <= 999 {
 				h.Status = s
 			}
-			h.Title = b.HTTP.v.Title.clip(model.MaxTitle)
-			h.Server = b.HTTP.v.Server.clip(model.MaxText)
-			h.Body = b.HTTP.v.HTML.clip(model.MaxBody)
+			h.Title = v[t.httpTitle].Clip(model.MaxTitle)
+			h.Server = v[t.httpServer].Clip(model.MaxText)
+			h.Body = v[t.httpHTML].Clip(model.MaxBody)
 		}
 		if h.Server == "" {
 			h.Server = clipStr(h.Header("Server"), model.MaxText)
@@ -127,60 +124,48 @@ func DecodeBanner(data []byte) (model.Observation, error) {
 		}
 		o.HTTP = h
 	}
-	if b.SSL.ok && b.SSL.v.Cert.ok {
-		o.TLS = b.SSL.v.Cert.v.tls()
+	if v[t.ssl].Set && v[t.cert].Set {
+		o.TLS = t.tls(v)
 	}
-	if k := b.Kube.get(); k != nil {
-		o.Kubernetes = &model.Kubernetes{Version: k.Version.clip(model.MaxText), Nodes: k.Nodes}
-	}
-	if d := b.Docker.get(); d != nil {
-		o.Docker = &model.Docker{
-			Version:    d.Version.clip(model.MaxText),
-			APIVersion: d.APIVersion.clip(model.MaxText),
-			OS:         d.OS.clip(model.MaxText),
-			Containers: int(d.Containers),
-		}
-	}
-	if e := b.Etcd.get(); e != nil {
-		o.Etcd = &model.Etcd{Version: e.Version.clip(model.MaxText)}
-	}
-	o.SeenAt = parseTime(b.Timestamp.str())
 	return o, nil
 }
 
-func (b *wireBanner) addr() (netip.Addr, error) {
-	for _, s := range []span{b.IPStr, b.IPv6} {
-		v := s.str()
-		if v == "" {
+// addr reads the address from ip_str, else ipv6, else the integer ip.
+func (t *table) addr(v []jsonscan.Value) (netip.Addr, error) {
+	for _, i := range []int{t.ipStr, t.ipv6} {
+		s := v[i].Text()
+		if s == "" {
 			continue
 		}
-		a, err := netip.ParseAddr(strings.TrimSpace(v))
+		a, err := netip.ParseAddr(strings.TrimSpace(s))
 		if err != nil {
-			return netip.Addr{}, fmt.Errorf("shodan: banner address %q is not an IP address", clipStr(v, 64))
+			return netip.Addr{}, fmt.Errorf("shodan: banner address %q is not an IP address", clipStr(s, 64))
 		}
 		return a.Unmap().WithZone(""), nil
 	}
-	if b.IP > 0 && b.IP <= 0xFFFFFFFF {
-		v := uint32(b.IP)
-		return netip.AddrFrom4([4]byte{byte(v >> 24), byte(v >> 16), byte(v >> 8), byte(v)}), nil
+	if ip := v[t.ip].Int; ip > 0 && ip <= 0xFFFFFFFF {
+		x := uint32(ip)
+		return netip.AddrFrom4([4]byte{byte(x >> 24), byte(x >> 16), byte(x >> 8), byte(x)}), nil
 	}
 	return netip.Addr{}, errors.New("shodan: banner has no address (no ip_str, ipv6 or ip)")
 }
 
-func (c *wireCert) tls() *model.TLS {
-	t := &model.TLS{}
-	t.Subject, t.SubjectCN = distinguishedName(c.Subject)
-	t.Issuer, t.IssuerCN = distinguishedName(c.Issuer)
-	for _, e := range c.Extensions {
-		if e.Name.str() == "subjectAltName" {
-			t.SANs = parseSAN(unescapePython(e.Data.str()))
+// tls reads ssl.cert: subject, issuer and the subjectAltName extension.
+func (t *table) tls(v []jsonscan.Value) *model.TLS {
+	c := &model.TLS{}
+	c.Subject, c.SubjectCN = distinguishedName(v[t.subject].Raw)
+	c.Issuer, c.IssuerCN = distinguishedName(v[t.issuer].Raw)
+	exts := v[t.extensions].Elems
+	for k, j := t.extStride, 0; j+k <= len(exts); j += k {
+		if exts[j+t.extName].Text() == "subjectAltName" {
+			c.SANs = parseSAN(unescapePython(exts[j+t.extData].Text()))
 			break
 		}
 	}
-	if t.Subject == "" && t.Issuer == "" && len(t.SANs) == 0 {
+	if c.Subject == "" && c.Issuer == "" && len(c.SANs) == 0 {
 		return nil
 	}
-	return t
+	return c
 }
 
 // distinguishedName renders a Shodan name object ({"CN": "x", "O": "y"})
@@ -193,21 +178,10 @@ func distinguishedName(b []byte) (dn, cn string) {
 		return "", ""
 	}
 	var sb strings.Builder
-	for i := jsonx.SkipWS(b, 1); i < len(b) && b[i] == '"'; {
-		kend := jsonx.ValueEnd(b, i)
-		key := jsonx.Unquote(b[i:kend])
-		i = jsonx.SkipWS(b, kend)
-		if i >= len(b) || b[i] != ':' {
-			break
-		}
-		i = jsonx.SkipWS(b, i+1)
-		vend := jsonx.ValueEnd(b, i)
+	jsonscan.Members(b, func(k, raw []byte) bool {
+		key := jsonscan.Unquote(k)
 		var v jstrs
-		_ = v.UnmarshalJSON(b[i:vend])
-		i = jsonx.SkipWS(b, vend)
-		if i < len(b) && b[i] == ',' {
-			i = jsonx.SkipWS(b, i+1)
-		}
+		_ = v.UnmarshalJSON(raw)
 		val := strings.Join(v.Strings(model.MaxList), "+")
 		if sb.Len() > 0 {
 			sb.WriteString(", ")
@@ -218,10 +192,8 @@ func distinguishedName(b []byte) (dn, cn string) {
 		if key == "CN" && cn == "" {
 			cn = val
 		}
-		if sb.Len() > model.MaxText {
-			break
-		}
-	}
+		return sb.Len() <= model.MaxText
+	})
 	return clipStr(sb.String(), model.MaxText), clipStr(cn, model.MaxText)
 }
 
@@ -450,15 +422,10 @@ func parseTime(s string) time.Time {
 }
 
 // The decoders' lenient JSON types and clipping are shared with the other
-// engine's decoder (package jsonx).
-type (
-	jstr   = jsonx.Str
-	jstrs  = jsonx.Strs
-	jnum   = jsonx.Num
-	jcount = jsonx.Count
-)
+// engine's decoder (package jsonscan).
+type jstrs = jsonscan.Strs
 
-func clipStr(s string, n int) string { return jsonx.Clip(s, n) }
+func clipStr(s string, n int) string { return jsonscan.Clip(s, n) }
 
 // syntaxError says why data, which the scanner rejected, is not valid
 // JSON, in encoding/json's words (and so as before the scanner): its

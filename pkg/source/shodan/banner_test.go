@@ -13,6 +13,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/model"
 )
 
@@ -289,11 +290,7 @@ func TestParseSAN(t *testing.T) {
 // absent.
 func sharedSamples(t *testing.T) string {
 	t.Helper()
-	dir := filepath.Join("..", "..", "..", "..", "shared", "data", "samples", "shodan")
-	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("shared samples not available (%v): these tests need ../shared/data next to the repository", err)
-	}
-	return dir
+	return sharedtest.Dir(t, "data/samples/shodan") // skips, or fails in CI, when absent
 }
 
 func TestDecodeBannerSharedSamples(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/orchex/orchex/internal/jsonscan"
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/model"
 )
@@ -73,7 +74,7 @@ func benchDecode(b *testing.B, decode func([]byte) (model.Observation, error)) {
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
 
-// BenchmarkScanBannerRealistic is the scanner alone on the same banners
+// BenchmarkScanBannerRealistic is the scan alone on the same banners
 // (validation, key matching, spans; no string decoded, no observation
 // built): the part of BenchmarkDecodeBannerRealistic that replaced
 // encoding/json.
@@ -87,8 +88,8 @@ func BenchmarkScanBannerRealistic(b *testing.B) {
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		var w wireBanner
-		if !scanBanner(in[i], &w) {
+		var vals [maxStack]jsonscan.Value
+		if !bannerTable.schema.Scan(in[i], vals[:]) {
 			b.Fatal("a demo banner is not valid JSON")
 		}
 		if i++; i == len(in) {

@@ -2,15 +2,15 @@ package shodan
 
 import (
 	"encoding/json"
-	"math"
 	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
 
+	"github.com/orchex/orchex/internal/jsonscan"
+	"github.com/orchex/orchex/internal/sharedtest"
 	"github.com/orchex/orchex/pkg/model"
-	"github.com/orchex/orchex/pkg/source/internal/jsonx"
 )
 
 // sameAsReference decodes in with DecodeBanner and with the encoding/json
@@ -320,28 +320,6 @@ func TestDecodeBannerMatchesReferenceShared(t *testing.T) {
 	}
 }
 
-// TestUnquoteMatchesJSONX checks the scanner's unquote against
-// jsonx.Unquote (what the reference decoder uses), in full and cut at
-// every limit, where the text must be a prefix longer than the limit.
-func TestUnquoteMatchesJSONX(t *testing.T) {
-	for _, q := range []string{
-		`""`, `"plain ascii"`, `"\u003chtml\u003e\n"`, "\"caf\xc3\xa9 \xff\xfe x\"", `"\ud83d\ude00\ud83d"`,
-		`"\ude00\ud83dA\u0000\"\\\/\b\f\r\t"`, "\"\xed\xa0\x80 surrogate in UTF-8\"", `"\u20ac€\u00e9é"`,
-		`"` + strings.Repeat(`0123456789\n`, 40) + `"`,
-	} {
-		full := jsonx.Unquote([]byte(q))
-		if got := unquote([]byte(q), math.MaxInt); got != full {
-			t.Errorf("unquote(%q) = %q, want %q", q, got, full)
-		}
-		for limit := 0; limit <= len(full); limit++ {
-			got := unquote([]byte(q), limit)
-			if !strings.HasPrefix(full, got) || len(got) <= limit && got != full {
-				t.Errorf("unquote(%q, %d) = %q: not a prefix of %q longer than the limit", q, limit, got, full)
-			}
-		}
-	}
-}
-
 var fixtureNames = []string{"kubernetes-403-anonymous.json", "kubernetes-open-nodes.json", "docker-version.json", "etcd-ipv6.json"}
 
 // sharedBanners returns the banners in the shared samples directory: a
@@ -394,8 +372,7 @@ func FuzzDecodeBannerMatchesReference(f *testing.F) {
 	for _, in := range demoBanners(f, 20) {
 		f.Add(in)
 	}
-	dir := filepath.Join("..", "..", "..", "..", "shared", "data", "samples", "shodan")
-	if _, err := os.Stat(dir); err == nil {
+	if dir, ok := sharedtest.Lookup("data/samples/shodan"); ok { // optional seeds
 		for _, in := range sharedBanners(f, dir) {
 			f.Add(in)
 		}
@@ -412,4 +389,53 @@ func FuzzDecodeBannerMatchesReference(f *testing.F) {
 	f.Fuzz(func(t *testing.T, in []byte) {
 		sameAsReference(t, in)
 	})
+}
+
+// TestBannerTableOneRowAddsAField adds one row to the banner table, as
+// docs/import.md says to add a field, and checks that the scan, the
+// encoding/json reference and the conversion all follow it.
+func TestBannerTableOneRowAddsAField(t *testing.T) {
+	rows := append(bannerMembers(), member{"isp", jsonscan.Text,
+		func(o *model.Observation, v jsonscan.Value) { o.City = "isp " + v.Clip(model.MaxText) }})
+	tbl, err := newTable(rows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, in := range []string{
+		`{` + base + `,"isp":"Acme Transit"}`,
+		`{` + base + `,"ISP":"first","isp":"second"}`,
+		`{` + base + `,"isp":42}`,
+		`{` + base + `,"isp":null}`,
+	} {
+		got, gerr := tbl.decode([]byte(in))
+		want, werr := reference(tbl).decode([]byte(in))
+		if gerr != nil || werr != nil || !reflect.DeepEqual(got, want) || !strings.HasPrefix(got.City, "isp ") {
+			t.Errorf("%s: got %q (%v), reference %q (%v)", in, got.City, gerr, want.City, werr)
+		}
+	}
+	if got, _ := tbl.decode([]byte(`{` + base + `,"isp":"Acme Transit"}`)); got.City != "isp Acme Transit" {
+		t.Errorf("City = %q", got.City)
+	}
+}
+
+// TestBannerTableChecks: a row that nothing reads, or a table without a
+// member DecodeBanner combines itself, is refused when the table is built.
+func TestBannerTableChecks(t *testing.T) {
+	if _, err := newTable(append(bannerMembers(), member{"isp", jsonscan.Text, nil})); err == nil ||
+		!strings.Contains(err.Error(), `"isp" has no setter`) {
+		t.Errorf("dead row: %v", err)
+	}
+	var without []member
+	for _, m := range bannerMembers() {
+		if m.path != "ip_str" {
+			without = append(without, m)
+		}
+	}
+	if _, err := newTable(without); err == nil || !strings.Contains(err.Error(), "lacks ip_str") {
+		t.Errorf("missing row: %v", err)
+	}
+	if _, err := newTable(append(bannerMembers(), member{"location.city.x", jsonscan.Text, nil})); err == nil ||
+		!strings.Contains(err.Error(), `"location.city" is not declared before it`) {
+		t.Errorf("bad path: %v", err)
+	}
 }
