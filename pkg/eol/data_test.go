@@ -8,6 +8,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/orchex/orchex/internal/sharedtest"
 	"testing/fstest"
 )
 
@@ -15,28 +17,7 @@ import (
 // the test when it is absent (a user's clone); under CI it must exist.
 func sharedEOL(t testing.TB) string {
 	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("module root (go.mod) not found")
-		}
-		dir = parent
-	}
-	d := filepath.Join(dir, "..", "shared", "data", "eol")
-	if _, err := os.Stat(d); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("CI is set but the shared endoflife.date pages are missing at %s", d)
-		}
-		t.Skipf("shared endoflife.date pages not found at %s (they are not part of the repository); skipping", d)
-	}
-	return d
+	return sharedtest.Dir(t, "data/eol")
 }
 
 // TestEmbeddedSharedPages proves that the committed calendars.json is
