@@ -31,7 +31,7 @@ type collectOptions struct {
 func collectCommand(g *globals) *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "engine", Usage: "collect from `ENGINE` only (shodan or censys); default every engine with credentials, concurrently"},
-		&cli.StringFlag{Name: "snapshot", Usage: "snapshot `LABEL` to collect into (default the current quarter, e.g. 2026Q4)"},
+		&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` to collect into", DefaultText: "the current quarter, e.g. 2026Q4"},
 		&cli.StringFlag{Name: "products", Usage: "comma-separated product `IDS` (default all; see 'orchex queries')"},
 		&cli.StringFlag{Name: "family", Usage: "only the products of `FAMILY` (kubernetes, docker, ...)"},
 		&cli.IntFlag{Name: "max-pages", Usage: "at most `N` pages per query (0: no limit)"},
@@ -185,9 +185,9 @@ func (g *globals) collectError(ctx context.Context, err error, snapshot string) 
 // selectionError names the flag of an unknown product or family.
 func selectionError(se *collect.SelectionError) error {
 	if errors.Is(se, collect.ErrUnknownFamily) {
-		return usagef("--family %q: no product has it (families: %s)", se.Value, strings.Join(se.Known, ", "))
+		return usagef("--family %q: no product has it%s (families: %s)", se.Value, didYouMean(se.Value, se.Known), strings.Join(se.Known, ", "))
 	}
-	return usagef("--products: unknown product %q (see 'orchex queries')", se.Value)
+	return usagef("--products: unknown product %q%s (see 'orchex queries list')", se.Value, didYouMean(se.Value, se.Known))
 }
 
 // collectEvents prints a run's events: progress through pr, notices with

@@ -78,16 +78,20 @@ func demoCommand(g *globals) *cli.Command {
 }
 
 func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
+	if !strings.HasSuffix(o.WriteShodan, ".gz") && o.WriteShodan != "-" {
+		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", sanitizeTerminal(o.WriteShodan))
+	}
 	start := time.Now()
-	n, err := demo.WriteShodanFile(ctx, o.WriteShodan, demo.Config{Seed: o.Seed}, o.Size)
+	n := 0
+	err := g.writeOut(ctx, "--write-shodan", o.WriteShodan, func(w io.Writer) error {
+		var err error
+		n, err = demo.WriteShodan(ctx, w, demo.Config{Seed: o.Seed}, o.Size)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	fi, err := os.Stat(o.WriteShodan)
-	if err != nil {
-		return err
-	}
-	g.logf("wrote %d banners to %s (%d bytes) in %s", n, o.WriteShodan, fi.Size(), time.Since(start).Round(time.Millisecond))
+	g.logf("%d banners in %s", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -130,14 +134,10 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	paths, err := writeDemoReports(g, o, v)
-	if err != nil {
+	if err := writeDemoReports(ctx, g, o, v); err != nil {
 		return err
 	}
 	printHeadline(g, v)
-	for _, p := range paths {
-		g.logf("wrote %s", p)
-	}
 	g.logf("demo finished in %s", time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
@@ -164,25 +164,21 @@ func collectDemo(ctx context.Context, g *globals, o demoOptions, w *demo.World, 
 	return nil
 }
 
-func writeDemoReports(g *globals, o demoOptions, v *report.View) ([]string, error) {
-	var paths []string
-	md := filepath.Join(o.Out, "report.md")
-	if err := writeAtomic(md, nil, func(w io.Writer) error { return markdown.Render(w, v, "") }); err != nil {
-		return nil, err
+func writeDemoReports(ctx context.Context, g *globals, o demoOptions, v *report.View) error {
+	out := map[string]func(io.Writer) error{
+		"report.md":   func(w io.Writer) error { return markdown.Render(w, v, "") },
+		"report.json": func(w io.Writer) error { return jsonreport.Render(w, v) },
+		"report.pdf":  func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) },
 	}
-	js := filepath.Join(o.Out, "report.json")
-	if err := writeAtomic(js, nil, func(w io.Writer) error { return jsonreport.Render(w, v) }); err != nil {
-		return nil, err
-	}
-	paths = append(paths, md, js)
-	if !o.NoPDF {
-		p := filepath.Join(o.Out, "report.pdf")
-		if err := writeAtomic(p, nil, func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) }); err != nil {
-			return nil, err
+	for _, name := range []string{"report.md", "report.json", "report.pdf"} {
+		if name == "report.pdf" && o.NoPDF {
+			continue
 		}
-		paths = append(paths, p)
+		if err := g.writeOut(ctx, "--out", filepath.Join(o.Out, name), out[name]); err != nil {
+			return err
+		}
 	}
-	return paths, nil
+	return nil
 }
 
 func printHeadline(g *globals, v *report.View) {

@@ -54,11 +54,11 @@ func importCommand(g *globals) *cli.Command {
 			"--strict makes the first bad record a failure that writes nothing. Importing the same file\n" +
 			"twice into a snapshot changes nothing.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the current quarter, e.g. 2026Q4)", Destination: &o.Snapshot},
+			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL`", DefaultText: "the current quarter, e.g. 2026Q4", Destination: &o.Snapshot},
 			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &o.Engine},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &o.Strict},
 			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &o.Ranges},
-			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging `shodan download` banners (default: the number of CPUs); the snapshot is the same for any N", Destination: &o.Workers},
+			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging 'shodan download' banners; the snapshot is the same for any N", DefaultText: "the number of CPUs", Destination: &o.Workers},
 		},
 		Action: func(c *cli.Context) error {
 			o.Files = c.Args().Slice()

@@ -39,8 +39,12 @@ func snapshotsCommand(g *globals) *cli.Command {
 		Usage: "list, show, rename and remove snapshots",
 		Description: "A snapshot is one labelled measurement (by default the quarter, e.g. 2026Q4) in the --db\n" +
 			"file: its services, the engine observations behind them, the raw engine pages, the imported\n" +
-			"files and what produced it (catalog version, engines, range feeds, queries and truncations).\n" +
-			"Flags go before the arguments.",
+			"files and what produced it (catalog version, engines, range feeds, queries and truncations).\n\n" +
+			"Examples:\n" +
+			"  orchex snapshots list\n" +
+			"  orchex snapshots show 2026Q4 --format json\n" +
+			"  orchex snapshots rename 2026q4 2026Q4\n" +
+			"  orchex snapshots rm 2025Q1 2025Q2 --yes",
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
@@ -50,7 +54,7 @@ func snapshotsCommand(g *globals) *cli.Command {
 				},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 0 {
-						return usagef("snapshots list takes no arguments (flags go before arguments)")
+						return usagef("snapshots list: unexpected argument %q", c.Args().First())
 					}
 					return runSnapshotsList(c.Context, g, snapshotsListOptions{Format: c.String("format")})
 				},
@@ -64,7 +68,7 @@ func snapshotsCommand(g *globals) *cli.Command {
 				},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
-						return usagef("usage: orchex snapshots show [--format json] LABEL")
+						return usagef("snapshots show: want one snapshot label, got %d arguments", c.NArg())
 					}
 					return runSnapshotsShow(c.Context, g, snapshotsShowOptions{Label: c.Args().First(), Format: c.String("format")})
 				},
@@ -75,35 +79,24 @@ func snapshotsCommand(g *globals) *cli.Command {
 				ArgsUsage: "OLD NEW",
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
-						return usagef("usage: orchex snapshots rename OLD NEW")
+						return usagef("snapshots rename: want OLD and NEW labels, got %d arguments", c.NArg())
 					}
 					return runSnapshotsRename(c.Context, g, c.Args().Get(0), c.Args().Get(1))
 				},
 			},
 			{
 				Name:      "rm",
-				Usage:     "remove a snapshot and everything in it (asks first unless --yes)",
-				ArgsUsage: "LABEL",
+				Aliases:   []string{"remove"},
+				Usage:     "remove snapshots and everything in them (asks first unless --yes)",
+				ArgsUsage: "LABEL...",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation"},
 				},
 				Action: func(c *cli.Context) error {
-					opts := snapshotsRmOptions{Yes: c.Bool("yes")}
-					// Accept "rm LABEL --yes" too, the form the help shows.
-					for _, a := range c.Args().Slice() {
-						switch {
-						case a == "--yes" || a == "-y" || a == "-yes":
-							opts.Yes = true
-						case opts.Label == "" && !strings.HasPrefix(a, "-"):
-							opts.Label = a
-						default:
-							return usagef("usage: orchex snapshots rm [--yes] LABEL")
-						}
+					if c.NArg() == 0 {
+						return usagef("snapshots rm: want at least one snapshot label")
 					}
-					if opts.Label == "" {
-						return usagef("usage: orchex snapshots rm [--yes] LABEL")
-					}
-					return runSnapshotsRm(c.Context, g, opts)
+					return runSnapshotsRm(c.Context, g, snapshotsRmOptions{Labels: c.Args().Slice(), Yes: c.Bool("yes")})
 				},
 			},
 		},
@@ -210,7 +203,7 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 		return err
 	}
 	defer s.Close()
-	sn, err := s.Snapshot(ctx, opts.Label)
+	sn, err := snapshotOf(ctx, s, opts.Label)
 	if err != nil {
 		return err
 	}
@@ -309,39 +302,56 @@ func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error 
 		if errors.Is(err, store.ErrBadLabel) {
 			return usageError{err}
 		}
-		return err
+		return suggestLabel(ctx, s, err, from)
 	}
 	g.logf("renamed snapshot %s to %s", snapCell(from, 64), snapCell(to, 64))
 	return nil
 }
 
 type snapshotsRmOptions struct {
-	Label string
-	Yes   bool // do not ask
+	Labels []string
+	Yes    bool // do not ask
 }
 
+// runSnapshotsRm removes the snapshots named, after checking that every
+// one exists (a mistyped label removes nothing) and asking once.
 func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) error {
 	s, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	sn, err := s.Snapshot(ctx, opts.Label)
-	if err != nil {
-		return err
+	var sns []store.Snapshot
+	services, observations := 0, 0
+	for _, label := range opts.Labels {
+		sn, err := snapshotOf(ctx, s, label)
+		if err != nil {
+			return err
+		}
+		sns = append(sns, sn)
+		services, observations = services+sn.Services, observations+sn.Observations
 	}
+	var names []string
+	for _, sn := range sns {
+		names = append(names, snapCell(sn.Label, 64))
+	}
+	what := fmt.Sprintf("%s (%d services, %d observations)", strings.Join(names, ", "), services, observations)
 	if !opts.Yes {
-		fmt.Fprintf(g.env.Stderr, "Remove snapshot %s (%d services, %d observations) from %s? This cannot be undone. [y/N] ",
-			snapCell(sn.Label, 64), sn.Services, sn.Observations, snapCell(g.db, 200))
+		fmt.Fprintf(g.env.Stderr, "Remove snapshot %s from %s? This cannot be undone. [y/N] ", what, snapCell(g.db, 200))
 		if !snapConfirmed(g.env.Stdin) {
 			fmt.Fprintln(g.env.Stderr)
-			return fmt.Errorf("snapshots rm: not confirmed; snapshot %s was not removed (pass --yes to skip the question)", snapCell(sn.Label, 64))
+			return fmt.Errorf("snapshots rm: not confirmed; nothing was removed (pass --yes to skip the question)")
 		}
 	}
-	if err := s.Remove(ctx, opts.Label); err != nil {
-		return err
+	for i, sn := range sns {
+		if err := s.Remove(ctx, sn.Label); err != nil {
+			if i > 0 {
+				g.logf("removed snapshot %s before the error", strings.Join(names[:i], ", "))
+			}
+			return err
+		}
 	}
-	g.logf("removed snapshot %s (%d services, %d observations)", snapCell(sn.Label, 64), sn.Services, sn.Observations)
+	g.logf("removed snapshot %s", what)
 	return nil
 }
 

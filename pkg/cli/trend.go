@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/pdf"
@@ -29,14 +29,15 @@ func trendCommand(g *globals) *cli.Command {
 		Usage: "the headline figures and per-product counts across snapshots, oldest first",
 		UsageText: "orchex trend\n" +
 			"orchex trend --from 2026Q1 --to 2026Q4 --format json\n" +
-			"orchex trend --format pdf --out reports/trend.pdf",
+			"orchex trend --format pdf --out reports/trend.pdf\n" +
+			"orchex trend --format csv --out trend.csv",
 		Description: "Snapshots are ordered by label when every label looks like a quarter (YYYYQn), else by\n" +
 			"creation time. A change of catalog version, engines or range feeds between consecutive\n" +
 			"snapshots is warned about and listed in the method section. See docs/compare.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: "first snapshot `LABEL` (default: the oldest)", Destination: &o.From},
 			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json or pdf", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv or pdf", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 		},
 		Action: func(c *cli.Context) error {
@@ -53,13 +54,13 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	switch o.Format {
 	case "md", "markdown":
 		o.Format = "md"
-	case "json":
+	case "json", "csv":
 	case "pdf":
 		if o.Out == "" || o.Out == "-" {
 			return usagef("trend: --format pdf needs --out FILE")
 		}
 	default:
-		return usagef("trend: unknown --format %q (want md, json or pdf)", o.Format)
+		return usagef("trend: unknown --format %q (want md, json, csv or pdf)", o.Format)
 	}
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -74,7 +75,11 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):
-		return usagef("trend: %v", rerr.Err)
+		label := o.To
+		if _, ferr := st.Snapshot(ctx, o.From); o.From != "" && ferr != nil {
+			label = o.From
+		}
+		return usagef("trend: %v", suggestLabel(ctx, st, rerr.Err, label))
 	case errors.Is(err, assemble.ErrNoSnapshots):
 		return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
 	case err != nil:
@@ -83,10 +88,12 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	for _, s := range t.MethodChanges {
 		g.warnMethod(s.From, s.To, s.Differences)
 	}
-	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
+	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		switch o.Format {
 		case "json":
 			return jsonreport.Write(w, "trend", t)
+		case "csv":
+			return csvreport.WriteDocument(w, assemble.TrendDocument(t))
 		case "pdf":
 			return pdf.RenderDocument(w, assemble.TrendDocument(t), pdf.Options{})
 		}
@@ -94,9 +101,6 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	})
 	if err != nil {
 		return fmt.Errorf("trend: %w", err)
-	}
-	if o.Out != "" && o.Out != "-" {
-		g.logf("wrote %s", filepath.Clean(o.Out))
 	}
 	return nil
 }
