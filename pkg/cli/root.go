@@ -234,7 +234,7 @@ func newApp(g *globals) *cli.App {
 			scopesCommand(g),
 			versionCommand(g),
 		},
-		Action: func(c *cli.Context) error { return cli.ShowAppHelp(c) },
+		Action:         func(c *cli.Context) error { return cli.ShowAppHelp(c) },
 		ExitErrHandler: func(*cli.Context, error) {}, // Main maps errors to exit codes
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err}
