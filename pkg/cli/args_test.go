@@ -80,7 +80,7 @@ func TestFlagsAnywhere(t *testing.T) {
 	}
 	// -- ends the flags: a file named like a flag is a file.
 	_, stderr, code = run(t, nil, "--db", db, "import", "-s", "Q", "--", "--ranges")
-	if code != ExitFailure || !strings.Contains(stderr, "--ranges") || !strings.Contains(stderr, "does not exist") {
+	if code != ExitFailure || !strings.Contains(stderr, "--ranges") || !strings.Contains(stderr, "--ranges: no such file") {
 		t.Errorf("import -- --ranges: exit %d, want the missing file named\n%s", code, stderr)
 	}
 }

@@ -158,7 +158,7 @@ func collectDemo(ctx context.Context, g *globals, o demoOptions, w *demo.World, 
 		return err
 	}
 	cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: demoSnapshot, Sleep: g.env.Sleep, Now: now}
-	if err := runCollect(ctx, g, cfg, st, tagger, feeds); err != nil {
+	if err := runCollect(ctx, g, cfg, st, tagger, feeds, false); err != nil {
 		return fmt.Errorf("demo: collect against the simulated APIs: %w", err)
 	}
 	return nil

@@ -45,6 +45,9 @@ type Env struct {
 	// Grace is how long an interrupted command may take to stop before
 	// Main abandons it; 0 means one second.
 	Grace time.Duration
+	// Ticks, when set, paces the progress lines printed when stderr is
+	// not a terminal (every 10 s otherwise); tests send on it.
+	Ticks <-chan time.Time
 }
 
 // usageError marks an error that is the user's invocation, not the work.

@@ -16,11 +16,18 @@ import (
 	"github.com/orchex/orchex/pkg/store"
 )
 
-// openStore opens the database at --db for verbs that read or change an
-// existing one (report, diff, trend, snapshots): when the file does not
-// exist it fails with a clear message and creates nothing.
+// openStore opens the database at --db read-only, for verbs that only
+// read (report, diff, trend, snapshots list and show): they work on a
+// file the user may only read and on a read-only mount. When the file
+// does not exist it fails with a clear message and creates nothing.
 func (g *globals) openStore(ctx context.Context) (*store.Store, error) {
-	s, err := store.OpenWith(ctx, g.db, store.Options{NoCreate: true})
+	return g.openExisting(ctx, store.Options{ReadOnly: true})
+}
+
+// openExisting opens the existing database at --db with o.
+func (g *globals) openExisting(ctx context.Context, o store.Options) (*store.Store, error) {
+	o.NoCreate = true
+	s, err := store.OpenWith(ctx, g.db, o)
 	if errors.Is(err, store.ErrNoDatabase) {
 		return nil, fmt.Errorf("no database at %s; run orchex import or collect first, or pass --db FILE", g.db)
 	}
@@ -293,7 +300,7 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 }
 
 func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error {
-	s, err := g.openStore(ctx)
+	s, err := g.openExisting(ctx, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -316,7 +323,7 @@ type snapshotsRmOptions struct {
 // runSnapshotsRm removes the snapshots named, after checking that every
 // one exists (a mistyped label removes nothing) and asking once.
 func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) error {
-	s, err := g.openStore(ctx)
+	s, err := g.openExisting(ctx, store.Options{})
 	if err != nil {
 		return err
 	}

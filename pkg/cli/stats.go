@@ -44,8 +44,10 @@ func statsCommand(g *globals) *cli.Command {
 			if err != nil {
 				return err
 			}
+			m := g.meter("stats", "queries")
+			defer m.Stop()
 			cfg := collect.StatsConfig{Engines: engines, Catalog: cat, Select: selection(c), Limit: c.Int("limit"),
-				Events: g.collectEvents(newProgress(g))}
+				Events: g.collectEvents(newPageCounter(m))}
 			for _, f := range strings.Split(c.String("facets"), ",") {
 				if f = strings.TrimSpace(f); f != "" {
 					cfg.Facets = append(cfg.Facets, f)
