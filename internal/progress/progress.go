@@ -35,6 +35,8 @@ type Options struct {
 	// Unit of done and total: "bytes" (shown as MB, GB), or a count noun
 	// such as "pages".
 	Unit string
+	// Total is the amount to do, when known at the start (0: unknown).
+	Total int64
 	// Interval between plain lines; 0 means 10 s. Ticks, when set,
 	// replaces the ticker (tests send on it).
 	Interval time.Duration
@@ -75,10 +77,14 @@ func Start(w io.Writer, o Options) *Meter {
 	if o.Redraw == 0 {
 		o.Redraw = 100 * time.Millisecond
 	}
-	m := &Meter{o: o, w: w, start: o.Now(), stop: make(chan struct{})}
+	m := &Meter{o: o, w: w, start: o.Now(), stop: make(chan struct{}), total: o.Total}
 	switch o.Mode {
 	case Live:
-		m.bar = m.newBar(-1)
+		limit := o.Total
+		if limit <= 0 {
+			limit = -1 // unknown: a spinner
+		}
+		m.bar = m.newBar(limit)
 	case Plain:
 		ticks := o.Ticks
 		var t *time.Ticker

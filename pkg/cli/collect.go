@@ -131,7 +131,7 @@ func quarterLabel(t time.Time) string {
 // failure: the pages stored so far were tagged with them.
 func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.Store, tagger *cloud.Tagger, feeds []store.FeedMeta, summary bool) error {
 	cfg.Store, cfg.Tagger = st, tagger
-	m := g.meter("collect "+cfg.Snapshot, "pages")
+	m := g.meter("collect "+cfg.Snapshot, "pages", 0)
 	pc := newPageCounter(m)
 	cfg.Events = g.collectEvents(pc)
 	g.onInterrupt(func() string {
@@ -252,7 +252,7 @@ func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
 // runDryRun counts every query for free and prints what a full
 // collection would cost.
 func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
-	m := g.meter("dry run", "queries")
+	m := g.meter("dry run", "queries", 0)
 	cfg.Events = g.collectEvents(newPageCounter(m))
 	plan, err := collect.DryRun(ctx, cfg)
 	m.Stop()

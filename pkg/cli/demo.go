@@ -198,10 +198,12 @@ func serveDemo(ctx context.Context, g *globals, w *demo.World, ranges string) er
 	out := g.env.Stdout
 	fmt.Fprintf(out, "Simulated APIs are running (Ctrl-C to stop):\n\n")
 	fmt.Fprintf(out, "  export SHODAN_API_KEY=%s\n", demo.ShodanKey)
-	fmt.Fprintf(out, "  export CENSYS_PLATFORM_TOKEN=%s CENSYS_ORG_ID=%s\n\n", demo.CensysToken, demo.CensysOrg)
+	fmt.Fprintf(out, "  export CENSYS_PLATFORM_TOKEN=%s CENSYS_ORG_ID=%s\n", demo.CensysToken, demo.CensysOrg)
+	fmt.Fprintf(out, "  export CENSYS_API_ID=%s CENSYS_API_SECRET=%s  # the legacy v2 API\n\n", demo.CensysAPIID, demo.CensysSecret)
 	fmt.Fprintf(out, "  orchex collect --snapshot demo --ranges %s \\\n", ranges)
 	fmt.Fprintf(out, "      --shodan-url %s --shodan-rate 100 \\\n", w.Shodan.URL())
 	fmt.Fprintf(out, "      --censys-url %s --censys-rate 100\n", w.Censys.URL())
+	fmt.Fprintf(out, "  orchex collect --snapshot demo-v2 --engine censys --censys-api v2 --censys-url %s --censys-rate 100\n", w.Censys.URL())
 	fmt.Fprintf(out, "  orchex stats --engine shodan --shodan-url %s --shodan-rate 100\n\n", w.Shodan.URL())
 	<-ctx.Done()
 	return nil

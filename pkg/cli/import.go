@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/orchex/orchex/pkg/catalog"
@@ -251,8 +252,11 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 		return 0, nil, err
 	}
 	defer closeIn()
+	// An interrupt closes the input, which ends a read blocked on a named
+	// pipe or an endless device (/dev/zero) at once.
+	defer context.AfterFunc(ctx, closeIn)()
 	name := sanitizeTerminal(inputName(file))
-	m := g.meter("import "+name, "bytes")
+	m := g.meter("import "+name, "bytes", size)
 	defer m.Stop()
 	read := &countingReader{r: in}
 	var records atomic.Int64
@@ -335,7 +339,8 @@ func (g *globals) openInput(file string) (io.Reader, int64, func(), error) {
 	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
 		size = fi.Size()
 	}
-	return f, size, func() { f.Close() }, nil
+	var once sync.Once
+	return f, size, func() { once.Do(func() { f.Close() }) }, nil
 }
 
 // countingReader counts the bytes read through it, for the meter (read

@@ -68,6 +68,37 @@ func WriteDocument(w io.Writer, d *report.Document) error {
 	return nil
 }
 
+// WriteTable writes one table as a CSV: the column titles, then its rows,
+// cells as WriteDocument writes them (figures without thousands
+// separators, every other cell through [Cell]).
+func WriteTable(w io.Writer, t *report.Table) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	cw := csv.NewWriter(bw)
+	rec := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		rec[i] = Cell(c.Title)
+	}
+	if err := cw.Write(rec); err != nil {
+		return fmt.Errorf("csvreport: writing header: %w", err)
+	}
+	for _, r := range t.Rows {
+		for i := range rec {
+			rec[i] = ""
+			if i < len(r) {
+				rec[i] = figure(r[i])
+			}
+		}
+		if err := cw.Write(rec); err != nil {
+			return fmt.Errorf("csvreport: %w", err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("csvreport: writing: %w", err)
+	}
+	return bw.Flush()
+}
+
 // figure writes a formatted number as spreadsheets read numbers, and any
 // other text as a safe cell.
 func figure(s string) string {

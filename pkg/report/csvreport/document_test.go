@@ -38,3 +38,17 @@ func TestWriteDocument(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", recs, want)
 	}
 }
+
+func TestWriteTable(t *testing.T) {
+	tab := &report.Table{Columns: []report.Column{{Title: "engine"}, {Title: "value"}, {Title: "count", Figure: true}}}
+	tab.Add("shodan", "@SUM(A1)", "1,234")
+	tab.Add("censys", "US")
+	var b bytes.Buffer
+	if err := WriteTable(&b, tab); err != nil {
+		t.Fatal(err)
+	}
+	want := "engine,value,count\nshodan,'@SUM(A1),1234\ncensys,US,\n"
+	if b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}

@@ -85,7 +85,11 @@ func (s *Server) v3Search(w http.ResponseWriter, r *http.Request, c *call) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(h)
+		if h.web != nil {
+			b.Write(wrapHit("webproperty_v1", h.web))
+		} else {
+			b.Write(s.hitBytes(h.host))
+		}
 	}
 	fmt.Fprintf(&b, `],"next_page_token":%q,"previous_page_token":%q,"query_duration_millis":7,"total_hits":%d}}`, next, prev, len(hits))
 	c.req.Page = page
@@ -95,27 +99,30 @@ func (s *Server) v3Search(w http.ResponseWriter, r *http.Request, c *call) {
 	s.write(w, c, "application/json", b.Bytes())
 }
 
-// v3Hits wraps hosts as host_v1 hits and mixes in the web properties.
-func (s *Server) v3Hits(docs []doc) [][]byte {
-	out := make([][]byte, 0, len(docs)+len(s.webs))
+// hitRef is one hit of a result list: a host or a web property.
+type hitRef struct {
+	host *doc
+	web  []byte
+}
+
+// v3Hits lists the hosts as host_v1 hits with the web properties mixed
+// in; a page renders only its own (hitBytes).
+func (s *Server) v3Hits(docs []doc) []hitRef {
+	out := make([]hitRef, 0, len(docs)+len(s.webs))
 	every := 0
 	if len(s.webs) > 0 {
 		every = len(docs)/(len(s.webs)+1) + 1
 	}
 	w := 0
-	for i, d := range docs {
+	for i := range docs {
 		if every > 0 && w < len(s.webs) && i > 0 && i%every == 0 {
-			out = append(out, wrapHit("webproperty_v1", s.webs[w]))
+			out = append(out, hitRef{web: s.webs[w]})
 			w++
 		}
-		if d.hit != nil {
-			out = append(out, d.hit)
-		} else {
-			out = append(out, wrapHit("host_v1", d.raw))
-		}
+		out = append(out, hitRef{host: &docs[i]})
 	}
 	for ; w < len(s.webs); w++ {
-		out = append(out, wrapHit("webproperty_v1", s.webs[w]))
+		out = append(out, hitRef{web: s.webs[w]})
 	}
 	return out
 }
@@ -195,7 +202,7 @@ func (s *Server) v3Host(w http.ResponseWriter, r *http.Request, c *call) {
 			}
 			var b bytes.Buffer
 			b.WriteString(`{"result":{"resource":`)
-			b.Write(d.raw)
+			b.Write(s.resource(&d))
 			b.WriteString(`,"extensions":{}}}`)
 			s.write(w, c, "application/vnd.censys.api.v3.host.v1+json", b.Bytes())
 			return
