@@ -1,9 +1,9 @@
 package cli
 
 import (
-	"encoding/json"
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"path/filepath"
 	"regexp"

@@ -152,10 +152,10 @@ type Stats struct {
 
 // Server is a running fake. Close it when done.
 type Server struct {
-	cfg   Config
-	ts    *httptest.Server
-	hosts []doc
-	webs  [][]byte
+	cfg    Config
+	ts     *httptest.Server
+	hosts  []doc
+	webs   [][]byte
 	v2     []doc // v2Docs
 	v2Once sync.Once
 
