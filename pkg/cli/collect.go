@@ -38,7 +38,7 @@ func collectCommand(g *globals) *cli.Command {
 		&cli.IntFlag{Name: "max-pages", Usage: "at most `N` pages per query (0: no limit)"},
 		&cli.IntFlag{Name: "max-credits", Usage: "spend at most `N` credits per engine in this run; stops before exceeding (0: no limit but the account's)"},
 		&cli.BoolFlag{Name: "refresh", Usage: "fetch pages again even when the snapshot has them"},
-		&cli.BoolFlag{Name: "dry-run", Usage: "count each query's results for free and print what a full collection would cost"},
+		&cli.BoolFlag{Name: "dry-run", Usage: "count each query's results and print the pages and credits a full collection would take; Shodan's counts are free, each Censys count is an aggregate call that costs a credit (a query over Censys's 100-page cap takes more, to plan its split)"},
 		&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')"},
 	}
 	return &cli.Command{
@@ -48,7 +48,8 @@ func collectCommand(g *globals) *cli.Command {
 		Description: "Runs every catalog query of the chosen products on each engine, page by page, at the engine's\n" +
 			"rate limit, and stores every page with its services in the snapshot. A page already stored is\n" +
 			"never fetched again (unless --refresh): run the same command again to resume after an\n" +
-			"interruption. --dry-run spends no credits. Keys: SHODAN_API_KEY (or --shodan-key-file, or\n" +
+			"interruption. --dry-run spends no Shodan credits and one Censys credit per query (more for a\n" +
+			"query over Censys's 100-page cap), and says so. Keys: SHODAN_API_KEY (or --shodan-key-file, or\n" +
 			"~/.config/shodan/api_key); CENSYS_PLATFORM_TOKEN and CENSYS_ORG_ID. See docs/collect.md.\n\n" +
 			"Exit codes: 0 done, 1 failure, 2 usage error, 3 stopped at a limit or some records were bad.",
 		Flags: append(flags, engineFlags()...),
@@ -282,7 +283,11 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		if cfg.MaxCredits > 0 && ep.Credits > cfg.MaxCredits {
 			note += fmt.Sprintf("; --max-credits %d would stop it early", cfg.MaxCredits)
 		}
-		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s", ep.Name, ep.Pages, ep.Credits, note))
+		spent := "no credits (its counts are free)"
+		if ep.Spent > 0 {
+			spent = fmt.Sprintf("%d credits (its counts are paid aggregate calls)", ep.Spent)
+		}
+		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
 	}
 	if werr := tw.Flush(); werr != nil {
 		return werr

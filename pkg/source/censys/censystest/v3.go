@@ -65,7 +65,7 @@ func (s *Server) v3Search(w http.ResponseWriter, r *http.Request, c *call) {
 	if !s.charge(w, c, "v3", s.cfg.CreditsPerPage) {
 		return
 	}
-	hits := s.v3Hits(s.matching(s.hosts, in.Query, false))
+	hits := s.v3Hits(s.matching(s.hosts, in.Query, false), in.Query)
 	page := offset/size + 1
 	end := min(offset+size, len(hits))
 	if offset > len(hits) {
@@ -106,25 +106,35 @@ type hitRef struct {
 }
 
 // v3Hits lists the hosts as host_v1 hits with the web properties mixed
-// in; a page renders only its own (hitBytes).
-func (s *Server) v3Hits(docs []doc) []hitRef {
-	out := make([]hitRef, 0, len(docs)+len(s.webs))
+// in (unless the query's split or scope filters require a host field,
+// which web properties lack); a page renders only its own (hitBytes).
+func (s *Server) v3Hits(docs []doc, query string) []hitRef {
+	webs := s.websFor(query)
+	out := make([]hitRef, 0, len(docs)+len(webs))
 	every := 0
-	if len(s.webs) > 0 {
-		every = len(docs)/(len(s.webs)+1) + 1
+	if len(webs) > 0 {
+		every = len(docs)/(len(webs)+1) + 1
 	}
 	w := 0
 	for i := range docs {
-		if every > 0 && w < len(s.webs) && i > 0 && i%every == 0 {
-			out = append(out, hitRef{web: s.webs[w]})
+		if every > 0 && w < len(webs) && i > 0 && i%every == 0 {
+			out = append(out, hitRef{web: webs[w]})
 			w++
 		}
 		out = append(out, hitRef{host: &docs[i]})
 	}
-	for ; w < len(s.webs); w++ {
-		out = append(out, hitRef{web: s.webs[w]})
+	for ; w < len(webs); w++ {
+		out = append(out, hitRef{web: webs[w]})
 	}
 	return out
+}
+
+// websFor returns the web properties a query returns.
+func (s *Server) websFor(query string) [][]byte {
+	if _, fs := splitFilters(query, false); fs.admitWeb() {
+		return s.webs
+	}
+	return nil
 }
 
 func wrapHit(kind string, resource []byte) []byte {
@@ -168,11 +178,14 @@ func (s *Server) v3Aggregate(w http.ResponseWriter, r *http.Request, c *call) {
 	docs := s.matching(s.hosts, in.Query, false)
 	all := buckets(docs, strings.TrimPrefix(in.Field, "host."))
 	shown, other, sum := cut(all, in.NumberOfBuckets)
+	// total_count counts every hit of the query, as a search's total_hits
+	// does: the web properties too (which have no host field to bucket).
+	total := len(docs) + len(s.websFor(in.Query))
 	b, _ := json.Marshal(map[string]any{"result": map[string]any{
 		"buckets":                 shown,
-		"total_count":             len(docs),
+		"total_count":             total,
 		"other_count":             other,
-		"is_more_than_total_hits": sum > len(docs),
+		"is_more_than_total_hits": sum > total,
 		"query_duration_millis":   3,
 	}})
 	s.write(w, c, "application/json", b)
