@@ -139,7 +139,7 @@ func runEOLUpdate(ctx context.Context, g *globals, o eolUpdateOptions) error {
 			return usagef("eol update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), o.API, dir)
+	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), sanitizeTerminal(o.API), sanitizeTerminal(dir))
 	d, err := eol.Update(ctx, dir, eol.UpdateOptions{Client: o.Client, BaseURL: o.API, UserAgent: "orchex", Now: g.env.Now})
 	if err != nil {
 		return err

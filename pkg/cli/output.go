@@ -45,7 +45,7 @@ func (g *globals) writeOut(ctx context.Context, flag, path string, fn func(io.Wr
 		return err
 	}
 	if !o.Direct() {
-		g.logf("wrote %s", filepath.Clean(path))
+		g.logf("wrote %s", sanitizeTerminal(filepath.Clean(path)))
 	}
 	return nil
 }

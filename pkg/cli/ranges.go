@@ -178,7 +178,7 @@ func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) err
 			return usagef("ranges update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), dir)
+	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), sanitizeTerminal(dir))
 	infos, err := cloud.Update(ctx, dir, cloud.UpdateOptions{Client: o.Client, URLs: o.URLs, UserAgent: "orchex"})
 	if err != nil {
 		return err
@@ -187,7 +187,7 @@ func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) err
 		return nil
 	}
 	printRangesFeeds(g, infos)
-	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), dir)
+	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), sanitizeTerminal(dir))
 	return nil
 }
 

@@ -151,7 +151,7 @@ func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions
 		return snapWriteJSON(out, list)
 	}
 	if len(sns) == 0 {
-		g.logf("no snapshots in %s; run orchex import or collect", g.db)
+		g.logf("no snapshots in %s; run orchex import or collect", sanitizeTerminal(g.db))
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)

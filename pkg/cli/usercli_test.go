@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -535,5 +536,71 @@ func TestDemoPeakMemoryAndLines(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "Exposed services        22,672 on 20,557 hosts") {
 		t.Errorf("headline:\n%s", stdout)
+	}
+}
+
+// TestHostileFileNamesOnTerminal: file names carrying escape sequences and
+// bidi controls are printed sanitized in every import message: the record
+// errors, "more bad records not shown", a truncated file, the summary.
+func TestHostileFileNamesOnTerminal(t *testing.T) {
+	dir := t.TempDir()
+	good := writeTestBanners(t, dir, "good.json", 0, 3)
+	data, _ := os.ReadFile(good)
+	var bad bytes.Buffer
+	bad.Write(data)
+	for range 150 {
+		bad.WriteString("{\"ip_str\": \n")
+	}
+	evil := filepath.Join(dir, "bad\x1b[2J\x1b]0;title\a\u202egnp.json")
+	os.WriteFile(evil, bad.Bytes(), 0o644)
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(bytes.Repeat(data, 50))
+	zw.Close()
+	cut := filepath.Join(dir, "cut\x1b[31m\u202e.json.gz")
+	os.WriteFile(cut, gz.Bytes()[:gz.Len()/2], 0o644)
+	_, stderr, code := run(t, nil, "--db", filepath.Join(dir, "o.db"), "import", evil, cut)
+	if code != ExitPartial {
+		t.Fatalf("exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(stderr, "more bad records not shown") || !strings.Contains(stderr, "cut\uFFFD[31m\uFFFD.json.gz") {
+		t.Errorf("expected messages missing:\n%s", stderr)
+	}
+	if strings.ContainsAny(stderr, "\x1b\u202e\a") {
+		t.Errorf("control characters reached the terminal:\n%q", stderr)
+	}
+}
+
+// TestTemplateBombLeavesNothing: a template that would exhaust memory
+// (a string doubled in a loop) fails with a clear error, the earlier
+// report at --out is left whole and no temporary file remains. (A
+// template that writes without end: TestTemplateLimits in
+// pkg/report/markdown.)
+func TestTemplateBombLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "o.db")
+	f := writeTestBanners(t, dir, "a.json", 0, 5)
+	if _, stderr, code := run(t, nil, "--db", db, "import", f); code != ExitOK {
+		t.Fatalf("import: %d\n%s", code, stderr)
+	}
+	outDir := filepath.Join(dir, "out")
+	os.Mkdir(outDir, 0o755)
+	out := filepath.Join(outDir, "report.md")
+	os.WriteFile(out, []byte("earlier report"), 0o644)
+	for name, text := range map[string]string{
+		"memory": `{{$s := "ab"}}{{range 64}}{{$s = printf "%s%s" $s $s}}{{end}}{{$s}}`,
+	} {
+		tmpl := filepath.Join(dir, name+".tmpl")
+		os.WriteFile(tmpl, []byte(text), 0o644)
+		_, stderr, code := run(t, nil, "--db", db, "report", "--template", tmpl, "--out", out)
+		if code != ExitFailure || !strings.Contains(stderr, "template output too large") || !strings.Contains(stderr, out) {
+			t.Errorf("%s bomb: exit %d\n%s", name, code, stderr)
+		}
+		if b, _ := os.ReadFile(out); string(b) != "earlier report" {
+			t.Errorf("%s bomb: the earlier report was changed", name)
+		}
+		if ents, _ := os.ReadDir(outDir); len(ents) != 1 {
+			t.Errorf("%s bomb: files left beside the report: %v", name, ents)
+		}
 	}
 }
