@@ -9,15 +9,19 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // TestMain lets the test binary run as orchex itself (Run, with its
@@ -601,6 +605,75 @@ func TestTemplateBombLeavesNothing(t *testing.T) {
 		}
 		if ents, _ := os.ReadDir(outDir); len(ents) != 1 {
 			t.Errorf("%s bomb: files left beside the report: %v", name, ents)
+		}
+	}
+}
+
+// openPTY opens a pseudo-terminal: the master to read what the child
+// draws, the slave to give it as the child's stderr.
+func openPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR, 0)
+	if err != nil {
+		t.Skipf("no pseudo-terminal: %v", err)
+	}
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		t.Skipf("unlock pty: %v", err)
+	}
+	n, err := unix.IoctlGetInt(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		t.Skipf("pty number: %v", err)
+	}
+	s, err := os.OpenFile("/dev/pts/"+strconv.Itoa(n), os.O_RDWR|syscall.O_NOCTTY, 0)
+	if err != nil {
+		t.Skipf("open pty slave: %v", err)
+	}
+	return m, s
+}
+
+// TestLiveProgressOnTerminal: on a terminal, an import draws one line,
+// redrawn in place with carriage returns (its rate and ETA), in colour
+// unless NO_COLOR is set, and erases it at the end: the lines that remain
+// are the messages.
+func TestLiveProgressOnTerminal(t *testing.T) {
+	dir := t.TempDir()
+	one, _ := os.ReadFile(writeTestBanners(t, dir, "one.json", 0, 400))
+	big := filepath.Join(dir, "big.json")
+	os.WriteFile(big, bytes.Repeat(one, 60), 0o644) // 24,000 banners
+	for _, noColor := range []bool{false, true} {
+		m, s := openPTY(t)
+		cmd := orchexCmd(t, "--db", filepath.Join(dir, fmt.Sprintf("o%v.db", noColor)), "import", big, "--workers", "1")
+		cmd.Env = append(cmd.Env, "TERM=xterm")
+		if noColor {
+			cmd.Env = append(cmd.Env, "NO_COLOR=1")
+		}
+		cmd.Stderr = s
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
+		var got bytes.Buffer
+		io.Copy(&got, m) // ends with EIO when the child has exited
+		m.Close()
+		if err := cmd.Wait(); err != nil {
+			t.Fatalf("import on a terminal: %v\n%q", err, got.String())
+		}
+		out := got.String()
+		if !strings.Contains(out, "\rimport "+big) || !strings.Contains(out, "%") {
+			t.Errorf("NO_COLOR=%v: no live line redrawn in place:\n%q", noColor, out)
+		}
+		if colour := strings.Contains(out, "\x1b[32m"); colour == noColor {
+			t.Errorf("NO_COLOR=%v: colour escape present %v", noColor, colour)
+		}
+		// What stays on the screen: the warning and the summary line.
+		lines := 0
+		for _, l := range strings.Split(out, "\n") {
+			if strings.TrimSpace(l) != "" {
+				lines++
+			}
+		}
+		if lines > 3 {
+			t.Errorf("NO_COLOR=%v: %d lines on the screen, want the live line to stay one:\n%q", noColor, lines, out)
 		}
 	}
 }
