@@ -15,6 +15,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -22,6 +23,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
 )
 
 // TestMain lets the test binary run as orchex itself (Run, with its
@@ -675,5 +678,49 @@ func TestLiveProgressOnTerminal(t *testing.T) {
 		if lines > 3 {
 			t.Errorf("NO_COLOR=%v: %d lines on the screen, want the live line to stay one:\n%q", noColor, lines, out)
 		}
+	}
+}
+
+// TestInterruptCollect interrupts a collection (SIGINT after its fourth
+// request): exit 130, the pages fetched are stored and said so with the
+// command to resume; the snapshot is marked incomplete; the same command
+// resumes without fetching a stored page again and clears the mark.
+func TestInterruptCollect(t *testing.T) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	srv := collectFakeWith(t, 900, func(n int, _ shodantest.Fault) {
+		if n == 4 { // /api-info, then pages 1 to 3 of the first query
+			cancel(Interrupt{syscall.SIGINT})
+		}
+	})
+	db := filepath.Join(t.TempDir(), "o.db")
+	r := runOrchex(t, ctx, collectEnv(t, srv), collectArgs(db, "-s", "2026Q4")...)
+	if r.code != ExitInterrupted {
+		t.Fatalf("exit %d, want 130\n%s", r.code, r.stderr)
+	}
+	if !regexp.MustCompile(`interrupted by SIGINT: the \d+ pages fetched in this run are stored in snapshot 2026Q4; run the same command again to resume`).MatchString(r.stderr) {
+		t.Errorf("interrupt message:\n%s", r.stderr)
+	}
+	integrityCheck(t, db)
+	notes := func() string {
+		out, _, _ := run(t, nil, "--db", db, "snapshots", "show", "2026Q4", "--format", "json")
+		var v struct{ Meta struct{ Notes []string } }
+		json.Unmarshal([]byte(out), &v)
+		return strings.Join(v.Meta.Notes, "\n")
+	}
+	if n := notes(); !strings.Contains(n, "Incomplete: the collection was interrupted (SIGINT)") {
+		t.Errorf("notes %q: want the incomplete mark", n)
+	}
+	stored := countRows(t, db, "raw_pages")
+	served := srv.Stats().PagesServed
+	r = runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db, "-s", "2026Q4")...)
+	if r.code != ExitOK {
+		t.Fatalf("resume: exit %d\n%s", r.code, r.stderr)
+	}
+	if n := notes(); strings.Contains(n, "Incomplete") {
+		t.Errorf("the mark stayed after the collection completed: %q", n)
+	}
+	if again := srv.Stats().PagesServed - served; again+stored != countRows(t, db, "raw_pages") {
+		t.Errorf("resume fetched %d pages with %d stored, %d pages in the snapshot: a stored page was fetched again", again, stored, countRows(t, db, "raw_pages"))
 	}
 }
