@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 
+	"github.com/orchex/orchex/internal/inputs"
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/importer"
@@ -185,44 +183,35 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 }
 
 // checkInputs checks the import's inputs before anything is read or
-// written: a missing file or a directory is an error, one line each; an
-// empty file is skipped with a warning (it counts as bad input); "-"
-// (standard input) may come once, and not with --strict, which reads
-// every input twice.
+// written (internal/inputs): a missing file or a directory is an error,
+// one line each; an empty file is skipped with a warning (it counts as
+// bad input); "-" (standard input) may come once, and not with --strict,
+// which reads every input twice.
 func (g *globals) checkInputs(o importOptions) (files []string, empty int, err error) {
-	var problems []string
-	stdin := 0
-	for _, f := range o.Files {
-		if f == "-" {
-			if stdin++; stdin > 1 {
-				return nil, 0, usagef("import: '-' (standard input) can be given once")
-			}
-			if o.Strict {
-				return nil, 0, usagef("import: --strict reads every input twice and cannot read standard input; save it to a file first")
-			}
-			files = append(files, f)
-			continue
+	if n := slices.Index(o.Files, inputs.Stdin); n >= 0 {
+		if slices.Contains(o.Files[n+1:], inputs.Stdin) {
+			return nil, 0, usagef("import: '-' (standard input) can be given once")
 		}
-		name := sanitizeTerminal(f)
-		fi, err := os.Stat(f)
-		switch {
-		case errors.Is(err, fs.ErrNotExist):
-			problems = append(problems, name+": no such file")
-		case err != nil:
-			problems = append(problems, sanitizeTerminal(err.Error()))
-		case fi.IsDir():
-			problems = append(problems, name+": is a directory; give the files in it (orchex import "+filepath.Join(name, "*.json.gz")+")")
-		case fi.Mode().IsRegular() && fi.Size() == 0:
-			g.logf("%s: the file is empty: nothing to import from it", name)
-			empty++
-		default:
-			files = append(files, f)
+		if o.Strict {
+			return nil, 0, usagef("import: --strict reads every input twice and cannot read standard input; save it to a file first")
 		}
+	}
+	files, skipped, problems := inputs.Check(o.Files)
+	for _, f := range skipped {
+		g.logf("%s: the file is empty: nothing to import from it", sanitizeTerminal(f))
 	}
 	if len(problems) > 0 {
-		return nil, 0, fmt.Errorf("import: nothing was imported:\n%s", strings.Join(problems, "\n"))
+		var lines []string
+		for _, p := range problems {
+			line := sanitizeTerminal(p.Error())
+			if errors.Is(p, inputs.ErrDirectory) {
+				line += "; give the files in it (orchex import DIR/*.json.gz)"
+			}
+			lines = append(lines, line)
+		}
+		return nil, 0, fmt.Errorf("import: nothing was imported:\n%s", strings.Join(lines, "\n"))
 	}
-	return files, empty, nil
+	return files, len(skipped), nil
 }
 
 // inputName names an input for messages and the snapshot's method.
@@ -247,18 +236,17 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 // it came from, for the snapshot's method (an orchex export carries its
 // services' engines in the services themselves).
 func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, err error) {
-	in, size, closeIn, err := g.openInput(file)
+	in, err := inputs.Open(file, g.env.Stdin)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, fmt.Errorf("import: %w", err)
 	}
-	defer closeIn()
+	defer in.Close()
 	// An interrupt closes the input, which ends a read blocked on a named
 	// pipe or an endless device (/dev/zero) at once.
-	defer context.AfterFunc(ctx, closeIn)()
+	defer context.AfterFunc(ctx, func() { in.Close() })()
 	name := sanitizeTerminal(inputName(file))
-	m := g.meter("import "+name, "bytes", size)
+	m := g.meter("import "+name, "bytes", in.Size)
 	defer m.Stop()
-	read := &countingReader{r: in}
 	var records atomic.Int64
 	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true}
 	g.onInterrupt(func() string {
@@ -268,14 +256,14 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	// A strict import validated every file before this pass. Workers
 	// decode, classify and tag; the pipeline receives their items in file
 	// order, so the snapshot does not depend on the scheduling.
-	res, err := importer.ImportParallel(ctx, inputName(file), importer.Options{Engine: o.Engine, Input: read}, o.workers(),
+	res, err := importer.ImportParallel(ctx, inputName(file), importer.Options{Engine: o.Engine, Input: in}, o.workers(),
 		func(ob *model.Observation) classified {
 			it, ok := p.Item(ob)
 			return classified{it, ok}
 		},
 		func(c classified) error {
 			if n := records.Add(1); n%4096 == 0 {
-				m.Update(read.n.Load(), size, markdown.Num(int(n))+" observations")
+				m.Update(in.Done(), in.Size, markdown.Num(int(n))+" observations")
 			}
 			if !c.ok {
 				p.Skip()
@@ -319,39 +307,4 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 		engines = append(engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
 	}
 	return bad, engines, nil
-}
-
-// openInput opens an import's input: standard input for "-", else the
-// file, with its size when it is a regular file (0: unknown), for the
-// progress meter.
-func (g *globals) openInput(file string) (io.Reader, int64, func(), error) {
-	if file == "-" {
-		if g.env.Stdin == nil {
-			return nil, 0, nil, errors.New("import: no standard input")
-		}
-		return g.env.Stdin, 0, func() {}, nil
-	}
-	f, err := os.Open(file)
-	if err != nil {
-		return nil, 0, nil, fmt.Errorf("import: %w", err)
-	}
-	var size int64
-	if fi, err := f.Stat(); err == nil && fi.Mode().IsRegular() {
-		size = fi.Size()
-	}
-	var once sync.Once
-	return f, size, func() { once.Do(func() { f.Close() }) }, nil
-}
-
-// countingReader counts the bytes read through it, for the meter (read
-// from another goroutine).
-type countingReader struct {
-	r io.Reader
-	n atomic.Int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n.Add(int64(n))
-	return n, err
 }

@@ -110,7 +110,7 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 		if err != nil {
 			fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s: %s\n", in, g.keptText())
 		}
-		return in.Code()
+		return ExitCode(in.Code())
 	}
 	if err == nil {
 		return ExitOK
@@ -147,7 +147,7 @@ func (g *globals) abandon(ctx context.Context) ExitCode {
 	var in Interrupt
 	errors.As(context.Cause(ctx), &in)
 	fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s; the command did not stop within %v and was ended: %s\n", in, g.env.Grace, g.keptText())
-	return in.Code()
+	return ExitCode(in.Code())
 }
 
 // onInterrupt sets what an interruption keeps, for the message: fn is

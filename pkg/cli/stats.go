@@ -112,14 +112,3 @@ func writeStatsTable(w io.Writer, rows []collect.StatsRow) error {
 	}
 	return tw.Flush()
 }
-
-// cell makes engine text safe for one terminal table cell: no control
-// characters, no tabs or newlines, at most 80 characters.
-func cell(s string) string {
-	s = sanitizeTerminal(s)
-	s = strings.NewReplacer("\t", " ", "\n", " ").Replace(s)
-	if r := []rune(s); len(r) > 80 {
-		s = string(r[:79]) + "…"
-	}
-	return s
-}

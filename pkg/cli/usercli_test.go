@@ -499,7 +499,7 @@ func TestQuietAndPlainProgress(t *testing.T) {
 // period is abandoned (its temporary files removed).
 func TestInterruptInProcess(t *testing.T) {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	cancel(Interrupt{syscall.SIGTERM})
+	cancel(Interrupt{Signal: syscall.SIGTERM})
 	var errb bytes.Buffer
 	code := Main(ctx, []string{"--db", filepath.Join(t.TempDir(), "o.db"), "import", "/dev/zero"},
 		Env{Stdin: strings.NewReader(""), Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }})
@@ -690,7 +690,7 @@ func TestInterruptCollect(t *testing.T) {
 	defer cancel(nil)
 	srv := collectFakeWith(t, 900, func(n int, _ shodantest.Fault) {
 		if n == 4 { // /api-info, then pages 1 to 3 of the first query
-			cancel(Interrupt{syscall.SIGINT})
+			cancel(Interrupt{Signal: syscall.SIGINT})
 		}
 	})
 	db := filepath.Join(t.TempDir(), "o.db")
