@@ -47,7 +47,7 @@ func normalizeArgs(app *cli.App, args []string) (arguments, error) {
 		switch {
 		case dashdash || a == "-" || !strings.HasPrefix(a, "-"):
 			if !dashdash && len(pos) == 0 && len(subs()) > 0 {
-				if a == "help" && !help {
+				if (a == "help" || a == "h") && !help {
 					help = true
 					continue
 				}

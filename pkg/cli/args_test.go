@@ -30,6 +30,7 @@ func TestNormalizeArgs(t *testing.T) {
 		{"snapshots show --db d.db 2026Q4 --format json", "--db d.db snapshots show --format json -- 2026Q4"},
 		{"help snapshots rename", "snapshots rename --help"},
 		{"help", "--help"},
+		{"h snapshots", "snapshots --help"},
 		{"snapshots help", "snapshots --help"},
 		{"report --help --db x", "--db x report --help"},
 		{"ranges lookup 1.2.3.4 --ranges d", "ranges lookup --ranges d -- 1.2.3.4"},
