@@ -94,6 +94,11 @@ func Main(ctx context.Context, args []string, env Env) ExitCode {
 	select {
 	case err = <-done:
 	case <-ctx.Done():
+		var in Interrupt
+		if !errors.As(context.Cause(ctx), &in) {
+			err = <-done // cancelled by the caller, not a signal: wait
+			break
+		}
 		select {
 		case err = <-done:
 		case <-time.After(env.Grace):

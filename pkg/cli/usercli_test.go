@@ -724,3 +724,33 @@ func TestInterruptCollect(t *testing.T) {
 		t.Errorf("resume fetched %d pages with %d stored, %d pages in the snapshot: a stored page was fetched again", again, stored, countRows(t, db, "raw_pages"))
 	}
 }
+
+// stuckReader blocks its first Read until release is closed, after
+// closing started.
+type stuckReader struct{ started, release chan struct{} }
+
+func (r stuckReader) Read([]byte) (int, error) {
+	close(r.started)
+	<-r.release
+	return 0, io.EOF
+}
+
+// TestAbandonAfterGrace: a command that cannot stop (a read of standard
+// input blocked on a writer that neither writes nor closes) is abandoned
+// Env.Grace after the interrupt: Main returns 130 and says so.
+func TestAbandonAfterGrace(t *testing.T) {
+	in := stuckReader{make(chan struct{}), make(chan struct{})}
+	defer close(in.release)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	var errb syncBuffer
+	code := make(chan ExitCode, 1)
+	go func() {
+		code <- Main(ctx, []string{"--db", filepath.Join(t.TempDir(), "o.db"), "import", "-"},
+			Env{Stdin: in, Stdout: io.Discard, Stderr: &errb, Getenv: func(string) string { return "" }, Grace: 50 * time.Millisecond})
+	}()
+	<-in.started
+	cancel(Interrupt{Signal: syscall.SIGINT})
+	if c := <-code; c != ExitInterrupted || !strings.Contains(errb.String(), "did not stop within 50ms and was ended") {
+		t.Errorf("exit %d\n%s", c, errb.String())
+	}
+}
