@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,13 +32,13 @@ type collectOptions struct {
 func collectCommand(g *globals) *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "engine", Usage: "collect from `ENGINE` only (shodan or censys); default every engine with credentials, concurrently"},
-		&cli.StringFlag{Name: "snapshot", Usage: "snapshot `LABEL` to collect into (default the current quarter, e.g. 2026Q4)"},
+		&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` to collect into", DefaultText: "the current quarter, e.g. 2026Q4"},
 		&cli.StringFlag{Name: "products", Usage: "comma-separated product `IDS` (default all; see 'orchex queries')"},
 		&cli.StringFlag{Name: "family", Usage: "only the products of `FAMILY` (kubernetes, docker, ...)"},
 		&cli.IntFlag{Name: "max-pages", Usage: "at most `N` pages per query (0: no limit)"},
 		&cli.IntFlag{Name: "max-credits", Usage: "spend at most `N` credits per engine in this run; stops before exceeding (0: no limit but the account's)"},
 		&cli.BoolFlag{Name: "refresh", Usage: "fetch pages again even when the snapshot has them"},
-		&cli.BoolFlag{Name: "dry-run", Usage: "count each query's results for free and print what a full collection would cost"},
+		&cli.BoolFlag{Name: "dry-run", Usage: "count each query's results and print the pages and credits a full collection would take; Shodan's counts are free, each Censys count is an aggregate call that costs a credit (a query over Censys's 100-page cap takes more, to plan its split)"},
 		&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')"},
 	}
 	return &cli.Command{
@@ -47,7 +48,8 @@ func collectCommand(g *globals) *cli.Command {
 		Description: "Runs every catalog query of the chosen products on each engine, page by page, at the engine's\n" +
 			"rate limit, and stores every page with its services in the snapshot. A page already stored is\n" +
 			"never fetched again (unless --refresh): run the same command again to resume after an\n" +
-			"interruption. --dry-run spends no credits. Keys: SHODAN_API_KEY (or --shodan-key-file, or\n" +
+			"interruption. --dry-run spends no Shodan credits and one Censys credit per query (more for a\n" +
+			"query over Censys's 100-page cap), and says so. Keys: SHODAN_API_KEY (or --shodan-key-file, or\n" +
 			"~/.config/shodan/api_key); CENSYS_PLATFORM_TOKEN and CENSYS_ORG_ID. See docs/collect.md.\n\n" +
 			"Exit codes: 0 done, 1 failure, 2 usage error, 3 stopped at a limit or some records were bad.",
 		Flags: append(flags, engineFlags()...),
@@ -78,7 +80,7 @@ func collectCommand(g *globals) *cli.Command {
 				return err
 			}
 			defer st.Close()
-			return runCollect(c.Context, g, cfg, st, tagger, feeds)
+			return runCollect(c.Context, g, cfg, st, tagger, feeds, true)
 		},
 	}
 }
@@ -128,11 +130,18 @@ func quarterLabel(t time.Time) string {
 // runCollect runs the collection, prints its summary and records the
 // range feeds and tag disagreements in the snapshot, even after a
 // failure: the pages stored so far were tagged with them.
-func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.Store, tagger *cloud.Tagger, feeds []store.FeedMeta) error {
+func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.Store, tagger *cloud.Tagger, feeds []store.FeedMeta, summary bool) error {
 	cfg.Store, cfg.Tagger = st, tagger
-	cfg.Events = g.collectEvents(newProgress(g))
+	m := g.meter("collect "+cfg.Snapshot, "pages", 0)
+	pc := newPageCounter(m)
+	cfg.Events = g.collectEvents(pc)
+	g.onInterrupt(func() string {
+		return fmt.Sprintf("the %d pages fetched in this run are stored in snapshot %s; run the same command again to resume (stored pages are not fetched again)",
+			pc.fetched(), cfg.Snapshot)
+	})
 	sum, err := collect.Run(ctx, cfg)
-	if len(sum.Engines) > 0 {
+	m.Stop()
+	if len(sum.Engines) > 0 && summary {
 		printSummary(g.env.Stdout, sum)
 	}
 	merr := st.UpdateMeta(context.WithoutCancel(ctx), cfg.Snapshot, func(m *store.Meta) {
@@ -142,22 +151,25 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.S
 		recordDisagreements(m, tagger)
 	})
 	if err != nil {
-		return g.collectError(ctx, err, cfg.Snapshot)
+		return g.collectError(ctx, err, st, cfg.Snapshot)
 	}
-	return merr
+	if merr != nil {
+		return merr
+	}
+	return clearIncomplete(ctx, st, cfg.Snapshot, "the collection")
 }
 
 // collectError maps a collection's error to what the user sees: usage
 // errors for a bad selection, resume advice after an interruption, the
 // reasons of an incomplete snapshot (exit 3), hints for the rest.
-func (g *globals) collectError(ctx context.Context, err error, snapshot string) error {
+func (g *globals) collectError(ctx context.Context, err error, st *store.Store, snapshot string) error {
 	var se *collect.SelectionError
 	var partial *collect.Partial
 	switch {
 	case errors.As(err, &se):
 		return selectionError(se)
 	case ctx.Err() != nil:
-		g.logf("collect: interrupted; run the same command again to resume (stored pages are not fetched again)")
+		markIncomplete(ctx, g, st, snapshot, "the collection")
 		return err
 	case errors.As(err, &partial):
 		if !g.quiet {
@@ -185,20 +197,27 @@ func (g *globals) collectError(ctx context.Context, err error, snapshot string) 
 // selectionError names the flag of an unknown product or family.
 func selectionError(se *collect.SelectionError) error {
 	if errors.Is(se, collect.ErrUnknownFamily) {
-		return usagef("--family %q: no product has it (families: %s)", se.Value, strings.Join(se.Known, ", "))
+		return usagef("--family %q: no product has it%s (families: %s)", se.Value, didYouMean(se.Value, se.Known), strings.Join(se.Known, ", "))
 	}
-	return usagef("--products: unknown product %q (see 'orchex queries')", se.Value)
+	return usagef("--products: unknown product %q%s (see 'orchex queries list')", se.Value, didYouMean(se.Value, se.Known))
 }
 
-// collectEvents prints a run's events: progress through pr, notices with
-// the flag or command that helps.
-func (g *globals) collectEvents(pr *progress) func(collect.Event) {
+// collectEvents prints a run's events: pages through pc's meter, notices
+// (unless --quiet) with the flag or command that helps.
+func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
+	pr := struct{ logf func(string, ...any) }{func(format string, args ...any) {
+		if !g.quiet {
+			pc.m.Printf(format, args...)
+		}
+	}}
 	return func(ev collect.Event) {
 		switch e := ev.(type) {
 		case collect.PageDone:
-			pr.update(e.Progress)
+			pc.page(e.Progress)
 		case collect.QueryDone:
-			pr.finish(e.Result, e.Err)
+			if e.Err != nil {
+				pr.logf("%s %s: failed after %d pages", e.Result.Engine, sanitizeTerminal(e.Result.QueryID), e.Result.Pages)
+			}
 		case collect.Retry:
 			pr.logf("%s: retry %d in %v: %s", e.Engine, e.Attempt, e.Wait.Round(time.Millisecond), sanitizeTerminal(e.Err.Error()))
 		case collect.AccountChecked:
@@ -234,8 +253,10 @@ func (g *globals) collectEvents(pr *progress) func(collect.Event) {
 // runDryRun counts every query for free and prints what a full
 // collection would cost.
 func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
-	cfg.Events = g.collectEvents(newProgress(g))
+	m := g.meter("dry run", "queries", 0)
+	cfg.Events = g.collectEvents(newPageCounter(m))
 	plan, err := collect.DryRun(ctx, cfg)
+	m.Stop()
 	var se *collect.SelectionError
 	if errors.As(err, &se) {
 		return selectionError(se)
@@ -262,7 +283,11 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		if cfg.MaxCredits > 0 && ep.Credits > cfg.MaxCredits {
 			note += fmt.Sprintf("; --max-credits %d would stop it early", cfg.MaxCredits)
 		}
-		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s", ep.Name, ep.Pages, ep.Credits, note))
+		spent := "no credits (its counts are free)"
+		if ep.Spent > 0 {
+			spent = fmt.Sprintf("%d credits (its counts are paid aggregate calls)", ep.Spent)
+		}
+		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
 	}
 	if werr := tw.Flush(); werr != nil {
 		return werr
@@ -287,4 +312,33 @@ func printSummary(w io.Writer, sum collect.Summary) {
 			t.NewServices, t.MergedServices, t.Credits, "")
 	}
 	tw.Flush()
+}
+
+// markIncomplete records in the snapshot that the run filling it (what:
+// "the collection", "the import of k8s.json") stopped before the end, so
+// that reports do not present it as complete; clearIncomplete removes the
+// mark when the same work later completes.
+//
+// These two functions are the seam for the store's completeness marks
+// (issue 15): until the store has a typed mark with reasons, the mark is
+// a note in the snapshot's metadata, which reports print in their method
+// section. Replace their bodies with the store's calls.
+func markIncomplete(ctx context.Context, g *globals, st *store.Store, snapshot, what string) {
+	var in Interrupt
+	errors.As(context.Cause(ctx), &in)
+	note := fmt.Sprintf("%s%s was interrupted (%s) on %s; run it again to complete the snapshot.",
+		incompletePrefix, what, in, g.env.Now().UTC().Format("2006-01-02 15:04 UTC"))
+	err := st.UpdateMeta(context.WithoutCancel(ctx), snapshot, func(m *store.Meta) { m.Notes = append(m.Notes, note) })
+	if err != nil {
+		g.logf("warning: could not mark snapshot %s incomplete: %s", snapshot, sanitizeTerminal(err.Error()))
+	}
+}
+
+// incompletePrefix starts the notes of markIncomplete.
+const incompletePrefix = "Incomplete: "
+
+func clearIncomplete(ctx context.Context, st *store.Store, snapshot, what string) error {
+	return st.UpdateMeta(ctx, snapshot, func(m *store.Meta) {
+		m.Notes = slices.DeleteFunc(m.Notes, func(n string) bool { return strings.HasPrefix(n, incompletePrefix+what+" was interrupted") })
+	})
 }

@@ -79,16 +79,20 @@ func demoCommand(g *globals) *cli.Command {
 }
 
 func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
+	if !strings.HasSuffix(o.WriteShodan, ".gz") && o.WriteShodan != "-" {
+		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", sanitizeTerminal(o.WriteShodan))
+	}
 	start := time.Now()
-	n, err := demo.WriteShodanFile(ctx, o.WriteShodan, demo.Config{Seed: o.Seed}, o.Size)
+	n := 0
+	err := g.writeOut(ctx, "--write-shodan", o.WriteShodan, func(w io.Writer) error {
+		var err error
+		n, err = demo.WriteShodan(ctx, w, demo.Config{Seed: o.Seed}, o.Size)
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	fi, err := os.Stat(o.WriteShodan)
-	if err != nil {
-		return err
-	}
-	g.logf("wrote %d banners to %s (%d bytes) in %s", n, o.WriteShodan, fi.Size(), time.Since(start).Round(time.Millisecond))
+	g.logf("%d banners in %s", n, time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
@@ -131,14 +135,10 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err != nil {
 		return err
 	}
-	paths, err := writeDemoReports(g, o, v)
-	if err != nil {
+	if err := writeDemoReports(ctx, g, o, v); err != nil {
 		return err
 	}
 	printHeadline(g, v)
-	for _, p := range paths {
-		g.logf("wrote %s", p)
-	}
 	g.logf("demo finished in %s", time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
@@ -159,35 +159,28 @@ func collectDemo(ctx context.Context, g *globals, o demoOptions, w *demo.World, 
 		return err
 	}
 	cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: demoSnapshot, Sleep: g.env.Sleep, Now: now}
-	if err := runCollect(ctx, g, cfg, st, tagger, feeds); err != nil {
+	if err := runCollect(ctx, g, cfg, st, tagger, feeds, false); err != nil {
 		return fmt.Errorf("demo: collect against the simulated APIs: %w", err)
 	}
 	return nil
 }
 
-func writeDemoReports(g *globals, o demoOptions, v *report.View) ([]string, error) {
-	var paths []string
-	md := filepath.Join(o.Out, "report.md")
-	if err := writeAtomic(md, nil, func(w io.Writer) error { return markdown.Render(w, v, "") }); err != nil {
-		return nil, err
+func writeDemoReports(ctx context.Context, g *globals, o demoOptions, v *report.View) error {
+	out := map[string]func(io.Writer) error{
+		"report.md":   func(w io.Writer) error { return markdown.Render(w, v, "") },
+		"report.json": func(w io.Writer) error { return jsonreport.Render(w, v) },
+		"report.html": func(w io.Writer) error { return html.Render(w, v) },
+		"report.pdf":  func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) },
 	}
-	js := filepath.Join(o.Out, "report.json")
-	if err := writeAtomic(js, nil, func(w io.Writer) error { return jsonreport.Render(w, v) }); err != nil {
-		return nil, err
-	}
-	page := filepath.Join(o.Out, "report.html")
-	if err := writeAtomic(page, nil, func(w io.Writer) error { return html.Render(w, v) }); err != nil {
-		return nil, err
-	}
-	paths = append(paths, md, js, page)
-	if !o.NoPDF {
-		p := filepath.Join(o.Out, "report.pdf")
-		if err := writeAtomic(p, nil, func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) }); err != nil {
-			return nil, err
+	for _, name := range []string{"report.md", "report.json", "report.html", "report.pdf"} {
+		if name == "report.pdf" && o.NoPDF {
+			continue
 		}
-		paths = append(paths, p)
+		if err := g.writeOut(ctx, "--out", filepath.Join(o.Out, name), out[name]); err != nil {
+			return err
+		}
 	}
-	return paths, nil
+	return nil
 }
 
 func printHeadline(g *globals, v *report.View) {
@@ -207,10 +200,12 @@ func serveDemo(ctx context.Context, g *globals, w *demo.World, ranges string) er
 	out := g.env.Stdout
 	fmt.Fprintf(out, "Simulated APIs are running (Ctrl-C to stop):\n\n")
 	fmt.Fprintf(out, "  export SHODAN_API_KEY=%s\n", demo.ShodanKey)
-	fmt.Fprintf(out, "  export CENSYS_PLATFORM_TOKEN=%s CENSYS_ORG_ID=%s\n\n", demo.CensysToken, demo.CensysOrg)
+	fmt.Fprintf(out, "  export CENSYS_PLATFORM_TOKEN=%s CENSYS_ORG_ID=%s\n", demo.CensysToken, demo.CensysOrg)
+	fmt.Fprintf(out, "  export CENSYS_API_ID=%s CENSYS_API_SECRET=%s  # the legacy v2 API\n\n", demo.CensysAPIID, demo.CensysSecret)
 	fmt.Fprintf(out, "  orchex collect --snapshot demo --ranges %s \\\n", ranges)
 	fmt.Fprintf(out, "      --shodan-url %s --shodan-rate 100 \\\n", w.Shodan.URL())
 	fmt.Fprintf(out, "      --censys-url %s --censys-rate 100\n", w.Censys.URL())
+	fmt.Fprintf(out, "  orchex collect --snapshot demo-v2 --engine censys --censys-api v2 --censys-url %s --censys-rate 100\n", w.Censys.URL())
 	fmt.Fprintf(out, "  orchex stats --engine shodan --shodan-url %s --shodan-rate 100\n\n", w.Shodan.URL())
 	<-ctx.Done()
 	return nil

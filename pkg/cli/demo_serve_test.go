@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"path/filepath"
 	"regexp"
@@ -62,7 +63,8 @@ func TestDemoServe(t *testing.T) {
 	case code := <-done:
 		t.Fatalf("demo --serve ended with exit %d before printing its URLs:\n%s", code, out.String())
 	}
-	for _, want := range []string{"SHODAN_API_KEY=" + demo.ShodanKey, "CENSYS_PLATFORM_TOKEN=" + demo.CensysToken} {
+	for _, want := range []string{"SHODAN_API_KEY=" + demo.ShodanKey, "CENSYS_PLATFORM_TOKEN=" + demo.CensysToken,
+		"CENSYS_API_ID=" + demo.CensysAPIID + " CENSYS_API_SECRET=" + demo.CensysSecret, "--censys-api v2"} {
 		if !strings.Contains(out.String(), want) {
 			t.Errorf("demo --serve did not print %q", want)
 		}
@@ -77,6 +79,24 @@ func TestDemoServe(t *testing.T) {
 	rep, _, code := run(t, nil, "--db", db, "report", "--format", "json")
 	if code != ExitOK || !strings.Contains(rep, `"services": `) {
 		t.Fatalf("report after collect: exit %d\n%s", code, rep)
+	}
+	// The legacy Censys v2 API, with the printed id and secret.
+	v2env := map[string]string{"CENSYS_API_ID": demo.CensysAPIID, "CENSYS_API_SECRET": demo.CensysSecret}
+	_, stderr, code = run(t, v2env, "--db", db, "collect", "-s", "demo-v2", "--engine", "censys", "--censys-api", "v2",
+		"--censys-url", m[2], "--censys-rate", "500", "--ranges", filepath.Join(dir, "ranges"))
+	if code != ExitOK {
+		t.Fatalf("collect --censys-api v2 against demo --serve: exit %d\n%s", code, stderr)
+	}
+	var v2, v3 reportJSON
+	rep2, _, _ := run(t, nil, "--db", db, "report", "-s", "demo-v2", "--format", "json")
+	json.Unmarshal([]byte(rep2), &v2)
+	json.Unmarshal([]byte(rep), &v3)
+	if v2.Headline.Services == 0 || v2.EngineOverlap.CensysOnly != v2.Headline.Services {
+		t.Errorf("v2 collection: %+v (all services from Censys expected)", v2.Headline)
+	}
+	t.Logf("v2: %d services; v3 Censys: %d", v2.Headline.Services, v3.EngineOverlap.CensysOnly+v3.EngineOverlap.Both)
+	if c := v3.EngineOverlap.CensysOnly + v3.EngineOverlap.Both; v2.Headline.Services > c || v2.Headline.Services*10 < c*9 {
+		t.Errorf("v2 found %d services, Censys v3 %d: want at most as many and at least 90%%", v2.Headline.Services, c)
 	}
 	cancel()
 	select {

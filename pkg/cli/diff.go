@@ -2,16 +2,15 @@ package cli
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/orchex/orchex/pkg/report/html"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
@@ -34,59 +33,29 @@ func diffCommand(g *globals) *cli.Command {
 		UsageText: "orchex diff 2026Q3 2026Q4\n" +
 			"orchex diff 2026Q3 2026Q4 --format json --out reports/2026Q4/diff.json\n" +
 			"orchex diff 2026Q3 2026Q4 --format html --out reports/2026Q4/diff.html\n" +
-			"orchex diff --include-addresses 2026Q3 2026Q4 --out diff-for-security-team.md",
+			"orchex diff --include-addresses 2026Q3 2026Q4 --out diff-for-security-team.md\n" +
+			"orchex diff 2026Q3 2026Q4 --format csv --out diff.csv",
 		Description: "Compares snapshot A (earlier) with snapshot B (later), service by service (address, port,\n" +
 			"transport): services new in B, gone since A and persisting; auth changes of persisting services\n" +
 			"(auth_required → open is a regression, open → auth_required a remediation, changes to or from\n" +
 			"unknown are counted apart); and the change per product, provider, AWS region and country.\n" +
 			"The per-service lists appear only with --include-addresses. When the two snapshots were made\n" +
 			"with different catalog versions, engines or range feeds, a warning is printed and the method\n" +
-			"section lists the differences. Flags may come before, between or after A and B. See docs/compare.md.",
+			"section lists the differences. --format csv writes every table as section, table, row,\n" +
+			"column and value, for spreadsheets. See docs/compare.md.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
 		},
 		Action: func(c *cli.Context) error {
-			pos, err := parseInterleaved("diff", c.Args().Slice(), &o)
-			if err != nil {
-				return err
+			if c.NArg() != 2 {
+				return usagef("diff: want two snapshots, got %d", c.NArg())
 			}
-			if len(pos) != 2 {
-				return usagef("diff: want two snapshots, got %d (orchex diff [flags] A B)", len(pos))
-			}
-			o.A, o.B = pos[0], pos[1]
+			o.A, o.B = c.Args().Get(0), c.Args().Get(1)
 			return runDiff(c.Context, g, o)
 		},
 	}
-}
-
-// parseInterleaved parses the diff flags found among the arguments
-// (urfave/cli stops parsing flags at the first argument), so that
-// "orchex diff 2026Q3 2026Q4 --format md" works as the issue writes it,
-// and returns the positional arguments.
-func parseInterleaved(verb string, args []string, o *diffOptions) ([]string, error) {
-	fs := flag.NewFlagSet(verb, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	for _, name := range []string{"format", "f"} {
-		fs.StringVar(&o.Format, name, o.Format, "")
-	}
-	for _, name := range []string{"out", "o"} {
-		fs.StringVar(&o.Out, name, o.Out, "")
-	}
-	fs.BoolVar(&o.IncludeAddresses, "include-addresses", o.IncludeAddresses, "")
-	var pos []string
-	for len(args) > 0 {
-		if err := fs.Parse(args); err != nil {
-			return nil, usagef("%s: %v", verb, err)
-		}
-		args = fs.Args()
-		if len(args) > 0 {
-			pos = append(pos, args[0])
-			args = args[1:]
-		}
-	}
-	return pos, nil
 }
 
 func runDiff(ctx context.Context, g *globals, o diffOptions) error {
@@ -94,13 +63,13 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	switch o.Format {
 	case "md", "markdown":
 		o.Format = "md"
-	case "json", "html":
+	case "json", "csv", "html":
 	case "pdf":
 		if o.Out == "" || o.Out == "-" {
 			return usagef("diff: --format pdf needs --out FILE")
 		}
 	default:
-		return usagef("diff: unknown --format %q (want md, json, pdf or html)", o.Format)
+		return usagef("diff: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
 	}
 	if o.A == o.B {
 		return usagef("diff: A and B are the same snapshot %q", o.A)
@@ -112,21 +81,23 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	defer st.Close()
 	a, err := assemble.DiffInput(ctx, st, o.A)
 	if err != nil {
-		return err
+		return suggestLabel(ctx, st, err, o.A)
 	}
 	b, err := assemble.DiffInput(ctx, st, o.B)
 	if err != nil {
-		return err
+		return suggestLabel(ctx, st, err, o.B)
 	}
 	g.warnMethod(o.A, o.B, compare.Differences(a.Method, b.Method))
 	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses})
 	if err != nil {
 		return err
 	}
-	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
+	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		switch o.Format {
 		case "json":
 			return jsonreport.Write(w, "diff "+o.A+" → "+o.B, d)
+		case "csv":
+			return csvreport.WriteDocument(w, assemble.DiffDocument(d))
 		case "pdf":
 			return pdf.RenderDocument(w, assemble.DiffDocument(d), pdf.Options{})
 		case "html":
@@ -136,9 +107,6 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	})
 	if err != nil {
 		return fmt.Errorf("diff %s %s: %w", o.A, o.B, err)
-	}
-	if o.Out != "" && o.Out != "-" {
-		g.logf("wrote %s", filepath.Clean(o.Out))
 	}
 	return nil
 }

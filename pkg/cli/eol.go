@@ -139,7 +139,7 @@ func runEOLUpdate(ctx context.Context, g *globals, o eolUpdateOptions) error {
 			return usagef("eol update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), o.API, dir)
+	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), sanitizeTerminal(o.API), sanitizeTerminal(dir))
 	d, err := eol.Update(ctx, dir, eol.UpdateOptions{Client: o.Client, BaseURL: o.API, UserAgent: "orchex", Now: g.env.Now})
 	if err != nil {
 		return err
@@ -162,7 +162,7 @@ func runEOLInfo(g *globals, dir string) error {
 	if origin != "embedded" {
 		origin = sanitizeTerminal(origin)
 	}
-	fmt.Fprintf(w, "source   %s: %s", origin, sanitizeTerminal(eolDash(d.Source)))
+	fmt.Fprintf(w, "source   %s: %s", origin, sanitizeTerminal(dash(d.Source)))
 	if d.Commit != "" {
 		fmt.Fprintf(w, ", commit %s", sanitizeTerminal(d.Commit))
 	}
@@ -172,7 +172,7 @@ func runEOLInfo(g *globals, dir string) error {
 	} else {
 		fmt.Fprintf(w, "date     %s (%s)\n", d.Date, eolAge(d.Date, g.env.Now()))
 	}
-	lic := eolDash(d.Licence.Name)
+	lic := dash(d.Licence.Name)
 	if d.Licence.Copyright != "" {
 		lic += ", " + d.Licence.Copyright
 	}
@@ -211,7 +211,7 @@ func printEOLCalendars(g *globals, d *eol.Data) {
 	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CALENDAR\tTITLE\tCYCLES\tNEWEST\tOLDEST")
 	for _, p := range d.Products {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", sanitizeTerminal(p.ID), sanitizeTerminal(eolDash(p.Title)), len(p.Cycles),
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", sanitizeTerminal(p.ID), sanitizeTerminal(dash(p.Title)), len(p.Cycles),
 			sanitizeTerminal(p.Cycles[0].Name), sanitizeTerminal(p.Cycles[len(p.Cycles)-1].Name))
 	}
 	tw.Flush()
@@ -231,11 +231,4 @@ func eolAge(date string, now time.Time) string {
 		return "1 day old"
 	}
 	return fmt.Sprintf("%d days old", days)
-}
-
-func eolDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 
 	"github.com/orchex/orchex/pkg/export"
 	"github.com/urfave/cli/v2"
@@ -103,7 +102,7 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 		m.Products = append(m.Products, export.Product{ID: p.ID, Family: p.Family, Category: p.Category})
 	}
 	var stats export.Stats
-	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
+	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		var err error
 		stats, err = export.Write(ctx, w, st, export.Options{Format: f, Observations: o.Observations, Meta: m})
 		return err
@@ -123,7 +122,7 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 		if f == export.Parquet {
 			groups = fmt.Sprintf(" in %d row groups", stats.RowGroups)
 		}
-		g.logf("wrote %s: %d %s of snapshot %s%s", filepath.Clean(o.Out), stats.Rows, what, label, groups)
+		g.logf("exported %d %s of snapshot %s%s", stats.Rows, what, label, groups)
 	}
 	return nil
 }

@@ -2,15 +2,21 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"slices"
+	"strings"
+	"sync/atomic"
 
+	"github.com/orchex/orchex/internal/inputs"
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/importer"
 	"github.com/orchex/orchex/pkg/ingest"
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
@@ -46,19 +52,21 @@ func importCommand(g *globals) *cli.Command {
 		Usage:     "import Shodan and Censys data downloaded with the official tools into a snapshot",
 		ArgsUsage: "FILE...",
 		UsageText: "orchex import --snapshot 2026Q4 k8s.json.gz censys-hits.json\n" +
-			"orchex import --ranges ../shared/data/cloud-ranges --snapshot 2026Q4 docker.json.gz",
+			"orchex import -s 2026Q4 docker.json.gz --ranges ../shared/data/cloud-ranges\n" +
+			"zcat k8s.json.gz | orchex import -s 2026Q4 -",
 		Description: "Formats are detected from the content: 'shodan download' files (NDJSON, plain or gzip),\n" +
 			"Shodan search and host responses, Censys Platform v3 search responses and host views, Censys\n" +
 			"legacy v2 search and view responses, NDJSON of Censys hits, and orchex's own NDJSON export.\n" +
 			"A malformed record is reported with file:line and skipped; the exit code is then 3.\n" +
 			"--strict makes the first bad record a failure that writes nothing. Importing the same file\n" +
-			"twice into a snapshot changes nothing.",
+			"twice into a snapshot changes nothing. '-' reads standard input. An interrupted import keeps\n" +
+			"what it stored; import the same files again to complete the snapshot.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the current quarter, e.g. 2026Q4)", Destination: &o.Snapshot},
+			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL`", DefaultText: "the current quarter, e.g. 2026Q4", Destination: &o.Snapshot},
 			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &o.Engine},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &o.Strict},
 			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &o.Ranges},
-			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging `shodan download` banners (default: the number of CPUs); the snapshot is the same for any N", Destination: &o.Workers},
+			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging 'shodan download' banners; the snapshot is the same for any N", DefaultText: "the number of CPUs", Destination: &o.Workers},
 		},
 		Action: func(c *cli.Context) error {
 			o.Files = c.Args().Slice()
@@ -103,6 +111,10 @@ func (g *globals) tagger(dir string) (*cloud.Tagger, []store.FeedMeta, error) {
 }
 
 func runImport(ctx context.Context, g *globals, o importOptions) error {
+	files, empty, err := g.checkInputs(o)
+	if err != nil {
+		return err
+	}
 	cat, err := g.loadCatalog()
 	if err != nil {
 		return err
@@ -114,7 +126,7 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 	opts := importer.Options{Engine: o.Engine, Strict: o.Strict}
 	if o.Strict {
 		// Validate every file before writing anything.
-		for _, f := range o.Files {
+		for _, f := range files {
 			if _, err := importer.Import(ctx, f, opts, func(*model.Observation) error { return nil }); err != nil {
 				return fmt.Errorf("import (strict, nothing written): %w", err)
 			}
@@ -133,12 +145,15 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		g.logf("warning: snapshot %s was made with catalog %s, this import uses catalog %s: the method changed within the snapshot",
 			o.Snapshot, snap.Meta.CatalogVersion, cat.Version())
 	}
-	bad := 0
+	bad := empty
 	var engines []store.EngineMeta
-	for _, f := range o.Files {
+	for _, f := range files {
 		n, em, err := importFile(ctx, g, o, st, cat, tagger, f)
 		bad += n
 		if err != nil {
+			if ctx.Err() != nil {
+				markIncomplete(ctx, g, st, o.Snapshot, "the import of "+inputName(f))
+			}
 			return err
 		}
 		engines = append(engines, em...)
@@ -150,8 +165,8 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		for _, f := range feeds {
 			m.AddFeed(f)
 		}
-		for _, f := range o.Files {
-			m.AddInput(filepath.Base(f))
+		for _, f := range files {
+			m.AddInput(filepath.Base(inputName(f)))
 		}
 		for _, e := range engines {
 			m.AddEngine(e)
@@ -165,6 +180,46 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		return partialError{fmt.Sprintf("%d bad records skipped", bad)}
 	}
 	return nil
+}
+
+// checkInputs checks the import's inputs before anything is read or
+// written (internal/inputs): a missing file or a directory is an error,
+// one line each; an empty file is skipped with a warning (it counts as
+// bad input); "-" (standard input) may come once, and not with --strict,
+// which reads every input twice.
+func (g *globals) checkInputs(o importOptions) (files []string, empty int, err error) {
+	if n := slices.Index(o.Files, inputs.Stdin); n >= 0 {
+		if slices.Contains(o.Files[n+1:], inputs.Stdin) {
+			return nil, 0, usagef("import: '-' (standard input) can be given once")
+		}
+		if o.Strict {
+			return nil, 0, usagef("import: --strict reads every input twice and cannot read standard input; save it to a file first")
+		}
+	}
+	files, skipped, problems := inputs.Check(o.Files)
+	for _, f := range skipped {
+		g.logf("%s: the file is empty: nothing to import from it", sanitizeTerminal(f))
+	}
+	if len(problems) > 0 {
+		var lines []string
+		for _, p := range problems {
+			line := sanitizeTerminal(p.Error())
+			if errors.Is(p, inputs.ErrDirectory) {
+				line += "; give the files in it (orchex import DIR/*.json.gz)"
+			}
+			lines = append(lines, line)
+		}
+		return nil, 0, fmt.Errorf("import: nothing was imported:\n%s", strings.Join(lines, "\n"))
+	}
+	return files, len(skipped), nil
+}
+
+// inputName names an input for messages and the snapshot's method.
+func inputName(f string) string {
+	if f == "-" {
+		return "standard input"
+	}
+	return f
 }
 
 // recordDisagreements adds the count of services whose cloud tag sources
@@ -181,44 +236,68 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 // it came from, for the snapshot's method (an orchex export carries its
 // services' engines in the services themselves).
 func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, err error) {
+	in, err := inputs.Open(file, g.env.Stdin)
+	if err != nil {
+		return 0, nil, fmt.Errorf("import: %w", err)
+	}
+	defer in.Close()
+	// An interrupt closes the input, which ends a read blocked on a named
+	// pipe or an endless device (/dev/zero) at once.
+	defer context.AfterFunc(ctx, func() { in.Close() })()
+	name := sanitizeTerminal(inputName(file))
+	m := g.meter("import "+name, "bytes", in.Size)
+	defer m.Stop()
+	var records atomic.Int64
 	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true}
+	g.onInterrupt(func() string {
+		return fmt.Sprintf("snapshot %s keeps what was stored before the interrupt (%s observations of %s were read); import the same files again to complete it: records already stored are not stored twice",
+			o.Snapshot, markdown.Num(int(records.Load())), name)
+	})
 	// A strict import validated every file before this pass. Workers
 	// decode, classify and tag; the pipeline receives their items in file
 	// order, so the snapshot does not depend on the scheduling.
-	res, err := importer.ImportParallel(ctx, file, importer.Options{Engine: o.Engine}, o.workers(),
+	res, err := importer.ImportParallel(ctx, inputName(file), importer.Options{Engine: o.Engine, Input: in}, o.workers(),
 		func(ob *model.Observation) classified {
 			it, ok := p.Item(ob)
 			return classified{it, ok}
 		},
 		func(c classified) error {
+			if n := records.Add(1); n%4096 == 0 {
+				m.Update(in.Done(), in.Size, markdown.Num(int(n))+" observations")
+			}
 			if !c.ok {
 				p.Skip()
 				return nil
 			}
 			return p.AddItem(ctx, c.item)
 		})
-	if ferr := p.Flush(ctx); err == nil {
+	// Store what was read even after an interrupt: it is whole records.
+	if ferr := p.Flush(context.WithoutCancel(ctx)); err == nil {
 		err = ferr
 	}
+	m.Stop()
 	for _, re := range res.Errors {
 		g.logf("%s", sanitizeTerminal(re.Error()))
 	}
 	if res.Bad > len(res.Errors) {
-		g.logf("%s: %d more bad records not shown", file, res.Bad-len(res.Errors))
+		g.logf("%s: %d more bad records not shown", name, res.Bad-len(res.Errors))
 	}
 	if res.Truncated {
-		g.logf("%s: %s", file, sanitizeTerminal(res.TruncatedReason))
+		g.logf("%s: %s", name, sanitizeTerminal(res.TruncatedReason))
 	}
 	if err != nil {
 		return res.Bad, nil, err // the importer's errors name the file and line
 	}
 	stats := p.Stats()
-	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: file, SHA256: res.SHA256, Engine: model.Engine(res.Engine),
+	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: inputName(file), SHA256: res.SHA256, Engine: model.Engine(res.Engine),
 		Format: string(res.Format), Read: res.Read, Kept: stats.Matched, Bad: res.Bad, Skipped: stats.Skipped, At: g.env.Now().UTC()}); err != nil {
 		return res.Bad, nil, err
 	}
+	if err := clearIncomplete(ctx, st, o.Snapshot, "the import of "+inputName(file)); err != nil {
+		return res.Bad, nil, err
+	}
 	g.logf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
-		sanitizeTerminal(file), res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
+		name, res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
 		stats.NewServices, stats.MergedServices)
 	bad = res.Bad
 	if res.Truncated {

@@ -1,52 +1,65 @@
 package cli
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+
+	"github.com/orchex/orchex/internal/outfile"
 )
 
-// writeAtomic writes a file through fn: to a temporary file beside path,
-// synced and renamed into place, so that a failure (disk full, a hostile
-// record that breaks a renderer, an interrupt) never leaves a partial
-// report. path "-" or "" writes to out instead.
-func writeAtomic(path string, out io.Writer, fn func(io.Writer) error) error {
+// writeOut writes the output of flag (--out, --write-shodan...) to path
+// through fn, as internal/outfile does: a regular file atomically (the
+// previous one is left whole on any failure) keeping its mode, through
+// symbolic links, straight to a device, pipe or socket; "-" or "" is
+// standard output. The database and the files in inputs are refused as
+// outputs. Writing stops with ctx (an interrupt).
+func (g *globals) writeOut(ctx context.Context, flag, path string, fn func(io.Writer) error, inputs ...string) error {
 	if path == "" || path == "-" {
-		return fn(out)
+		return fn(ctxWriter{ctx, g.env.Stdout})
 	}
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("create directory for %s: %w", path, err)
+	protect := []outfile.Protected{{Path: g.db, What: "the database (--db)"}}
+	for _, in := range inputs {
+		protect = append(protect, outfile.Protected{Path: in, What: "an input of this command"})
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("write %s: %w (is the directory writable?)", path, err)
+	o, err := outfile.Create(path, protect...)
+	var pe *outfile.ProtectedError
+	switch {
+	case errors.As(err, &pe):
+		return usagef("%s %s: %v; choose another file", flag, path, err)
+	case errors.Is(err, outfile.ErrDirectory):
+		return usagef("%s %v", flag, err)
+	case err != nil:
+		return err
 	}
-	tmp := f.Name()
-	ok := false
-	defer func() {
-		if !ok {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err := fn(f); err != nil {
-		// The error names the temporary file; name the report too.
+	g.trackTemp(o.Temp(), true)
+	defer g.trackTemp(o.Temp(), false)
+	defer o.Close()
+	if err := fn(ctxWriter{ctx, o}); err != nil {
+		// The error may name the temporary file; name the output too.
 		return fmt.Errorf("write %s: %w", path, err)
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := o.Commit(); err != nil {
+		return err
 	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if !o.Direct() {
+		g.logf("wrote %s", sanitizeTerminal(filepath.Clean(path)))
 	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	ok = true
 	return nil
+}
+
+// ctxWriter fails writes once ctx is done, so that a renderer stops at
+// its next write after an interrupt.
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }

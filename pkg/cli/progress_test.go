@@ -2,45 +2,51 @@ package cli
 
 import (
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/orchex/orchex/internal/progress"
 	"github.com/orchex/orchex/pkg/source"
 )
 
-func TestProgressTerminal(t *testing.T) {
-	var b strings.Builder
-	pr := &progress{w: &b, tty: true, active: map[string]*queryProgress{}}
-	id := "evil/\x1b[2J\u202equery"
-	for page := 1; page <= 2; page++ {
-		pr.update(source.Progress{Engine: "shodan", QueryID: id, Page: page, Want: 4, Results: 100 * page, Total: 400,
-			Credits: page, Elapsed: time.Duration(page) * time.Second})
-	}
-	pr.finish(source.Result{Engine: "shodan", QueryID: id, Pages: 4, Results: 400, Credits: 4, Stopped: source.StopDone}, nil)
-	out := b.String()
-	for _, want := range []string{"[##########··········] 2/4 200 results 2 cr, ETA 2s", "done: 4 pages fetched"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%q", want, out)
-		}
-	}
-	if strings.ContainsAny(out, "\x1b\u202e") {
-		t.Errorf("control characters reached the terminal: %q", out)
-	}
+type lockedBuilder struct {
+	mu sync.Mutex
+	b  strings.Builder
 }
 
-func TestProgressPlainAndQuiet(t *testing.T) {
-	var b strings.Builder
-	pr := &progress{w: &b, active: map[string]*queryProgress{}}
-	pr.update(source.Progress{Engine: "shodan", QueryID: "q/shodan/1", Page: 1, Want: 3, Results: 100, Total: 300, Credits: 1, Resumed: true})
-	if got := b.String(); got != "shodan q/shodan/1: page 1/3 already stored, 100/300 results, 1 credits\n" {
-		t.Errorf("plain line = %q", got)
+func (l *lockedBuilder) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuilder) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestPageCounter: the collection meter sums pages over the queries of
+// every engine, names the query each engine is on, sanitized, and counts
+// the pages fetched (not resumed) for the interrupt message.
+func TestPageCounter(t *testing.T) {
+	var b lockedBuilder
+	ticks := make(chan time.Time)
+	at := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	m := progress.Start(&b, progress.Options{Mode: progress.Plain, Label: "collect 2026Q4", Unit: "pages", Ticks: ticks, Now: func() time.Time { return at }})
+	pc := newPageCounter(m)
+	id := "evil/\x1b[2J\u202equery"
+	pc.page(source.Progress{Engine: "shodan", QueryID: id, Page: 1, Want: 4, Results: 100, Credits: 0, Resumed: true})
+	pc.page(source.Progress{Engine: "shodan", QueryID: id, Page: 2, Want: 4, Results: 200, Credits: 1})
+	pc.page(source.Progress{Engine: "censys", QueryID: "k8s/cenql/1", Page: 1, Want: 6, Results: 100, Credits: 1})
+	ticks <- at
+	m.Stop()
+	want := "collect 2026Q4: censys k8s/cenql/1, shodan evil/\uFFFD[2J\uFFFDquery; 300 results, 2 credits; 3 pages of 10 pages (30%)\n"
+	if got := b.String(); got != want {
+		t.Errorf("got\n%q\nwant\n%q", got, want)
 	}
-	var q strings.Builder
-	quiet := &progress{w: &q, quiet: true, active: map[string]*queryProgress{}}
-	quiet.update(source.Progress{Engine: "shodan", QueryID: "q", Page: 1})
-	quiet.finish(source.Result{Engine: "shodan"}, nil)
-	quiet.logf("x")
-	if q.Len() != 0 {
-		t.Errorf("--quiet printed %q", q.String())
+	if pc.fetched() != 2 {
+		t.Errorf("fetched = %d, want 2 (one page was resumed)", pc.fetched())
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -55,7 +56,7 @@ func rangesCommand(g *globals) *cli.Command {
 					known := rangesSourceNames()
 					for _, kv := range c.StringSlice("url") {
 						name, u, ok := strings.Cut(kv, "=")
-						if !ok || !rangesHas(known, name) || u == "" {
+						if !ok || !slices.Contains(known, name) || u == "" {
 							return usagef("ranges update: --url %q: want NAME=URL with NAME one of %s", kv, strings.Join(known, ", "))
 						}
 						o.URLs[name] = u
@@ -103,15 +104,6 @@ func rangesSourceNames() []string {
 		out = append(out, s.Name)
 	}
 	return out
-}
-
-func rangesHas(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // DefaultDir returns the directory where `orchex ranges update` keeps the
@@ -178,7 +170,7 @@ func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) err
 			return usagef("ranges update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), dir)
+	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), sanitizeTerminal(dir))
 	infos, err := cloud.Update(ctx, dir, cloud.UpdateOptions{Client: o.Client, URLs: o.URLs, UserAgent: "orchex"})
 	if err != nil {
 		return err
@@ -187,7 +179,7 @@ func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) err
 		return nil
 	}
 	printRangesFeeds(g, infos)
-	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), dir)
+	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), sanitizeTerminal(dir))
 	return nil
 }
 
@@ -198,7 +190,7 @@ func runRangesInfo(g *globals, dir string) error {
 	}
 	if r == nil {
 		fmt.Fprintf(g.env.Stdout, "no feeds loaded (no cache at %s): cloud tags come from the engines' cloud fields and ASNs only.\n"+
-			"Run 'orchex ranges update' or pass --ranges DIR.\n", sanitizeTerminal(rangesDash(DefaultDir(g.env.Getenv))))
+			"Run 'orchex ranges update' or pass --ranges DIR.\n", sanitizeTerminal(dash(DefaultDir(g.env.Getenv))))
 		return nil
 	}
 	if dir == "" {
@@ -216,7 +208,7 @@ func printRangesFeeds(g *globals, infos []cloud.FeedInfo) {
 	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROVIDER\tFILE\tDATE\tTOKEN\tIPV4\tIPV6")
 	for _, f := range infos {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", f.Provider, sanitizeTerminal(f.File), rangesDash(f.Date), rangesDash(f.Token), f.Prefixes4, f.Prefixes6)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", f.Provider, sanitizeTerminal(f.File), dash(f.Date), dash(f.Token), f.Prefixes4, f.Prefixes6)
 	}
 	tw.Flush()
 }
@@ -254,18 +246,11 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 		if m.FeedDate != "" {
 			feed += "@" + m.FeedDate
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a, m.Provider, sanitizeTerminal(rangesDash(region)), sanitizeTerminal(rangesDash(m.Service)), m.Prefix, sanitizeTerminal(feed))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a, m.Provider, sanitizeTerminal(dash(region)), sanitizeTerminal(dash(m.Service)), m.Prefix, sanitizeTerminal(feed))
 	}
 	tw.Flush()
 	if bad > 0 {
 		return partialError{fmt.Sprintf("%d argument(s) were not addresses", bad)}
 	}
 	return nil
-}
-
-func rangesDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/orchex/orchex/pkg/compare"
@@ -109,7 +108,7 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		}
 		var diffs []compare.Difference
 		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label); err != nil {
-			return err
+			return suggestLabel(ctx, st, err, o.Compare)
 		}
 		g.warnMethod(o.Compare, label, diffs)
 	}
@@ -132,11 +131,8 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		}
 		return markdown.Render(w, v, tmpl)
 	}
-	if err := writeAtomic(o.Out, g.env.Stdout, render); err != nil {
+	if err := g.writeOut(ctx, "--out", o.Out, render, o.Template); err != nil {
 		return fmt.Errorf("report %s: %w", label, err)
-	}
-	if o.Out != "" && o.Out != "-" {
-		g.logf("wrote %s", filepath.Clean(o.Out))
 	}
 	return nil
 }

@@ -7,9 +7,12 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"sync"
 	"time"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/orchex/orchex/internal/outfile"
 )
 
 // ExitCode is the process exit status.
@@ -21,6 +24,10 @@ const (
 	ExitFailure ExitCode = 1
 	ExitUsage   ExitCode = 2
 	ExitPartial ExitCode = 3
+	// ExitInterrupted and ExitTerminated are 128 + SIGINT and 128 +
+	// SIGTERM, as shells report a command stopped by those signals.
+	ExitInterrupted ExitCode = 130
+	ExitTerminated  ExitCode = 143
 )
 
 // Env gives commands their environment: streams and variables. Tests fill
@@ -35,6 +42,12 @@ type Env struct {
 	// Sleep waits d between retries, or until ctx is done; nil sleeps for
 	// real. Tests make it return at once.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Grace is how long an interrupted command may take to stop before
+	// Main abandons it; 0 means one second.
+	Grace time.Duration
+	// Ticks, when set, paces the progress lines printed when stderr is
+	// not a terminal (every 10 s otherwise); tests send on it.
+	Ticks <-chan time.Time
 }
 
 // usageError marks an error that is the user's invocation, not the work.
@@ -55,7 +68,11 @@ type partialError struct{ msg string }
 func (e partialError) Error() string { return e.msg }
 
 // Main runs orchex with args (without the program name) and returns the
-// exit code.
+// exit code. When ctx is cancelled with an [Interrupt] cause (Run does so
+// on SIGINT and SIGTERM), the command stops, Main says what was kept and
+// returns 130 or 143; a command that has not returned Env.Grace after the
+// interruption is abandoned (its temporary files removed), since every
+// database change is a committed transaction and every file a rename.
 func Main(ctx context.Context, args []string, env Env) ExitCode {
 	if env.Getenv == nil {
 		env.Getenv = os.Getenv
@@ -63,9 +80,43 @@ func Main(ctx context.Context, args []string, env Env) ExitCode {
 	if env.Now == nil {
 		env.Now = time.Now
 	}
-	g := &globals{env: env}
+	if env.Grace == 0 {
+		env.Grace = time.Second
+	}
+	g := &globals{env: env, temps: map[string]bool{}}
 	app := newApp(g)
-	err := app.RunContext(ctx, append([]string{"orchex"}, args...))
+	a, err := normalizeArgs(app, args)
+	if err != nil {
+		return g.exit(ctx, a.path, err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- app.RunContext(ctx, append([]string{"orchex"}, a.argv...)) }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		var in Interrupt
+		if !errors.As(context.Cause(ctx), &in) {
+			err = <-done // cancelled by the caller, not a signal: wait
+			break
+		}
+		select {
+		case err = <-done:
+		case <-time.After(env.Grace):
+			return g.abandon(ctx)
+		}
+	}
+	return g.exit(ctx, a.path, err)
+}
+
+// exit prints err as the user needs it and returns its exit code.
+func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) ExitCode {
+	var in Interrupt
+	if errors.As(context.Cause(ctx), &in) {
+		if err != nil {
+			fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s: %s\n", in, g.keptText())
+		}
+		return ExitCode(in.Code())
+	}
 	if err == nil {
 		return ExitOK
 	}
@@ -75,14 +126,66 @@ func Main(ctx context.Context, args []string, env Env) ExitCode {
 	case errors.As(err, &pe):
 		return ExitPartial
 	case errors.As(err, &ue):
-		fmt.Fprintf(env.Stderr, "orchex: %s\nRun 'orchex help' for usage.\n", sanitizeTerminal(err.Error()))
+		name := "orchex help"
+		for _, c := range path {
+			name += " " + c.Name
+		}
+		fmt.Fprintf(g.env.Stderr, "orchex: %s\nUsage: %s\nRun '%s' for details.\n", sanitizeTerminal(err.Error()), usageLine(path), name)
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
-		fmt.Fprintln(env.Stderr, "orchex: interrupted")
+		fmt.Fprintln(g.env.Stderr, "orchex: interrupted")
 		return ExitFailure
 	}
-	fmt.Fprintf(env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
+	fmt.Fprintf(g.env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
 	return ExitFailure
+}
+
+// abandon ends a command that did not stop within the grace period after
+// an interruption: it removes the command's temporary files and says what
+// was kept.
+func (g *globals) abandon(ctx context.Context) ExitCode {
+	g.mu.Lock()
+	for t := range g.temps {
+		os.Remove(t)
+	}
+	g.mu.Unlock()
+	var in Interrupt
+	errors.As(context.Cause(ctx), &in)
+	fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s; the command did not stop within %v and was ended: %s\n", in, g.env.Grace, g.keptText())
+	return ExitCode(in.Code())
+}
+
+// onInterrupt sets what an interruption keeps, for the message: fn is
+// called from another goroutine when the command is abandoned, so it reads
+// only what is safe to read concurrently.
+func (g *globals) onInterrupt(fn func() string) {
+	g.mu.Lock()
+	g.kept = fn
+	g.mu.Unlock()
+}
+
+func (g *globals) keptText() string {
+	g.mu.Lock()
+	fn := g.kept
+	g.mu.Unlock()
+	if fn == nil {
+		return "nothing partial was written (files are replaced only when complete, database changes are committed whole)"
+	}
+	return fn()
+}
+
+// trackTemp records (add) or forgets a temporary file, for abandon.
+func (g *globals) trackTemp(name string, add bool) {
+	if name == "" {
+		return
+	}
+	g.mu.Lock()
+	if add {
+		g.temps[name] = true
+	} else {
+		delete(g.temps, name)
+	}
+	g.mu.Unlock()
 }
 
 // globals holds the global flags and the environment.
@@ -94,6 +197,10 @@ type globals struct {
 	verbose bool
 	cpuprof string
 	stopCPU func() error
+
+	mu    sync.Mutex
+	kept  func() string   // what an interruption keeps (onInterrupt)
+	temps map[string]bool // temporary output files being written
 }
 
 func newApp(g *globals) *cli.App {
@@ -103,7 +210,10 @@ func newApp(g *globals) *cli.App {
 		Description: "orchex imports or collects Shodan and Censys records, classifies each service's product and\n" +
 			"authentication status with a declarative catalog, tags cloud provider and region, stores\n" +
 			"snapshots in SQLite and writes research reports (Markdown, JSON, CSV, PDF).\n\n" +
-			"Exit codes: 0 ok, 1 failure, 2 usage error, 3 partly done (some input records were bad).",
+			"Flags may come before or after a command's arguments; global flags may follow the command;\n" +
+			"'--' ends the flags. 'orchex help COMMAND [SUBCOMMAND]' shows a command's flags.\n\n" +
+			"Exit codes: 0 ok, 1 failure, 2 usage error, 3 partly done (some input records were bad),\n" +
+			"130 interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM).",
 		Reader:          g.env.Stdin,
 		Writer:          g.env.Stdout,
 		ErrWriter:       g.env.Stderr,
@@ -131,13 +241,9 @@ func newApp(g *globals) *cli.App {
 			trendCommand(g),
 			scopesCommand(g),
 			exportCommand(g),
+			versionCommand(g),
 		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("unknown command %q", c.Args().First())
-			}
-			return cli.ShowAppHelp(c)
-		},
+		Action:         func(c *cli.Context) error { return cli.ShowAppHelp(c) },
 		ExitErrHandler: func(*cli.Context, error) {}, // Main maps errors to exit codes
 		OnUsageError: func(_ *cli.Context, err error, _ bool) error {
 			return usageError{err}
@@ -172,12 +278,13 @@ func (g *globals) debugf(format string, args ...any) {
 	fmt.Fprintf(g.env.Stderr, format+"\n", args...)
 }
 
-// startProfile starts the CPU profile asked for with --cpuprofile.
+// startProfile starts the CPU profile asked for with --cpuprofile,
+// written as every output flag is (internal/outfile).
 func (g *globals) startProfile() error {
 	if g.cpuprof == "" {
 		return nil
 	}
-	f, err := os.Create(g.cpuprof)
+	f, err := outfile.Create(g.cpuprof, outfile.Protected{Path: g.db, What: "the database (--db)"})
 	if err != nil {
 		return fmt.Errorf("--cpuprofile: %w", err)
 	}
@@ -187,8 +294,8 @@ func (g *globals) startProfile() error {
 	}
 	g.stopCPU = func() error {
 		pprof.StopCPUProfile()
-		if err := f.Close(); err != nil {
-			return fmt.Errorf("--cpuprofile %s: %w", g.cpuprof, err)
+		if err := f.Commit(); err != nil {
+			return fmt.Errorf("--cpuprofile: %w", err)
 		}
 		return nil
 	}

@@ -9,18 +9,24 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode/utf8"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/store"
 )
 
-// openStore opens the database at --db for verbs that read or change an
-// existing one (report, diff, trend, snapshots): when the file does not
-// exist it fails with a clear message and creates nothing.
+// openStore opens the database at --db read-only, for verbs that only
+// read (report, diff, trend, snapshots list and show): they work on a
+// file the user may only read and on a read-only mount. When the file
+// does not exist it fails with a clear message and creates nothing.
 func (g *globals) openStore(ctx context.Context) (*store.Store, error) {
-	s, err := store.OpenWith(ctx, g.db, store.Options{NoCreate: true})
+	return g.openExisting(ctx, store.Options{ReadOnly: true})
+}
+
+// openExisting opens the existing database at --db with o.
+func (g *globals) openExisting(ctx context.Context, o store.Options) (*store.Store, error) {
+	o.NoCreate = true
+	s, err := store.OpenWith(ctx, g.db, o)
 	if errors.Is(err, store.ErrNoDatabase) {
 		return nil, fmt.Errorf("no database at %s; run orchex import or collect first, or pass --db FILE", g.db)
 	}
@@ -39,8 +45,12 @@ func snapshotsCommand(g *globals) *cli.Command {
 		Usage: "list, show, rename and remove snapshots",
 		Description: "A snapshot is one labelled measurement (by default the quarter, e.g. 2026Q4) in the --db\n" +
 			"file: its services, the engine observations behind them, the raw engine pages, the imported\n" +
-			"files and what produced it (catalog version, engines, range feeds, queries and truncations).\n" +
-			"Flags go before the arguments.",
+			"files and what produced it (catalog version, engines, range feeds, queries and truncations).\n\n" +
+			"Examples:\n" +
+			"  orchex snapshots list\n" +
+			"  orchex snapshots show 2026Q4 --format json\n" +
+			"  orchex snapshots rename 2026q4 2026Q4\n" +
+			"  orchex snapshots rm 2025Q1 2025Q2 --yes",
 		Subcommands: []*cli.Command{
 			{
 				Name:  "list",
@@ -50,7 +60,7 @@ func snapshotsCommand(g *globals) *cli.Command {
 				},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 0 {
-						return usagef("snapshots list takes no arguments (flags go before arguments)")
+						return usagef("snapshots list: unexpected argument %q", c.Args().First())
 					}
 					return runSnapshotsList(c.Context, g, snapshotsListOptions{Format: c.String("format")})
 				},
@@ -64,7 +74,7 @@ func snapshotsCommand(g *globals) *cli.Command {
 				},
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
-						return usagef("usage: orchex snapshots show [--format json] LABEL")
+						return usagef("snapshots show: want one snapshot label, got %d arguments", c.NArg())
 					}
 					return runSnapshotsShow(c.Context, g, snapshotsShowOptions{Label: c.Args().First(), Format: c.String("format")})
 				},
@@ -75,35 +85,24 @@ func snapshotsCommand(g *globals) *cli.Command {
 				ArgsUsage: "OLD NEW",
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 2 {
-						return usagef("usage: orchex snapshots rename OLD NEW")
+						return usagef("snapshots rename: want OLD and NEW labels, got %d arguments", c.NArg())
 					}
 					return runSnapshotsRename(c.Context, g, c.Args().Get(0), c.Args().Get(1))
 				},
 			},
 			{
 				Name:      "rm",
-				Usage:     "remove a snapshot and everything in it (asks first unless --yes)",
-				ArgsUsage: "LABEL",
+				Aliases:   []string{"remove"},
+				Usage:     "remove snapshots and everything in them (asks first unless --yes)",
+				ArgsUsage: "LABEL...",
 				Flags: []cli.Flag{
 					&cli.BoolFlag{Name: "yes", Aliases: []string{"y"}, Usage: "do not ask for confirmation"},
 				},
 				Action: func(c *cli.Context) error {
-					opts := snapshotsRmOptions{Yes: c.Bool("yes")}
-					// Accept "rm LABEL --yes" too, the form the help shows.
-					for _, a := range c.Args().Slice() {
-						switch {
-						case a == "--yes" || a == "-y" || a == "-yes":
-							opts.Yes = true
-						case opts.Label == "" && !strings.HasPrefix(a, "-"):
-							opts.Label = a
-						default:
-							return usagef("usage: orchex snapshots rm [--yes] LABEL")
-						}
+					if c.NArg() == 0 {
+						return usagef("snapshots rm: want at least one snapshot label")
 					}
-					if opts.Label == "" {
-						return usagef("usage: orchex snapshots rm [--yes] LABEL")
-					}
-					return runSnapshotsRm(c.Context, g, opts)
+					return runSnapshotsRm(c.Context, g, snapshotsRmOptions{Labels: c.Args().Slice(), Yes: c.Bool("yes")})
 				},
 			},
 		},
@@ -151,14 +150,14 @@ func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions
 		return snapWriteJSON(out, list)
 	}
 	if len(sns) == 0 {
-		g.logf("no snapshots in %s; run orchex import or collect", g.db)
+		g.logf("no snapshots in %s; run orchex import or collect", sanitizeTerminal(g.db))
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LABEL\tCREATED\tSERVICES\tHOSTS\tOBSERVATIONS\tCATALOG\tENGINES")
 	for _, sn := range sns {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", snapCell(sn.Label, 64), sn.Created.UTC().Format(time.RFC3339),
-			sn.Services, sn.Hosts, sn.Observations, snapCell(snapDash(sn.Meta.CatalogVersion), 32), snapCell(snapEngines(sn.Meta.Engines), 64))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", cellN(sn.Label, 64), sn.Created.UTC().Format(time.RFC3339),
+			sn.Services, sn.Hosts, sn.Observations, cellN(dash(sn.Meta.CatalogVersion), 32), cellN(snapEngines(sn.Meta.Engines), 64))
 	}
 	return tw.Flush()
 }
@@ -210,7 +209,7 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 		return err
 	}
 	defer s.Close()
-	sn, err := s.Snapshot(ctx, opts.Label)
+	sn, err := snapshotOf(ctx, s, opts.Label)
 	if err != nil {
 		return err
 	}
@@ -243,23 +242,23 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 	w := &snapErrWriter{w: g.env.Stdout}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	m := sn.Meta
-	fmt.Fprintf(tw, "Snapshot\t%s\n", snapCell(sn.Label, 64))
+	fmt.Fprintf(tw, "Snapshot\t%s\n", cellN(sn.Label, 64))
 	fmt.Fprintf(tw, "Created\t%s\n", sn.Created.UTC().Format(time.RFC3339))
-	fmt.Fprintf(tw, "Catalog version\t%s\n", snapCell(snapDash(m.CatalogVersion), 64))
+	fmt.Fprintf(tw, "Catalog version\t%s\n", cellN(dash(m.CatalogVersion), 64))
 	fmt.Fprintf(tw, "Services\t%d\n", sn.Services)
 	fmt.Fprintf(tw, "Hosts\t%d\n", sn.Hosts)
 	fmt.Fprintf(tw, "Observations\t%d\n", sn.Observations)
-	fmt.Fprintf(tw, "Engines\t%s\n", snapCell(snapEngines(m.Engines), 200))
+	fmt.Fprintf(tw, "Engines\t%s\n", cellN(snapEngines(m.Engines), 200))
 	var feeds []string
 	for _, f := range m.Feeds {
 		feeds = append(feeds, f.Provider+" "+f.Date)
 	}
-	fmt.Fprintf(tw, "Range feeds\t%s\n", snapCell(snapDash(strings.Join(feeds, ", ")), 400))
+	fmt.Fprintf(tw, "Range feeds\t%s\n", cellN(dash(strings.Join(feeds, ", ")), 400))
 	for i, in := range m.Inputs {
-		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Inputs"), snapCell(in, 200))
+		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Inputs"), cellN(in, 200))
 	}
 	for i, n := range m.Notes {
-		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Notes"), snapCell(n, 200))
+		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Notes"), cellN(n, 200))
 	}
 	tw.Flush()
 
@@ -268,7 +267,7 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ENGINE\tOBSERVATIONS\tSERVICES\tONLY THIS ENGINE\tPAGES\tCREDITS")
 		for _, c := range counts {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", snapCell(string(c.Engine), 32), c.Observations, c.Services, c.Only, c.Pages, c.Credits)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", cellN(string(c.Engine), 32), c.Observations, c.Services, c.Only, c.Pages, c.Credits)
 		}
 		tw.Flush()
 	}
@@ -277,8 +276,8 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ENGINE\tQUERY ID\tTOTAL\tPAGES\tFETCHED\tTRUNCATED\tQUERY")
 		for _, q := range m.Queries {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", snapCell(q.Engine, 32), snapCell(q.ID, 64), q.Total, q.Pages, q.Fetched,
-				snapCell(snapDash(q.Truncated), 32), snapCell(q.Text, 80))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", cellN(q.Engine, 32), cellN(q.ID, 64), q.Total, q.Pages, q.Fetched,
+				cellN(dash(q.Truncated), 32), cellN(q.Text, 80))
 		}
 		tw.Flush()
 	}
@@ -291,8 +290,8 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 			if len(sum) > 12 {
 				sum = sum[:12]
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", snapCell(im.File, 80), snapCell(string(im.Engine), 32), snapCell(im.Format, 32),
-				im.Read, im.Kept, im.Bad, im.Skipped, snapDash(snapTime(im.At)), snapCell(sum, 12))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", cellN(im.File, 80), cellN(string(im.Engine), 32), cellN(im.Format, 32),
+				im.Read, im.Kept, im.Bad, im.Skipped, dash(snapTime(im.At)), cellN(sum, 12))
 		}
 		tw.Flush()
 	}
@@ -300,7 +299,7 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 }
 
 func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error {
-	s, err := g.openStore(ctx)
+	s, err := g.openExisting(ctx, store.Options{})
 	if err != nil {
 		return err
 	}
@@ -309,39 +308,56 @@ func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error 
 		if errors.Is(err, store.ErrBadLabel) {
 			return usageError{err}
 		}
-		return err
+		return suggestLabel(ctx, s, err, from)
 	}
-	g.logf("renamed snapshot %s to %s", snapCell(from, 64), snapCell(to, 64))
+	g.logf("renamed snapshot %s to %s", cellN(from, 64), cellN(to, 64))
 	return nil
 }
 
 type snapshotsRmOptions struct {
-	Label string
-	Yes   bool // do not ask
+	Labels []string
+	Yes    bool // do not ask
 }
 
+// runSnapshotsRm removes the snapshots named, after checking that every
+// one exists (a mistyped label removes nothing) and asking once.
 func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) error {
-	s, err := g.openStore(ctx)
+	s, err := g.openExisting(ctx, store.Options{})
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	sn, err := s.Snapshot(ctx, opts.Label)
-	if err != nil {
-		return err
+	var sns []store.Snapshot
+	services, observations := 0, 0
+	for _, label := range opts.Labels {
+		sn, err := snapshotOf(ctx, s, label)
+		if err != nil {
+			return err
+		}
+		sns = append(sns, sn)
+		services, observations = services+sn.Services, observations+sn.Observations
 	}
+	var names []string
+	for _, sn := range sns {
+		names = append(names, cellN(sn.Label, 64))
+	}
+	what := fmt.Sprintf("%s (%d services, %d observations)", strings.Join(names, ", "), services, observations)
 	if !opts.Yes {
-		fmt.Fprintf(g.env.Stderr, "Remove snapshot %s (%d services, %d observations) from %s? This cannot be undone. [y/N] ",
-			snapCell(sn.Label, 64), sn.Services, sn.Observations, snapCell(g.db, 200))
+		fmt.Fprintf(g.env.Stderr, "Remove snapshot %s from %s? This cannot be undone. [y/N] ", what, cellN(g.db, 200))
 		if !snapConfirmed(g.env.Stdin) {
 			fmt.Fprintln(g.env.Stderr)
-			return fmt.Errorf("snapshots rm: not confirmed; snapshot %s was not removed (pass --yes to skip the question)", snapCell(sn.Label, 64))
+			return fmt.Errorf("snapshots rm: not confirmed; nothing was removed (pass --yes to skip the question)")
 		}
 	}
-	if err := s.Remove(ctx, opts.Label); err != nil {
-		return err
+	for i, sn := range sns {
+		if err := s.Remove(ctx, sn.Label); err != nil {
+			if i > 0 {
+				g.logf("removed snapshot %s before the error", strings.Join(names[:i], ", "))
+			}
+			return err
+		}
 	}
-	g.logf("removed snapshot %s (%d services, %d observations)", snapCell(sn.Label, 64), sn.Services, sn.Observations)
+	g.logf("removed snapshot %s", what)
 	return nil
 }
 
@@ -362,23 +378,6 @@ func snapConfirmed(r io.Reader) bool {
 	return false
 }
 
-// cell makes s safe for one table cell on a terminal: sanitized, on one
-// line, at most limit runes.
-func snapCell(s string, limit int) string {
-	s = sanitizeTerminal(s)
-	s = strings.Map(func(r rune) rune {
-		if r == '\t' || r == '\n' || r == '\r' {
-			return ' '
-		}
-		return r
-	}, s)
-	if utf8.RuneCountInString(s) > limit {
-		r := []rune(s)
-		s = string(r[:limit-1]) + "…"
-	}
-	return s
-}
-
 func snapEngines(es []store.EngineMeta) string {
 	var parts []string
 	for _, e := range es {
@@ -388,14 +387,7 @@ func snapEngines(es []store.EngineMeta) string {
 			parts = append(parts, e.Name)
 		}
 	}
-	return snapDash(strings.Join(parts, ", "))
-}
-
-func snapDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
+	return dash(strings.Join(parts, ", "))
 }
 
 // label returns name for the first line of a list, "" for the others.

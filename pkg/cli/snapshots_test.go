@@ -171,8 +171,8 @@ func TestSnapshotsShow(t *testing.T) {
 	if code, _, errs := runSnap(t, db, "", "snapshots", "show"); code != ExitUsage || !strings.Contains(errs, "LABEL") {
 		t.Errorf("no label: code %d, %s", code, errs)
 	}
-	if code, _, errs := runSnap(t, db, "", "snapshots", "show", "2026Q4", "--format", "json"); code != ExitUsage {
-		t.Errorf("flag after the label: code %d, %s", code, errs)
+	if code, out, errs := runSnap(t, db, "", "snapshots", "show", "2026Q4", "--format", "json"); code != ExitOK || !strings.HasPrefix(out, "{") {
+		t.Errorf("flag after the label: code %d, %s%s", code, out, errs)
 	}
 }
 
@@ -206,7 +206,7 @@ func TestSnapshotsRm(t *testing.T) {
 	for _, answer := range []string{"", "n\n", "no\n", "yes please\n"} {
 		code, out, errs := runSnap(t, db, answer, "snapshots", "rm", "2026Q4")
 		if code != ExitFailure || out != "" || !strings.Contains(errs, "Remove snapshot 2026Q4 (2 services, 3 observations)") ||
-			!strings.Contains(errs, "not removed") {
+			!strings.Contains(errs, "nothing was removed") {
 			t.Errorf("answer %q: code %d, stderr %q", answer, code, errs)
 		}
 		if !exists("2026Q4") {
@@ -230,9 +230,22 @@ func TestSnapshotsRm(t *testing.T) {
 	if code, _, _ := runSnap(t, db2, "", "snapshots", "rm"); code != ExitUsage {
 		t.Errorf("rm without a label: code %d", code)
 	}
-	if code, _, _ := runSnap(t, db2, "", "snapshots", "rm", "2026Q4", "2026Q3"); code != ExitUsage {
-		t.Errorf("rm with two labels: code %d", code)
+	// Several labels: all exist or nothing is removed; one question.
+	db3 := seedSnapshots(t)
+	if code, _, errs := runSnap(t, db3, "", "snapshots", "rm", "2026Q4", "2026q3", "--yes"); code != ExitFailure ||
+		!strings.Contains(errs, "did you mean 2026Q3?") || !exists3(t, db3, "2026Q4") {
+		t.Errorf("rm with a mistyped second label: code %d, %s", code, errs)
 	}
+	code, _, errs = runSnap(t, db3, "y\n", "snapshots", "remove", "2026Q4", "2026Q3")
+	if code != ExitOK || strings.Count(errs, "[y/N]") != 1 || !strings.Contains(errs, "removed snapshot 2026Q4, 2026Q3") ||
+		exists3(t, db3, "2026Q4") || exists3(t, db3, "2026Q3") {
+		t.Errorf("rm with two labels: code %d, %s", code, errs)
+	}
+}
+
+func exists3(t *testing.T, db, label string) bool {
+	_, out, _ := runSnap(t, db, "", "snapshots", "list")
+	return strings.Contains(out, "\n"+label+" ")
 }
 
 func TestSnapshotsCorruptDatabase(t *testing.T) {

@@ -39,3 +39,29 @@ func isBidi(r rune) bool { return safejson.IsBidi(r) }
 // writeJSON writes v as indented JSON for a terminal or a pipe, with bidi
 // controls escaped (see safejson).
 func writeJSON(w io.Writer, v any) error { return safejson.Encode(w, v) }
+
+// cell makes engine text safe for one terminal table cell: sanitized, on
+// one line, at most 80 runes.
+func cell(s string) string { return cellN(s, 80) }
+
+// cellN is cell with a cap of limit runes.
+func cellN(s string, limit int) string {
+	s = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' '
+		}
+		return r
+	}, sanitizeTerminal(s))
+	if utf8.RuneCountInString(s) > limit {
+		s = string([]rune(s)[:limit-1]) + "…"
+	}
+	return s
+}
+
+// dash is s, or "-" for an empty value in a table.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

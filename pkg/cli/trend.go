@@ -5,12 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/orchex/orchex/pkg/report/html"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
@@ -31,14 +31,15 @@ func trendCommand(g *globals) *cli.Command {
 		UsageText: "orchex trend\n" +
 			"orchex trend --from 2026Q1 --to 2026Q4 --format json\n" +
 			"orchex trend --format pdf --out reports/trend.pdf\n" +
-			"orchex trend --format html --out reports/trend.html",
+			"orchex trend --format html --out reports/trend.html\n" +
+			"orchex trend --format csv --out trend.csv",
 		Description: "Snapshots are ordered by label when every label looks like a quarter (YYYYQn), else by\n" +
 			"creation time. A change of catalog version, engines or range feeds between consecutive\n" +
 			"snapshots is warned about and listed in the method section. See docs/compare.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: "first snapshot `LABEL` (default: the oldest)", Destination: &o.From},
 			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 		},
 		Action: func(c *cli.Context) error {
@@ -55,13 +56,13 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	switch o.Format {
 	case "md", "markdown":
 		o.Format = "md"
-	case "json", "html":
+	case "json", "csv", "html":
 	case "pdf":
 		if o.Out == "" || o.Out == "-" {
 			return usagef("trend: --format pdf needs --out FILE")
 		}
 	default:
-		return usagef("trend: unknown --format %q (want md, json, pdf or html)", o.Format)
+		return usagef("trend: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
 	}
 	st, err := g.openStore(ctx)
 	if err != nil {
@@ -76,7 +77,11 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):
-		return usagef("trend: %v", rerr.Err)
+		label := o.To
+		if _, ferr := st.Snapshot(ctx, o.From); o.From != "" && ferr != nil {
+			label = o.From
+		}
+		return usagef("trend: %v", suggestLabel(ctx, st, rerr.Err, label))
 	case errors.Is(err, assemble.ErrNoSnapshots):
 		return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
 	case err != nil:
@@ -85,10 +90,12 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	for _, s := range t.MethodChanges {
 		g.warnMethod(s.From, s.To, s.Differences)
 	}
-	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
+	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		switch o.Format {
 		case "json":
 			return jsonreport.Write(w, "trend", t)
+		case "csv":
+			return csvreport.WriteDocument(w, assemble.TrendDocument(t))
 		case "pdf":
 			return pdf.RenderDocument(w, assemble.TrendDocument(t), pdf.Options{})
 		case "html":
@@ -98,9 +105,6 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	})
 	if err != nil {
 		return fmt.Errorf("trend: %w", err)
-	}
-	if o.Out != "" && o.Out != "-" {
-		g.logf("wrote %s", filepath.Clean(o.Out))
 	}
 	return nil
 }

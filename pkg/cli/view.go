@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/orchex/orchex/pkg/catalog"
@@ -22,7 +23,7 @@ func buildView(ctx context.Context, st *store.Store, cat *catalog.Catalog, label
 // is empty.
 func resolveSnapshot(ctx context.Context, st *store.Store, label string) (string, error) {
 	if label != "" {
-		if _, err := st.Snapshot(ctx, label); err != nil {
+		if _, err := snapshotOf(ctx, st, label); err != nil {
 			return "", err
 		}
 		return label, nil
@@ -35,4 +36,30 @@ func resolveSnapshot(ctx context.Context, st *store.Store, label string) (string
 		return "", fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
 	}
 	return snaps[len(snaps)-1].Label, nil
+}
+
+// snapshotOf is st.Snapshot with a suggestion when the label is unknown.
+func snapshotOf(ctx context.Context, st *store.Store, label string) (store.Snapshot, error) {
+	sn, err := st.Snapshot(ctx, label)
+	return sn, suggestLabel(ctx, st, err, label)
+}
+
+// suggestLabel adds "did you mean" to an error for an unknown snapshot
+// label: the stored label closest to it, case ignored.
+func suggestLabel(ctx context.Context, st *store.Store, err error, label string) error {
+	if !errors.Is(err, store.ErrNoSnapshot) {
+		return err
+	}
+	snaps, lerr := st.Snapshots(ctx)
+	if lerr != nil {
+		return err
+	}
+	var labels []string
+	for _, s := range snaps {
+		labels = append(labels, s.Label)
+	}
+	if hint := didYouMean(label, labels); hint != "" {
+		return fmt.Errorf("%w%s", err, sanitizeTerminal(hint))
+	}
+	return err
 }

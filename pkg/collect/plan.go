@@ -22,6 +22,10 @@ type EnginePlan struct {
 	Queries []QueryPlan
 	// Total, Pages and Credits add up the queries that could be counted.
 	Total, Pages, Credits int
+	// Spent is what the dry run itself cost on the engine: Censys counts
+	// are aggregate calls, and a query over its 100-page cap is planned
+	// with more of them; Shodan's counts are free.
+	Spent int
 }
 
 // QueryPlan is one query's count and what collecting it would cost.
@@ -32,8 +36,10 @@ type QueryPlan struct {
 }
 
 // DryRun counts every selected query, spending no credits where the
-// engine's API allows it (Censys counts with a paid aggregate call), and
-// says what a collection with cfg's page limit would fetch and cost. It
+// engine's API allows it (Censys counts with a paid aggregate call, and
+// plans the split of a query over its page cap as the collection will),
+// and says what a collection with cfg's page limit would fetch and cost,
+// and what the dry run spent (EnginePlan.Spent). It
 // reads cfg's Engines, Catalog, Select, MaxPages, Events. A count that
 // fails is kept in the plan with its error and in the joined error
 // returned; an error that would fail every count (credentials, plan,
@@ -49,6 +55,12 @@ func DryRun(ctx context.Context, cfg Config) (Plan, error) {
 		ep := EnginePlan{Name: e.Name(), Account: r.account(ctx, source.CapsOf(e))}
 		for _, q := range r.queries[i] {
 			n, err := e.Count(ctx, q)
+			var p, c, spent int
+			if err == nil {
+				ep.Spent += source.CountCost(e)
+				p, c, spent, err = source.EstimateRun(ctx, e, q, n, cfg.MaxPages)
+				ep.Spent += spent
+			}
 			if err != nil {
 				if ctx.Err() != nil {
 					return plan, ctx.Err()
@@ -61,7 +73,6 @@ func DryRun(ctx context.Context, cfg Config) (Plan, error) {
 				}
 				continue
 			}
-			p, c := source.Estimate(e, q, n, cfg.MaxPages)
 			ep.Queries = append(ep.Queries, QueryPlan{Query: q, Total: n, Pages: p, Credits: c})
 			ep.Total, ep.Pages, ep.Credits = ep.Total+n, ep.Pages+p, ep.Credits+c
 		}

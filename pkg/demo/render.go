@@ -490,3 +490,85 @@ func CensysHost(svcs []*Service, at time.Time) []byte {
 	}
 	return out
 }
+
+// censysV2Host is a legacy Censys Search v2 host view.
+type censysV2Host struct {
+	IP               string            `json:"ip"`
+	Location         censysLocation    `json:"location"`
+	AutonomousSystem censysAS          `json:"autonomous_system"`
+	LastUpdated      string            `json:"last_updated_at"`
+	Services         []censysV2Service `json:"services"`
+}
+
+type censysV2Service struct {
+	Port        uint16           `json:"port"`
+	ServiceName string           `json:"service_name"`
+	Transport   string           `json:"transport_protocol"`
+	ObservedAt  string           `json:"observed_at"`
+	Banner      string           `json:"banner,omitempty"`
+	Software    []censysSoftware `json:"software,omitempty"`
+	HTTP        *struct {
+		Response censysV2Response `json:"response"`
+	} `json:"http,omitempty"`
+	TLS *struct {
+		Certificates struct {
+			Leaf censysV2Leaf `json:"leaf_data"`
+		} `json:"certificates"`
+	} `json:"tls,omitempty"`
+	Kubernetes *censysKube `json:"kubernetes,omitempty"`
+	Etcd       *censysEtcd `json:"etcd,omitempty"`
+}
+
+type censysV2Leaf struct {
+	censysCertParsed
+	Names []string `json:"names,omitempty"`
+}
+
+type censysV2Response struct {
+	StatusCode int                 `json:"status_code"`
+	HTMLTitle  string              `json:"html_title,omitempty"`
+	Headers    map[string][]string `json:"headers"`
+	Body       string              `json:"body"`
+}
+
+// CensysV2Host renders the services of one address as a legacy Censys
+// Search v2 host view, the same facts as CensysHost in v2's shape
+// (service_name, http.response, headers with underscores, leaf_data).
+func CensysV2Host(svcs []*Service, at time.Time) []byte {
+	s0 := svcs[0]
+	h := censysV2Host{IP: s0.Addr.String(), LastUpdated: at.UTC().Format(time.RFC3339),
+		Location:         censysLocation{Country: countryName(s0.Country), CountryCode: s0.Country, City: s0.City},
+		AutonomousSystem: censysAS{ASN: s0.ASN, Name: strings.ToUpper(strings.Fields(s0.Org + " X")[0]), Description: s0.Org, CountryCode: "US"}}
+	for _, s := range svcs {
+		v3 := s.censysService(at)
+		v2 := censysV2Service{Port: v3.Port, ServiceName: v3.Protocol, Transport: v3.TransportProtocol, ObservedAt: v3.ScanTime,
+			Banner: v3.Banner, Software: v3.Software, Etcd: v3.Etcd}
+		if v3.Cert != nil {
+			v2.TLS = &struct {
+				Certificates struct {
+					Leaf censysV2Leaf `json:"leaf_data"`
+				} `json:"certificates"`
+			}{}
+			v2.TLS.Certificates.Leaf = censysV2Leaf{v3.Cert.Parsed, v3.Cert.Names}
+		}
+		for _, ep := range v3.Endpoints {
+			if ep.HTTP == nil {
+				continue
+			}
+			r := censysV2Response{StatusCode: ep.HTTP.StatusCode, HTMLTitle: ep.HTTP.HTMLTitle, Body: ep.HTTP.Body, Headers: map[string][]string{}}
+			for name, v := range ep.HTTP.Headers {
+				r.Headers[strings.ReplaceAll(name, "-", "_")] = v.Headers
+			}
+			v2.HTTP = &struct {
+				Response censysV2Response `json:"response"`
+			}{r}
+			v2.Kubernetes = ep.Kubernetes
+		}
+		h.Services = append(h.Services, v2)
+	}
+	out, err := json.Marshal(h)
+	if err != nil {
+		panic(err)
+	}
+	return out
+}

@@ -6,7 +6,8 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
+
+	"github.com/orchex/orchex/internal/outfile"
 )
 
 // Restrict makes the population collectable with the given catalog: a
@@ -82,33 +83,18 @@ func WriteShodan(ctx context.Context, w io.Writer, cfg Config, n int) (int, erro
 	return written, nil
 }
 
-// WriteShodanFile writes n banners to path (see WriteShodan) through a
-// temporary file renamed into place.
+// WriteShodanFile writes n banners to path (see WriteShodan) as
+// internal/outfile writes outputs: atomically for a regular file, through
+// links, directly to a device or pipe.
 func WriteShodanFile(ctx context.Context, path string, cfg Config, n int) (int, error) {
-	f, err := os.CreateTemp(dirOf(path), ".orchex-demo-*.json.gz")
+	written := 0
+	err := outfile.Write(path, func(w io.Writer) error {
+		var err error
+		written, err = WriteShodan(ctx, w, cfg, n)
+		return err
+	})
 	if err != nil {
-		return 0, fmt.Errorf("demo: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	written, err := WriteShodan(ctx, f, cfg, n)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-		return written, fmt.Errorf("demo: write %s: %w", path, err)
+		return written, fmt.Errorf("demo: %w", err)
 	}
 	return written, nil
-}
-
-func dirOf(path string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if path[i] == '/' {
-			return path[:i+1]
-		}
-	}
-	return "."
 }

@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
+	"net/netip"
 	"time"
+
+	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
 )
 
 // pick returns a stable pseudo-random number in [0, n) for s and salt, so
@@ -24,10 +27,23 @@ func (s *Service) pick(salt string, n int) int {
 // a later banner; noise is returned by the Kubernetes queries.
 func (p *Population) ShodanResults(queries map[string][]string) map[string][]json.RawMessage {
 	out := make(map[string][]json.RawMessage)
+	for q, l := range p.ShodanLists(queries) {
+		for i := range l.Len() {
+			out[q] = append(out[q], l.At(i))
+		}
+	}
+	return out
+}
+
+// ShodanLists is ShodanResults with each banner made when it is asked for
+// (shodantest.Config.Results): the lists hold references to the
+// population's services, not JSON.
+func (p *Population) ShodanLists(queries map[string][]string) map[string]shodantest.Banners {
+	lists := make(map[string]shodanList)
 	add := func(q string, s *Service) {
-		out[q] = append(out[q], s.ShodanBanner(s.SeenAt))
+		lists[q] = append(lists[q], shodanRef{s, false})
 		if s.Duplicate {
-			out[q] = append(out[q], s.ShodanBanner(s.SeenAt.Add(6*time.Hour)))
+			lists[q] = append(lists[q], shodanRef{s, true})
 		}
 	}
 	for i := range p.Services {
@@ -49,7 +65,31 @@ func (p *Population) ShodanResults(queries map[string][]string) map[string][]jso
 		}
 		add(noiseQs[s.pick("noise", len(noiseQs))], s)
 	}
+	out := make(map[string]shodantest.Banners, len(lists))
+	for q, l := range lists {
+		out[q] = l
+	}
 	return out
+}
+
+// shodanRef is one banner of a result list: a service, or its later
+// duplicate banner.
+type shodanRef struct {
+	s   *Service
+	dup bool
+}
+
+// shodanList is a result list whose banners are made on demand.
+type shodanList []shodanRef
+
+func (l shodanList) Len() int { return len(l) }
+
+func (l shodanList) At(i int) json.RawMessage {
+	r := l[i]
+	if r.dup {
+		return r.s.ShodanBanner(r.s.SeenAt.Add(6 * time.Hour))
+	}
+	return r.s.ShodanBanner(r.s.SeenAt)
 }
 
 // censysHit is a v3 search hit wrapper.
@@ -86,47 +126,91 @@ type censysWebHit struct {
 // twice (a duplicate the pipeline must merge). Web properties, which a host
 // inventory must skip, come from [WebProperties].
 func (p *Population) CensysResults(queries map[string][]string) (hits [][]byte, byQuery map[string]map[string]bool) {
-	byAddr := make(map[string][]*Service)
-	var order []string
+	n, hit, byQuery := p.CensysHits(queries)
+	for i := range n {
+		hits = append(hits, hit(i))
+	}
+	return hits, byQuery
+}
+
+// CensysHits is CensysResults with each hit made when it is asked for
+// (censystest.Config.Hit): n hits, hit(i) the i-th.
+func (p *Population) CensysHits(queries map[string][]string) (n int, hit func(i int) []byte, byQuery map[string]map[string]bool) {
+	hosts := p.censysHosts()
+	hit = func(i int) []byte {
+		svcs := hosts[i]
+		matched, _ := censysMatches(svcs, queries)
+		b, _ := json.Marshal(censysHit{HostV1: &censysHostHit{Resource: CensysHost(svcs, svcs[0].SeenAt.Add(3*time.Hour)), MatchedServices: matched}})
+		return b
+	}
+	return len(hosts), hit, hostsByQuery(hosts, queries)
+}
+
+// CensysV2Hosts lays the population out as legacy Censys Search v2 host
+// views made on demand (censystest.Config.V2Host), with the addresses each
+// v2 query returns: the hosts of CensysHits, for --censys-api v2.
+func (p *Population) CensysV2Hosts(queries map[string][]string) (n int, host func(i int) []byte, byQuery map[string]map[string]bool) {
+	hosts := p.censysHosts()
+	host = func(i int) []byte { return CensysV2Host(hosts[i], hosts[i][0].SeenAt.Add(3*time.Hour)) }
+	return len(hosts), host, hostsByQuery(hosts, queries)
+}
+
+// censysHosts groups the services Censys saw by address, in population
+// order (noise last).
+func (p *Population) censysHosts() [][]*Service {
+	byAddr := make(map[netip.Addr][]*Service)
+	var order []netip.Addr
 	for _, list := range [][]Service{p.Services, p.Noise} {
 		for i := range list {
 			s := &list[i]
 			if !s.Censys {
 				continue
 			}
-			k := s.Addr.String()
-			if byAddr[k] == nil {
-				order = append(order, k)
+			if byAddr[s.Addr] == nil {
+				order = append(order, s.Addr)
 			}
-			byAddr[k] = append(byAddr[k], s)
+			byAddr[s.Addr] = append(byAddr[s.Addr], s)
 		}
 	}
-	byQuery = make(map[string]map[string]bool)
-	for _, k := range order {
-		svcs := byAddr[k]
-		at := svcs[0].SeenAt.Add(3 * time.Hour)
-		var matched []censysMatched
-		for _, s := range svcs {
-			product := s.Product
-			if product == "" {
-				product = "kubernetes-api"
-			}
-			qs := queries[product]
-			if len(qs) == 0 {
-				continue
-			}
-			q := qs[s.pick("censys", len(qs))]
+	hosts := make([][]*Service, len(order))
+	for i, a := range order {
+		hosts[i] = byAddr[a]
+	}
+	return hosts
+}
+
+// hostsByQuery is, for each query text, the addresses it returns.
+func hostsByQuery(hosts [][]*Service, queries map[string][]string) map[string]map[string]bool {
+	byQuery := make(map[string]map[string]bool)
+	for _, svcs := range hosts {
+		_, qs := censysMatches(svcs, queries)
+		for _, q := range qs {
 			if byQuery[q] == nil {
 				byQuery[q] = make(map[string]bool)
 			}
-			byQuery[q][k] = true
-			l := lookFor(s)
-			matched = append(matched, censysMatched{Port: s.Port, Protocol: l.protocol, TransportProtocol: "tcp"})
+			byQuery[q][svcs[0].Addr.String()] = true
 		}
-		hit, _ := json.Marshal(censysHit{HostV1: &censysHostHit{Resource: CensysHost(svcs, at), MatchedServices: matched}})
-		hits = append(hits, hit)
 	}
-	return hits, byQuery
+	return byQuery
+}
+
+// censysMatches returns the services of a host that Censys's queries find
+// (matched_services) and the query that finds each.
+func censysMatches(svcs []*Service, queries map[string][]string) (matched []censysMatched, qs []string) {
+	for _, s := range svcs {
+		product := s.Product
+		if product == "" {
+			product = "kubernetes-api"
+		}
+		pq := queries[product]
+		if len(pq) == 0 {
+			continue
+		}
+		qs = append(qs, pq[s.pick("censys", len(pq))])
+		l := lookFor(s)
+		matched = append(matched, censysMatched{Port: s.Port, Protocol: l.protocol, TransportProtocol: "tcp"})
+	}
+	return matched, qs
 }
 
 func timeOffset(n int64) time.Duration { return time.Duration(n) * 6 * time.Hour }

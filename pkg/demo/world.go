@@ -1,7 +1,6 @@
 package demo
 
 import (
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -14,10 +13,20 @@ import (
 // Credentials the simulated APIs accept, and nothing else. They are not
 // secrets: `orchex demo --serve` prints them.
 const (
-	ShodanKey   = "demo-shodan-key-not-a-secret"
-	CensysToken = "demo-censys-token-not-a-secret"
-	CensysOrg   = "00000000-0000-4000-8000-00000000demo"
+	ShodanKey    = "demo-shodan-key-not-a-secret"
+	CensysToken  = "demo-censys-token-not-a-secret"
+	CensysOrg    = "00000000-0000-4000-8000-00000000demo"
+	CensysAPIID  = "demo-censys-v2-id"
+	CensysSecret = "demo-censys-v2-secret-not-a-secret"
 )
+
+// censysFields are the host fields the simulated Censys API keeps of each
+// host for query splitting, scope filters and statistics (censystest
+// Config.Fields): the address, place, network, ports and protocols.
+func censysFields() []string {
+	return []string{"ip", "location.country_code", "location.city", "autonomous_system.asn", "autonomous_system.name",
+		"services.port", "services.protocol", "services.service_name"}
+}
 
 // World is a population served by simulated Shodan and Censys APIs on
 // 127.0.0.1.
@@ -30,7 +39,12 @@ type World struct {
 // QueriesByProduct maps each catalog product to the Shodan and Censys
 // queries that find it: its own, or those of the product it is found by.
 func QueriesByProduct(cat *catalog.Catalog) (shodan, censys map[string][]string) {
-	shodan, censys = map[string][]string{}, map[string][]string{}
+	shodan, censys, _ = queriesByProduct(cat)
+	return shodan, censys
+}
+
+func queriesByProduct(cat *catalog.Catalog) (shodan, censys, censysV2 map[string][]string) {
+	shodan, censys, censysV2 = map[string][]string{}, map[string][]string{}, map[string][]string{}
 	for _, p := range cat.Products() {
 		src := p
 		if p.FoundBy != "" {
@@ -38,9 +52,9 @@ func QueriesByProduct(cat *catalog.Catalog) (shodan, censys map[string][]string)
 				src = q
 			}
 		}
-		shodan[p.ID], censys[p.ID] = src.Shodan, src.Censys
+		shodan[p.ID], censys[p.ID], censysV2[p.ID] = src.Shodan, src.Censys, src.CensysV2
 	}
-	return shodan, censys
+	return shodan, censys, censysV2
 }
 
 // NewWorld generates the population of cfg, keeps in it only what the
@@ -49,20 +63,35 @@ func QueriesByProduct(cat *catalog.Catalog) (shodan, censys map[string][]string)
 // the population's clock, so that the same world gives the same data.
 // Close stops the APIs.
 func NewWorld(cfg Config, cat *catalog.Catalog, rate float64) *World {
-	shodanQs, censysQs := QueriesByProduct(cat)
+	shodanQs, censysQs, v2Qs := queriesByProduct(cat)
 	pop := Generate(cfg)
 	pop.Restrict(func(p string) bool { return len(shodanQs[p]) > 0 }, func(p string) bool { return len(censysQs[p]) > 0 })
 	w := &World{Pop: pop}
-	shodanHits := pop.ShodanResults(shodanQs)
+	// Banners and hits are made when a page asks for them, from the
+	// population's services: the simulated APIs hold no JSON.
+	shodanLists := pop.ShodanLists(shodanQs)
 	w.Shodan = shodantest.NewServer(shodantest.Config{
 		Key: ShodanKey, Plan: "dev", Credits: -1, Rate: rate, Burst: 4,
-		Population: func(q string) []json.RawMessage { return shodanHits[q] },
+		Results: func(q string) shodantest.Banners {
+			if l, ok := shodanLists[q]; ok {
+				return l
+			}
+			return shodantest.List(nil)
+		},
 	})
-	hits, byQuery := pop.CensysResults(censysQs)
+	n, hit, byQuery := pop.CensysHits(censysQs)
+	n2, host2, byQuery2 := pop.CensysV2Hosts(v2Qs)
+	for q, ips := range byQuery2 { // v2 and v3 query texts differ
+		byQuery[q] = ips
+	}
 	w.Censys = censystest.NewServer(censystest.Config{
-		Token: CensysToken, OrgID: CensysOrg, Rate: rate, Burst: 4,
+		Token: CensysToken, OrgID: CensysOrg, APIID: CensysAPIID, Secret: CensysSecret, Rate: rate, Burst: 4,
 		Clock:         func() time.Time { return pop.Config.At },
-		Hits:          hits,
+		HitCount:      n,
+		Hit:           hit,
+		V2HostCount:   n2,
+		V2Host:        host2,
+		Fields:        censysFields(),
 		WebProperties: WebProperties(3),
 		Match: func(q string, doc map[string]any) bool {
 			ip, _ := doc["ip"].(string)

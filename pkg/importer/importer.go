@@ -51,6 +51,11 @@ type Options struct {
 	// (inside a JSON document, which cannot be resynchronised). 0 means
 	// model.MaxRecord (16 MiB).
 	MaxRecord int
+	// Input, when set, is read instead of opening the path, which then
+	// only names the input in errors and the Result (standard input, or a
+	// file the caller opened to watch its progress). It is read once, so
+	// Strict, which reads the input twice, cannot be used with it.
+	Input io.Reader
 }
 
 // Format names a detected file format.
@@ -127,6 +132,9 @@ func Import(ctx context.Context, path string, opts Options, emit func(*model.Obs
 	if opts.MaxRecord <= 0 {
 		opts.MaxRecord = model.MaxRecord
 	}
+	if opts.Strict && opts.Input != nil {
+		return Result{File: path}, fmt.Errorf("import %s: a strict import reads its input twice and cannot take a stream", path)
+	}
 	if opts.Strict {
 		res, err := importOnce(ctx, path, opts, nil)
 		if err != nil {
@@ -145,15 +153,19 @@ func importOnce(ctx context.Context, path string, opts Options, emit func(*model
 // NDJSON after its first record.
 func importRun(ctx context.Context, path string, opts Options, emit func(*model.Observation) error, par bannerLines) (Result, error) {
 	r := &run{ctx: ctx, opts: opts, emit: emit, res: Result{File: path}, par: par}
-	f, err := os.Open(path)
-	if err != nil {
-		return r.res, fmt.Errorf("import: %w", err)
+	in := opts.Input
+	if in == nil {
+		f, err := os.Open(path)
+		if err != nil {
+			return r.res, fmt.Errorf("import: %w", err)
+		}
+		defer f.Close()
+		in = f
 	}
-	defer f.Close()
 	h := sha256.New()
-	counted := &countReader{r: f}
+	counted := &countReader{r: in}
 	raw := bufio.NewReaderSize(io.TeeReader(counted, h), 64<<10)
-	err = r.read(raw)
+	err := r.read(raw)
 	if errors.Is(err, errStopped) {
 		err = nil
 	}

@@ -158,6 +158,42 @@ func PageSize(e Engine) int {
 	return DefaultPageSize
 }
 
+// Planner is implemented by engines whose collection of a query is not
+// simply its results at the page size: Censys serves at most 100 pages of
+// a query and splits a larger one into parts (more pages, and aggregate
+// calls to plan them). PlanCost returns the pages and credits a collection
+// of q (total results, at most maxPages pages; 0: no cap) takes, and the
+// credits the estimate spent itself (planning calls).
+type Planner interface {
+	PlanCost(ctx context.Context, q Query, total, maxPages int) (pages, credits, spent int, err error)
+}
+
+// CountCoster is implemented by engines whose Count spends credits
+// (Censys counts with an aggregate call; Shodan's count is free).
+type CountCoster interface {
+	CountCost() int
+}
+
+// EstimateRun is what a collection of q (total results) will fetch and
+// cost on e, and what finding out spent: [Planner]'s answer, else
+// [Estimate] (which spends nothing).
+func EstimateRun(ctx context.Context, e Engine, q Query, total, maxPages int) (pages, credits, spent int, err error) {
+	if p, ok := e.(Planner); ok {
+		return p.PlanCost(ctx, q, total, maxPages)
+	}
+	pages, credits = Estimate(e, q, total, maxPages)
+	return pages, credits, 0, nil
+}
+
+// CountCost returns what one Count costs on e: [CountCoster]'s answer,
+// else 0.
+func CountCost(e Engine) int {
+	if c, ok := e.(CountCoster); ok {
+		return c.CountCost()
+	}
+	return 0
+}
+
 // Estimate returns the pages a query of total results needs on e, capped
 // at maxPages (0: no cap), and the credits they cost. A query with no
 // results still costs its first page's request.

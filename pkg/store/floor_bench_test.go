@@ -22,7 +22,7 @@ import (
 func BenchmarkSQLiteFloor(b *testing.B) {
 	for _, cols := range []int{4, 15, 26} {
 		b.Run(fmt.Sprintf("cols=%d", cols), func(b *testing.B) {
-			db, err := sql.Open("sqlite", dsn(filepath.Join(b.TempDir(), "floor.db"), time.Second))
+			db, err := sql.Open("sqlite", dsn(filepath.Join(b.TempDir(), "floor.db"), time.Second, false, false))
 			if err != nil {
 				b.Fatal(err)
 			}

@@ -183,6 +183,9 @@ func (s *Store) migrate(ctx context.Context) error {
 	if v == len(ms) {
 		return nil
 	}
+	if s.ro {
+		return fmt.Errorf("store: open %s: %w: the file has schema version %d and needs migrating to %d, which a read-only open cannot do; run a command that writes (orchex import) on a writable copy once", s.path, ErrOldSchema, v, len(ms))
+	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return s.wrapErr("open: begin migration", err)

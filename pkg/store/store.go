@@ -28,6 +28,9 @@ var (
 	ErrNotDatabase = errors.New("not an orchex database")
 	// ErrNewerSchema: the file was written by a newer orchex.
 	ErrNewerSchema = errors.New("database schema is newer than this orchex")
+	// ErrOldSchema: the file needs a schema migration and was opened
+	// read-only.
+	ErrOldSchema = errors.New("database schema is older than this orchex")
 	// ErrLocked: another process held the database longer than the busy
 	// timeout.
 	ErrLocked = errors.New("database is locked by another process")
@@ -66,6 +69,12 @@ type Options struct {
 	// NoCreate makes opening a missing file fail with ErrNoDatabase
 	// instead of creating it (read-only verbs such as snapshots list).
 	NoCreate bool
+	// ReadOnly opens the file for reading only (SQLite mode=ro; implies
+	// NoCreate): it works on a file the user may only read, and on a
+	// read-only mount, where the database is opened immutable when its
+	// -shm file cannot be created beside it. Writes fail, and a database
+	// of an older schema is an error (it would need a migration).
+	ReadOnly bool
 }
 
 // Store is an open orchex database. It is safe for concurrent use by
@@ -75,11 +84,16 @@ type Options struct {
 type Store struct {
 	db   *sql.DB
 	path string
+	ro   bool       // opened with Options.ReadOnly
 	wmu  sync.Mutex // held by every write transaction
 }
 
 // Open opens the orchex database at path, creating it (but not its
-// directory) when absent, and brings its schema up to date.
+// directory) when absent, readable and writable by its owner only (0600:
+// it holds raw banners and addresses; SQLite gives its -wal and -shm
+// files the same mode), and brings its schema up to date. A path that is
+// not a regular file (a named pipe, a device, a directory) is refused
+// before SQLite opens it.
 func Open(ctx context.Context, path string) (*Store, error) {
 	return OpenWith(ctx, path, Options{})
 }
@@ -92,23 +106,45 @@ func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = DefaultBusyTimeout
 	}
-	if err := checkFile(path, o.NoCreate); err != nil {
+	if err := checkFile(path, o.NoCreate || o.ReadOnly); err != nil {
 		return nil, err
 	}
 	if err := checkForeign(ctx, path, o.BusyTimeout); err != nil {
 		return nil, err
 	}
-	db, err := sql.Open("sqlite", dsn(path, o.BusyTimeout))
+	s, err := open(ctx, path, dsn(path, o.BusyTimeout, o.ReadOnly, false), o.ReadOnly)
+	if err != nil && o.ReadOnly && isCantOpen(err) {
+		// A WAL database on a read-only mount: SQLite cannot create the
+		// -shm file it reads through, so read the file as immutable
+		// (nothing can be writing it there either).
+		s, err = open(ctx, path, dsn(path, o.BusyTimeout, true, true), true)
+	}
+	return s, err
+}
+
+func open(ctx context.Context, path, dsn string, ro bool) (*Store, error) {
+	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
 	db.SetMaxIdleConns(4)
-	s := &Store{db: db, path: path}
+	s := &Store{db: db, path: path, ro: ro}
 	if err := s.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// isCantOpen reports whether err is SQLite's "unable to open" (or a
+// read-only failure to create a file it needs).
+func isCantOpen(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == codeCantOpen || c == codeReadOnly
+	}
+	return false
 }
 
 // Path returns the file the store was opened from.
@@ -126,9 +162,11 @@ func (s *Store) Close() error {
 // sqliteMagic starts every SQLite 3 database file.
 const sqliteMagic = "SQLite format 3\x00"
 
-// checkFile gives clear errors for a missing directory, a directory
-// given as the file and a file that is not an SQLite database, before
-// SQLite touches anything (it would create -wal files beside it).
+// checkFile gives clear errors for a missing directory, a directory or
+// another file that is not a regular one given as the database, and a
+// file that is not an SQLite database, before SQLite touches anything (it
+// would create -wal files beside it, and block on a named pipe). A new
+// database file is created here, 0600.
 func checkFile(path string, noCreate bool) error {
 	fi, err := os.Stat(path)
 	switch {
@@ -140,11 +178,20 @@ func checkFile(path string, noCreate bool) error {
 		if di, err := os.Stat(dir); err != nil || !di.IsDir() {
 			return fmt.Errorf("store: open %s: directory %s does not exist; create it first or pass another --db", path, dir)
 		}
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil && !errors.Is(err, fs.ErrExist) { // another process may just have created it
+			return fmt.Errorf("store: create %s: %w", path, err)
+		}
+		if f != nil {
+			f.Close()
+		}
 		return nil
 	case err != nil:
 		return fmt.Errorf("store: open %s: %w", path, err)
 	case fi.IsDir():
 		return fmt.Errorf("store: open %s: is a directory; pass the database file, e.g. --db %s", path, filepath.Join(path, "orchex.db"))
+	case !fi.Mode().IsRegular():
+		return fmt.Errorf("store: open %s: %w: it is a %s, not a regular file; pass a database file", path, ErrNotDatabase, fileKind(fi.Mode()))
 	case fi.Size() == 0:
 		return nil // SQLite treats an empty file as an empty database
 	}
@@ -158,6 +205,21 @@ func checkFile(path string, noCreate bool) error {
 		return fmt.Errorf("store: open %s: %w: the file is not an SQLite database (wrong --db, or a damaged file); move it away or pass another --db", path, ErrNotDatabase)
 	}
 	return nil
+}
+
+// fileKind names a mode that is not a regular file's.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeCharDevice != 0:
+		return "character device"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	}
+	return "special file"
 }
 
 // checkForeign refuses another application's SQLite file before the WAL
@@ -176,7 +238,7 @@ func checkForeign(ctx context.Context, path string, busy time.Duration) error {
 		return nil
 	}
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
-	db, err := sql.Open("sqlite", "file:"+esc+"?_pragma=busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
+	db, err := sql.Open("sqlite", "file:"+esc+"?mode=ro&_pragma=busy_timeout("+strconv.FormatInt(busy.Milliseconds(), 10)+")")
 	if err != nil {
 		return fmt.Errorf("store: open %s: %w", path, err)
 	}
@@ -198,14 +260,24 @@ func checkForeign(ctx context.Context, path string, busy time.Duration) error {
 // SQLite's defaults). A checkpoint every 65536 WAL pages (about 256 MiB of
 // WAL on disk at most, folded back on Close) rather than 16384 lets the
 // many commits of an import that rewrite the same index pages be copied
-// into the database once: BenchmarkPutImport 8% faster.
-func dsn(path string, busy time.Duration) string {
+// into the database once: BenchmarkPutImport 8% faster. A read-only
+// store (ro) opens with mode=ro and leaves the journal mode alone;
+// immutable tells SQLite that nothing changes the file (a read-only
+// mount), so that it needs no -shm file.
+func dsn(path string, busy time.Duration, ro, immutable bool) string {
 	esc := strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(filepath.ToSlash(path))
 	ms := strconv.FormatInt(busy.Milliseconds(), 10)
+	mode := "&_pragma=journal_mode(WAL)"
+	switch {
+	case immutable:
+		mode = "&mode=ro&immutable=1"
+	case ro:
+		mode = "&mode=ro"
+	}
 	return "file:" + esc +
 		"?_pragma=busy_timeout(" + ms + ")" +
 		"&_pragma=foreign_keys(1)" +
-		"&_pragma=journal_mode(WAL)" +
+		mode +
 		"&_pragma=synchronous(NORMAL)" +
 		"&_pragma=cache_size(-32768)" +
 		"&_pragma=wal_autocheckpoint(65536)" +

@@ -8,4 +8,7 @@
 //	store.Services(snapshot) → csvreport.Write → services.csv
 //
 // The columns are documented on [Write] and in docs/report-json.md.
+//
+// [WriteDocument] writes the tables of a report.Document (a diff or a
+// trend) as one rectangular CSV of section, table, row, column and value.
 package csvreport

@@ -27,10 +27,13 @@ const (
 // Render writes v as Markdown. tmpl is the text of a template; "" uses the
 // embedded templates/report.md.tmpl. Output goes to w as it is produced:
 // on error, w may hold part of a report, so write to a temporary file and
-// rename it.
+// rename it. A template's string functions return at most MaxString
+// bytes, and a given template writes at most MaxOutput.
 func Render(w io.Writer, v *report.View, tmpl string) error {
 	name := templates.Report
-	if tmpl == "" {
+	if tmpl != "" {
+		w = &limitWriter{w: w, n: MaxOutput} // a user's template: bounded output
+	} else {
 		b, err := templates.FS.ReadFile(templates.Report)
 		if err != nil {
 			return fmt.Errorf("markdown: reading embedded template: %w", err)
@@ -74,7 +77,7 @@ func Load(path string) (string, error) {
 }
 
 func parse(name, text string) (*template.Template, error) {
-	t, err := template.New(name).Funcs(Funcs()).Option("missingkey=error").Parse(text)
+	t, err := template.New(name).Funcs(capped()).Funcs(Funcs()).Option("missingkey=error").Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("markdown: parsing template: %w", err)
 	}

@@ -740,3 +740,66 @@ func TestV3Balance(t *testing.T) {
 		t.Errorf("other organization: %v, want ErrForbidden", err)
 	}
 }
+
+// TestPlanCostMatchesRun: the dry run's estimate of a query over the depth
+// cap (split by country, then AS) is the pages and credits the collection
+// then takes, web properties and the "other countries" part included; so
+// is that of a query within the cap, of one that cannot be split, and of
+// one capped by --max-pages.
+func TestPlanCostMatchesRun(t *testing.T) {
+	pop := population(140, func(i int) (string, int) {
+		switch {
+		case i < 45:
+			return "US", 1
+		case i < 90:
+			return "US", 2
+		case i < 110:
+			return "DE", 3
+		case i < 125:
+			return "FR", 4
+		}
+		return "", 5
+	})
+	webs := [][]byte{readFixture(t, "v3/webproperty.json"), readFixture(t, "v3/webproperty.json")}
+	for _, tc := range []struct {
+		name     string
+		hosts    [][]byte
+		noSplit  bool
+		maxPages int
+	}{
+		{"split", pop, false, 0},
+		{"within the cap", pop[:35], false, 0},
+		{"no split", pop, true, 0},
+		{"max pages", pop, false, 4},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := censystest.NewServer(censystest.Config{Token: canaryToken, OrgID: canaryOrg, Hosts: tc.hosts, PageCap: 5,
+				WebProperties: webs, AggregateCredits: 2, CreditsPerPage: 3})
+			defer srv.Close()
+			c := newV3(t, srv, func(cfg *censys.Config) {
+				cfg.PageSize, cfg.MaxPages, cfg.NoSplit, cfg.AggregateCredits, cfg.CreditsPerPage = 10, 5, tc.noSplit, 2, 3
+			})
+			q := source.Query{ID: "q", Text: "host.services.port: 443"}
+			total, err := c.Count(context.Background(), q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages, credits, spent, err := c.PlanCost(context.Background(), q, total, tc.maxPages)
+			if err != nil {
+				t.Fatal(err)
+			}
+			before := srv.Stats().Credits
+			res, err := run(t, c, newMemStore(), q, func(p *source.Pager) { p.MaxPages = tc.maxPages })
+			if err != nil {
+				t.Fatal(err)
+			}
+			if pages != res.Pages || credits != res.Credits || srv.Stats().Credits-before != credits {
+				t.Errorf("estimate %d pages for %d credits; the run took %d pages for %d credits (the fake charged %d)",
+					pages, credits, res.Pages, res.Credits, srv.Stats().Credits-before)
+			}
+			if split := tc.name == "split" || tc.name == "max pages"; split != (spent > 0) {
+				t.Errorf("the estimate spent %d credits planning", spent)
+			}
+		})
+	}
+}

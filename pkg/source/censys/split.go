@@ -134,6 +134,52 @@ func (c *Client) Plan(ctx context.Context, base string, total int) ([]Sub, int, 
 	return subs, spent, nil
 }
 
+// PlanCost implements [source.Planner]: the pages and credits a
+// collection of q takes. A query within the depth cap takes its pages; one
+// over it (unless NoSplit) is planned now as the collection will plan it
+// (the aggregate calls are spent now, and again by the collection): its
+// first page, then each part's pages; a part with no hits costs its search
+// but stores no page, unless it is the last.
+func (c *Client) PlanCost(ctx context.Context, q source.Query, total, maxPages int) (pages, credits, spent int, err error) {
+	per := c.cfg.PageSize
+	pagesOf := func(n int) int { return min(max(1, (n+per-1)/per), c.cfg.MaxPages) }
+	searches := 0
+	if total <= c.reach() || c.cfg.NoSplit {
+		pages = pagesOf(total)
+		searches = pages
+	} else {
+		subs, cost, err := c.Plan(ctx, q.Text, total)
+		spent = cost
+		if err != nil {
+			return 0, 0, spent, err
+		}
+		pages, searches = 1, 1
+		if len(subs) <= 1 {
+			pages = c.cfg.MaxPages // cannot be split: paged to the cap
+			searches = pages
+		}
+		for i, sub := range subs {
+			if len(subs) <= 1 {
+				break
+			}
+			n := pagesOf(sub.Est)
+			searches += n
+			if sub.Est > 0 || i == len(subs)-1 {
+				pages += n
+			}
+		}
+	}
+	if maxPages > 0 && pages > maxPages {
+		searches -= pages - maxPages
+		pages = maxPages
+	}
+	return pages, spent + searches*c.cfg.CreditsPerPage, spent, nil
+}
+
+// CountCost implements [source.CountCoster]: a count is an aggregate
+// call.
+func (c *Client) CountCost() int { return c.cfg.AggregateCredits }
+
 // usable keeps the buckets whose key has the expected shape, sorted by
 // count (largest first) then key, so that plans are deterministic.
 func usable(bs []Bucket, re *regexp.Regexp) []Bucket {

@@ -159,6 +159,10 @@ func (c *V2Client) Fetch(ctx context.Context, q source.Query, page int, token st
 }
 
 // Count returns the total of q from GET /v2/hosts/aggregate.
+// CountCost implements [source.CountCoster]: a count is an aggregate
+// call, one query of the account's quota.
+func (c *V2Client) CountCost() int { return 1 }
+
 func (c *V2Client) Count(ctx context.Context, q source.Query) (int, error) {
 	a, err := c.Aggregate(ctx, q.Text, "services.port", 1)
 	if err != nil {

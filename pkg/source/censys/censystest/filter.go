@@ -43,6 +43,17 @@ func (fs filters) match(m map[string]any) bool {
 	return true
 }
 
+// admitWeb reports whether web properties (which have no host fields)
+// pass the filters: when none requires a host field's value.
+func (fs filters) admitWeb() bool {
+	for _, f := range fs {
+		if f.pred != nil || !f.not {
+			return false
+		}
+	}
+	return true
+}
+
 var clauseRE = regexp.MustCompile(`^ and (not )?([a-z_.]+): (\{[^}]*\}|"[^"]*"|[0-9]+)`)
 
 // splitFilters separates "(base) and <clauses>" into base and clauses,

@@ -10,8 +10,8 @@ import (
 )
 
 func TestMatchIP(t *testing.T) {
-	v4 := decodeDocs([][]byte{[]byte(`{"ip":"203.0.113.10","autonomous_system":{"asn":64500}}`)})[0].m
-	v6 := decodeDocs([][]byte{[]byte(`{"ip":"2001:db8:1::7"}`)})[0].m
+	v4 := decodeDocs([][]byte{[]byte(`{"ip":"203.0.113.10","autonomous_system":{"asn":64500}}`)}, nil)[0].m
+	v6 := decodeDocs([][]byte{[]byte(`{"ip":"2001:db8:1::7"}`)}, nil)[0].m
 	for _, tt := range []struct {
 		query string
 		doc   map[string]any

@@ -10,8 +10,8 @@ func TestMatch(t *testing.T) {
 	v3 := decodeDocs([][]byte{[]byte(`{"ip":"203.0.113.10","location":{"country_code":"US"},"autonomous_system":{"asn":14618},
 		"services":[{"port":6443,"protocol":"KUBERNETES","transport_protocol":"tcp","software":[{"product":"kubernetes"}],
 		  "endpoints":[{"http":{"status_code":200},"kubernetes":{"version_info":{"git_version":"v1.29.3"},"pod_names":["a","b"]}}]},
-		 {"port":443,"protocol":"HTTP","endpoints":[{"http":{"status_code":401,"html_title":"Portainer"}}]}]}`)})[0].m
-	v2 := decodeDocs([][]byte{[]byte(`{"ip":"198.51.100.7","services":[{"port":10250,"service_name":"KUBERNETES"},{"port":443,"service_name":"HTTP","http":{"response":{"html_title":"Swagger UI - x"}}}]}`)})[0].m
+		 {"port":443,"protocol":"HTTP","endpoints":[{"http":{"status_code":401,"html_title":"Portainer"}}]}]}`)}, nil)[0].m
+	v2 := decodeDocs([][]byte{[]byte(`{"ip":"198.51.100.7","services":[{"port":10250,"service_name":"KUBERNETES"},{"port":443,"service_name":"HTTP","http":{"response":{"html_title":"Swagger UI - x"}}}]}`)}, nil)[0].m
 	for _, tt := range []struct {
 		query string
 		doc   map[string]any
@@ -69,7 +69,7 @@ func FuzzMatch(f *testing.F) {
 	for _, q := range []string{`host.services: (port: {1, 2} and protocol="X")`, `same_service(services.port: 1)`, `a=~"("`, `not (a: "b" or c: *)`} {
 		f.Add(q)
 	}
-	doc := decodeDocs([][]byte{[]byte(`{"services":[{"port":1,"protocol":"X"}],"a":"b"}`)})[0].m
+	doc := decodeDocs([][]byte{[]byte(`{"services":[{"port":1,"protocol":"X"}],"a":"b"}`)}, nil)[0].m
 	f.Fuzz(func(t *testing.T, q string) {
 		Match(q, doc) // must not panic
 		splitFilters(q, false)

@@ -34,11 +34,25 @@ type Config struct {
 	// "matched_services"}}), served verbatim after Hosts; their resource is
 	// used for matching and aggregates. Use it to replay real captures.
 	Hits [][]byte
+	// HitCount and Hit, when set, are hits made on demand, served after
+	// Hits: the fake decodes each once for matching and aggregates and
+	// asks for its bytes again when it serves it, so that a large
+	// simulated population is not held as JSON (the demo).
+	HitCount int
+	Hit      func(i int) []byte
+	// Fields, when set, are the only dotted host fields (without "host.")
+	// the fake keeps of each decoded document, for Match, the split
+	// filters and aggregates: a memory bound for large populations.
+	Fields []string
 	// WebProperties are v3 WebProperty resources mixed into every v3
 	// search result as webproperty_v1 hits, spread evenly over the hosts.
 	WebProperties [][]byte
 	// V2Hosts are v2 host documents, served as search hits and host views.
 	V2Hosts [][]byte
+	// V2HostCount and V2Host, when set, are v2 host documents made on
+	// demand, after V2Hosts (as HitCount and Hit for v3).
+	V2HostCount int
+	V2Host      func(i int) []byte
 	// Match says whether a host document (decoded, nil when it does not
 	// parse) matches a query, after the fake has removed the filters the
 	// censys client adds when it splits a query (country, ASN, port).
@@ -138,11 +152,12 @@ type Stats struct {
 
 // Server is a running fake. Close it when done.
 type Server struct {
-	cfg   Config
-	ts    *httptest.Server
-	hosts []doc
-	webs  [][]byte
-	v2    []doc
+	cfg    Config
+	ts     *httptest.Server
+	hosts  []doc
+	webs   [][]byte
+	v2     []doc // v2Docs
+	v2Once sync.Once
 
 	mu       sync.Mutex
 	queue    []Fault
@@ -159,6 +174,7 @@ type doc struct {
 	hit []byte         // the whole hit, when given as Config.Hits
 	m   map[string]any // nil when raw does not parse
 	ip  string
+	n   int // index for Config.Hit when the bytes are made on demand; -1 when held
 }
 
 // NewServer starts a fake on a loopback port.
@@ -200,26 +216,57 @@ func newServer(cfg Config) *Server {
 		rng:    rand.New(rand.NewPCG(cfg.Faults.Seed, cfg.Faults.Seed^0x9e3779b97f4a7c15)),
 		tokens: float64(cfg.Burst),
 	}
-	s.hosts = decodeDocs(cfg.Hosts)
+	s.hosts = decodeDocs(cfg.Hosts, cfg.Fields)
 	for _, h := range cfg.Hits {
-		var w struct {
-			Host struct {
-				Resource json.RawMessage `json:"resource"`
-			} `json:"host_v1"`
-		}
-		_ = json.Unmarshal(h, &w) // a hit that does not parse is served as is
-		d := decodeDocs([][]byte{w.Host.Resource})[0]
-		d.hit = h
+		d := decodeDocs([][]byte{hitResource(h)}, cfg.Fields)[0]
+		d.hit = h // a hit that does not parse is served as is
 		s.hosts = append(s.hosts, d)
 	}
-	s.v2 = decodeDocs(cfg.V2Hosts)
+	for i := range cfg.HitCount {
+		d := decodeDocs([][]byte{hitResource(cfg.Hit(i))}, cfg.Fields)[0]
+		d.raw, d.n = nil, i
+		s.hosts = append(s.hosts, d)
+	}
 	return s
 }
 
-func decodeDocs(raws [][]byte) []doc {
+// v2Docs returns the v2 documents, decoded at the first v2 request: a
+// fake serving v3 only (the demo) never holds them.
+func (s *Server) v2Docs() []doc {
+	s.v2Once.Do(func() {
+		s.v2 = decodeDocs(s.cfg.V2Hosts, s.cfg.Fields)
+		for i := range s.cfg.V2HostCount {
+			d := decodeDocs([][]byte{s.cfg.V2Host(i)}, s.cfg.Fields)[0]
+			d.raw, d.n = nil, i
+			s.v2 = append(s.v2, d)
+		}
+	})
+	return s.v2
+}
+
+// v2Raw returns a v2 host document.
+func (s *Server) v2Raw(d *doc) []byte {
+	if d.n >= 0 {
+		return s.cfg.V2Host(d.n)
+	}
+	return d.raw
+}
+
+// hitResource returns the resource of a host_v1 hit.
+func hitResource(hit []byte) []byte {
+	var w struct {
+		Host struct {
+			Resource json.RawMessage `json:"resource"`
+		} `json:"host_v1"`
+	}
+	_ = json.Unmarshal(hit, &w)
+	return w.Host.Resource
+}
+
+func decodeDocs(raws [][]byte, fields []string) []doc {
 	out := make([]doc, 0, len(raws))
 	for _, raw := range raws {
-		d := doc{raw: raw}
+		d := doc{raw: raw, n: -1}
 		dec := json.NewDecoder(bytes.NewReader(raw))
 		dec.UseNumber()
 		var m map[string]any
@@ -228,10 +275,85 @@ func decodeDocs(raws [][]byte) []doc {
 			if ip, ok := m["ip"].(string); ok {
 				d.ip = ip
 			}
+			if fields != nil {
+				d.m = prune(m, fields)
+			}
 		}
 		out = append(out, d)
 	}
 	return out
+}
+
+// prune returns the parts of m at the dotted paths, through arrays.
+func prune(m map[string]any, paths []string) map[string]any {
+	out := map[string]any{}
+	for _, p := range paths {
+		head, rest, deep := strings.Cut(p, ".")
+		v, ok := m[head]
+		if !ok {
+			continue
+		}
+		if !deep {
+			out[head] = v
+			continue
+		}
+		var sub any
+		switch x := v.(type) {
+		case map[string]any:
+			sub = prune(x, []string{rest})
+		case []any:
+			var arr []any
+			for _, e := range x {
+				if em, ok := e.(map[string]any); ok {
+					arr = append(arr, prune(em, []string{rest}))
+				}
+			}
+			sub = arr
+		default:
+			continue
+		}
+		out[head] = merge(out[head], sub)
+	}
+	return out
+}
+
+// merge joins two pruned parts of the same value.
+func merge(a, b any) any {
+	switch x := a.(type) {
+	case map[string]any:
+		for k, v := range b.(map[string]any) {
+			x[k] = merge(x[k], v)
+		}
+		return x
+	case []any:
+		y := b.([]any)
+		for i := range x {
+			if i < len(y) {
+				x[i] = merge(x[i], y[i])
+			}
+		}
+		return x
+	}
+	return b
+}
+
+// hitBytes returns d as a v3 host_v1 hit.
+func (s *Server) hitBytes(d *doc) []byte {
+	switch {
+	case d.n >= 0:
+		return s.cfg.Hit(d.n)
+	case d.hit != nil:
+		return d.hit
+	}
+	return wrapHit("host_v1", d.raw)
+}
+
+// resource returns d's host resource.
+func (s *Server) resource(d *doc) []byte {
+	if d.n >= 0 {
+		return hitResource(s.cfg.Hit(d.n))
+	}
+	return d.raw
 }
 
 // URL returns the base URL (no trailing slash), "" for a server made with

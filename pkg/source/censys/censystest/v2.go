@@ -57,7 +57,7 @@ func (s *Server) v2Search(w http.ResponseWriter, r *http.Request, c *call) {
 	if !s.charge(w, c, "v2", s.cfg.CreditsPerPage) {
 		return
 	}
-	docs := s.matching(s.v2, query, true)
+	docs := s.matching(s.v2Docs(), query, true)
 	end := min(offset+size, len(docs))
 	if offset > len(docs) {
 		offset = len(docs)
@@ -83,11 +83,11 @@ func (s *Server) v2Search(w http.ResponseWriter, r *http.Request, c *call) {
 	var b bytes.Buffer
 	qj, _ := json.Marshal(query)
 	fmt.Fprintf(&b, `{"code":200,"status":"OK","result":{"query":%s,"total":%d,"duration":12,"hits":[`, qj, len(docs))
-	for i, d := range docs[offset:end] {
+	for i := range docs[offset:end] {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(d.raw)
+		b.Write(s.v2Raw(&docs[offset+i]))
 	}
 	fmt.Fprintf(&b, `],"links":%s}}`, links)
 	c.req.Page = page
@@ -120,7 +120,7 @@ func (s *Server) v2Aggregate(w http.ResponseWriter, r *http.Request, c *call) {
 	if !s.charge(w, c, "v2", s.cfg.AggregateCredits) {
 		return
 	}
-	docs := s.matching(s.v2, query, true)
+	docs := s.matching(s.v2Docs(), query, true)
 	shown, other, _ := cut(buckets(docs, field), n)
 	b, _ := json.Marshal(map[string]any{"code": 200, "status": "OK", "result": map[string]any{
 		"query": query, "field": field, "total": len(docs), "total_omitted": other,
@@ -131,14 +131,14 @@ func (s *Server) v2Aggregate(w http.ResponseWriter, r *http.Request, c *call) {
 
 func (s *Server) v2Host(w http.ResponseWriter, r *http.Request, c *call) {
 	ip := r.PathValue("ip")
-	for _, d := range s.v2 {
+	for _, d := range s.v2Docs() {
 		if d.ip == ip {
 			if !s.charge(w, c, "v2", 1) {
 				return
 			}
 			var b bytes.Buffer
 			b.WriteString(`{"code":200,"status":"OK","result":`)
-			b.Write(d.raw)
+			b.Write(s.v2Raw(&d))
 			b.WriteString(`}`)
 			s.write(w, c, "application/json", b.Bytes())
 			return

@@ -65,7 +65,7 @@ func (s *Server) v3Search(w http.ResponseWriter, r *http.Request, c *call) {
 	if !s.charge(w, c, "v3", s.cfg.CreditsPerPage) {
 		return
 	}
-	hits := s.v3Hits(s.matching(s.hosts, in.Query, false))
+	hits := s.v3Hits(s.matching(s.hosts, in.Query, false), in.Query)
 	page := offset/size + 1
 	end := min(offset+size, len(hits))
 	if offset > len(hits) {
@@ -85,7 +85,11 @@ func (s *Server) v3Search(w http.ResponseWriter, r *http.Request, c *call) {
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		b.Write(h)
+		if h.web != nil {
+			b.Write(wrapHit("webproperty_v1", h.web))
+		} else {
+			b.Write(s.hitBytes(h.host))
+		}
 	}
 	fmt.Fprintf(&b, `],"next_page_token":%q,"previous_page_token":%q,"query_duration_millis":7,"total_hits":%d}}`, next, prev, len(hits))
 	c.req.Page = page
@@ -95,29 +99,42 @@ func (s *Server) v3Search(w http.ResponseWriter, r *http.Request, c *call) {
 	s.write(w, c, "application/json", b.Bytes())
 }
 
-// v3Hits wraps hosts as host_v1 hits and mixes in the web properties.
-func (s *Server) v3Hits(docs []doc) [][]byte {
-	out := make([][]byte, 0, len(docs)+len(s.webs))
+// hitRef is one hit of a result list: a host or a web property.
+type hitRef struct {
+	host *doc
+	web  []byte
+}
+
+// v3Hits lists the hosts as host_v1 hits with the web properties mixed
+// in (unless the query's split or scope filters require a host field,
+// which web properties lack); a page renders only its own (hitBytes).
+func (s *Server) v3Hits(docs []doc, query string) []hitRef {
+	webs := s.websFor(query)
+	out := make([]hitRef, 0, len(docs)+len(webs))
 	every := 0
-	if len(s.webs) > 0 {
-		every = len(docs)/(len(s.webs)+1) + 1
+	if len(webs) > 0 {
+		every = len(docs)/(len(webs)+1) + 1
 	}
 	w := 0
-	for i, d := range docs {
-		if every > 0 && w < len(s.webs) && i > 0 && i%every == 0 {
-			out = append(out, wrapHit("webproperty_v1", s.webs[w]))
+	for i := range docs {
+		if every > 0 && w < len(webs) && i > 0 && i%every == 0 {
+			out = append(out, hitRef{web: webs[w]})
 			w++
 		}
-		if d.hit != nil {
-			out = append(out, d.hit)
-		} else {
-			out = append(out, wrapHit("host_v1", d.raw))
-		}
+		out = append(out, hitRef{host: &docs[i]})
 	}
-	for ; w < len(s.webs); w++ {
-		out = append(out, wrapHit("webproperty_v1", s.webs[w]))
+	for ; w < len(webs); w++ {
+		out = append(out, hitRef{web: webs[w]})
 	}
 	return out
+}
+
+// websFor returns the web properties a query returns.
+func (s *Server) websFor(query string) [][]byte {
+	if _, fs := splitFilters(query, false); fs.admitWeb() {
+		return s.webs
+	}
+	return nil
 }
 
 func wrapHit(kind string, resource []byte) []byte {
@@ -161,11 +178,14 @@ func (s *Server) v3Aggregate(w http.ResponseWriter, r *http.Request, c *call) {
 	docs := s.matching(s.hosts, in.Query, false)
 	all := buckets(docs, strings.TrimPrefix(in.Field, "host."))
 	shown, other, sum := cut(all, in.NumberOfBuckets)
+	// total_count counts every hit of the query, as a search's total_hits
+	// does: the web properties too (which have no host field to bucket).
+	total := len(docs) + len(s.websFor(in.Query))
 	b, _ := json.Marshal(map[string]any{"result": map[string]any{
 		"buckets":                 shown,
-		"total_count":             len(docs),
+		"total_count":             total,
 		"other_count":             other,
-		"is_more_than_total_hits": sum > len(docs),
+		"is_more_than_total_hits": sum > total,
 		"query_duration_millis":   3,
 	}})
 	s.write(w, c, "application/json", b)
@@ -195,7 +215,7 @@ func (s *Server) v3Host(w http.ResponseWriter, r *http.Request, c *call) {
 			}
 			var b bytes.Buffer
 			b.WriteString(`{"result":{"resource":`)
-			b.Write(d.raw)
+			b.Write(s.resource(&d))
 			b.WriteString(`,"extensions":{}}}`)
 			s.write(w, c, "application/vnd.censys.api.v3.host.v1+json", b.Bytes())
 			return

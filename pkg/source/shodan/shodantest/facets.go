@@ -24,7 +24,7 @@ type facetItem struct {
 
 // countFacets computes facets ("name" or "name:count", comma-separated;
 // Shodan's default count is 5) over a population.
-func countFacets(pop []json.RawMessage, spec string) (map[string][]facetItem, error) {
+func countFacets(pop Banners, spec string) (map[string][]facetItem, error) {
 	type want struct {
 		name  string
 		limit int
@@ -45,10 +45,10 @@ func countFacets(pop []json.RawMessage, spec string) (map[string][]facetItem, er
 		}
 		wants = append(wants, w)
 	}
-	decoded := make([]map[string]any, 0, len(pop))
-	for _, b := range pop {
+	decoded := make([]map[string]any, 0, pop.Len())
+	for i := range pop.Len() {
 		var m map[string]any
-		if err := json.Unmarshal(b, &m); err == nil {
+		if err := json.Unmarshal(pop.At(i), &m); err == nil {
 			decoded = append(decoded, m)
 		}
 	}

@@ -75,9 +75,10 @@ type scopeFacts struct {
 }
 
 // keep returns the banners of pop that the filter selects, in order.
-func (f scopeFilter) keep(pop []json.RawMessage) []json.RawMessage {
-	var out []json.RawMessage
-	for _, b := range pop {
+func (f scopeFilter) keep(pop Banners) List {
+	var out List
+	for i := range pop.Len() {
+		b := pop.At(i)
 		var x scopeFacts
 		if json.Unmarshal(b, &x) == nil && f.match(&x) {
 			out = append(out, b)

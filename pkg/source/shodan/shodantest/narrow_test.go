@@ -52,7 +52,7 @@ func TestNarrowedPopulation(t *testing.T) {
 		"port:443 country:NL":                   1,
 		"port:80 country:NL":                    0,
 	} {
-		if got := len(s.population(q)); got != want {
+		if got := s.population(q).Len(); got != want {
 			t.Errorf("%s: %d banners, want %d", q, got, want)
 		}
 	}

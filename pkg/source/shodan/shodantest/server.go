@@ -66,6 +66,10 @@ type Config struct {
 	// Population returns the banners matching a query (JSON objects as
 	// Shodan returns them). nil means none.
 	Population func(query string) []json.RawMessage
+	// Results, when set, replaces Population with banners made on demand:
+	// a search page asks only for its hundred, so that a large simulated
+	// population need not be held as JSON (the demo).
+	Results func(query string) Banners
 	// FaultRate is the probability that a request gets a fault drawn from
 	// Faults, with Seed. Queued faults (Inject) come first.
 	FaultRate float64
@@ -356,16 +360,38 @@ func (s *Server) apiInfo(w http.ResponseWriter, r *http.Request, _ Fault) {
 	})
 }
 
+// Banners is the result list of one query: Len banners, At(i) made when
+// asked for.
+type Banners interface {
+	Len() int
+	At(i int) json.RawMessage
+}
+
+// List is Banners held in memory.
+type List []json.RawMessage
+
+// Len implements Banners.
+func (l List) Len() int { return len(l) }
+
+// At implements Banners.
+func (l List) At(i int) json.RawMessage { return l[i] }
+
 // population returns the banners of query; a narrowing filter at its
 // end (shodan.Narrow) is evaluated here, on the base query's banners.
-func (s *Server) population(query string) []json.RawMessage {
-	if s.cfg.Population == nil {
-		return nil
+func (s *Server) population(query string) Banners {
+	get := s.cfg.Results
+	if get == nil {
+		get = func(q string) Banners {
+			if s.cfg.Population == nil {
+				return List(nil)
+			}
+			return List(s.cfg.Population(q))
+		}
 	}
 	if base, f, ok := splitNarrowing(query); ok {
-		return f.keep(s.cfg.Population(base))
+		return f.keep(get(base))
 	}
-	return s.cfg.Population(query)
+	return get(query)
 }
 
 func (s *Server) count(w http.ResponseWriter, r *http.Request, _ Fault) {
@@ -378,7 +404,7 @@ func (s *Server) count(w http.ResponseWriter, r *http.Request, _ Fault) {
 		return
 	}
 	pop := s.population(query)
-	out := map[string]any{"matches": []any{}, "total": len(pop)}
+	out := map[string]any{"matches": []any{}, "total": pop.Len()}
 	if f := r.URL.Query().Get("facets"); f != "" {
 		facets, err := countFacets(pop, f)
 		if err != nil {
@@ -422,19 +448,15 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, fault Fault) {
 
 	pop := s.population(query)
 	lo := (page - 1) * 100
-	var matches []json.RawMessage
-	if lo < len(pop) {
-		matches = pop[lo:min(lo+100, len(pop))]
-	}
 	var b bytes.Buffer
 	b.WriteString(`{"matches": [`)
-	for i, m := range matches {
-		if i > 0 {
+	for i := lo; i < min(lo+100, pop.Len()); i++ {
+		if i > lo {
 			b.WriteString(", ")
 		}
-		b.Write(m)
+		b.Write(pop.At(i))
 	}
-	fmt.Fprintf(&b, `], "total": %d}`, len(pop))
+	fmt.Fprintf(&b, `], "total": %d}`, pop.Len())
 
 	if fault == Truncated {
 		truncate(w, b.Bytes())
@@ -445,7 +467,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request, fault Fault) {
 		s.credits -= cost
 	}
 	s.stats.Credits += cost
-	if len(matches) > 0 {
+	if lo < pop.Len() {
 		s.stats.PagesServed++
 		if s.served[query] == nil {
 			s.served[query] = map[int]int{}

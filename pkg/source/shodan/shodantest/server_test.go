@@ -109,3 +109,38 @@ func TestHandlerWithoutListener(t *testing.T) {
 	}
 	s.Close() // no-op
 }
+
+// counted is Banners that counts the banners made.
+type counted struct {
+	l    shodantest.List
+	made *int
+}
+
+func (c counted) Len() int { return c.l.Len() }
+func (c counted) At(i int) json.RawMessage {
+	*c.made++
+	return c.l.At(i)
+}
+
+// TestResultsOnDemand: Config.Results serves the same pages as
+// Population and makes only the banners of the page asked for.
+func TestResultsOnDemand(t *testing.T) {
+	pop := shodantest.Kubernetes(250, 3)
+	made := 0
+	lazy := shodantest.NewServer(shodantest.Config{Key: "k", Rate: 1000, Burst: 10, Credits: -1,
+		Results: func(string) shodantest.Banners { return counted{pop, &made} }})
+	defer lazy.Close()
+	held := shodantest.NewServer(shodantest.Config{Key: "k", Rate: 1000, Burst: 10, Credits: -1,
+		Population: func(string) []json.RawMessage { return pop }})
+	defer held.Close()
+	for _, page := range []string{"1", "3"} {
+		_, a := get(t, lazy.URL()+"/shodan/host/search?key=k&query=x&page="+page)
+		_, b := get(t, held.URL()+"/shodan/host/search?key=k&query=x&page="+page)
+		if a != b {
+			t.Errorf("page %s differs", page)
+		}
+	}
+	if made != 150 {
+		t.Errorf("%d banners made for pages of 100 and 50, want 150", made)
+	}
+}
