@@ -130,7 +130,7 @@ func (e *Error) Error() string {
 func Load(fsys fs.FS) (*Catalog, error) {
 	c, errs := parse(fsys)
 	if len(errs) > 0 {
-		return nil, fmt.Errorf("catalog: %d problem(s), fix them or run 'orchex queries check':\n%w",
+		return nil, fmt.Errorf("catalog: %d problem(s):\n%w",
 			len(errs), errors.Join(errs...))
 	}
 	return c, nil

@@ -130,13 +130,20 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 		for _, c := range path {
 			name += " " + c.Name
 		}
-		fmt.Fprintf(g.env.Stderr, "orchex: %s\nUsage: %s\nRun '%s' for details.\n", sanitizeTerminal(err.Error()), usageLine(path), name)
+		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
+		if h := hint(err); h != "" {
+			fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
+		}
+		fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", usageLine(path), name)
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(g.env.Stderr, "orchex: interrupted")
 		return ExitFailure
 	}
 	fmt.Fprintf(g.env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
+	if h := hint(err); h != "" {
+		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
+	}
 	return ExitFailure
 }
 

@@ -202,7 +202,7 @@ func LoadDir(dir string) (*Ranges, error) {
 		feeds = append(feeds, f)
 	}
 	if len(feeds) == 0 {
-		return nil, fmt.Errorf("cloud: %s: %w (expected files such as aws-ip-ranges.json; run 'orchex ranges update')", dir, ErrNoFeeds)
+		return nil, fmt.Errorf("cloud: %s: %w (expected files such as aws-ip-ranges.json)", dir, ErrNoFeeds)
 	}
 	r := New(feeds...)
 	r.skipped = skipped

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -20,6 +21,9 @@ const (
 	// ByCreated orders snapshots by creation time, then label.
 	ByCreated = "created"
 )
+
+// ErrReversed: a trend's first snapshot comes after its last.
+var ErrReversed = errors.New("trend range reversed")
 
 var quarterLabel = regexp.MustCompile(`^([0-9]{4})[Qq]([1-4])$`)
 
@@ -82,7 +86,7 @@ func Range(ordered []store.Snapshot, from, to string) ([]store.Snapshot, error) 
 		}
 	}
 	if i > j {
-		return nil, fmt.Errorf("snapshot %s comes after %s in snapshot order; swap --from and --to", from, to)
+		return nil, fmt.Errorf("%w: snapshot %s comes after %s in snapshot order", ErrReversed, from, to)
 	}
 	return ordered[i : j+1], nil
 }

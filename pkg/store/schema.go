@@ -234,9 +234,9 @@ func (s *Store) schemaState(ctx context.Context, q rowQueryer) (version, app, ta
 func (s *Store) checkSchema(version, app, tables, known int) error {
 	switch {
 	case app != 0 && app != applicationID:
-		return fmt.Errorf("store: open %s: %w: it is an SQLite database of another application (application_id %#x); pass another --db", s.path, ErrNotDatabase, app)
+		return fmt.Errorf("store: open %s: %w: it is an SQLite database of another application (application_id %#x)", s.path, ErrNotDatabase, app)
 	case version == 0 && tables > 0:
-		return fmt.Errorf("store: open %s: %w: it is an SQLite database with tables orchex did not create; pass another --db", s.path, ErrNotDatabase)
+		return fmt.Errorf("store: open %s: %w: it is an SQLite database with tables orchex did not create", s.path, ErrNotDatabase)
 	case version > known:
 		return fmt.Errorf("store: open %s: %w: the file has schema version %d, this orchex knows up to %d; upgrade orchex", s.path, ErrNewerSchema, version, known)
 	}

@@ -276,7 +276,7 @@ func (s *Store) Snapshot(ctx context.Context, label string) (Snapshot, error) {
 }
 
 func (s *Store) noSnapshot(label string) error {
-	return fmt.Errorf("store: %s: %w %q; see orchex snapshots list", s.path, ErrNoSnapshot, label)
+	return fmt.Errorf("store: %s: %w %q", s.path, ErrNoSnapshot, label)
 }
 
 // Snapshots returns every snapshot, oldest first (ties by label).

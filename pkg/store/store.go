@@ -20,6 +20,11 @@ import (
 // Errors that callers can test with errors.Is. The errors returned wrap
 // one of these and say which file or snapshot failed and what to do.
 var (
+	// ErrNoPath: no database file was named (an empty path or an
+	// in-memory database).
+	ErrNoPath = errors.New("no database file named")
+	// ErrNoDirectory: the database's directory does not exist.
+	ErrNoDirectory = errors.New("no such directory")
 	// ErrNoDatabase: the database file does not exist and
 	// Options.NoCreate was set.
 	ErrNoDatabase = errors.New("no database")
@@ -101,7 +106,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 // OpenWith is [Open] with options.
 func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	if path == "" || strings.HasPrefix(path, ":memory:") {
-		return nil, fmt.Errorf("store: open %q: the store needs a database file; pass --db FILE", path)
+		return nil, fmt.Errorf("store: open %q: %w: the store needs a file", path, ErrNoPath)
 	}
 	if o.BusyTimeout <= 0 {
 		o.BusyTimeout = DefaultBusyTimeout
@@ -176,7 +181,7 @@ func checkFile(path string, noCreate bool) error {
 		}
 		dir := filepath.Dir(path)
 		if di, err := os.Stat(dir); err != nil || !di.IsDir() {
-			return fmt.Errorf("store: open %s: directory %s does not exist; create it first or pass another --db", path, dir)
+			return fmt.Errorf("store: open %s: %w: directory %s does not exist", path, ErrNoDirectory, dir)
 		}
 		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
 		if err != nil && !errors.Is(err, fs.ErrExist) { // another process may just have created it
@@ -189,9 +194,9 @@ func checkFile(path string, noCreate bool) error {
 	case err != nil:
 		return fmt.Errorf("store: open %s: %w", path, err)
 	case fi.IsDir():
-		return fmt.Errorf("store: open %s: is a directory; pass the database file, e.g. --db %s", path, filepath.Join(path, "orchex.db"))
+		return fmt.Errorf("store: open %s: %w: it is a directory, not a database file (such as %s)", path, ErrNotDatabase, filepath.Join(path, "orchex.db"))
 	case !fi.Mode().IsRegular():
-		return fmt.Errorf("store: open %s: %w: it is a %s, not a regular file; pass a database file", path, ErrNotDatabase, fileKind(fi.Mode()))
+		return fmt.Errorf("store: open %s: %w: it is a %s, not a regular file", path, ErrNotDatabase, fileKind(fi.Mode()))
 	case fi.Size() == 0:
 		return nil // SQLite treats an empty file as an empty database
 	}
@@ -202,7 +207,7 @@ func checkFile(path string, noCreate bool) error {
 	defer f.Close()
 	head := make([]byte, len(sqliteMagic))
 	if _, err := io.ReadFull(f, head); err != nil || string(head) != sqliteMagic {
-		return fmt.Errorf("store: open %s: %w: the file is not an SQLite database (wrong --db, or a damaged file); move it away or pass another --db", path, ErrNotDatabase)
+		return fmt.Errorf("store: open %s: %w: the file is not an SQLite database (another file, or a damaged one)", path, ErrNotDatabase)
 	}
 	return nil
 }
@@ -300,7 +305,7 @@ func wrapErr(path, op string, err error) error {
 		case codeBusy, codeLocked:
 			return fmt.Errorf("store: %s: %s: %w (another orchex run?); wait for it to finish and run again: %w", path, op, ErrLocked, err)
 		case codeNotADB, codeCorrupt:
-			return fmt.Errorf("store: %s: %s: %w: the file is not a readable SQLite database; move it away or pass another --db: %w", path, op, ErrNotDatabase, err)
+			return fmt.Errorf("store: %s: %s: %w: the file is not a readable SQLite database: %w", path, op, ErrNotDatabase, err)
 		case codeFull:
 			return fmt.Errorf("store: %s: %s: disk full; free space and run again (nothing of this step was stored): %w", path, op, err)
 		case codeReadOnly, codeCantOpen:

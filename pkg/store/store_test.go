@@ -188,7 +188,7 @@ func TestOpenErrors(t *testing.T) {
 	})
 	t.Run("no file", func(t *testing.T) {
 		for _, path := range []string{"", ":memory:"} {
-			if _, err := Open(ctx, path); err == nil || !strings.Contains(err.Error(), "needs a database file") {
+			if _, err := Open(ctx, path); !errors.Is(err, ErrNoPath) {
 				t.Errorf("Open(%q) = %v", path, err)
 			}
 		}

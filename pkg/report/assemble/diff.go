@@ -141,7 +141,7 @@ func feeds(fs []compare.Feed) string {
 // --include-addresses.
 func addressSections(l *compare.Addresses, a, b string) []report.Section {
 	out := []report.Section{{Title: "Services", Level: 1, Blocks: []report.Block{
-		report.Para("Per-service lists (--include-addresses), sorted by address, port and transport. Do not publish them."),
+		report.Para("Per-service lists, asked for with the diff, sorted by address, port and transport. Do not publish them."),
 	}}}
 	list := func(title string, rows []compare.ServiceChange, after bool) {
 		s := report.Section{Title: title, Level: 2}
