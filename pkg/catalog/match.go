@@ -60,6 +60,7 @@ const (
 	fDockerOS
 	fDockerContainers
 	fBanner
+	fHTTPLookalike // computed: the page is a blog, docs, code host or search page (lookalike.go)
 )
 
 // fieldSpec describes a field name usable in a rule.
@@ -112,6 +113,7 @@ func fieldSpecs() map[string]fieldSpec {
 		"docker.os":                  {fDockerOS, kString},
 		"docker.containers":          {fDockerContainers, kInt},
 		"banner":                     {fBanner, kString},
+		"http.lookalike":             {fHTTPLookalike, kBool},
 	}
 }
 
@@ -170,6 +172,8 @@ func (c *cond) cost() int {
 	case c.leaf != nil:
 		l := c.leaf
 		switch {
+		case l.field == fHTTPLookalike:
+			return 60 // scans the page for several markers: last
 		case l.kind != kString || l.op == opExists:
 			return 1
 		case l.field == fHTTPBody || l.field == fBanner:
@@ -330,6 +334,10 @@ func boolValue(o *model.Observation, f fieldID) (v, ok bool) {
 	case fEtcdV3Auth:
 		if o.Etcd != nil && o.Etcd.V3Auth != nil {
 			return *o.Etcd.V3Auth, true
+		}
+	case fHTTPLookalike:
+		if o.HTTP != nil {
+			return lookalike(o.HTTP), true
 		}
 	}
 	return false, false

@@ -622,23 +622,24 @@ func (p *parser) rule(n *yaml.Node, auth bool) (Rule, bool) {
 		p.errorf(n, "%s is missing evidence (the text stored with each service it matches)", what)
 	}
 	if auth && !has["verdict"] {
-		p.errorf(n, "auth rule is missing verdict (open, auth_required or unknown)")
+		p.errorf(n, "auth rule is missing verdict (open, likely_open, auth_required or unknown)")
 	}
 	r.cond = p.cond(n, condPairs, what)
 	return r, len(p.errs) == before && r.cond != nil
 }
 
-// verdict decodes an auth verdict: open, auth_required or unknown.
+// verdict decodes an auth verdict: open, likely_open, auth_required or
+// unknown.
 func (p *parser) verdict(n *yaml.Node, what string) (model.Auth, bool) {
 	v, ok := p.str(n, what)
 	if !ok {
 		return "", false
 	}
 	switch model.Auth(v) {
-	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+	case model.AuthOpen, model.AuthLikelyOpen, model.AuthRequired, model.AuthUnknown:
 		return model.Auth(v), true
 	}
-	p.errorf(n, "unknown verdict %q (known: open, auth_required, unknown)", v)
+	p.errorf(n, "unknown verdict %q (known: open, likely_open, auth_required, unknown)", v)
 	return "", false
 }
 
@@ -914,7 +915,7 @@ func kindWord(k kind) string {
 }
 
 func (p *parser) extractor(n *yaml.Node) (extractor, bool) {
-	pairs, ok := p.mapping(n, "version_from entry", []string{"field", "regex"})
+	pairs, ok := p.mapping(n, "version_from entry", []string{"field", "regex", "when", "software"})
 	if !ok {
 		return extractor{}, false
 	}
@@ -947,10 +948,24 @@ func (p *parser) extractor(n *yaml.Node) (extractor, bool) {
 				return extractor{}, false
 			}
 			x.re = re
+		case "when":
+			if x.when = p.condMap(kv.v); x.when == nil {
+				return extractor{}, false
+			}
+		case "software":
+			s, ok := p.str(kv.v, "software")
+			if !ok {
+				return extractor{}, false
+			}
+			x.software = lowerASCII(s)
 		}
 	}
 	if !hasField {
 		p.errorf(n, "version_from entry is missing field")
+		return extractor{}, false
+	}
+	if x.software != "" && x.leaf.field != fSoftwareVersion {
+		p.errorf(n, "version_from software %q goes with field software.version only", x.software)
 		return extractor{}, false
 	}
 	return x, true
