@@ -36,22 +36,22 @@ const (
 
 // doc is one report being laid out.
 type doc struct {
-	f       *fpdf.Fpdf
-	v       *report.View
-	opts    Options
-	cov     *coverage
-	title   string // cleaned title
-	label   string // what the running header names: "snapshot 2026Q4"
-	gen     time.Time
+	f     *fpdf.Fpdf
+	v     *report.View
+	opts  Options
+	cov   *coverage
+	title string // cleaned title
+	label string // what the running header names: "snapshot 2026Q4"
+	gen   time.Time
 	// dateLabel says what the footer's date is: "Snapshot taken" (a
 	// report), "Latest snapshot taken" (a diff or a trend). The date is
 	// never when the file was written.
 	dateLabel string
-	pageW   float64
-	pageH   float64
-	width   float64 // content width
-	bottom  float64 // content bottom (y)
-	section int     // last section number used
+	pageW     float64
+	pageH     float64
+	width     float64 // content width
+	bottom    float64 // content bottom (y)
+	section   int     // last section number used
 }
 
 // Render writes v as a PDF report to w: a cover page, an executive summary,
