@@ -227,6 +227,10 @@ func (g *globals) collectEvents(pr *progress) func(collect.Event) {
 			}
 		case collect.FacetSkipped:
 			pr.logf("%s: facet %s is not available (known: %s); skipped", e.Engine, sanitizeTerminal(e.Facet), strings.Join(e.Known, ", "))
+		case collect.SnapshotRemoved:
+			pr.logf("nothing was stored: snapshot %s, created by this run, was removed again", e.Snapshot)
+		case collect.MarkFailed:
+			pr.logf("warning: %s: could not mark the snapshot incomplete: %s", e.Engine, sanitizeTerminal(e.Err.Error()))
 		}
 	}
 }
