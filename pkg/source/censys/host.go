@@ -5,13 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
 	"unicode"
 
 	"github.com/orchex/orchex/internal/jsonscan"
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source"
 )
 
 // Hit kinds returned by [DecodeV3Hit]: the key of the one-of wrapper.
@@ -202,11 +202,11 @@ func (h *wireHostCommon) base() (model.Observation, error) {
 	if h.IP == "" {
 		return model.Observation{}, errors.New("censys: host has no ip")
 	}
-	a, err := netip.ParseAddr(strings.TrimSpace(string(h.IP)))
+	a, err := source.ParseAddr(string(h.IP))
 	if err != nil {
 		return model.Observation{}, fmt.Errorf("censys: host ip %q is not an IP address", clipStr(string(h.IP), 64))
 	}
-	o := model.Observation{Engine: model.Censys, Addr: a.Unmap().WithZone("")}
+	o := model.Observation{Engine: model.Censys, Addr: a}
 	o.Country = strings.ToUpper(clipStr(string(h.Location.CountryCode), 8))
 	o.City = clipStr(string(h.Location.City), model.MaxText)
 	if h.AS.ASN > 0 && h.AS.ASN <= 0xFFFFFFFF {
