@@ -209,7 +209,7 @@ func (d *doc) summary() {
 		{num(h.KubernetesServices), "Kubernetes panels (" + pct(h.KubernetesShare) + ")"},
 	}
 	if h.LikelyOpen > 0 {
-		tiles = append(tiles, tile{num(h.LikelyOpen), "likely open, inferred from defaults (" + pct(h.LikelyOpenShare) + "; not counted as open)"})
+		tiles = append(tiles, tile{num(h.LikelyOpen), "likely open (" + pct(h.LikelyOpenShare) + "), inferred: not counted as open"})
 	}
 	if v.Shown.AWS {
 		tiles = append(tiles, tile{num(h.AWSServices), "on AWS (" + pct(h.AWSShare) + "), " + pct(h.AWSUSShare) + " of them in US regions"})
