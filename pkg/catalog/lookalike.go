@@ -91,5 +91,7 @@ func (r *lookalikeRules) match(h *model.HTTP) bool {
 			return true
 		}
 	}
-	return r.generator.MatchString(b)
+	// The generator regex (case-insensitive, so without a literal prefix
+	// to search for) runs only on a page that names a generator at all.
+	return containsFold(b, "generator", anchorOf("generator")) && r.generator.MatchString(b)
 }

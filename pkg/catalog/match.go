@@ -164,6 +164,14 @@ type leaf struct {
 	nums   []int64
 	b      bool
 	re     *regexp.Regexp
+	// anchored: re can only match at the start of the text (a JSON
+	// body's first byte), so it is as cheap as a prefix test.
+	anchored bool
+	// need is text every match of re contains, lower-cased ("" when
+	// none; see requiredLiteral): text without it is rejected before the
+	// regexp engine runs, and needAnchor is its containsFold anchor.
+	need       string
+	needAnchor int
 }
 
 // cost estimates the work of evaluating c, to order all/any children.
@@ -173,9 +181,11 @@ func (c *cond) cost() int {
 		l := c.leaf
 		switch {
 		case l.field == fHTTPLookalike:
-			return 60 // scans the page for several markers: last
+			return 1000 // scans the page for a dozen markers: after everything else
 		case l.kind != kString || l.op == opExists:
 			return 1
+		case l.op == opRegex && l.anchored:
+			return 3
 		case l.field == fHTTPBody || l.field == fBanner:
 			if l.op == opRegex {
 				return 40
@@ -294,6 +304,9 @@ func (l *leaf) compareString(s string) bool {
 		}
 		return len(s) >= len(l.str) && equalFoldASCII(s[:len(l.str)], l.str)
 	case opRegex:
+		if l.need != "" && !containsFold(s, l.need, l.needAnchor) {
+			return false
+		}
 		return l.re.MatchString(s)
 	case opIn:
 		for _, x := range l.strs {
