@@ -49,7 +49,7 @@ func diffCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
-			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (left out by default)", Destination: &o.IncludeHoneypots},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
 		},
 		Action: func(c *cli.Context) error {
 			pos, err := parseInterleaved("diff", c.Args().Slice(), &o)

@@ -42,7 +42,7 @@ func trendCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
-			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (left out by default)", Destination: &o.IncludeHoneypots},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
