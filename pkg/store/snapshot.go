@@ -54,9 +54,10 @@ type Meta struct {
 // before its end, with the reasons: which queries did not run, which
 // file broke at which record, which signal stopped it.
 type Incomplete struct {
-	// Run names the run, the same way each time it runs: "import of
-	// k8s.json.gz", "collection". A later complete run of the same name
-	// clears the mark (ClearIncomplete).
+	// Run names the run, the same way each time it runs: "the import of
+	// k8s.json.gz" (orchex import), "query k8s-api (shodan)" (a query of
+	// a collection, collect.QueryRun). A later complete run of the same
+	// name clears the mark (ClearIncomplete).
 	Run     string    `json:"run"`
 	Reasons []string  `json:"reasons"`
 	At      time.Time `json:"at"` // when the run stopped, by the run's clock
