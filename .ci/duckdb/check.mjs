@@ -47,7 +47,7 @@ if (products.length !== want.length) {
 }
 for (const [i, w] of want.entries()) {
   const g = products[i] ?? {};
-  for (const key of ['product', 'services', 'hosts', 'open', 'auth_required', 'unknown']) {
+  for (const key of ['product', 'services', 'hosts', 'open', 'likely_open', 'auth_required', 'unknown']) {
     if (g[key] !== w[key]) problems.push(`by_product[${i}].${key}: DuckDB ${g[key]}, report ${w[key]}`);
   }
 }

@@ -5,6 +5,7 @@ SELECT
   count(*)                                       AS services,
   count(DISTINCT address)                        AS hosts,
   count(*) FILTER (WHERE auth = 'open')          AS open,
+  count(*) FILTER (WHERE auth = 'likely_open')   AS likely_open,
   count(*) FILTER (WHERE auth = 'auth_required') AS auth_required,
   count(*) FILTER (WHERE auth = 'unknown')       AS unknown
 FROM services

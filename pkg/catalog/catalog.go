@@ -95,10 +95,14 @@ type product struct {
 }
 
 // extractor reads a version from a field, whole or through a regex's
-// first group.
+// first group; when is a condition the observation must meet (nil: none),
+// and software, for field software.version, the product of the software
+// entry whose version is read.
 type extractor struct {
-	leaf leaf // field only; op unused
-	re   *regexp.Regexp
+	leaf     leaf // field only; op unused
+	re       *regexp.Regexp
+	when     *cond
+	software string // lower case
 }
 
 // Query is one search query of the catalog with a stable identifier.
@@ -199,6 +203,16 @@ func (c *Catalog) Products() []Product {
 	return out
 }
 
+// FamilyOf returns the family of the product with the given ID, or ""
+// when the catalog has no such product. The ingest pipeline names the
+// family of a classification made earlier (orchex's export) with it.
+func (c *Catalog) FamilyOf(product string) string {
+	if p, ok := c.products[product]; ok {
+		return p.Family
+	}
+	return ""
+}
+
 // Product returns the product with the given ID.
 func (c *Catalog) Product(id string) (Product, bool) {
 	p, ok := c.products[id]
@@ -248,7 +262,7 @@ func (p *product) export() Product {
 // product with a matching product rule wins. Its auth rules, those of its
 // AuthFrom product and the catalog's generic auth rules are then all
 // evaluated and the strongest matching verdict is kept: auth_required over
-// open over unknown, then high over low confidence, then the first rule in
+// open over likely_open over unknown, then high over low confidence, then the first rule in
 // that order. With no auth rule matching, the verdict is unknown. A
 // low-confidence product rule makes the verdict low-confidence too.
 //
@@ -263,6 +277,7 @@ func (c *Catalog) Classify(o *model.Observation) (model.Classification, bool) {
 	}
 	cl := model.Classification{
 		Product:         p.ID,
+		Family:          p.Family,
 		ProductEvidence: m.Evidence,
 		Version:         p.version(o),
 		Auth:            model.AuthUnknown,
@@ -328,11 +343,17 @@ func stronger(r, s *Rule) bool {
 	return r.Confidence == model.High && s.Confidence == model.Low
 }
 
+// rank orders verdicts of one banner: auth_required over open (the
+// conservative verdict wins when a banner carries evidence both ways)
+// over likely_open (an inference from defaults yields to evidence) over
+// unknown.
 func rank(a model.Auth) int {
 	switch a {
 	case model.AuthRequired:
-		return 3
+		return 4
 	case model.AuthOpen:
+		return 3
+	case model.AuthLikelyOpen:
 		return 2
 	}
 	return 1
@@ -350,8 +371,14 @@ func (p *product) version(o *model.Observation) string {
 }
 
 func (x *extractor) extract(o *model.Observation) string {
+	if x.when != nil && !x.when.eval(o) {
+		return ""
+	}
 	n := stringCount(o, x.leaf.field)
 	for i := 0; i < n; i++ {
+		if x.software != "" && !equalFoldASCII(o.Software[i].Product, x.software) {
+			continue
+		}
 		s, ok := stringAt(o, &x.leaf, i)
 		if !ok || s == "" {
 			continue

@@ -19,7 +19,7 @@ import (
 // fieldNames is the list of rule fields that an unknown field's message
 // gives.
 const fieldNames = "banner, docker, docker.api_version, docker.containers, docker.os, docker.version, engine, etcd, etcd.v2_auth, " +
-	"etcd.v3_auth, etcd.version, http, http.body, http.header.<Name>, http.server, http.status, http.title, kubernetes, " +
+	"etcd.v3_auth, etcd.version, http, http.body, http.header.<Name>, http.lookalike, http.server, http.status, http.title, kubernetes, " +
 	"kubernetes.dashboard_found, kubernetes.nodes, kubernetes.pods, kubernetes.version, labels, module, port, product, protocol, " +
 	"software.product, software.vendor, software.version, tls, tls.issuer, tls.issuer_cn, tls.san, tls.subject, tls.subject_cn, " +
 	"transport, version"
@@ -59,12 +59,12 @@ func TestCheckBadFiles(t *testing.T) {
 			`examples-syntax.yaml:16: http.title takes one value, not a list`,
 			`examples-syntax.yaml:16: tls: false is not a value; leave the field out when the engine did not report it`,
 			`examples-syntax.yaml:16: engine "fofa": want shodan or censys`,
-			`examples-syntax.yaml:17: unknown verdict "opened" (known: open, auth_required, unknown)`,
+			`examples-syntax.yaml:17: unknown verdict "opened" (known: open, likely_open, auth_required, unknown)`,
 			`examples-syntax.yaml:17: unknown confidence "medium" (known: high, low)`,
 			`examples-syntax.yaml:18: http.status must be an integer, got "ok"`,
 			`examples-syntax.yaml:18: kubernetes.dashboard_found must be true or false, got "1"`,
 			`examples-syntax.yaml:19: expect: auth does not go with skipped (no product names a skipped observation)`,
-			`examples-syntax.yaml:21: expect is missing auth (open, auth_required or unknown), or skipped: true`,
+			`examples-syntax.yaml:21: expect is missing auth (open, likely_open, auth_required or unknown), or skipped: true`,
 			`examples-syntax.yaml:22: example is missing "expect"`,
 			`examples-syntax.yaml:25: unknown key "colour" in example (known: observation, expect)`,
 			`examples-syntax.yaml:26: product "nothing-own" has no example of its own: at least one example must expect this product`,
@@ -78,8 +78,8 @@ func TestCheckBadFiles(t *testing.T) {
 		}},
 		{"missing-evidence.yaml", []string{
 			`missing-evidence.yaml:10: match rule is missing evidence (the text stored with each service it matches)`,
-			`missing-evidence.yaml:13: auth rule is missing verdict (open, auth_required or unknown)`,
-			`missing-evidence.yaml:16: unknown verdict "opened" (known: open, auth_required, unknown)`,
+			`missing-evidence.yaml:13: auth rule is missing verdict (open, likely_open, auth_required or unknown)`,
+			`missing-evidence.yaml:16: unknown verdict "opened" (known: open, likely_open, auth_required, unknown)`,
 			`missing-evidence.yaml:18: unknown confidence "medium" (known: high, low)`,
 		}},
 		{"no-version.yaml", []string{

@@ -132,7 +132,7 @@ func classifyCases() []struct {
 		{"huge version is dropped", obs{engine: model.Censys, port: 6443, proto: "KUBERNETES",
 			k8s: &model.Kubernetes{Version: strings.Repeat("9", 10000)}},
 			want{"kubernetes-api", model.AuthUnknown, model.High, "", ""}},
-		{"invalid UTF-8 and control bytes in title", obs{port: 443, status: 200, title: "Kubernetes Dashboard\xff\xfe\x00<script>", body: "\xff"},
+		{"invalid UTF-8 and control bytes in title", obs{port: 443, status: 200, title: "\xff\xfe\x00<script>", body: "\xff\x00<title>Kubernetes Dashboard</title>\xfe"},
 			want{"kubernetes-dashboard", model.AuthUnknown, model.High, "", ""}},
 	}
 }

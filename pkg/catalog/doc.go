@@ -10,7 +10,10 @@
 // the Shodan, Censys Platform (CenQL) and Censys legacy v2 queries that find
 // it, product rules that recognise it in a banner, an optional version
 // extraction and auth rules that say whether the banner proves open access,
-// proves that credentials are demanded, or proves neither. Rules are
+// proves that credentials are demanded, suggests open access from the
+// product's defaults only (likely_open), or shows neither. Rules that rest
+// on a page's words exclude look-alike pages (http.lookalike: blogs,
+// documentation, code hosts, search results). Rules are
 // declarative matchers over the normalized fields of [model.Observation],
 // compiled once at load; [Catalog.Classify] allocates nothing for an
 // observation no product matches, as it runs once per imported record.

@@ -101,6 +101,10 @@ func (p *parser) setField(o *model.Observation, l leaf, kv pair) {
 			ensure(o, l.field)
 		}
 	case kBool:
+		if l.field == fHTTPLookalike {
+			p.errorf(kv.v, "%s is computed from the page: write the page's title and body instead", name)
+			return
+		}
 		if v, ok := p.boolean(kv.v, name); ok {
 			setBool(o, l.field, v)
 		}
@@ -320,7 +324,7 @@ func (p *parser) expectation(n *yaml.Node, w *expectation) {
 		return
 	}
 	if has["auth"] == nil {
-		p.errorf(n, "expect is missing auth (open, auth_required or unknown), or skipped: true")
+		p.errorf(n, "expect is missing auth (open, likely_open, auth_required or unknown), or skipped: true")
 	}
 }
 

@@ -60,6 +60,7 @@ const (
 	fDockerOS
 	fDockerContainers
 	fBanner
+	fHTTPLookalike // computed: the page is a blog, docs, code host or search page (lookalike.go)
 )
 
 // fieldSpec describes a field name usable in a rule.
@@ -112,6 +113,7 @@ func fieldSpecs() map[string]fieldSpec {
 		"docker.os":                  {fDockerOS, kString},
 		"docker.containers":          {fDockerContainers, kInt},
 		"banner":                     {fBanner, kString},
+		"http.lookalike":             {fHTTPLookalike, kBool},
 	}
 }
 
@@ -162,6 +164,14 @@ type leaf struct {
 	nums   []int64
 	b      bool
 	re     *regexp.Regexp
+	// anchored: re can only match at the start of the text (a JSON
+	// body's first byte), so it is as cheap as a prefix test.
+	anchored bool
+	// need is text every match of re contains, lower-cased ("" when
+	// none; see requiredLiteral): text without it is rejected before the
+	// regexp engine runs, and needAnchor is its containsFold anchor.
+	need       string
+	needAnchor int
 }
 
 // cost estimates the work of evaluating c, to order all/any children.
@@ -170,8 +180,12 @@ func (c *cond) cost() int {
 	case c.leaf != nil:
 		l := c.leaf
 		switch {
+		case l.field == fHTTPLookalike:
+			return 1000 // scans the page for a dozen markers: after everything else
 		case l.kind != kString || l.op == opExists:
 			return 1
+		case l.op == opRegex && l.anchored:
+			return 3
 		case l.field == fHTTPBody || l.field == fBanner:
 			if l.op == opRegex {
 				return 40
@@ -290,6 +304,9 @@ func (l *leaf) compareString(s string) bool {
 		}
 		return len(s) >= len(l.str) && equalFoldASCII(s[:len(l.str)], l.str)
 	case opRegex:
+		if l.need != "" && !containsFold(s, l.need, l.needAnchor) {
+			return false
+		}
 		return l.re.MatchString(s)
 	case opIn:
 		for _, x := range l.strs {
@@ -330,6 +347,10 @@ func boolValue(o *model.Observation, f fieldID) (v, ok bool) {
 	case fEtcdV3Auth:
 		if o.Etcd != nil && o.Etcd.V3Auth != nil {
 			return *o.Etcd.V3Auth, true
+		}
+	case fHTTPLookalike:
+		if o.HTTP != nil {
+			return lookalike(o.HTTP), true
 		}
 	}
 	return false, false

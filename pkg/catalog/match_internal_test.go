@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"math/rand/v2"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,47 @@ func TestCleanVersion(t *testing.T) {
 	} {
 		if got := cleanVersion(in); got != want {
 			t.Errorf("cleanVersion(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestRequiredLiteral checks the text a regex leaf looks for before it
+// runs: found where every match must contain it, never where a match
+// could lack it (alternations, optional parts, Unicode case folding), and
+// a prefilter that rejects no text the regex matches.
+func TestRequiredLiteral(t *testing.T) {
+	for _, c := range []struct{ re, want string }{
+		{`<html[^>]*\sng-app="kubernetesDashboard"`, `ng-app="kubernetesdashboard"`},
+		{`^\s*\{`, `{`},
+		{`"kind"\s*:\s*"PodList"`, `"podlist"`},
+		{`(?i)^kong/[0-9]`, `ong/`},                               // K folds to U+212A KELVIN SIGN
+		{`(?i)"tagline"\s*:\s*"Welcome to kong"`, `"welcome to `}, // and s to U+017F
+		{`(a|b)c`, `c`},
+		{`(abc)+d`, `abc`},
+		{`(abc)?d`, `d`},
+		{`(abc)*`, ``},
+		{`x{2,}yz`, `yz`},
+		{`"ApiVersion"\s*:|"KernelVersion"\s*:`, `"`}, // the shared quote only
+		{`é-version`, `-version`},
+		{`[0-9]+`, ``},
+	} {
+		if got := requiredLiteral(c.re); got != c.want {
+			t.Errorf("requiredLiteral(%q) = %q, want %q", c.re, got, c.want)
+		}
+	}
+	for _, c := range []struct{ re, text string }{
+		{`(?i)^kong/[0-9]`, "\u212Aong/3"},
+		{`(?i)"welcome to kong"`, "\"Welcome to \u212Aong\""},
+		{`(?i)missing`, "MI\u017F\u017FING"},
+		{`<title>\s*Portainer\s*</title>`, "<title>\n  Portainer\n</title>"},
+	} {
+		re := regexp.MustCompile(c.re)
+		if !re.MatchString(c.text) {
+			t.Fatalf("%q does not match %q", c.re, c.text)
+		}
+		need := requiredLiteral(c.re)
+		if !containsFold(c.text, need, anchorOf(need)) {
+			t.Errorf("%q: the prefilter %q rejects %q, which the regex matches", c.re, need, c.text)
 		}
 	}
 }

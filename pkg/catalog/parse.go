@@ -622,23 +622,24 @@ func (p *parser) rule(n *yaml.Node, auth bool) (Rule, bool) {
 		p.errorf(n, "%s is missing evidence (the text stored with each service it matches)", what)
 	}
 	if auth && !has["verdict"] {
-		p.errorf(n, "auth rule is missing verdict (open, auth_required or unknown)")
+		p.errorf(n, "auth rule is missing verdict (open, likely_open, auth_required or unknown)")
 	}
 	r.cond = p.cond(n, condPairs, what)
 	return r, len(p.errs) == before && r.cond != nil
 }
 
-// verdict decodes an auth verdict: open, auth_required or unknown.
+// verdict decodes an auth verdict: open, likely_open, auth_required or
+// unknown.
 func (p *parser) verdict(n *yaml.Node, what string) (model.Auth, bool) {
 	v, ok := p.str(n, what)
 	if !ok {
 		return "", false
 	}
 	switch model.Auth(v) {
-	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+	case model.AuthOpen, model.AuthLikelyOpen, model.AuthRequired, model.AuthUnknown:
 		return model.Auth(v), true
 	}
-	p.errorf(n, "unknown verdict %q (known: open, auth_required, unknown)", v)
+	p.errorf(n, "unknown verdict %q (known: open, likely_open, auth_required, unknown)", v)
 	return "", false
 }
 
@@ -868,7 +869,9 @@ func (p *parser) leafCond(n *yaml.Node, pairs []pair, what string) *cond {
 				p.errorf(kv.v, "bad regex %q: %s", s, regexProblem(err))
 				return nil
 			}
-			l.re = re
+			l.re, l.anchored = re, anchoredAtStart(s)
+			l.need = requiredLiteral(s)
+			l.needAnchor = anchorOf(l.need)
 		case opIn:
 			items, ok := p.seq(kv.v, "in")
 			if !ok {
@@ -914,7 +917,7 @@ func kindWord(k kind) string {
 }
 
 func (p *parser) extractor(n *yaml.Node) (extractor, bool) {
-	pairs, ok := p.mapping(n, "version_from entry", []string{"field", "regex"})
+	pairs, ok := p.mapping(n, "version_from entry", []string{"field", "regex", "when", "software"})
 	if !ok {
 		return extractor{}, false
 	}
@@ -947,11 +950,124 @@ func (p *parser) extractor(n *yaml.Node) (extractor, bool) {
 				return extractor{}, false
 			}
 			x.re = re
+		case "when":
+			if x.when = p.condMap(kv.v); x.when == nil {
+				return extractor{}, false
+			}
+		case "software":
+			s, ok := p.str(kv.v, "software")
+			if !ok {
+				return extractor{}, false
+			}
+			x.software = lowerASCII(s)
 		}
 	}
 	if !hasField {
 		p.errorf(n, "version_from entry is missing field")
 		return extractor{}, false
 	}
+	if x.software != "" && x.leaf.field != fSoftwareVersion {
+		p.errorf(n, "version_from software %q goes with field software.version only", x.software)
+		return extractor{}, false
+	}
 	return x, true
+}
+
+// anchoredAtStart reports whether the regex s can only match at the start
+// of the text (it begins with ^ or \A, outside multi-line mode): such a
+// regex costs a few steps, not a scan of the body.
+func anchoredAtStart(s string) bool {
+	re, err := syntax.Parse(s, syntax.Perl)
+	if err != nil {
+		return false
+	}
+	re = re.Simplify()
+	for re.Op == syntax.OpConcat || re.Op == syntax.OpCapture {
+		if len(re.Sub) == 0 {
+			return false
+		}
+		re = re.Sub[0]
+	}
+	return re.Op == syntax.OpBeginText
+}
+
+// requiredLiteral returns the longest text, lower-cased, that every match
+// of the regex s contains (ignoring ASCII case), or "" when it finds
+// none: the regex runs only on text that contains it (containsFold costs
+// a fraction of the regexp engine's scan of a 2 KiB body). It looks
+// through concatenations, groups and repetitions of at least one; an
+// alternation contributes nothing. Case-insensitive runs stop at the
+// letters k and s and at non-ASCII runes, which Unicode folding matches
+// with runes outside ASCII (K, ſ) that containsFold would not.
+func requiredLiteral(s string) string {
+	re, err := syntax.Parse(s, syntax.Perl)
+	if err != nil {
+		return ""
+	}
+	return strings.ToLower(longestLiteral(re.Simplify()))
+}
+
+func longestLiteral(re *syntax.Regexp) string {
+	best := ""
+	keep := func(s string) {
+		if len(s) > len(best) {
+			best = s
+		}
+	}
+	switch re.Op {
+	case syntax.OpLiteral:
+		for _, r := range literalRuns(re) {
+			keep(r)
+		}
+	case syntax.OpCapture, syntax.OpPlus:
+		keep(longestLiteral(re.Sub[0]))
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			keep(longestLiteral(re.Sub[0]))
+		}
+	case syntax.OpConcat:
+		// Adjacent literals join into one run; a literal split into
+		// pieces (see literalRuns) ends the run with its first piece and
+		// starts the next with its last.
+		run := ""
+		for _, sub := range re.Sub {
+			if sub.Op != syntax.OpLiteral {
+				keep(run)
+				run = ""
+				keep(longestLiteral(sub))
+				continue
+			}
+			rs := literalRuns(sub)
+			if len(rs) == 1 {
+				run += rs[0]
+				continue
+			}
+			keep(run + rs[0])
+			for _, r := range rs[1 : len(rs)-1] {
+				keep(r)
+			}
+			run = rs[len(rs)-1]
+		}
+		keep(run)
+	}
+	return best
+}
+
+// literalRuns splits a literal node into the runs a case-insensitive
+// ASCII search can look for: all of it when it is ASCII and matched
+// exactly, the pieces between k, s and non-ASCII runes when it is
+// case-insensitive, the pieces between non-ASCII runes otherwise.
+func literalRuns(re *syntax.Regexp) []string {
+	fold := re.Flags&syntax.FoldCase != 0
+	var runs []string
+	var cur []byte
+	for _, r := range re.Rune {
+		if lr := r | 0x20; r >= 0x80 || (fold && (lr == 'k' || lr == 's')) {
+			runs = append(runs, string(cur))
+			cur = cur[:0]
+			continue
+		}
+		cur = append(cur, byte(r))
+	}
+	return append(runs, string(cur))
 }

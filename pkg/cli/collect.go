@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -156,7 +155,7 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.S
 	if merr != nil {
 		return merr
 	}
-	return clearIncomplete(ctx, st, cfg.Snapshot, "the collection")
+	return nil
 }
 
 // collectError maps a collection's error to what the user sees: usage
@@ -169,8 +168,7 @@ func (g *globals) collectError(ctx context.Context, err error, st *store.Store, 
 	case errors.As(err, &se):
 		return selectionError(se)
 	case ctx.Err() != nil:
-		markIncomplete(ctx, g, st, snapshot, "the collection")
-		return err
+		return err // pkg/collect marked the queries it did not finish
 	case errors.As(err, &partial):
 		if !g.quiet {
 			for _, r := range partial.Reasons {
@@ -246,6 +244,10 @@ func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
 			}
 		case collect.FacetSkipped:
 			pr.logf("%s: facet %s is not available (known: %s); skipped", e.Engine, sanitizeTerminal(e.Facet), strings.Join(e.Known, ", "))
+		case collect.SnapshotRemoved:
+			pr.logf("nothing was stored: snapshot %s, created by this run, was removed again", e.Snapshot)
+		case collect.MarkFailed:
+			pr.logf("warning: %s: could not mark the snapshot incomplete: %s", e.Engine, sanitizeTerminal(e.Err.Error()))
 		}
 	}
 }
@@ -312,33 +314,4 @@ func printSummary(w io.Writer, sum collect.Summary) {
 			t.NewServices, t.MergedServices, t.Credits, "")
 	}
 	tw.Flush()
-}
-
-// markIncomplete records in the snapshot that the run filling it (what:
-// "the collection", "the import of k8s.json") stopped before the end, so
-// that reports do not present it as complete; clearIncomplete removes the
-// mark when the same work later completes.
-//
-// These two functions are the seam for the store's completeness marks
-// (issue 15): until the store has a typed mark with reasons, the mark is
-// a note in the snapshot's metadata, which reports print in their method
-// section. Replace their bodies with the store's calls.
-func markIncomplete(ctx context.Context, g *globals, st *store.Store, snapshot, what string) {
-	var in Interrupt
-	errors.As(context.Cause(ctx), &in)
-	note := fmt.Sprintf("%s%s was interrupted (%s) on %s; run it again to complete the snapshot.",
-		incompletePrefix, what, in, g.env.Now().UTC().Format("2006-01-02 15:04 UTC"))
-	err := st.UpdateMeta(context.WithoutCancel(ctx), snapshot, func(m *store.Meta) { m.Notes = append(m.Notes, note) })
-	if err != nil {
-		g.logf("warning: could not mark snapshot %s incomplete: %s", snapshot, sanitizeTerminal(err.Error()))
-	}
-}
-
-// incompletePrefix starts the notes of markIncomplete.
-const incompletePrefix = "Incomplete: "
-
-func clearIncomplete(ctx context.Context, st *store.Store, snapshot, what string) error {
-	return st.UpdateMeta(ctx, snapshot, func(m *store.Meta) {
-		m.Notes = slices.DeleteFunc(m.Notes, func(n string) bool { return strings.HasPrefix(n, incompletePrefix+what+" was interrupted") })
-	})
 }

@@ -197,15 +197,9 @@ type wantDiff struct {
 	newKeys, goneKeys, regrKeys, remedKeys, movKeys []string
 }
 
-// providerOf is the provider orchex tags s with: the demo's, except that
-// orchex's ASN table names Hetzner (AS24940) a hosting provider where the
-// demo leaves it untagged.
-func providerOf(s *demo.Service) string {
-	if s.Provider == "" && s.ASN == 24940 {
-		return "hetzner"
-	}
-	return cmp.Or(s.Provider, "none")
-}
+// providerOf is the provider orchex tags s with: the demo's truth (which
+// names Hetzner, AS24940, as orchex's ASN table does).
+func providerOf(s *demo.Service) string { return cmp.Or(s.Provider, "none") }
 
 func keyOf(s *demo.Service) string { return fmt.Sprintf("%s:%d", s.Addr, s.Port) }
 
@@ -502,7 +496,7 @@ func TestReportCompare(t *testing.T) {
 		Before  *int     `json:"before"`
 		After   int      `json:"after"`
 		Change  *int     `json:"change"`
-		Percent *float64 `json:"percent"`
+		Percent *float64 `json:"change_percent"`
 	}
 	var doc struct {
 		Compare *struct {

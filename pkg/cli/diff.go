@@ -22,6 +22,7 @@ type diffOptions struct {
 	Format           string
 	Out              string
 	IncludeAddresses bool
+	IncludeHoneypots bool
 }
 
 func diffCommand(g *globals) *cli.Command {
@@ -41,12 +42,14 @@ func diffCommand(g *globals) *cli.Command {
 			"unknown are counted apart); and the change per product, provider, AWS region and country.\n" +
 			"The per-service lists appear only with --include-addresses. When the two snapshots were made\n" +
 			"with different catalog versions, engines or range feeds, a warning is printed and the method\n" +
-			"section lists the differences. --format csv writes every table as section, table, row,\n" +
-			"column and value, for spreadsheets. See docs/compare.md.",
+			"section lists the differences. An incomplete snapshot is flagged at the top. Services of hosts flagged\n" +
+			"as honeypots are left out unless --include-honeypots. --format csv writes every table as section,\n" +
+			"table, row, column and value, for spreadsheets. See docs/compare.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
@@ -88,7 +91,7 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 		return suggestLabel(ctx, st, err, o.B)
 	}
 	g.warnMethod(o.A, o.B, compare.Differences(a.Method, b.Method))
-	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses})
+	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})
 	if err != nil {
 		return err
 	}

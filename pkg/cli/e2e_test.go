@@ -35,6 +35,7 @@ type reportJSON struct {
 		Services        int     `json:"services"`
 		Hosts           int     `json:"hosts"`
 		Open            int     `json:"open"`
+		LikelyOpen      int     `json:"likely_open"`
 		KubernetesOpen  int     `json:"kubernetes_open"`
 		AWSShare        float64 `json:"aws_share"`
 		AWSUSShare      float64 `json:"aws_us_share"`
@@ -52,6 +53,17 @@ type reportJSON struct {
 		CensysOnly int `json:"censys_only"`
 		Both       int `json:"both"`
 	} `json:"engine_overlap"`
+	Completeness struct {
+		Complete bool     `json:"complete"`
+		Reasons  []string `json:"reasons"`
+	} `json:"completeness"`
+	Method struct {
+		Honeypots struct {
+			Included bool `json:"included"`
+			Services int  `json:"services"`
+			Hosts    int  `json:"hosts"`
+		} `json:"honeypots"`
+	} `json:"method"`
 }
 
 // writeCensysNDJSON writes the population's Censys hits, one per line, as
@@ -75,6 +87,16 @@ func checkTruth(t *testing.T, got reportJSON, want demo.Truth) {
 	if h.Services != want.Services || h.Hosts != want.Hosts || h.Open != want.Open || h.KubernetesOpen != want.KubernetesOpen {
 		t.Errorf("headline services/hosts/open/k8s-open = %d/%d/%d/%d, want %d/%d/%d/%d",
 			h.Services, h.Hosts, h.Open, h.KubernetesOpen, want.Services, want.Hosts, want.Open, want.KubernetesOpen)
+	}
+	// The demo proves every open service; nothing rests on a default.
+	if h.LikelyOpen != 0 {
+		t.Errorf("headline likely_open = %d, want 0", h.LikelyOpen)
+	}
+	if hp := got.Method.Honeypots; hp.Services != want.HoneypotServices || hp.Hosts != want.HoneypotHosts || hp.Included {
+		t.Errorf("method honeypots %+v, want %d services on %d hosts, left out", hp, want.HoneypotServices, want.HoneypotHosts)
+	}
+	if !got.Completeness.Complete {
+		t.Errorf("a complete run reads as incomplete: %q", got.Completeness.Reasons)
 	}
 	near := func(name string, a, b float64) {
 		if d := a - b; d > 1e-9 || d < -1e-9 {

@@ -14,6 +14,8 @@ type exportOptions struct {
 	Format       string
 	Out          string
 	Observations bool
+	// IncludeHoneypots exports the services of honeypot hosts too.
+	IncludeHoneypots bool
 }
 
 func exportCommand(g *globals) *cli.Command {
@@ -37,6 +39,7 @@ func exportCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "parquet, ndjson or csv (default: from the extension of --out)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for parquet)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "observations", Usage: "one row per engine observation instead of per service (parquet, csv)", Destination: &o.Observations},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "export the services of hosts flagged as honeypots too, marked (parquet, csv; ndjson always holds them)", Destination: &o.IncludeHoneypots},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -104,7 +107,7 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 	var stats export.Stats
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		var err error
-		stats, err = export.Write(ctx, w, st, export.Options{Format: f, Observations: o.Observations, Meta: m})
+		stats, err = export.Write(ctx, w, st, export.Options{Format: f, Observations: o.Observations, Meta: m, IncludeHoneypots: o.IncludeHoneypots})
 		return err
 	})
 	if errors.Is(err, export.ErrNotImportable) {

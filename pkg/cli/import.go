@@ -105,7 +105,7 @@ func (g *globals) tagger(dir string) (*cloud.Tagger, []store.FeedMeta, error) {
 	}
 	var feeds []store.FeedMeta
 	for _, f := range r.Info() {
-		feeds = append(feeds, store.FeedMeta{Provider: f.Provider, Date: f.Date})
+		feeds = append(feeds, store.FeedMeta{Provider: f.Provider, Date: f.Date, Token: f.Token, Prefixes: f.Prefixes4 + f.Prefixes6})
 	}
 	return cloud.NewTagger(r), feeds, nil
 }
@@ -137,24 +137,39 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		return err
 	}
 	defer st.Close()
+	existed, err := snapshotExists(ctx, st, o.Snapshot)
+	if err != nil {
+		return err
+	}
 	snap, err := st.EnsureSnapshot(ctx, o.Snapshot, g.env.Now().UTC(), store.Meta{CatalogVersion: cat.Version()})
 	if err != nil {
 		return err
 	}
+	defer removeIfCreatedEmpty(ctx, g, st, o.Snapshot, existed)
 	if snap.Meta.CatalogVersion != "" && snap.Meta.CatalogVersion != cat.Version() {
 		g.logf("warning: snapshot %s was made with catalog %s, this import uses catalog %s: the method changed within the snapshot",
 			o.Snapshot, snap.Meta.CatalogVersion, cat.Version())
 	}
 	bad := empty
 	var engines []store.EngineMeta
-	for _, f := range files {
-		n, em, err := importFile(ctx, g, o, st, cat, tagger, f)
+	for i, f := range files {
+		n, em, read, err := importFile(ctx, g, o, st, cat, tagger, f)
 		bad += n
-		if err != nil {
-			if ctx.Err() != nil {
-				markIncomplete(ctx, g, st, o.Snapshot, "the import of "+inputName(f))
+		switch {
+		case err != nil && ctx.Err() != nil:
+			// Interrupted: the snapshot keeps what was stored, and is not
+			// the census of these files until the same import runs again.
+			markIncomplete(ctx, g, st, o.Snapshot, importRun(f),
+				fmt.Sprintf("interrupted (%v) after %d records; what was read before is stored", context.Cause(ctx), read))
+			for _, rest := range files[i+1:] {
+				markIncomplete(ctx, g, st, o.Snapshot, importRun(rest), "not imported: the import was interrupted at "+filepath.Base(inputName(f)))
 			}
 			return err
+		case err != nil && read > 0:
+			markIncomplete(ctx, g, st, o.Snapshot, importRun(f), fmt.Sprintf("stopped after %d records: %v", read, err))
+			return err
+		case err != nil:
+			return err // nothing of the file was read or stored
 		}
 		engines = append(engines, em...)
 	}
@@ -235,10 +250,10 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 // importFile imports one file and returns its bad records and the engine
 // it came from, for the snapshot's method (an orchex export carries its
 // services' engines in the services themselves).
-func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, err error) {
+func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, read int, err error) {
 	in, err := inputs.Open(file, g.env.Stdin)
 	if err != nil {
-		return 0, nil, fmt.Errorf("import: %w", err)
+		return 0, nil, 0, fmt.Errorf("import: %w", err)
 	}
 	defer in.Close()
 	// An interrupt closes the input, which ends a read blocked on a named
@@ -286,15 +301,20 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 		g.logf("%s: %s", name, sanitizeTerminal(res.TruncatedReason))
 	}
 	if err != nil {
-		return res.Bad, nil, err // the importer's errors name the file and line
+		return res.Bad, nil, res.Read, err // the importer's errors name the file and line
 	}
 	stats := p.Stats()
 	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: inputName(file), SHA256: res.SHA256, Engine: model.Engine(res.Engine),
 		Format: string(res.Format), Read: res.Read, Kept: stats.Matched, Bad: res.Bad, Skipped: stats.Skipped, At: g.env.Now().UTC()}); err != nil {
-		return res.Bad, nil, err
+		return res.Bad, nil, res.Read, err
 	}
-	if err := clearIncomplete(ctx, st, o.Snapshot, "the import of "+inputName(file)); err != nil {
-		return res.Bad, nil, err
+	// A file that ended early (a truncated .gz, a document cut short)
+	// leaves the snapshot incomplete, with where it broke; one read to
+	// its end completes what an earlier import of it left.
+	if res.Truncated {
+		markIncomplete(ctx, g, st, o.Snapshot, importRun(file), res.TruncatedReason)
+	} else if err := clearIncomplete(ctx, st, o.Snapshot, importRun(file)); err != nil {
+		return res.Bad, nil, res.Read, err
 	}
 	g.logf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
 		name, res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
@@ -306,5 +326,5 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	if res.Engine == string(model.Shodan) || res.Engine == string(model.Censys) {
 		engines = append(engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
 	}
-	return bad, engines, nil
+	return bad, engines, res.Read, nil
 }

@@ -24,6 +24,7 @@ type reportOptions struct {
 	Template         string
 	Title            string
 	IncludeAddresses bool
+	IncludeHoneypots bool
 	Compare          string
 }
 
@@ -39,7 +40,10 @@ func reportCommand(g *globals) *cli.Command {
 			"orchex report --snapshot 2026Q4 --format csv --include-addresses --out services.csv\n" +
 			"orchex report --snapshot 2026Q4 --compare 2026Q3 --format pdf --out reports/2026Q4/report.pdf",
 		Description: "Published research carries aggregates only: addresses and hostnames appear only with\n" +
-			"--include-addresses. Files are written atomically (a temporary file, then a rename).\n" +
+			"--include-addresses. Services of hosts flagged as honeypots (engine markers, or five or more\n" +
+			"unrelated product families on one address) are left out of every figure and counted in the method\n" +
+			"section; --include-honeypots counts them and marks them in the services list. A snapshot that a run\n" +
+			"stopped filling early says so at the top of every format. Files are written atomically.\n" +
 			"--compare LABEL adds an earlier snapshot's value and the change to every headline figure and\n" +
 			"table row (md, json, html; pdf: the headline figures), and warns when the two snapshots were made\n" +
 			"with different methods (see docs/compare.md).",
@@ -50,6 +54,7 @@ func reportCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "template", Usage: "Markdown template `FILE` instead of the embedded one", Destination: &o.Template},
 			&cli.StringFlag{Name: "title", Usage: "report title", Destination: &o.Title},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list every service with its address and hostnames", Destination: &o.IncludeAddresses},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots in every figure (otherwise left out)", Destination: &o.IncludeHoneypots},
 			&cli.StringFlag{Name: "compare", Usage: "compare with the earlier snapshot `LABEL`", Destination: &o.Compare},
 		},
 		Action: func(c *cli.Context) error {
@@ -107,16 +112,21 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
 		var diffs []compare.Difference
-		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label); err != nil {
+		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, viewOptions{IncludeHoneypots: o.IncludeHoneypots}); err != nil {
 			return suggestLabel(ctx, st, err, o.Compare)
 		}
 		g.warnMethod(o.Compare, label, diffs)
 	}
 	render := func(w io.Writer) error {
 		if o.Format == "csv" {
-			return csvreport.Write(w, func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }, o.IncludeAddresses)
+			snap, err := st.Snapshot(ctx, label)
+			if err != nil {
+				return err
+			}
+			return csvreport.WriteWith(w, func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) },
+				csvreport.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Incomplete: !snap.Meta.Complete()})
 		}
-		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses})
+		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})
 		if err != nil {
 			return err
 		}

@@ -18,9 +18,10 @@ import (
 )
 
 type trendOptions struct {
-	From, To string
-	Format   string
-	Out      string
+	From, To         string
+	Format           string
+	Out              string
+	IncludeHoneypots bool
 }
 
 func trendCommand(g *globals) *cli.Command {
@@ -35,12 +36,14 @@ func trendCommand(g *globals) *cli.Command {
 			"orchex trend --format csv --out trend.csv",
 		Description: "Snapshots are ordered by label when every label looks like a quarter (YYYYQn), else by\n" +
 			"creation time. A change of catalog version, engines or range feeds between consecutive\n" +
-			"snapshots is warned about and listed in the method section. See docs/compare.md.",
+			"snapshots is warned about and listed in the method section; an incomplete snapshot is flagged.\n" +
+			"Services of hosts flagged as honeypots are left out unless --include-honeypots. See docs/compare.md.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: "first snapshot `LABEL` (default: the oldest)", Destination: &o.From},
 			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -73,7 +76,7 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	if err != nil {
 		return err
 	}
-	t, err := assemble.Trend(ctx, st, cat, o.From, o.To)
+	t, err := assemble.Trend(ctx, st, cat, o.From, o.To, assemble.Options{IncludeHoneypots: o.IncludeHoneypots})
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):

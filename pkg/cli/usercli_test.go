@@ -406,11 +406,22 @@ func TestInterruptImport(t *testing.T) {
 	}
 	notes := func() string {
 		out, _, _ := run(t, nil, "--db", db, "snapshots", "show", "2026Q4", "--format", "json")
-		var v struct{ Meta struct{ Notes []string } }
+		var v struct {
+			Meta struct {
+				Incomplete []struct {
+					Run     string
+					Reasons []string
+				}
+			}
+		}
 		json.Unmarshal([]byte(out), &v)
-		return strings.Join(v.Meta.Notes, "\n")
+		var marks []string
+		for _, in := range v.Meta.Incomplete {
+			marks = append(marks, in.Run+": "+strings.Join(in.Reasons, "; "))
+		}
+		return strings.Join(marks, "\n")
 	}
-	if n := notes(); !strings.Contains(n, "Incomplete: the import of "+fifo+" was interrupted (SIGINT)") {
+	if n := notes(); !strings.Contains(n, "the import of "+filepath.Base(fifo)+": interrupted (SIGINT)") {
 		t.Errorf("snapshot notes %q: want the incomplete mark", n)
 	}
 	t.Logf("kept %d observations", kept)
@@ -426,7 +437,7 @@ func TestInterruptImport(t *testing.T) {
 	}
 	// The mark names the pipe; completing the same snapshot from the file
 	// clears marks of the same input only.
-	if n := notes(); !strings.Contains(n, fifo) {
+	if n := notes(); !strings.Contains(n, "the import of "+filepath.Base(fifo)) {
 		t.Errorf("the mark of the pipe's import was cleared by another file's import: %q", n)
 	}
 }
@@ -704,11 +715,22 @@ func TestInterruptCollect(t *testing.T) {
 	integrityCheck(t, db)
 	notes := func() string {
 		out, _, _ := run(t, nil, "--db", db, "snapshots", "show", "2026Q4", "--format", "json")
-		var v struct{ Meta struct{ Notes []string } }
+		var v struct {
+			Meta struct {
+				Incomplete []struct {
+					Run     string
+					Reasons []string
+				}
+			}
+		}
 		json.Unmarshal([]byte(out), &v)
-		return strings.Join(v.Meta.Notes, "\n")
+		var marks []string
+		for _, in := range v.Meta.Incomplete {
+			marks = append(marks, in.Run+": "+strings.Join(in.Reasons, "; "))
+		}
+		return strings.Join(marks, "\n")
 	}
-	if n := notes(); !strings.Contains(n, "Incomplete: the collection was interrupted (SIGINT)") {
+	if n := notes(); !strings.Contains(n, "interrupted (SIGINT)") {
 		t.Errorf("notes %q: want the incomplete mark", n)
 	}
 	stored := countRows(t, db, "raw_pages")

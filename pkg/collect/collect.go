@@ -19,8 +19,10 @@ import (
 type Store interface {
 	ingest.Sink
 	source.PageStore
+	Snapshot(ctx context.Context, label string) (store.Snapshot, error)
 	EnsureSnapshot(ctx context.Context, label string, created time.Time, m store.Meta) (store.Snapshot, error)
 	UpdateMeta(ctx context.Context, label string, fn func(*store.Meta)) error
+	RemoveIfEmpty(ctx context.Context, label string) (bool, error)
 }
 
 // Config is one collection.
@@ -109,24 +111,46 @@ func (r EngineRun) Total() source.Result {
 // engines concurrently. Pages already stored are not fetched again
 // (unless Refresh): running the same collection again resumes it.
 //
+// Every query that does not run to its end (interrupted, stopped by the
+// page cap or the credit budget, failed, not run because its engine
+// stopped, truncated by the engine, with records that could not be
+// decoded) marks the snapshot incomplete with the reason, one mark per
+// query ("query kubernetes-api/shodan/1"; store.Incomplete); a later run
+// that completes the query clears its mark. A run that created the
+// snapshot and stored nothing in it (a wrong key, an engine down) removes
+// it again, so that no empty snapshot reads as the newest census.
+//
 // The Summary is filled in whatever happens. The error is ctx's when the
 // run was interrupted; the failed queries' errors joined; a *[Partial]
 // when a limit stopped it early; a *[SelectionError] or [ErrNoEngine]
 // before anything is fetched.
-func Run(ctx context.Context, cfg Config) (Summary, error) {
+func Run(ctx context.Context, cfg Config) (sum Summary, err error) {
 	r, err := newRunner(cfg)
 	if err != nil {
 		return Summary{}, err
 	}
+	_, serr := cfg.Store.Snapshot(ctx, cfg.Snapshot)
+	created := errors.Is(serr, store.ErrNoSnapshot)
 	meta := store.Meta{CatalogVersion: cfg.Catalog.Version()}
 	snap, err := cfg.Store.EnsureSnapshot(ctx, cfg.Snapshot, r.now().UTC(), meta)
 	if err != nil {
 		return Summary{}, err
 	}
+	if created {
+		defer func() {
+			removed, rerr := cfg.Store.RemoveIfEmpty(context.WithoutCancel(ctx), cfg.Snapshot)
+			if rerr != nil && err == nil {
+				err = rerr
+			}
+			if removed {
+				r.emit(SnapshotRemoved{Snapshot: cfg.Snapshot})
+			}
+		}()
+	}
 	if v := snap.Meta.CatalogVersion; v != "" && v != cfg.Catalog.Version() {
 		r.emit(CatalogChanged{Snapshot: cfg.Snapshot, Was: v, Now: cfg.Catalog.Version()})
 	}
-	sum := Summary{Engines: make([]EngineRun, len(cfg.Engines))}
+	sum = Summary{Engines: make([]EngineRun, len(cfg.Engines))}
 	var wg sync.WaitGroup
 	for i, e := range cfg.Engines {
 		wg.Add(1)
@@ -297,6 +321,7 @@ func (r *runner) engine(ctx context.Context, e source.Engine, qs []source.Query)
 		}
 		merr := r.updateMeta(context.WithoutCancel(ctx), func(m *store.Meta) {
 			recordQuery(m, caps, q, res, qc, truncs, r.cfg.Refresh)
+			markQuery(ctx, m, name, q, res, err, r.now())
 		})
 		if merr != nil {
 			run.Errs = append(run.Errs, merr)
@@ -325,7 +350,78 @@ func (r *runner) engine(ctx context.Context, e source.Engine, qs []source.Query)
 			break
 		}
 	}
+	if run.Skipped > 0 || (ctx.Err() != nil && len(run.Results) < len(qs)) {
+		r.markNotRun(ctx, name, qs[len(run.Results):], notRunReason(ctx, run))
+	}
 	return run
+}
+
+// markNotRun marks the snapshot incomplete for each query of qs, which
+// did not run, with why.
+func (r *runner) markNotRun(ctx context.Context, engine model.Engine, qs []source.Query, why string) {
+	err := r.updateMeta(context.WithoutCancel(ctx), func(m *store.Meta) {
+		for _, q := range qs {
+			m.MarkIncomplete(store.Incomplete{Run: QueryRun(engine, q.ID), Reasons: []string{"did not run: " + why}, At: r.now()})
+		}
+	})
+	if err != nil {
+		r.emit(MarkFailed{Engine: engine, Err: err})
+	}
+}
+
+// notRunReason says why an engine's remaining queries did not run.
+func notRunReason(ctx context.Context, run EngineRun) string {
+	if ctx.Err() != nil {
+		return "the collection was interrupted (" + context.Cause(ctx).Error() + ")"
+	}
+	if n := len(run.Errs); n > 0 {
+		return "the engine stopped after an error (" + run.Errs[n-1].Error() + ")"
+	}
+	return "the credit budget was spent"
+}
+
+// QueryRun names the run of one query in a snapshot's incomplete marks
+// (store.Incomplete.Run): "query kubernetes-api/shodan/1 (shodan)".
+func QueryRun(engine model.Engine, queryID string) string {
+	return "query " + queryID + " (" + string(engine) + ")"
+}
+
+// markQuery marks the snapshot incomplete for q, with why it did not
+// complete, or clears q's mark when it did (every page stored, nothing
+// lost to the engine's limit or to undecodable records).
+func markQuery(ctx context.Context, m *store.Meta, engine model.Engine, q source.Query, res source.Result, err error, at time.Time) {
+	var reasons []string
+	switch {
+	case err != nil && ctx.Err() != nil:
+		reasons = append(reasons, fmt.Sprintf("interrupted after %d pages (%s)", res.Pages+res.Resumed, context.Cause(ctx)))
+	case err != nil:
+		reasons = append(reasons, fmt.Sprintf("failed after %d pages: %v", res.Pages+res.Resumed, err))
+	case res.Stopped == source.StopMaxPages:
+		reasons = append(reasons, fmt.Sprintf("stopped at the page cap after %d pages (%d of the engine's %d results fetched)", res.Pages+res.Resumed, res.Results+res.ResumedResults, res.Total))
+	case res.Stopped == source.StopMaxCredits:
+		reasons = append(reasons, fmt.Sprintf("stopped at the credit budget after %d pages (%d of the engine's %d results fetched)", res.Pages+res.Resumed, res.Results+res.ResumedResults, res.Total))
+	case res.Stopped == source.StopQuota:
+		reasons = append(reasons, fmt.Sprintf("the engine's credits ran out after %d pages", res.Pages+res.Resumed))
+	case res.Stopped != source.StopDone:
+		reasons = append(reasons, fmt.Sprintf("stopped (%s) after %d pages", res.Stopped, res.Pages+res.Resumed))
+	}
+	for _, qm := range m.Queries {
+		if qm.ID != q.ID || qm.Engine != string(engine) {
+			continue
+		}
+		if qm.EngineTotal > 0 {
+			reasons = append(reasons, fmt.Sprintf("the engine let only %d of %d results be fetched", qm.Reachable, qm.EngineTotal))
+		}
+		if qm.Bad > 0 {
+			reasons = append(reasons, fmt.Sprintf("%d records could not be decoded (kept in the raw pages)", qm.Bad))
+		}
+	}
+	run := QueryRun(engine, q.ID)
+	if len(reasons) == 0 {
+		m.ClearIncomplete(run)
+		return
+	}
+	m.MarkIncomplete(store.Incomplete{Run: run, Reasons: reasons, At: at})
 }
 
 // maxBadEvents is how many undecodable records an engine reports one by

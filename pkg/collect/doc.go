@@ -7,6 +7,11 @@
 // [ErrNoEngine], [FreePlanError], [Partial]). It names no flag and no
 // command: the caller adds such hints.
 //
+// A query that does not run to its end (a page cap, the credit budget, a
+// quota, an error, an interrupt, records the engine would not page) marks
+// the snapshot incomplete under its run name ([QueryRun]); a later
+// collection that completes the query clears the mark.
+//
 // It sits between the catalog and the store:
 //
 //	catalog queries (Select) → source.Pager per query, engines concurrently

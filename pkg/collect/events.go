@@ -102,14 +102,28 @@ type FacetSkipped struct {
 	Known  []string // the engine's default facets
 }
 
-func (AccountChecked) event() {}
-func (AccountFailed) event()  {}
-func (CreditsCapped) event()  {}
-func (NoCredits) event()      {}
-func (CatalogChanged) event() {}
-func (Retry) event()          {}
-func (PageDone) event()       {}
-func (BadRecord) event()      {}
-func (QueryDone) event()      {}
-func (EngineStopped) event()  {}
-func (FacetSkipped) event()   {}
+// SnapshotRemoved says the run created the snapshot and stored nothing in
+// it (a wrong key, an engine down), so it was removed again: no empty
+// snapshot reads as the newest census.
+type SnapshotRemoved struct{ Snapshot string }
+
+// MarkFailed says the snapshot could not be marked incomplete after an
+// engine stopped; its reports may then read as complete.
+type MarkFailed struct {
+	Engine model.Engine
+	Err    error
+}
+
+func (AccountChecked) event()  {}
+func (SnapshotRemoved) event() {}
+func (MarkFailed) event()      {}
+func (AccountFailed) event()   {}
+func (CreditsCapped) event()   {}
+func (NoCredits) event()       {}
+func (CatalogChanged) event()  {}
+func (Retry) event()           {}
+func (PageDone) event()        {}
+func (BadRecord) event()       {}
+func (QueryDone) event()       {}
+func (EngineStopped) event()   {}
+func (FacetSkipped) event()    {}

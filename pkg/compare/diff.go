@@ -17,8 +17,11 @@ import (
 
 // SchemaVersion is the version of the diff and trend JSON layouts in
 // docs/compare.md. It changes when a key is renamed, removed or changes
-// meaning; new keys may appear within a version.
-const SchemaVersion = 1
+// meaning; new keys may appear within a version. Version 2: honeypot
+// services are left out of every count by default, unknown no longer
+// holds likely-open services, and a change in percent says
+// change_percent.
+const SchemaVersion = 2
 
 // Names and limits used by NewDiff.
 const (
@@ -46,6 +49,9 @@ type Input struct {
 	Created  time.Time
 	Method   Method
 	Services Services
+	// Incomplete lists why the snapshot is not a complete observation
+	// (store.Meta.IncompleteReasons); empty when it is.
+	Incomplete []string
 }
 
 // Options are the reader's choices for a diff.
@@ -54,6 +60,10 @@ type Options struct {
 	// (new, gone, auth changed, moved). Published diffs carry aggregates
 	// only.
 	IncludeAddresses bool
+	// IncludeHoneypots counts the services of hosts flagged as honeypots
+	// (model.Service.Honeypot); by default both sides leave them out and
+	// the notes say how many.
+	IncludeHoneypots bool
 }
 
 // Diff is what changed from snapshot A (earlier) to snapshot B (later).
@@ -83,18 +93,24 @@ type Diff struct {
 	Addresses *Addresses `json:"addresses,omitempty"`
 }
 
-// Side names one snapshot of a diff and its method.
+// Side names one snapshot of a diff, its method, whether it is a
+// complete observation and how many services of honeypot hosts it held
+// (left out of every count unless Options.IncludeHoneypots).
 type Side struct {
-	Snapshot string    `json:"snapshot"`
-	Created  time.Time `json:"created"`
-	Method   Method    `json:"method"`
+	Snapshot     string              `json:"snapshot"`
+	Created      time.Time           `json:"created"`
+	Completeness report.Completeness `json:"completeness"`
+	Method       Method              `json:"method"`
+	Honeypots    int                 `json:"honeypot_services"`
 }
 
-// Totals are the snapshot-wide counts then and now.
+// Totals are the snapshot-wide counts then and now. Open, LikelyOpen,
+// AuthRequired and Unknown partition Services.
 type Totals struct {
 	Services     Delta `json:"services"`
 	Hosts        Delta `json:"hosts"`
 	Open         Delta `json:"open"`
+	LikelyOpen   Delta `json:"likely_open"`
 	AuthRequired Delta `json:"auth_required"`
 	Unknown      Delta `json:"unknown"`
 }
@@ -127,13 +143,14 @@ type AuthMoves struct {
 }
 
 // Delta is a count in A (Before) and in B (After). Percent is the change
-// in percent of Before, nil (null) when Before is 0.
+// in percent of Before (a percentage, hence the key change_percent), nil
+// (null) when Before is 0.
 type Delta struct {
 	Key     string   `json:"key,omitempty"` // the row's product, provider, region or country
 	Before  int      `json:"before"`
 	After   int      `json:"after"`
 	Change  int      `json:"change"`
-	Percent *float64 `json:"percent"`
+	Percent *float64 `json:"change_percent"`
 }
 
 // newDelta computes the change once, with report.NewChange, the
@@ -191,8 +208,8 @@ type ServiceChange struct {
 func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 	d := &Diff{
 		SchemaVersion:     SchemaVersion,
-		A:                 Side{Snapshot: a.Label, Created: a.Created.UTC(), Method: a.Method},
-		B:                 Side{Snapshot: b.Label, Created: b.Created.UTC(), Method: b.Method},
+		A:                 Side{Snapshot: a.Label, Created: a.Created.UTC(), Method: a.Method, Completeness: completeness(a.Incomplete)},
+		B:                 Side{Snapshot: b.Label, Created: b.Created.UTC(), Method: b.Method, Completeness: completeness(b.Incomplete)},
 		Differences:       Differences(a.Method, b.Method),
 		Notes:             []string{},
 		AddressesIncluded: o.IncludeAddresses,
@@ -208,15 +225,47 @@ func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 	for i := range j.sides {
 		j.sides[i] = newCounts()
 	}
-	ca, stopA := pull(a.Label, a.Services)
+	ca, stopA := pull(a.Label, withoutHoneypots(a.Services, o.IncludeHoneypots, &d.A.Honeypots))
 	defer stopA()
-	cb, stopB := pull(b.Label, b.Services)
+	cb, stopB := pull(b.Label, withoutHoneypots(b.Services, o.IncludeHoneypots, &d.B.Honeypots))
 	defer stopB()
 	if err := j.run(ca, cb); err != nil {
 		return nil, fmt.Errorf("compare: diff %s → %s: %w", a.Label, b.Label, err)
 	}
 	j.finish()
+	for _, s := range []Side{d.A, d.B} {
+		if s.Honeypots == 0 {
+			continue
+		}
+		what := "left out of every count (diff --include-honeypots counts them)"
+		if o.IncludeHoneypots {
+			what = "counted (--include-honeypots)"
+		}
+		d.Notes = append(d.Notes, fmt.Sprintf("Snapshot %s holds %d %s on hosts flagged as honeypots or decoys, %s.",
+			s.Snapshot, s.Honeypots, plural(s.Honeypots, "service", "services"), what))
+	}
 	return d, nil
+}
+
+// completeness is the Completeness of a snapshot with these reasons.
+func completeness(reasons []string) report.Completeness {
+	return report.Completeness{Complete: len(reasons) == 0, Reasons: append([]string{}, reasons...)}
+}
+
+// withoutHoneypots returns s without the services of honeypot hosts
+// (unless include), counting every honeypot service in *n.
+func withoutHoneypots(s Services, include bool, n *int) Services {
+	return func(fn func(*model.Service) error) error {
+		return s(func(sv *model.Service) error {
+			if sv.Honeypot != 0 {
+				*n++
+				if !include {
+					return nil
+				}
+			}
+			return fn(sv)
+		})
+	}
 }
 
 // cursor pulls services from a push stream, checking their order.
@@ -277,7 +326,7 @@ func keyString(k model.Key) string {
 type counts struct {
 	product, provider, awsRegion, country tally
 	services, hosts, open, required       int
-	unknown                               int
+	likely, unknown                       int
 	lastAddr                              *model.Service
 }
 
@@ -294,6 +343,8 @@ func (c *counts) add(s *model.Service) {
 	switch authOf(s) {
 	case model.AuthOpen:
 		c.open++
+	case model.AuthLikelyOpen:
+		c.likely++
 	case model.AuthRequired:
 		c.required++
 	default:
@@ -407,7 +458,10 @@ func (j *joiner) both(a, b *model.Service) {
 	}
 	m := &j.d.Auth
 	change := ""
-	switch from, to := authOf(a), authOf(b); {
+	// A likely-open verdict is an inference, not evidence: between
+	// snapshots it counts as unknown, so open → likely_open is a banner
+	// that stopped telling, never a remediation.
+	switch from, to := evidenceOf(a), evidenceOf(b); {
 	case from == to:
 		m.Unchanged++
 	case from == model.AuthRequired && to == model.AuthOpen:
@@ -467,9 +521,20 @@ func row(a, b *model.Service, change string) ServiceChange {
 	return r
 }
 
+// evidenceOf is what a service's verdict proves: open, auth_required or
+// unknown (likely_open included).
+func evidenceOf(s *model.Service) model.Auth {
+	if a := authOf(s); a != model.AuthLikelyOpen {
+		return a
+	}
+	return model.AuthUnknown
+}
+
+// authOf is the service's verdict: open, likely_open, auth_required or
+// unknown (anything else).
 func authOf(s *model.Service) model.Auth {
 	switch s.Auth {
-	case model.AuthOpen, model.AuthRequired:
+	case model.AuthOpen, model.AuthRequired, model.AuthLikelyOpen:
 		return s.Auth
 	}
 	return model.AuthUnknown
@@ -482,6 +547,7 @@ func (j *joiner) finish() {
 		Services:     newDelta("", a.services, b.services),
 		Hosts:        newDelta("", a.hosts, b.hosts),
 		Open:         newDelta("", a.open, b.open),
+		LikelyOpen:   newDelta("", a.likely, b.likely),
 		AuthRequired: newDelta("", a.required, b.required),
 		Unknown:      newDelta("", a.unknown, b.unknown),
 	}

@@ -36,7 +36,7 @@ func svc(addr string, port uint16, product string, auth model.Auth, provider, re
 
 var (
 	created = time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
-	method  = Method{CatalogVersion: "2026.11.1", Engines: []string{"shodan"}, Feeds: []Feed{{"aws", "2026-11-15"}}}
+	method  = Method{CatalogVersion: "2026.11.1", Engines: []string{"shodan"}, Feeds: []Feed{{Provider: "aws", Date: "2026-11-15"}}}
 )
 
 // fixture is two small snapshots with every kind of change, and hostile

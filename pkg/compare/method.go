@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/store"
 )
 
@@ -21,11 +22,17 @@ type Method struct {
 	Feeds []Feed `json:"feeds"`
 }
 
-// Feed is one cloud range feed and its publication date.
+// Feed is one cloud range feed and its publication date ("" when the
+// feed has none; Token, its sync token or change number, dates it then).
 type Feed struct {
 	Provider string `json:"provider"`
 	Date     string `json:"date"`
+	Token    string `json:"token,omitempty"`
 }
+
+// Label writes when the feed was published (report.FeedLabel): "aws
+// 2026-11-15", "azure change 348", "oracle undated".
+func (f Feed) Label() string { return f.Provider + " " + report.FeedLabel(f.Date, f.Token) }
 
 // MethodOf returns the method of a snapshot from its metadata and its
 // imports: engines recorded by collect (with their API version) and the
@@ -50,7 +57,7 @@ func MethodOf(m store.Meta, imports []store.Import) Method {
 	slices.Sort(out.Engines)
 	out.Engines = slices.Compact(out.Engines)
 	for _, f := range m.Feeds {
-		out.Feeds = append(out.Feeds, Feed{Provider: f.Provider, Date: f.Date})
+		out.Feeds = append(out.Feeds, Feed{Provider: f.Provider, Date: f.Date, Token: f.Token})
 	}
 	slices.SortFunc(out.Feeds, func(x, y Feed) int {
 		if c := cmp.Compare(x.Provider, y.Provider); c != 0 {
@@ -89,7 +96,7 @@ func Differences(a, b Method) []Difference {
 			if m[f.Provider] != "" {
 				m[f.Provider] += ", "
 			}
-			m[f.Provider] += f.Date
+			m[f.Provider] += report.FeedLabel(f.Date, f.Token)
 		}
 		return m
 	}

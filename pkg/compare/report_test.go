@@ -119,10 +119,10 @@ func TestReportCompareJSON(t *testing.T) {
 	if c.Snapshot != "2026Q2" || len(c.Differences) != 1 {
 		t.Errorf("compare snapshot %q, differences %v", c.Snapshot, c.Differences)
 	}
-	if got := compact(c.Headline.Services); got != `{"before":28,"after":9,"change":-19,"percent":-67.86}` {
+	if got := compact(c.Headline.Services); got != `{"before":28,"after":9,"change":-19,"change_percent":-67.86}` {
 		t.Errorf("headline services %s", got)
 	}
-	if got := compact(c.Headline.OpenShare); !strings.Contains(got, `"points":44.84`) {
+	if got := compact(c.Headline.OpenShare); !strings.Contains(got, `"change":0.448412698`) || strings.Contains(got, "points") {
 		t.Errorf("open share %s", got)
 	}
 	find := func(rows map[string]string, k, want string) {
@@ -141,11 +141,11 @@ func TestReportCompareJSON(t *testing.T) {
 	for _, r := range c.ByAWSRegion {
 		regions[r.Region] = compact(r.Services)
 	}
-	find(products, "nomad", `{"before":0,"after":0,"change":0,"percent":null}`)
-	find(products, "portainer", `{"before":0,"after":1,"change":1,"percent":null}`)
-	find(countries, "ZZ", `{"before":null,"after":1,"change":null,"percent":null}`)
+	find(products, "nomad", `{"before":0,"after":0,"change":0,"change_percent":null}`)
+	find(products, "portainer", `{"before":0,"after":1,"change":1,"change_percent":null}`)
+	find(countries, "ZZ", `{"before":null,"after":1,"change":null,"change_percent":null}`)
 	// eu-west-1 is only in the earlier snapshot: listed, with after 0.
-	find(regions, "eu-west-1", `{"before":1,"after":0,"change":-1,"percent":-100}`)
+	find(regions, "eu-west-1", `{"before":1,"after":0,"change":-1,"change_percent":-100}`)
 
 	v.Compare = nil
 	var plain bytes.Buffer

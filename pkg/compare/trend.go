@@ -113,21 +113,26 @@ type Trend struct {
 	MethodChanges []Step   `json:"method_changes"`
 }
 
-// Point is one snapshot of a trend.
+// Point is one snapshot of a trend. Completeness says whether every run
+// that filled the snapshot ran to its end: an incomplete snapshot's
+// figures are lower bounds, and a trend flags it.
 type Point struct {
-	Snapshot string          `json:"snapshot"`
-	Created  time.Time       `json:"created"`
-	Headline report.Headline `json:"headline"`
-	Products []ProductCount  `json:"products"`
-	Method   Method          `json:"method"`
+	Snapshot     string              `json:"snapshot"`
+	Created      time.Time           `json:"created"`
+	Completeness report.Completeness `json:"completeness"`
+	Headline     report.Headline     `json:"headline"`
+	Products     []ProductCount      `json:"products"`
+	Method       Method              `json:"method"`
 }
 
-// ProductCount is one product's services and open services in a snapshot.
+// ProductCount is one product's services, open and likely-open services
+// in a snapshot.
 type ProductCount struct {
-	Product  string `json:"product"`
-	Name     string `json:"name"`
-	Services int    `json:"services"`
-	Open     int    `json:"open"`
+	Product    string `json:"product"`
+	Name       string `json:"name"`
+	Services   int    `json:"services"`
+	Open       int    `json:"open"`
+	LikelyOpen int    `json:"likely_open"`
 }
 
 // Step is a change of method between two consecutive snapshots.
@@ -169,14 +174,15 @@ func NewTrend(in []TrendInput, order string) *Trend {
 		return cmp.Compare(x, y)
 	})
 	for k, x := range in {
-		p := Point{Snapshot: x.View.Snapshot, Created: x.Created.UTC(), Headline: x.View.Headline, Products: []ProductCount{}, Method: x.Method}
+		p := Point{Snapshot: x.View.Snapshot, Created: x.Created.UTC(), Headline: x.View.Headline, Products: []ProductCount{}, Method: x.Method,
+			Completeness: report.Completeness{Complete: x.View.Completeness.Complete, Reasons: append([]string{}, x.View.Completeness.Reasons...)}}
 		rows := map[string]report.ProductRow{}
 		for _, r := range x.View.ByProduct {
 			rows[r.Product] = r
 		}
 		for _, id := range t.Products {
 			r := rows[id]
-			p.Products = append(p.Products, ProductCount{Product: id, Name: cmp.Or(names[id], id), Services: r.Services, Open: r.Open})
+			p.Products = append(p.Products, ProductCount{Product: id, Name: cmp.Or(names[id], id), Services: r.Services, Open: r.Open, LikelyOpen: r.LikelyOpen})
 		}
 		t.Snapshots = append(t.Snapshots, p)
 		if k > 0 {

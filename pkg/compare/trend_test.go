@@ -70,7 +70,7 @@ func TestDifferences(t *testing.T) {
 	meta := store.Meta{CatalogVersion: "1", Engines: []store.EngineMeta{{Name: "censys", API: "v3"}},
 		Feeds: []store.FeedMeta{{Provider: "gcp", Date: "2026-01-02"}, {Provider: "aws", Date: "2026-01-01"}}}
 	a := MethodOf(meta, []store.Import{{Engine: model.Shodan}, {Engine: model.Censys}})
-	if got := fmt.Sprint(a.Engines, a.Feeds); got != "[censys (v3) shodan] [{aws 2026-01-01} {gcp 2026-01-02}]" {
+	if got := fmt.Sprint(a.Engines, a.Feeds); got != "[censys (v3) shodan] [{aws 2026-01-01 } {gcp 2026-01-02 }]" {
 		t.Errorf("MethodOf = %s", got)
 	}
 	if d := Differences(a, a); d != nil {
@@ -79,7 +79,7 @@ func TestDifferences(t *testing.T) {
 	b := a
 	b.CatalogVersion = "2"
 	b.Engines = []string{"shodan"}
-	b.Feeds = []Feed{{"aws", "2026-04-01"}, {"azure", "2026-04-02"}}
+	b.Feeds = []Feed{{Provider: "aws", Date: "2026-04-01"}, {Provider: "azure", Date: "2026-04-02"}}
 	var got []string
 	for _, d := range Differences(a, b) {
 		got = append(got, d.String())

@@ -181,10 +181,16 @@ func lookFor(s *Service) look {
 		l.status = 0
 	case "mesos-master":
 		l.shodanModule, l.protocol = "http", "HTTP"
-		if s.Auth == model.AuthRequired {
+		switch s.Auth {
+		case model.AuthRequired:
 			l.status, l.reason = 401, "Unauthorized"
 			l.headers = [][2]string{{"WWW-Authenticate", `Basic realm="mesos-master-readonly"`}, {"Content-Length", "0"}}
-		} else {
+		case model.AuthOpen:
+			// /master/state read without credentials: proof. (The UI
+			// page is served whether or not authentication is on.)
+			l.headers = [][2]string{{"Content-Type", "application/json"}}
+			l.body = `{"version":"1.11.0","git_tag":"1.11.0","build_date":"2020-11-24","activated_slaves":3.0,"deactivated_slaves":0.0,"frameworks":[{"name":"marathon"}]}`
+		default:
 			l.title = "Mesos"
 			l.headers = [][2]string{{"Content-Type", "text/html"}}
 			l.body = htmlPage("Mesos", "<link href=\"/static/css/mesos.css\" rel=\"stylesheet\">\n") + "<!-- Licensed to the Apache Software Foundation -->"
@@ -193,11 +199,17 @@ func lookFor(s *Service) look {
 		l.shodanModule, l.protocol = "http", "HTTP"
 		l.headers = [][2]string{{"X-Marathon-Leader", fmt.Sprintf("http://ip-10-253-%d-%d:8080", s.id()%250, s.id()%200)},
 			{"X-Marathon-Via", "1.1 ip-10-253-103-2:8080"}, {"Server", "Jetty(9.4.z-SNAPSHOT)"}, {"X-Frame-Options", "DENY"}}
-		if s.Auth == model.AuthRequired {
+		switch s.Auth {
+		case model.AuthRequired:
 			l.status, l.reason = 401, "Unauthorized"
 			l.headers = append(l.headers, [2]string{"WWW-Authenticate", `Basic realm="Mesosphere Marathon"`})
 			l.body = `{"message":"Invalid username or password."}`
-		} else {
+		case model.AuthOpen:
+			// The /v2/apps list read without credentials: proof. (A 200
+			// with the leader header alone is "likely open".)
+			l.headers = append(l.headers, [2]string{"Content-Type", "application/json"})
+			l.body = `{"apps":[{"id":"/web","cmd":"python3 -m http.server 8080","instances":2,"cpus":0.1,"mem":64}]}`
+		default:
 			l.title = "Marathon"
 			l.body = htmlPage("Marathon", "<link rel=\"shortcut icon\" href=\"img/marathon-favicon.ico\">\n")
 		}

@@ -120,7 +120,9 @@ func places() []weighted[place] {
 		{place{"azure", "westeurope", "NL", "Amsterdam", 8075, "Microsoft Corporation"}, 0.3},
 		{place{"digitalocean", "fra1", "DE", "Frankfurt am Main", 14061, "DigitalOcean, LLC"}, 0.6},
 		{place{"", "", "CN", "Hangzhou", 4134, "Chinanet"}, 0.4},
-		{place{"", "", "DE", "Nuremberg", 24940, "Hetzner Online GmbH"}, 0.3},
+		// Hetzner publishes no range feed: orchex tags its addresses by ASN
+		// (no region), and the truth says so.
+		{place{"hetzner", "", "DE", "Nuremberg", 24940, "Hetzner Online GmbH"}, 0.3},
 		{place{"", "", "KR", "Seoul", 4766, "Korea Telecom"}, 0.2},
 	}
 }

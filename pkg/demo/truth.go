@@ -1,14 +1,17 @@
 package demo
 
 import (
+	"net/netip"
 	"slices"
 	"strings"
 
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/normalize"
 )
 
 // Truth is what a correct pipeline must report for a population, after
-// deduplication.
+// deduplication, with the services of hosts that orchex's honeypot rule
+// flags left out (and counted in HoneypotServices and HoneypotHosts).
 type Truth struct {
 	Services           int
 	Hosts              int
@@ -23,6 +26,12 @@ type Truth struct {
 	CensysOnly         int
 	Both               int
 	Products           []ProductTruth // sorted by product id
+	// HoneypotServices and HoneypotHosts count the services, and their
+	// hosts, that the many-families rule (normalize.ManyFamilies) flags:
+	// a host that random sharing gave five unrelated families. The demo
+	// makes no engine-tagged honeypot.
+	HoneypotServices int
+	HoneypotHosts    int
 }
 
 // ProductTruth is one product's true counts.
@@ -47,9 +56,19 @@ func Family(product string) string {
 // Truth computes the population's truth.
 func (p *Population) Truth() Truth {
 	var t Truth
+	families := make(map[netip.Addr][]string)
+	for _, s := range p.Services {
+		families[s.Addr] = append(families[s.Addr], Family(s.Product))
+	}
 	hosts := make(map[string]bool)
+	honeyHosts := make(map[netip.Addr]bool)
 	byProduct := make(map[string]*ProductTruth)
 	for _, s := range p.Services {
+		if normalize.ManyFamilies(families[s.Addr]) {
+			t.HoneypotServices++
+			honeyHosts[s.Addr] = true
+			continue
+		}
 		t.Services++
 		hosts[s.Addr.String()] = true
 		pt := byProduct[s.Product]
@@ -91,6 +110,7 @@ func (p *Population) Truth() Truth {
 		}
 	}
 	t.Hosts = len(hosts)
+	t.HoneypotHosts = len(honeyHosts)
 	for _, pt := range byProduct {
 		t.Products = append(t.Products, *pt)
 	}

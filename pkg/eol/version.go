@@ -1,111 +1,28 @@
 package eol
 
 import (
-	"cmp"
-	"strconv"
 	"strings"
-)
 
-// Limits on a version string: a banner is hostile, so a version with more
-// components than this, or a component with more digits, is not a version.
-const (
-	maxParts  = 8
-	maxDigits = 9
+	"github.com/orchex/orchex/internal/version"
 )
 
 // Version is a version as a banner states it: its leading dotted numbers
 // and whatever follows them. "v1.29.8-eks-a737599" is Parts [1 29 8] and
 // Rest "-eks-a737599"; "3.4.2.0" (Kong Enterprise) is Parts [3 4 2 0].
-type Version struct {
-	Parts []int
-	Rest  string
-}
+// It is internal/version's Version, the one version order of orchex
+// (normalize keeps a service's greatest version by it).
+type Version = version.Version
 
 // ParseVersion reads s as a version: an optional leading "v" or "V", then
 // one or more dot-separated decimal numbers, then any text (a pre-release,
 // a build or a vendor suffix). It reports false when s does not start with
 // a number after the "v", or has more than 8 numbers or a number of more
 // than 9 digits. Leading zeros are not significant ("18.09" is 18.9).
-func ParseVersion(s string) (Version, bool) {
-	s = strings.TrimSpace(s)
-	if len(s) > 1 && (s[0] == 'v' || s[0] == 'V') && isDigit(s[1]) {
-		s = s[1:]
-	}
-	var v Version
-	i := 0
-	for {
-		j := i
-		for j < len(s) && isDigit(s[j]) {
-			j++
-		}
-		if j == i { // no digits: the numbers ended at the dot before
-			if len(v.Parts) == 0 {
-				return Version{}, false
-			}
-			v.Rest = s[i-1:]
-			return v, true
-		}
-		if j-i > maxDigits || len(v.Parts) == maxParts {
-			return Version{}, false
-		}
-		n, _ := strconv.Atoi(s[i:j])
-		v.Parts = append(v.Parts, n)
-		if j == len(s) || s[j] != '.' {
-			v.Rest = s[j:]
-			return v, true
-		}
-		i = j + 1
-	}
-}
-
-func isDigit(c byte) bool { return '0' <= c && c <= '9' }
-
-// String returns the numbers joined with dots, then Rest.
-func (v Version) String() string {
-	var b strings.Builder
-	for i, p := range v.Parts {
-		if i > 0 {
-			b.WriteByte('.')
-		}
-		b.WriteString(strconv.Itoa(p))
-	}
-	b.WriteString(v.Rest)
-	return b.String()
-}
-
-// Compare orders versions as versions: number by number ("1.9.0" before
-// "1.28.3"), then a version with fewer numbers first ("1.29" before
-// "1.29.0"), then by Rest as text. It returns -1, 0 or +1.
-func (v Version) Compare(w Version) int {
-	for i := 0; i < len(v.Parts) && i < len(w.Parts); i++ {
-		if c := cmp.Compare(v.Parts[i], w.Parts[i]); c != 0 {
-			return c
-		}
-	}
-	if c := cmp.Compare(len(v.Parts), len(w.Parts)); c != 0 {
-		return c
-	}
-	return strings.Compare(v.Rest, w.Rest)
-}
-
-// HasPrefix reports whether the numbers of c begin the numbers of v,
-// number by number: "1.29" is a prefix of "1.29.8", "1.2" is not a prefix
-// of "1.29.0", and "1.29.8" is not a prefix of "1.29".
-func (v Version) HasPrefix(c Version) bool {
-	if len(c.Parts) == 0 || len(c.Parts) > len(v.Parts) {
-		return false
-	}
-	for i, p := range c.Parts {
-		if v.Parts[i] != p {
-			return false
-		}
-	}
-	return true
-}
+func ParseVersion(s string) (Version, bool) { return version.Parse(s) }
 
 // CompareCycles orders release-cycle names as versions ("1.9" before
-// "1.28"); a name that is not a version sorts before every version, and
-// such names sort as text.
+// "1.28"; "3.5" and "3.05" are equal); a name that is not a version sorts
+// before every version, and such names sort as text.
 func CompareCycles(a, b string) int {
 	va, oka := ParseVersion(a)
 	vb, okb := ParseVersion(b)
@@ -119,3 +36,12 @@ func CompareCycles(a, b string) int {
 	}
 	return strings.Compare(a, b)
 }
+
+// Limits of a version (internal/version's): at most maxParts numbers of
+// at most maxDigits digits each.
+const (
+	maxParts  = 8
+	maxDigits = 9
+)
+
+func isDigit(c byte) bool { return '0' <= c && c <= '9' }

@@ -3,6 +3,7 @@ package export
 import (
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -35,7 +36,7 @@ func TestDocsShowCheckedSQL(t *testing.T) {
 func TestDocsListColumns(t *testing.T) {
 	doc := readRepoFile(t, "docs/export.md")
 	for name, cols := range map[string][]string{"services": serviceColumns(), "observations": observationColumns()} {
-		head := "### Schema version 1: " + name
+		head := "### Schema version " + strconv.Itoa(SchemaVersion) + ": " + name
 		i := strings.Index(doc, head)
 		if i < 0 {
 			t.Fatalf("docs/export.md has no section %q", head)

@@ -86,6 +86,12 @@ type Options struct {
 	// each) instead of its services. NDJSON holds services only.
 	Observations bool
 	Meta         Meta
+	// IncludeHoneypots exports the services of hosts flagged as
+	// honeypots too (their honeypot column is true); by default the
+	// Parquet and CSV exports leave them out, as reports do. NDJSON,
+	// which orchex import reads back, always holds every service with its
+	// honeypot reasons.
+	IncludeHoneypots bool
 }
 
 // Stats says what Write wrote.
@@ -140,6 +146,9 @@ func writeLimited(ctx context.Context, w io.Writer, src Source, o Options, lim l
 	var row ServiceRow
 	return pump(ctx, rw, label, func(fn func() error) error {
 		return src.Services(ctx, label, func(s *model.Service) error {
+			if s.Honeypot != 0 && !o.IncludeHoneypots {
+				return nil
+			}
 			rows.set(&row, s)
 			return fn()
 		})

@@ -180,6 +180,7 @@ func TestParquetSchema(t *testing.T) {
 		"cloud_service STRING?", "cloud_source STRING?", "country STRING?", "city STRING?", "asn INT(64,true)?",
 		"org STRING?", "engines LIST<STRING>", "hostnames LIST<STRING>", "title STRING?",
 		"first_seen TIMESTAMP(isAdjustedToUTC=true,unit=MICROS)?", "last_seen TIMESTAMP(isAdjustedToUTC=true,unit=MICROS)?",
+		"honeypot BOOLEAN",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("schema:\n got %q\nwant %q", got, want)
@@ -294,7 +295,7 @@ func TestParquetDeterministic(t *testing.T) {
 	for _, x := range md.KeyValueMetadata {
 		kv[x.Key] = x.Value
 	}
-	wantKV := map[string]string{"orchex.schema_version": "1", "orchex.rows": "services", "orchex.snapshot": "2026Q4", "orchex.catalog_version": "3"}
+	wantKV := map[string]string{"orchex.schema_version": "2", "orchex.rows": "services", "orchex.snapshot": "2026Q4", "orchex.catalog_version": "3"}
 	if !reflect.DeepEqual(kv, wantKV) {
 		t.Errorf("key-value metadata %v, want %v", kv, wantKV)
 	}
@@ -409,7 +410,7 @@ func TestCSV(t *testing.T) {
 	}
 	wantRow := "2026Q4,3,3.5.140.2,ipv4,443,tcp,kubernetes-api,kubernetes,orchestration,v1.27.3,,open," +
 		`200 {"paths":[...]} on /,high,false,aws,us-east-1,true,,ranges:aws@2026-09-29,US,,,Example Org,shodan,` +
-		"api.kubernetes-api.example.net,kubernetes-api panel,2026-09-28T00:00:00Z,2026-10-01T00:00:00Z"
+		"api.kubernetes-api.example.net,kubernetes-api panel,2026-09-28T00:00:00Z,2026-10-01T00:00:00Z,false"
 	if got := strings.Join(rows[1], ","); got != wantRow {
 		t.Errorf("row 1\n got %s\nwant %s", got, wantRow)
 	}

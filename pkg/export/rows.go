@@ -17,7 +17,9 @@ import (
 // verdicts, for example); a column is never renamed, retyped or removed
 // without a new major schema and a new metadata key, so queries that name
 // their columns keep working.
-const SchemaVersion = 1
+// Version 2 adds the honeypot column, leaves honeypot services out unless
+// asked (Options.IncludeHoneypots) and writes likely_open in auth.
+const SchemaVersion = 2
 
 // ServiceRow is one service as the Parquet and CSV exports write it: one
 // row per (address, port, transport) of the snapshot. The struct tags are
@@ -37,7 +39,7 @@ type ServiceRow struct {
 	Category        string    `parquet:"category,dict,optional"` // orchestration or api-management
 	Version         string    `parquet:"version,dict,optional"`
 	ProductEvidence string    `parquet:"product_evidence,dict,optional"`
-	Auth            string    `parquet:"auth,dict"` // open, auth_required or unknown
+	Auth            string    `parquet:"auth,dict"` // open, likely_open, auth_required or unknown
 	AuthEvidence    string    `parquet:"auth_evidence,dict,optional"`
 	Confidence      string    `parquet:"confidence,dict"` // high or low
 	AuthConflict    bool      `parquet:"auth_conflict"`
@@ -55,6 +57,9 @@ type ServiceRow struct {
 	Title           string    `parquet:"title,optional"`
 	FirstSeen       time.Time `parquet:"first_seen,timestamp(microsecond:utc),optional"`
 	LastSeen        time.Time `parquet:"last_seen,timestamp(microsecond:utc),optional"`
+	// Honeypot is true for a service of a host flagged as a honeypot
+	// (exported only with Options.IncludeHoneypots).
+	Honeypot bool `parquet:"honeypot"`
 }
 
 // serviceColumns returns the CSV header of ServiceRow.
@@ -64,7 +69,7 @@ func serviceColumns() []string {
 		"product", "family", "category", "version", "product_evidence",
 		"auth", "auth_evidence", "confidence", "auth_conflict",
 		"provider", "region", "us_region", "cloud_service", "cloud_source",
-		"country", "city", "asn", "org", "engines", "hostnames", "title", "first_seen", "last_seen",
+		"country", "city", "asn", "org", "engines", "hostnames", "title", "first_seen", "last_seen", "honeypot",
 	}
 }
 
@@ -76,7 +81,7 @@ func (r ServiceRow) cells(out []string) []string {
 		r.Auth, r.AuthEvidence, r.Confidence, btoa(r.AuthConflict),
 		r.Provider, r.Region, btoa(r.USRegion), r.CloudService, r.CloudSource,
 		r.Country, r.City, itoaOpt(r.ASN), r.Org, strings.Join(r.Engines, " "), strings.Join(r.Hostnames, " "),
-		r.Title, stamp(r.FirstSeen), stamp(r.LastSeen))
+		r.Title, stamp(r.FirstSeen), stamp(r.LastSeen), btoa(r.Honeypot))
 }
 
 // serviceRows fills ServiceRows from services.
@@ -133,6 +138,7 @@ func (r *serviceRows) set(row *ServiceRow, s *model.Service) {
 		Title:           s.Title,
 		FirstSeen:       utc(s.FirstSeen),
 		LastSeen:        utc(s.LastSeen),
+		Honeypot:        s.Honeypot != 0,
 	}
 	if m := s.Engines & 3; int(m) < len(r.engines) {
 		row.Engines = r.engines[m]
@@ -203,7 +209,7 @@ func (r *ObservationRow) set(m *Meta, o *store.Observation) {
 // authOf maps any verdict other than open and auth_required to unknown,
 // as the report counts it.
 func authOf(a model.Auth) model.Auth {
-	if a == model.AuthOpen || a == model.AuthRequired {
+	if a == model.AuthOpen || a == model.AuthRequired || a == model.AuthLikelyOpen {
 		return a
 	}
 	return model.AuthUnknown

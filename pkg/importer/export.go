@@ -43,6 +43,11 @@ type ExportRecord struct {
 	City            string           `json:"city,omitempty"`
 	Title           string           `json:"title,omitempty"`
 	Cloud           *ExportCloud     `json:"cloud,omitempty"`
+	// Honeypot names the reasons the service's host looked like a
+	// honeypot (model.Honeypot.Reasons: "shodan-tag", "censys-tarpit",
+	// "censys-truncated", "many-families"); absent for none. Re-importing
+	// keeps the engines' reasons; orchex's own rule is applied again.
+	Honeypot []string `json:"honeypot,omitempty"`
 }
 
 // ExportCloud is the cloud tag of an exported service.
@@ -81,7 +86,26 @@ func NewExportRecord(s *model.Service) ExportRecord {
 	if s.Cloud.Provider != "" {
 		e.Cloud = &ExportCloud{Provider: s.Cloud.Provider, Region: s.Cloud.Region, Service: s.Cloud.Service, Source: s.Cloud.Source}
 	}
+	e.Honeypot = s.Honeypot.Reasons()
 	return e
+}
+
+// honeypotMarks reads the engines' reasons of an export record's
+// honeypot list; orchex's own rule ("many-families") and unknown names
+// are left to be computed again.
+func honeypotMarks(reasons []string) model.Honeypot {
+	var h model.Honeypot
+	for _, r := range reasons {
+		switch r {
+		case "shodan-tag":
+			h |= model.HoneypotShodanTag
+		case "censys-tarpit":
+			h |= model.HoneypotCensysTarpit
+		case "censys-truncated":
+			h |= model.HoneypotCensysTruncated
+		}
+	}
+	return h
 }
 
 // WriteExport writes s as one export line (JSON and a newline). The output
@@ -152,6 +176,7 @@ func (e *ExportRecord) Observations() ([]model.Observation, error) {
 		Known:         class,
 		KnownCloud:    cloud,
 		KnownConflict: e.AuthConflict,
+		Honeypot:      honeypotMarks(e.Honeypot),
 	}
 	if e.Title != "" {
 		base.HTTP = &model.HTTP{Title: capText(e.Title, model.MaxTitle)}
@@ -190,9 +215,9 @@ func (e *ExportRecord) Validate() error {
 		return fmt.Errorf("export record for %s:%d has transport %q, not tcp or udp", e.Addr, e.Port, clip(e.Transport, 20))
 	}
 	switch e.Auth {
-	case model.AuthOpen, model.AuthRequired, model.AuthUnknown:
+	case model.AuthOpen, model.AuthRequired, model.AuthUnknown, model.AuthLikelyOpen:
 	default:
-		return fmt.Errorf("export record for %s:%d has auth %q, not open, auth_required or unknown", e.Addr, e.Port, clip(string(e.Auth), 20))
+		return fmt.Errorf("export record for %s:%d has auth %q, not open, likely_open, auth_required or unknown", e.Addr, e.Port, clip(string(e.Auth), 20))
 	}
 	switch e.Confidence {
 	case model.High, model.Low, "":

@@ -14,6 +14,14 @@ type Classifier interface {
 	Classify(o *model.Observation) (c model.Classification, ok bool)
 }
 
+// FamilyNamer is a Classifier that also names the family of a product
+// (the catalog). The pipeline uses it to give a classification made
+// earlier (orchex's export, re-imported) its product's family, which the
+// store's host honeypot rule counts.
+type FamilyNamer interface {
+	FamilyOf(product string) string
+}
+
 // Tagger names the hosting provider and region of an observation's address.
 type Tagger interface {
 	Tag(o *model.Observation) model.CloudTag
@@ -118,6 +126,9 @@ func (p *Pipeline) Item(o *model.Observation) (Item, bool) {
 	var c model.Classification
 	if o.Known != nil {
 		c = *o.Known
+		if f, ok := p.Classifier.(FamilyNamer); ok && c.Family == "" {
+			c.Family = f.FamilyOf(c.Product)
+		}
 	} else {
 		var ok bool
 		if c, ok = p.Classifier.Classify(o); !ok {

@@ -18,15 +18,70 @@ const (
 //
 // A service is [AuthOpen] only when its banner proves that unauthenticated
 // access worked; it is [AuthRequired] only when the banner proves that
-// credentials were demanded; everything else is [AuthUnknown].
+// credentials were demanded; it is [AuthLikelyOpen] when a banner shows
+// a product whose default configuration has no authentication and
+// nothing proves access either way (an inference, never counted as
+// open); everything else is [AuthUnknown].
 type Auth string
 
-// The three authentication states.
+// The authentication states.
 const (
 	AuthOpen     Auth = "open"
 	AuthRequired Auth = "auth_required"
 	AuthUnknown  Auth = "unknown"
+	// AuthLikelyOpen is "likely open, inferred from defaults": the
+	// product answered in a way its default, unauthenticated
+	// configuration answers (Marathon's leader header on a 200, a Nomad
+	// index header, an engine's claim that an etcd is unauthenticated),
+	// with no proof that unauthenticated access worked. Reports count it
+	// apart from open and never add it to open.
+	AuthLikelyOpen Auth = "likely_open"
 )
+
+// Honeypot is the set of reasons for which a service's host looks like a
+// honeypot or a decoy rather than real exposed panels. A service carries
+// the reasons of its host: a host flagged by any engine, or by the
+// orchex rule, has all of its services flagged. Reports leave such
+// services out of every figure unless asked to keep them.
+type Honeypot uint8
+
+// The honeypot reasons. The engine markers are set by the decoders; the
+// last is orchex's own rule, computed by the store over each host.
+const (
+	// HoneypotShodanTag: Shodan tagged a banner of the host "honeypot".
+	HoneypotShodanTag Honeypot = 1 << iota
+	// HoneypotCensysTarpit: Censys labelled the host or a service a
+	// tarpit (it answers on every port).
+	HoneypotCensysTarpit
+	// HoneypotCensysTruncated: Censys labelled the host truncated (so
+	// many services that Censys stopped recording them).
+	HoneypotCensysTruncated
+	// HoneypotManyFamilies: the host's services name implausibly many
+	// unrelated product families at once (normalize.ManyFamilies).
+	HoneypotManyFamilies
+)
+
+// HoneypotEngineMarks are the reasons engines give; the others are
+// computed by orchex.
+const HoneypotEngineMarks = HoneypotShodanTag | HoneypotCensysTarpit | HoneypotCensysTruncated
+
+// Reasons returns the names of the reasons in h, in a fixed order:
+// "shodan-tag", "censys-tarpit", "censys-truncated", "many-families".
+func (h Honeypot) Reasons() []string {
+	var out []string
+	for _, r := range []struct {
+		bit  Honeypot
+		name string
+	}{
+		{HoneypotShodanTag, "shodan-tag"}, {HoneypotCensysTarpit, "censys-tarpit"},
+		{HoneypotCensysTruncated, "censys-truncated"}, {HoneypotManyFamilies, "many-families"},
+	} {
+		if h&r.bit != 0 {
+			out = append(out, r.name)
+		}
+	}
+	return out
+}
 
 // Confidence says how far a classification rests on verified signals.
 // A rule built on a signal marked [U] (uncertain) in docs/fingerprints is Low.
@@ -163,6 +218,10 @@ type Observation struct {
 	Protocol string // Censys service protocol / v2 service_name, upper case
 	Software []Software
 	Labels   []string // Censys labels[].value, Shodan tags
+	// Honeypot holds the engine's honeypot markers for the record's host
+	// (Shodan tag "honeypot", Censys tarpit or truncated labels on the
+	// host or the service), set by the decoders.
+	Honeypot Honeypot
 
 	HTTP       *HTTP
 	TLS        *TLS
@@ -218,6 +277,7 @@ func (o *Observation) Key() Key { return Key{o.Addr, o.Port, o.Transport} }
 // Classification is what the catalog says about one observation.
 type Classification struct {
 	Product         string // catalog product id
+	Family          string // the product's catalog family ("" when unknown)
 	ProductEvidence string
 	Version         string
 	Auth            Auth
@@ -275,6 +335,7 @@ func (s Engines) List() []Engine {
 type Service struct {
 	Key
 	Product         string
+	Family          string // the product's catalog family; "" when unknown
 	ProductEvidence string
 	Version         string
 	Auth            Auth
@@ -294,6 +355,10 @@ type Service struct {
 	City      string
 	Title     string // HTTP title, for per-service listings
 	Cloud     CloudTag
+
+	// Honeypot holds the reasons the service's host looks like a
+	// honeypot (the union over the host, see [Honeypot]); 0 for none.
+	Honeypot Honeypot
 }
 
 // ServiceGroup is a number of services of one snapshot that share every
@@ -311,6 +376,7 @@ type ServiceGroup struct {
 	Engines      Engines
 	Country      string
 	Cloud        CloudTag // Service is not part of a group and is left empty
+	Honeypot     Honeypot // the hosts' honeypot reasons
 	Services     int
 	FirstSeen    time.Time
 	LastSeen     time.Time
@@ -322,7 +388,7 @@ func (s *Service) Group() ServiceGroup {
 		Product: s.Product, Version: s.Version, Auth: s.Auth, AuthConflict: s.AuthConflict,
 		Confidence: s.Confidence, Engines: s.Engines, Country: s.Country,
 		Cloud:    CloudTag{Provider: s.Cloud.Provider, Region: s.Cloud.Region, Source: s.Cloud.Source},
-		Services: 1, FirstSeen: s.FirstSeen, LastSeen: s.LastSeen,
+		Honeypot: s.Honeypot, Services: 1, FirstSeen: s.FirstSeen, LastSeen: s.LastSeen,
 	}
 }
 

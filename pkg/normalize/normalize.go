@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/version"
 	"github.com/orchex/orchex/pkg/model"
 )
 
@@ -16,6 +17,7 @@ func Service(o *model.Observation, c model.Classification, tag model.CloudTag) m
 	s := model.Service{
 		Key:             o.Key(),
 		Product:         c.Product,
+		Family:          c.Family,
 		ProductEvidence: c.ProductEvidence,
 		Version:         c.Version,
 		Auth:            c.Auth,
@@ -31,6 +33,7 @@ func Service(o *model.Observation, c model.Classification, tag model.CloudTag) m
 		Country:         o.Country,
 		City:            o.City,
 		Cloud:           tag,
+		Honeypot:        o.Honeypot & model.HoneypotEngineMarks,
 	}
 	if s.Auth == "" {
 		s.Auth = model.AuthUnknown
@@ -63,13 +66,18 @@ func Merge(a, b model.Service) model.Service {
 	if pw.Product == "" {
 		pw, pl = lose, win
 	}
-	out.Product, out.ProductEvidence = pw.Product, pw.ProductEvidence
+	out.Product, out.ProductEvidence, out.Family = pw.Product, pw.ProductEvidence, pw.Family
 	out.Version = pw.Version
-	if pl.Product == pw.Product && pl.Version > out.Version {
-		// One product on both sides: keep the greatest version named, so
-		// that a record without a version never erases one with it.
-		out.Version = pl.Version
+	if pl.Product == pw.Product {
+		// One product on both sides: keep the greatest version named, as
+		// versions ("v1.28.3" beats "v1.9.0"), so that a record without a
+		// version never erases one with it.
+		out.Version = version.Greatest(pw.Version, pl.Version)
+		if out.Family == "" {
+			out.Family = pl.Family
+		}
 	}
+	out.Honeypot = a.Honeypot | b.Honeypot
 
 	out.Engines = a.Engines | b.Engines
 	out.FirstSeen = Earliest(a.FirstSeen, b.FirstSeen)
@@ -90,8 +98,8 @@ func Merge(a, b model.Service) model.Service {
 }
 
 func verdictLess(a, b model.Service) bool {
-	if x, y := definite(a.Auth), definite(b.Auth); x != y {
-		return y
+	if x, y := weight(a.Auth), weight(b.Auth); x != y {
+		return x < y
 	}
 	if x, y := a.Confidence == model.High, b.Confidence == model.High; x != y {
 		return y
@@ -111,7 +119,18 @@ func verdictLess(a, b model.Service) bool {
 	return a.Version < b.Version
 }
 
-func definite(a model.Auth) bool { return a == model.AuthOpen || a == model.AuthRequired }
+// weight ranks what a verdict says: evidence either way (open,
+// auth_required) over an inference from defaults (likely_open) over
+// nothing (unknown).
+func weight(a model.Auth) int {
+	switch a {
+	case model.AuthOpen, model.AuthRequired:
+		return 2
+	case model.AuthLikelyOpen:
+		return 1
+	}
+	return 0
+}
 
 func greater(a, b string) string {
 	if b > a {
@@ -194,4 +213,39 @@ func Latest(a, b time.Time) time.Time {
 		return b
 	}
 	return a
+}
+
+// MinDecoyFamilies is the number of distinct product families on one
+// address from which ManyFamilies calls the host a decoy. See
+// ManyFamilies and docs/figures.md ("Honeypots and decoys").
+const MinDecoyFamilies = 5
+
+// GenericFamily is the family of products that other products embed
+// (Swagger UI documentation pages), which ManyFamilies does not count.
+const GenericFamily = "swagger"
+
+// ManyFamilies reports whether the product families of a host's services
+// (one entry per service, in any order, with repeats) are implausibly
+// many for real panels: at least MinDecoyFamilies distinct families, not
+// counting GenericFamily or an unknown family (""). This is the classic
+// shape of a multi-service honeypot that answers as Kubernetes, Docker,
+// Mesos, Portainer... on one address. Real hosts run several products of
+// one family (a Kubernetes node's API server, kubelet, etcd and healthz
+// are one family) and sometimes a management UI beside them (OpenShift,
+// Argo CD, Portainer, Rancher: three or four families at most on a
+// single-node lab); five unrelated families on one address is past that.
+// It does not allocate, and reads each entry once.
+func ManyFamilies(families []string) bool {
+	var seen [MinDecoyFamilies]string
+	n := 0
+	for _, f := range families {
+		if f == "" || f == GenericFamily || slices.Contains(seen[:n], f) {
+			continue
+		}
+		seen[n] = f
+		if n++; n == MinDecoyFamilies {
+			return true
+		}
+	}
+	return false
 }

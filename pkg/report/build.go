@@ -37,6 +37,15 @@ type Meta struct {
 	Disagreements  int           // services whose cloud tag sources disagreed
 	Truncations    []string      // why collection stopped early, if it did
 	Notes          []string      // the snapshot's notes
+	// Incomplete lists why the snapshot is not a complete observation
+	// (store.Meta.IncompleteReasons): runs that stopped early. Empty when
+	// every run ran to its end.
+	Incomplete []string
+
+	// IncludeHoneypots counts services on hosts flagged as honeypots in
+	// every figure; by default they are left out and counted in the
+	// method section only.
+	IncludeHoneypots bool
 
 	// IncludeAddresses fills View.Services with one row per service.
 	IncludeAddresses bool
@@ -69,7 +78,7 @@ const (
 
 // authCounts counts services by auth status.
 type authCounts struct {
-	services, open, required, unknown int
+	services, open, likely, required, unknown int
 }
 
 func (c *authCounts) add(a model.Auth, n int) {
@@ -77,6 +86,8 @@ func (c *authCounts) add(a model.Auth, n int) {
 	switch a {
 	case model.AuthOpen:
 		c.open += n
+	case model.AuthLikelyOpen:
+		c.likely += n
 	case model.AuthRequired:
 		c.required += n
 	default:
@@ -155,6 +166,13 @@ type builder struct {
 	prev     netip.Addr
 	hostProd []string // products seen on the current address
 	services []ServiceRow
+
+	// Services on honeypot hosts: flagged (counted whether or not they
+	// are left out), and the flagged addresses (Build counts them from
+	// the stream; BuildGrouped takes them from Grouped).
+	honeyServices int
+	honeyHosts    int
+	honeyPrev     netip.Addr
 }
 
 // Build computes the view of a snapshot in one pass over its services.
@@ -200,6 +218,12 @@ type Grouped struct {
 	// Services, read only when Meta.IncludeAddresses is set, lists the
 	// services for View.Services, as for [Build].
 	Services func(fn func(*model.Service) error) error
+	// HoneypotHosts is the number of distinct addresses flagged as
+	// honeypots, HoneypotProductHosts the number per product id
+	// (store.HoneypotCounts, store.HoneypotProductHosts): the hosts a
+	// report that leaves honeypots out takes from Hosts and ProductHosts.
+	HoneypotHosts        int
+	HoneypotProductHosts map[string]int
 }
 
 // BuildGrouped computes the same view as [Build] from a snapshot's
@@ -217,14 +241,27 @@ func BuildGrouped(ctx context.Context, m Meta, g Grouped) (*View, error) {
 			}
 		}
 		b.n++
+		if x.Honeypot != 0 {
+			b.honeyServices += x.Services
+			if !m.IncludeHoneypots {
+				return nil
+			}
+		}
 		b.count(x)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("report: snapshot %q: reading service groups: %w", m.Snapshot, err)
 	}
+	b.honeyHosts = g.HoneypotHosts
 	b.h.Hosts = g.Hosts
+	if !m.IncludeHoneypots {
+		b.h.Hosts -= g.HoneypotHosts
+	}
 	for id, n := range g.ProductHosts {
+		if !m.IncludeHoneypots {
+			n -= g.HoneypotProductHosts[id]
+		}
 		if p := b.products.m[keyOr(id, UnknownKey)]; p != nil {
 			p.hosts += n
 		}
@@ -237,7 +274,9 @@ func BuildGrouped(ctx context.Context, m Meta, g Grouped) (*View, error) {
 					return err
 				}
 			}
-			b.services = append(b.services, serviceRow(s, authOf(s.Auth)))
+			if s.Honeypot == 0 || m.IncludeHoneypots {
+				b.services = append(b.services, serviceRow(s, authOf(s.Auth)))
+			}
 			return nil
 		})
 		if err != nil {
@@ -268,19 +307,26 @@ func newBuilder(m Meta) *builder {
 }
 
 func (b *builder) add(s *model.Service) error {
-	if b.n > 0 {
-		switch c := s.Addr.Compare(b.prev); {
-		case c < 0:
-			return fmt.Errorf("service #%d (%s) arrived after %s: services must be sorted by address", b.n+1, s.Addr, b.prev)
-		case c > 0:
-			b.hostProd = b.hostProd[:0]
-			b.h.Hosts++
-		}
-	} else {
-		b.h.Hosts = 1
+	if b.n > 0 && s.Addr.Compare(b.prev) < 0 {
+		return fmt.Errorf("service #%d (%s) arrived after %s: services must be sorted by address", b.n+1, s.Addr, b.prev)
 	}
+	first := b.n == 0 || s.Addr != b.prev // the first service of its address
 	b.prev = s.Addr
 	b.n++
+	if s.Honeypot != 0 {
+		b.honeyServices++
+		if b.honeyServices == 1 || s.Addr != b.honeyPrev {
+			b.honeyHosts++
+		}
+		b.honeyPrev = s.Addr
+		if !b.meta.IncludeHoneypots {
+			return nil // a honeypot's services are all flagged: its host is left out whole
+		}
+	}
+	if first {
+		b.hostProd = b.hostProd[:0]
+		b.h.Hosts++
+	}
 
 	g := s.Group()
 	product, p := b.count(&g)
@@ -294,10 +340,11 @@ func (b *builder) add(s *model.Service) error {
 	return nil
 }
 
-// authOf maps any auth verdict other than open and auth_required to
-// unknown.
+// authOf maps any auth verdict other than open, likely_open and
+// auth_required to unknown.
 func authOf(a model.Auth) model.Auth {
-	if a == model.AuthOpen || a == model.AuthRequired {
+	switch a {
+	case model.AuthOpen, model.AuthLikelyOpen, model.AuthRequired:
 		return a
 	}
 	return model.AuthUnknown
@@ -313,6 +360,8 @@ func (b *builder) count(g *model.ServiceGroup) (string, *productAcc) {
 	switch auth {
 	case model.AuthOpen:
 		b.h.Open += n
+	case model.AuthLikelyOpen:
+		b.h.LikelyOpen += n
 	case model.AuthRequired:
 		b.h.AuthRequired += n
 	default:
@@ -332,8 +381,11 @@ func (b *builder) count(g *model.ServiceGroup) (string, *productAcc) {
 	}
 	if b.kubernetes(g.Product, p) {
 		b.h.KubernetesServices += n
-		if auth == model.AuthOpen {
+		switch auth {
+		case model.AuthOpen:
 			b.h.KubernetesOpen += n
+		case model.AuthLikelyOpen:
+			b.h.KubernetesLikelyOpen += n
 		}
 	}
 	if g.Version != "" {
@@ -425,6 +477,7 @@ func serviceRow(s *model.Service, auth model.Auth) ServiceRow {
 		Title:        s.Title,
 		FirstSeen:    s.FirstSeen,
 		LastSeen:     s.LastSeen,
+		Honeypot:     s.Honeypot != 0,
 	}
 }
 
@@ -448,11 +501,13 @@ func (b *builder) view() *View {
 	h.AWSUSShare = share(h.AWSUSServices, h.AWSServices)
 	h.KubernetesShare = share(h.KubernetesServices, h.Services)
 	h.OpenShare = share(h.Open, h.Services)
+	h.LikelyOpenShare = share(h.LikelyOpen, h.Services)
 
 	v := &View{
 		Title:            m.Title,
 		Snapshot:         m.Snapshot,
 		Generated:        m.Created,
+		Completeness:     Completeness{Complete: len(m.Incomplete) == 0, Reasons: append([]string{}, m.Incomplete...)},
 		Headline:         h,
 		AWSUS:            b.awsUS,
 		AWSNonUS:         b.awsNonUS,
@@ -483,7 +538,9 @@ func (b *builder) view() *View {
 // (US, non-US, unknown: cloud.InUS). Build and BuildGrouped call it; call
 // it on a View assembled by other means before rendering it.
 func Present(v *View) {
-	v.Summary = summary(v.Headline)
+	v.Summary = summary(v)
+	v.Warnings = warnings(v)
+	v.Shown = shown(v)
 	for i := range v.ByProvider {
 		v.ByProvider[i].Name = providerName(v.ByProvider[i].Provider)
 	}
@@ -506,7 +563,9 @@ func Present(v *View) {
 		v.Versions[i].Name = cmp.Or(names[v.Versions[i].Product], v.Versions[i].Product)
 	}
 	for i := range v.Method.CloudFeeds {
-		v.Method.CloudFeeds[i].ProviderName = providerName(v.Method.CloudFeeds[i].Provider)
+		f := &v.Method.CloudFeeds[i]
+		f.ProviderName = providerName(f.Provider)
+		f.Label = FeedLabel(f.Date, f.Token)
 	}
 }
 
@@ -526,21 +585,98 @@ func placeOf(provider, region string) Place {
 }
 
 // summary writes the headline figures as sentences, in the words of the
-// 2018 study. Every format that prints a summary prints these.
-func summary(h Headline) []string {
+// 2018 study. Every format that prints a summary prints these. A figure
+// with nothing behind it (no Kubernetes-family or AWS service, nothing
+// likely open) gets no sentence: "0% of 0" is not a finding.
+func summary(v *View) []string {
+	h := v.Headline
 	if h.Services == 0 {
 		return []string{"The snapshot holds no exposed services."}
 	}
-	return []string{
-		fmt.Sprintf("Of %s exposed %s on %s %s, %s (%s) required no authentication, %s (%s) demanded credentials and the banners of %s (%s) did not tell.",
-			Num(h.Services), Plural(h.Services, "service", "services"), Num(h.Hosts), Plural(h.Hosts, "host", "hosts"),
-			Num(h.Open), Pct(h.OpenShare), Num(h.AuthRequired), PctOf(h.AuthRequired, h.Services),
-			Num(h.Unknown), PctOf(h.Unknown, h.Services)),
-		fmt.Sprintf("%s of %s Kubernetes-family %s answered without authentication.",
-			Num(h.KubernetesOpen), Num(h.KubernetesServices), Plural(h.KubernetesServices, "service", "services")),
-		fmt.Sprintf("%s of the services were hosted on AWS, and %s of those in AWS US regions.", Pct(h.AWSShare), Pct(h.AWSUSShare)),
-		fmt.Sprintf("Kubernetes-family services make up %s of the total.", Pct(h.KubernetesShare)),
+	likely := ""
+	if h.LikelyOpen > 0 {
+		likely = fmt.Sprintf(", %s (%s) were likely open (inferred from the product's default configuration, not proven)",
+			Num(h.LikelyOpen), Pct(h.LikelyOpenShare))
 	}
+	out := []string{
+		fmt.Sprintf("Of %s exposed %s on %s %s, %s (%s) required no authentication%s, %s (%s) demanded credentials and the banners of %s (%s) did not tell.",
+			Num(h.Services), Plural(h.Services, "service", "services"), Num(h.Hosts), Plural(h.Hosts, "host", "hosts"),
+			Num(h.Open), Pct(h.OpenShare), likely, Num(h.AuthRequired), PctOf(h.AuthRequired, h.Services),
+			Num(h.Unknown), PctOf(h.Unknown, h.Services)),
+	}
+	if h.KubernetesServices > 0 {
+		out = append(out, fmt.Sprintf("%s of %s Kubernetes-family %s answered without authentication.",
+			Num(h.KubernetesOpen), Num(h.KubernetesServices), Plural(h.KubernetesServices, "service", "services")))
+	}
+	if h.AWSServices > 0 {
+		out = append(out, fmt.Sprintf("%s of the services were hosted on AWS, and %s of those in AWS US regions.", Pct(h.AWSShare), Pct(h.AWSUSShare)))
+	}
+	if h.KubernetesServices > 0 {
+		out = append(out, fmt.Sprintf("Kubernetes-family services make up %s of the total.", Pct(h.KubernetesShare)))
+	}
+	return out
+}
+
+// warnings writes what a reader must see before any figure: that the
+// snapshot is incomplete, and why.
+func warnings(v *View) []string {
+	c := v.Completeness
+	if c.Complete {
+		return nil
+	}
+	runs := Plural(len(c.Reasons), "a run", "runs")
+	if len(c.Reasons) == 0 {
+		runs = "a run"
+	}
+	return []string{"This snapshot is incomplete: " + runs + " that filled it stopped before the end (" +
+		strings.Join(c.Reasons, "; ") + "). Its figures count what was observed until then and are lower bounds, not a census."}
+}
+
+// shown decides which sections have something to say, and the line that
+// stands for the others.
+func shown(v *View) Shown {
+	var s Shown
+	earlier := v.Compare != nil && v.Compare.Earlier != nil
+	s.AWS = v.Headline.AWSServices > 0 || len(v.AWSRegions) > 0 || (earlier && v.Compare.Earlier.Headline.AWSServices > 0)
+	if !s.AWS {
+		s.AWSLine = "No service was tagged as hosted on AWS."
+	}
+	s.Regions = len(v.ByRegion) > 0 || (earlier && len(v.Compare.Earlier.ByRegion) > 0)
+	if !s.Regions {
+		s.RegionsLine = "No service was tagged with a cloud provider."
+	}
+	s.Overlap = multiEngine(v) || (earlier && multiEngine(v.Compare.Earlier))
+	if !s.Overlap {
+		switch e := v.Method.Engines; len(e) {
+		case 0:
+			s.OverlapLine = "No engine is recorded for this snapshot."
+		default:
+			s.OverlapLine = "Every service was seen by " + engineName(e[0]) + ": the snapshot holds one engine's data, so there is no overlap to show."
+		}
+	}
+	s.Versions = len(v.Versions) > 0 || (earlier && len(v.Compare.Earlier.Versions) > 0)
+	if !s.Versions {
+		s.VersionsLine = "No banner named a version."
+	}
+	return s
+}
+
+// multiEngine reports whether two engines looked: the snapshot's method
+// names more than one, or its services were seen by more than one.
+func multiEngine(v *View) bool {
+	o := v.EngineOverlap
+	return len(v.Method.Engines) > 1 || o.Both > 0 || (o.ShodanOnly > 0 && o.CensysOnly > 0)
+}
+
+// engineName is an engine's display name.
+func engineName(e string) string {
+	switch e {
+	case string(model.Shodan):
+		return "Shodan"
+	case string(model.Censys):
+		return "Censys"
+	}
+	return e
 }
 
 func (b *builder) byProduct() []ProductRow {
@@ -572,7 +708,7 @@ func productRow(id string, p ProductInfo, c *productAcc) ProductRow {
 	}
 	return ProductRow{
 		Product: id, Name: name, Family: p.Family, Category: p.Category,
-		Services: c.services, Hosts: c.hosts, Open: c.open, AuthRequired: c.required, Unknown: c.unknown,
+		Services: c.services, Hosts: c.hosts, Open: c.open, LikelyOpen: c.likely, AuthRequired: c.required, Unknown: c.unknown,
 	}
 }
 
@@ -581,7 +717,7 @@ func (b *builder) byProvider() []ProviderRow {
 	for p, c := range b.providers.m {
 		rows = append(rows, ProviderRow{
 			Provider: p, Services: c.services, Share: share(c.services, b.h.Services),
-			Open: c.open, AuthRequired: c.required, Unknown: c.unknown,
+			Open: c.open, LikelyOpen: c.likely, AuthRequired: c.required, Unknown: c.unknown,
 		})
 	}
 	slices.SortFunc(rows, func(x, y ProviderRow) int {
@@ -674,6 +810,7 @@ func (b *builder) method() Method {
 		CloudFeeds:         slices.Clone(m.CloudFeeds),
 		CloudDisagreements: m.Disagreements,
 		Truncations:        slices.Clone(m.Truncations),
+		Honeypots:          Honeypots{Included: m.IncludeHoneypots, Services: b.honeyServices, Hosts: b.honeyHosts},
 		Notes:              slices.Clone(m.Notes),
 	}
 	if md.Inputs == nil {
@@ -731,6 +868,7 @@ func (b *builder) method() Method {
 		return byCount(x.Services, y.Services, x.Source, y.Source)
 	})
 
+	md.Notes = append(md.Notes, FigureNotes(md.Honeypots, b.h.LikelyOpen)...)
 	if len(md.CloudFeeds) == 0 && b.h.Services > 0 {
 		md.Notes = append(md.Notes, "No official IP-range feed was loaded: providers come from the engines' own cloud fields and the ASN table, and regions may be missing.")
 	}
@@ -754,6 +892,32 @@ func (b *builder) method() Method {
 	}
 	return md
 }
+
+// FigureNotes returns the method notes on what the figures leave out or
+// keep apart: the services on honeypot hosts (left out, or counted when
+// asked) and the likely-open services (never added to open). Reports and
+// briefings take these notes from here.
+func FigureNotes(hp Honeypots, likelyOpen int) []string {
+	var notes []string
+	switch {
+	case hp.Services > 0 && !hp.Included:
+		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s (Shodan's honeypot tag, Censys tarpit or truncated labels, or five or more unrelated product families on one address) %s excluded from every figure; report --include-honeypots counts them.",
+			countOf(hp.Services, "service", "services"), countOf(hp.Hosts, "honeypot host", "honeypot hosts"),
+			Plural(hp.Hosts, "a honeypot or decoy", "honeypots or decoys"), Plural(hp.Services, "is", "are")))
+	case hp.Services > 0:
+		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s are included in every figure (--include-honeypots); the services list marks them.",
+			countOf(hp.Services, "service", "services"), countOf(hp.Hosts, "honeypot host", "honeypot hosts"),
+			Plural(hp.Hosts, "a honeypot or decoy", "honeypots or decoys")))
+	}
+	if likelyOpen > 0 {
+		notes = append(notes, fmt.Sprintf("%s %s likely open: inferred from the product's default configuration (no authentication unless configured), not proven; %s counted apart from open and never added to it.",
+			countOf(likelyOpen, "service", "services"), Plural(likelyOpen, "is", "are"), Plural(likelyOpen, "it is", "they are")))
+	}
+	return notes
+}
+
+// countOf writes n with its noun: "1 service", "12 services".
+func countOf(n int, one, many string) string { return Num(n) + " " + Plural(n, one, many) }
 
 // byCount orders by count descending, then key ascending.
 func byCount(n1, n2 int, k1, k2 string) int {

@@ -468,11 +468,13 @@ func TestBuildGroupedEqualsBuild(t *testing.T) {
 	var random []model.Service
 	products := []string{"kubernetes-api", "kubelet", "portainer", "docker-engine", ""}
 	for i := range 3000 {
-		a := netip.AddrFrom4([4]byte{byte(3 + r.IntN(3)), byte(r.IntN(4)), byte(i >> 8), byte(i)})
+		// Addresses of several services (i/3), a sixth of them honeypots
+		// (every service of such an address is flagged).
+		a := netip.AddrFrom4([4]byte{3, byte(i >> 10), byte(i >> 2), byte(i / 3)})
 		s := model.Service{
-			Key:     model.Key{Addr: a, Port: []uint16{443, 6443, 2375}[r.IntN(3)], Transport: "tcp"},
+			Key:     model.Key{Addr: a, Port: []uint16{443, 6443, 2375}[i%3], Transport: "tcp"},
 			Product: products[r.IntN(len(products))], Version: []string{"", "v1.29.4", "2.19.4", "v1.30.0"}[r.IntN(4)],
-			Auth:         []model.Auth{model.AuthOpen, model.AuthRequired, model.AuthUnknown, ""}[r.IntN(4)],
+			Auth:         []model.Auth{model.AuthOpen, model.AuthRequired, model.AuthUnknown, "", model.AuthLikelyOpen}[r.IntN(5)],
 			AuthConflict: r.IntN(9) == 0, Confidence: []model.Confidence{model.High, model.Low}[r.IntN(2)],
 			Engines: model.Engines(r.IntN(4)), Country: []string{"US", "DE", "", "IE"}[r.IntN(4)],
 			Cloud: []model.CloudTag{{}, {Provider: "aws", Region: "us-east-1", Source: "ranges:aws@x"},
@@ -482,19 +484,25 @@ func TestBuildGroupedEqualsBuild(t *testing.T) {
 			s.FirstSeen = reporttest.Day().Add(time.Duration(r.IntN(5000)) * time.Minute)
 			s.LastSeen = s.FirstSeen.Add(time.Duration(r.IntN(5000)) * time.Minute)
 		}
+		if (i/3)%6 == 0 {
+			s.Honeypot = model.HoneypotShodanTag
+		}
 		random = append(random, s)
 	}
+	slices.SortFunc(random, func(x, y model.Service) int { return x.Key.Compare(y.Key) })
 	for name, ss := range map[string][]model.Service{"ten": reporttest.Ten(), "hostile": reporttest.HostileServices(), "random": random, "empty": nil} {
 		for _, addrs := range []bool{false, true} {
-			m := reporttest.Meta()
-			m.IncludeAddresses = addrs
-			want := build(t, m, ss)
-			got, err := report.BuildGrouped(context.Background(), m, reporttest.Grouped(ss))
-			if err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Errorf("%s (addresses %v): grouped view differs:\n got %+v\nwant %+v", name, addrs, got, want)
+			for _, honey := range []bool{false, true} {
+				m := reporttest.Meta()
+				m.IncludeAddresses, m.IncludeHoneypots = addrs, honey
+				want := build(t, m, ss)
+				got, err := report.BuildGrouped(context.Background(), m, reporttest.Grouped(ss))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("%s (addresses %v, honeypots %v): grouped view differs:\n got %+v\nwant %+v", name, addrs, honey, got, want)
+				}
 			}
 		}
 	}

@@ -97,3 +97,16 @@ func Join(items []string, limit int, each func(string) string) string {
 	}
 	return b.String()
 }
+
+// FeedLabel writes when a range feed was published: its date, else its
+// sync token or change number ("change 348"), else "undated". A feed
+// without a date is never printed as an empty cell or a dangling comma.
+func FeedLabel(date, token string) string {
+	switch {
+	case strings.TrimSpace(date) != "":
+		return date
+	case strings.TrimSpace(token) != "":
+		return "change " + token
+	}
+	return "undated"
+}

@@ -17,10 +17,21 @@ type View struct {
 	Title     string
 	Snapshot  string
 	Generated time.Time // the snapshot's creation time, never time.Now
-	Headline  Headline
+	// Completeness says whether every run that filled the snapshot ran
+	// to its end, and why not.
+	Completeness Completeness
+	// Warnings are what a reader must see before any figure (an
+	// incomplete snapshot); every format prints them at its top.
+	// Present fills them.
+	Warnings []string
+	Headline Headline
 	// Summary is the headline figures in sentences, in the words of the
 	// 2018 study; every format that prints a summary prints these.
 	Summary []string
+	// Shown says which sections have something to say, and the line a
+	// format prints instead of a section that has not. Present fills it,
+	// so that every format leaves out the same sections.
+	Shown Shown
 
 	ByProduct     []ProductRow
 	ByProvider    []ProviderRow
@@ -47,22 +58,55 @@ type View struct {
 	Compare *Comparison
 }
 
+// Completeness says whether a snapshot is a complete observation: every
+// import and collection that filled it ran to its end. Reasons name each
+// run that did not and why ("import of k8s.json.gz: k8s.json.gz:5121:
+// the gzip stream is truncated ..."); empty when Complete.
+type Completeness struct {
+	Complete bool     `json:"complete"`
+	Reasons  []string `json:"reasons"`
+}
+
+// Shown says which of a report's sections have something to say. A
+// section that has not is left out, and the format prints its Line
+// instead (one sentence), so that no report prints an empty table or "0%
+// of 0" as if it were a finding.
+type Shown struct {
+	AWS         bool   // some service is on AWS (now or in the compared snapshot)
+	AWSLine     string // what to print instead of the AWS section
+	Regions     bool   // some service has a cloud provider
+	RegionsLine string
+	// Overlap is true when two engines looked (the snapshot's inputs name
+	// both); one engine's data has no overlap to show.
+	Overlap      bool
+	OverlapLine  string
+	Versions     bool // some banner named a version
+	VersionsLine string
+}
+
 // Headline holds the study-style headline figures. Shares are fractions
-// in 0..1; a share whose denominator is zero is 0.
+// in 0..1; a share whose denominator is zero is 0. Open, LikelyOpen,
+// AuthRequired and Unknown partition Services.
 type Headline struct {
-	Services           int     `json:"services"`
-	Hosts              int     `json:"hosts"`
-	Open               int     `json:"open"`
-	AuthRequired       int     `json:"auth_required"`
-	Unknown            int     `json:"unknown"`
-	KubernetesOpen     int     `json:"kubernetes_open"`     // Kubernetes-family services open
-	KubernetesServices int     `json:"kubernetes_services"` // Kubernetes-family services
-	AWSServices        int     `json:"aws_services"`
-	AWSUSServices      int     `json:"aws_us_services"`
-	AWSShare           float64 `json:"aws_share"`        // AWSServices / Services
-	AWSUSShare         float64 `json:"aws_us_share"`     // AWSUSServices / AWSServices
-	KubernetesShare    float64 `json:"kubernetes_share"` // KubernetesServices / Services
-	OpenShare          float64 `json:"open_share"`       // Open / Services
+	Services     int `json:"services"`
+	Hosts        int `json:"hosts"`
+	Open         int `json:"open"` // proven: positive evidence of unauthenticated access
+	AuthRequired int `json:"auth_required"`
+	Unknown      int `json:"unknown"`
+	// LikelyOpen counts "likely open, inferred from defaults": a product
+	// answered as its unauthenticated default does, with no proof. It
+	// is shown beside Open and never added to it.
+	LikelyOpen           int     `json:"likely_open"`
+	KubernetesOpen       int     `json:"kubernetes_open"`        // Kubernetes-family services open
+	KubernetesLikelyOpen int     `json:"kubernetes_likely_open"` // Kubernetes-family services likely open
+	KubernetesServices   int     `json:"kubernetes_services"`    // Kubernetes-family services
+	AWSServices          int     `json:"aws_services"`
+	AWSUSServices        int     `json:"aws_us_services"`
+	AWSShare             float64 `json:"aws_share"`         // AWSServices / Services
+	AWSUSShare           float64 `json:"aws_us_share"`      // AWSUSServices / AWSServices
+	KubernetesShare      float64 `json:"kubernetes_share"`  // KubernetesServices / Services
+	OpenShare            float64 `json:"open_share"`        // Open / Services
+	LikelyOpenShare      float64 `json:"likely_open_share"` // LikelyOpen / Services
 }
 
 // ProductRow is one product's services by auth status.
@@ -74,6 +118,7 @@ type ProductRow struct {
 	Services     int    `json:"services"`
 	Hosts        int    `json:"hosts"`
 	Open         int    `json:"open"`
+	LikelyOpen   int    `json:"likely_open"`
 	AuthRequired int    `json:"auth_required"`
 	Unknown      int    `json:"unknown"`
 }
@@ -86,6 +131,7 @@ type ProviderRow struct {
 	Services     int     `json:"services"`
 	Share        float64 `json:"share"`
 	Open         int     `json:"open"`
+	LikelyOpen   int     `json:"likely_open"`
 	AuthRequired int     `json:"auth_required"`
 	Unknown      int     `json:"unknown"`
 }
@@ -190,15 +236,35 @@ type Method struct {
 	// Truncations says why collection stopped early, one line per query
 	// or input that stopped.
 	Truncations []string `json:"truncations"`
-	Notes       []string `json:"notes"`
+	// Honeypots counts the services on hosts flagged as honeypots or
+	// decoys (engine markers, or orchex's many-families rule) and says
+	// whether the figures include them (they do not unless asked).
+	Honeypots Honeypots `json:"honeypots"`
+	Notes     []string  `json:"notes"`
+}
+
+// Honeypots is what a report says about honeypot hosts: how many
+// services on how many hosts were flagged, and whether the report's
+// figures count them (report --include-honeypots) or leave them out.
+type Honeypots struct {
+	Included bool `json:"included"`
+	Services int  `json:"services"`
+	Hosts    int  `json:"hosts"`
 }
 
 // CloudFeed is one official IP-range feed used for tagging.
 type CloudFeed struct {
 	Provider     string `json:"provider"`
 	ProviderName string `json:"-"`    // display name (cloud.ProviderName)
-	Date         string `json:"date"` // the feed's own publication date or sync token
-	Prefixes     int    `json:"prefixes"`
+	Date         string `json:"date"` // the feed's own publication date; "" when it has none
+	// Token is the feed's sync token or change number, what dates a feed
+	// without a date (Azure service tags); "" when none.
+	Token string `json:"token,omitempty"`
+	// Prefixes is the number of distinct prefixes (IPv4 and IPv6) the
+	// feed listed; 0 for a snapshot made before orchex recorded it.
+	Prefixes int `json:"prefixes"`
+	// Label is the feed's date as a report prints it (FeedLabel).
+	Label string `json:"-"`
 }
 
 // CloudSource counts services tagged by one source kind
@@ -225,6 +291,9 @@ type ServiceRow struct {
 	Title        string    `json:"title"`
 	FirstSeen    time.Time `json:"first_seen"`
 	LastSeen     time.Time `json:"last_seen"`
+	// Honeypot is true for a service on a host flagged as a honeypot
+	// (listed only with report --include-honeypots).
+	Honeypot bool `json:"honeypot"`
 }
 
 // Comparison carries an earlier snapshot's figures into a View, so that
@@ -328,9 +397,10 @@ func (c Change) BeforeText() string {
 	return Num(c.Before)
 }
 
-// MarshalJSON writes {"before", "after", "change", "percent"}; before and
-// change are null when Unknown, percent is null when there is none.
-// Percent is rounded to two decimals.
+// MarshalJSON writes {"before", "after", "change", "change_percent"};
+// before and change are null when Unknown, change_percent (the change in
+// percent of before, a percentage, not a fraction) is null when there is
+// none. It is rounded to two decimals.
 func (c Change) MarshalJSON() ([]byte, error) {
 	b := []byte(`{"before":`)
 	if c.Unknown {
@@ -346,7 +416,7 @@ func (c Change) MarshalJSON() ([]byte, error) {
 	} else {
 		b = strconv.AppendInt(b, int64(c.Delta), 10)
 	}
-	b = append(b, `,"percent":`...)
+	b = append(b, `,"change_percent":`...)
 	if c.HasPercent && !c.Unknown {
 		b = strconv.AppendFloat(b, math.Round(c.Percent*100)/100, 'f', -1, 64)
 	} else {
@@ -355,18 +425,20 @@ func (c Change) MarshalJSON() ([]byte, error) {
 	return append(b, '}'), nil
 }
 
-// ShareChange is a share (a fraction in 0..1) then and now; Points is the
-// change in percentage points.
+// ShareChange is a share (a fraction in 0..1) then and now. Change is
+// After - Before, a fraction too (JSON keeps every share in 0..1);
+// Points is the same change in percentage points, for text ("+1.2 pp").
 type ShareChange struct {
 	Before float64 `json:"before"`
 	After  float64 `json:"after"`
-	Points float64 `json:"points"`
+	Change float64 `json:"change"`
+	Points float64 `json:"-"`
 }
 
 // NewShareChange returns the change from before to after, with Points
 // rounded to two decimals.
 func NewShareChange(before, after float64) ShareChange {
-	return ShareChange{Before: before, After: after, Points: math.Round((after-before)*10000) / 100}
+	return ShareChange{Before: before, After: after, Change: after - before, Points: math.Round((after-before)*10000) / 100}
 }
 
 // String writes the change in points with one decimal: "+1.2 pp".
@@ -386,6 +458,7 @@ type HeadlineChange struct {
 	Services           Change      `json:"services"`
 	Hosts              Change      `json:"hosts"`
 	Open               Change      `json:"open"`
+	LikelyOpen         Change      `json:"likely_open"`
 	AuthRequired       Change      `json:"auth_required"`
 	Unknown            Change      `json:"unknown"`
 	KubernetesOpen     Change      `json:"kubernetes_open"`
@@ -396,6 +469,7 @@ type HeadlineChange struct {
 	AWSUSShare         ShareChange `json:"aws_us_share"`
 	KubernetesShare    ShareChange `json:"kubernetes_share"`
 	OpenShare          ShareChange `json:"open_share"`
+	LikelyOpenShare    ShareChange `json:"likely_open_share"`
 }
 
 // NewComparison indexes earlier for the lookups below. differences are the
@@ -444,6 +518,7 @@ func (c *Comparison) Headline(now Headline) HeadlineChange {
 		Services:           NewChange(a.Services, now.Services),
 		Hosts:              NewChange(a.Hosts, now.Hosts),
 		Open:               NewChange(a.Open, now.Open),
+		LikelyOpen:         NewChange(a.LikelyOpen, now.LikelyOpen),
 		AuthRequired:       NewChange(a.AuthRequired, now.AuthRequired),
 		Unknown:            NewChange(a.Unknown, now.Unknown),
 		KubernetesOpen:     NewChange(a.KubernetesOpen, now.KubernetesOpen),
@@ -454,6 +529,7 @@ func (c *Comparison) Headline(now Headline) HeadlineChange {
 		AWSUSShare:         NewShareChange(a.AWSUSShare, now.AWSUSShare),
 		KubernetesShare:    NewShareChange(a.KubernetesShare, now.KubernetesShare),
 		OpenShare:          NewShareChange(a.OpenShare, now.OpenShare),
+		LikelyOpenShare:    NewShareChange(a.LikelyOpenShare, now.LikelyOpenShare),
 	}
 }
 

@@ -256,6 +256,13 @@ func fingerprint(o *model.Observation, buf []byte) ([fingerprintLen]byte, []byte
 		e.int(o.SeenAt.Unix())
 		e.int(int64(o.SeenAt.Nanosecond()))
 	}
+	// Honeypot markers that did not come from the labels above (Censys
+	// host labels) make another observation; appended only when set, so
+	// that the fingerprints of observations stored before schema 3 stay
+	// the same and re-importing their files changes nothing.
+	if h := o.Honeypot & model.HoneypotEngineMarks; h != 0 {
+		e.uint(uint64(h))
+	}
 	sum := sha256.Sum256(e.b)
 	return [fingerprintLen]byte(sum[:fingerprintLen]), e.b
 }

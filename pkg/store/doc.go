@@ -14,6 +14,13 @@
 // importing a file twice, or resuming a killed collection, neither loses nor
 // doubles anything.
 //
+// Put also keeps the host rules that span services: every service of an
+// address carries the address's honeypot reasons (the engines' marks and
+// the many-families rule, [normalize.ManyFamilies]), recomputed for each
+// address a write touches, so the result does not depend on the order of
+// writes. A snapshot's [Meta] lists the runs that did not complete
+// ([Store.MarkIncomplete]); reports say so before any figure.
+//
 // Addresses are stored as 17-byte blobs (a family byte, 4 or 6, then the
 // 16-byte form), so that SQL ordering is numeric and matches
 // [netip.Addr.Compare]; a text column holds the printable form for people

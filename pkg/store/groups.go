@@ -22,10 +22,10 @@ import (
 // groupCols are the service_groups columns that identify a group, in the
 // order of groupKey.args.
 const groupCols = `product, version, auth, auth_conflict, confidence, engines, country,
-	cloud_provider, cloud_region, cloud_source`
+	cloud_provider, cloud_region, cloud_source, honeypot`
 
 const upsertGroup = `INSERT INTO service_groups (snapshot_id, ` + groupCols + `, services, first_seen, last_seen)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	ON CONFLICT (snapshot_id, ` + groupCols + `) DO UPDATE SET
 		services = services + excluded.services,
 		first_seen = coalesce(min(first_seen, excluded.first_seen), first_seen, excluded.first_seen),
@@ -37,22 +37,30 @@ const upsertGroup = `INSERT INTO service_groups (snapshot_id, ` + groupCols + `,
 const shrinkGroup = `UPDATE service_groups SET services = services + ?1,
 		first_seen = coalesce(min(first_seen, ?2), first_seen, ?2),
 		last_seen = coalesce(max(last_seen, ?3), last_seen, ?3)
-	WHERE snapshot_id = ?4 AND (` + groupCols + `) = (?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)`
+	WHERE snapshot_id = ?4 AND (` + groupCols + `) = (?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)`
 
-// groupKey is a group's identity in stored form.
+// groupKey is a group's identity in stored form. Its auth is the model's
+// verdict ("likely_open" included: service_groups has no constraint on
+// it, unlike services).
 type groupKey struct {
 	product, version, auth string
 	conflict               int64
 	confidence, engines    string
 	country                string
 	provider, region, src  string
+	honeypot               int64
 }
 
 func serviceGroupKey(sv *model.Service) groupKey {
+	auth := sv.Auth
+	if auth == "" {
+		auth = model.AuthUnknown
+	}
 	k := groupKey{
-		product: sv.Product, version: sv.Version, auth: string(sv.Auth), confidence: string(sv.Confidence),
+		product: sv.Product, version: sv.Version, auth: string(auth), confidence: string(sv.Confidence),
 		engines: enginesText(sv.Engines), country: sv.Country,
 		provider: sv.Cloud.Provider, region: sv.Cloud.Region, src: sv.Cloud.Source,
+		honeypot: int64(sv.Honeypot),
 	}
 	if sv.AuthConflict {
 		k.conflict = 1
@@ -62,7 +70,7 @@ func serviceGroupKey(sv *model.Service) groupKey {
 
 func (k *groupKey) args(dst []any) []any {
 	return append(dst, k.product, k.version, k.auth, k.conflict, k.confidence, k.engines, k.country,
-		k.provider, k.region, k.src)
+		k.provider, k.region, k.src, k.honeypot)
 }
 
 func compareGroupKey(a, b groupKey) int {
@@ -70,7 +78,7 @@ func compareGroupKey(a, b groupKey) int {
 		cmp.Compare(a.auth, b.auth), cmp.Compare(a.conflict, b.conflict),
 		cmp.Compare(a.confidence, b.confidence), cmp.Compare(a.engines, b.engines),
 		cmp.Compare(a.country, b.country), cmp.Compare(a.provider, b.provider),
-		cmp.Compare(a.region, b.region), cmp.Compare(a.src, b.src))
+		cmp.Compare(a.region, b.region), cmp.Compare(a.src, b.src), cmp.Compare(a.honeypot, b.honeypot))
 }
 
 // groupDelta is the change of one group within a Put.
@@ -121,7 +129,7 @@ func (d groupDeltas) apply(ctx context.Context, tx *sql.Tx, sid int64) error {
 			shrink.Close()
 		}
 	}()
-	args := make([]any, 0, 14)
+	args := make([]any, 0, 15)
 	removed := false
 	for _, k := range keys {
 		g := d[k]
@@ -179,13 +187,14 @@ func (s *Store) Groups(ctx context.Context, snapshot string, fn func(*model.Serv
 		var (
 			g                   model.ServiceGroup
 			auth, conf, engines string
-			conflict, n         int64
+			conflict, n, honey  int64
 			first, last         sql.NullString
 		)
 		if err := rows.Scan(&g.Product, &g.Version, &auth, &conflict, &conf, &engines, &g.Country,
-			&g.Cloud.Provider, &g.Cloud.Region, &g.Cloud.Source, &n, &first, &last); err != nil {
+			&g.Cloud.Provider, &g.Cloud.Region, &g.Cloud.Source, &honey, &n, &first, &last); err != nil {
 			return s.wrapErr(op, err)
 		}
+		g.Honeypot = model.Honeypot(honey)
 		g.Auth, g.Confidence, g.AuthConflict = model.Auth(auth), model.Confidence(conf), conflict != 0
 		g.Engines, g.Services = parseEngines(engines), int(n)
 		if g.FirstSeen, err = parseTime(first); err != nil {

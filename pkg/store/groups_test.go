@@ -390,12 +390,16 @@ func TestMigrateV1FillsGroups(t *testing.T) {
 	checkGroups(t, s, "2026Q4")
 }
 
-// downgradeToV1 undoes what schemaV2 changed, turning s's file into one
+// downgradeToV1 undoes what schemaV3 and schemaV2 changed, turning s's file into one
 // of schema version 1 with the same data, and checks that its schema is
 // exactly that of a file created by schemaV1.
 func downgradeToV1(t *testing.T, s *Store) {
 	t.Helper()
-	for _, q := range []string{`DROP TABLE service_groups`, `DROP TABLE product_hosts`,
+	for _, q := range []string{`DROP INDEX services_honeypot`,
+		`ALTER TABLE services DROP COLUMN family`, `ALTER TABLE services DROP COLUMN honeypot`,
+		`ALTER TABLE services DROP COLUMN inferred`, `ALTER TABLE observations DROP COLUMN honeypot`,
+		`ALTER TABLE observations DROP COLUMN inferred`,
+		`DROP TABLE service_groups`, `DROP TABLE product_hosts`,
 		`CREATE INDEX observations_service ON observations (snapshot_id, addr, port, transport)`,
 		`PRAGMA user_version = 1`} {
 		if _, err := s.db.Exec(q); err != nil {

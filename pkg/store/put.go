@@ -24,7 +24,7 @@ var _ ingest.Sink = (*Store)(nil)
 // order of serviceArgs and scanService.
 const serviceCols = `addr, ip, port, transport, product, product_evidence, version, auth, auth_evidence,
 	confidence, auth_seen_at, auth_conflict, engines, first_seen, last_seen, hostnames, org, asn, country,
-	city, title, cloud_provider, cloud_region, cloud_service, cloud_source`
+	city, title, cloud_provider, cloud_region, cloud_service, cloud_source, family, honeypot, inferred`
 
 const (
 	// A page stored again (--refresh) replaces the stored one and adds
@@ -49,14 +49,14 @@ const (
 const chunkRows = 64
 
 // obsCols is the number of values of one observations row (insertObsRow).
-const obsCols = 15
+const obsCols = 17
 
 // Multi-row statements: the head, one row (repeated, comma separated, up to
 // chunkRows times) and the tail. ?1 is the snapshot id in every row.
 const (
 	insertObsHead = `INSERT INTO observations (snapshot_id, engine, query_id, record_id, addr, ip, port,
-	transport, seen_at, product, version, auth, auth_evidence, confidence, fingerprint) VALUES `
-	insertObsRow  = `(?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	transport, seen_at, product, version, auth, auth_evidence, confidence, fingerprint, honeypot, inferred) VALUES `
+	insertObsRow  = `(?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	insertObsTail = ` ON CONFLICT (snapshot_id, engine, query_id, fingerprint) DO NOTHING`
 
 	// The rows of a chunk's keys already stored: the services table is
@@ -68,19 +68,20 @@ const (
 	selectServicesTail = `) AS k CROSS JOIN services AS s INDEXED BY sqlite_autoindex_services_1
 	ON s.snapshot_id = ?1 AND s.addr = k.column1 AND s.port = k.column2 AND s.transport = k.column3`
 
-	// The key and product of every service stored at a chunk's addresses
-	// (for product_hosts), on the prefix (snapshot_id, addr) of the same
-	// unique index.
-	selectAddrsHead = `SELECT s.addr, s.port, s.transport, s.product FROM (VALUES `
+	// The key, product, family and honeypot reasons of every service
+	// stored at a chunk's addresses (for product_hosts and the host
+	// honeypot rule), on the prefix (snapshot_id, addr) of the same unique
+	// index.
+	selectAddrsHead = `SELECT s.addr, s.port, s.transport, s.product, s.family, s.honeypot FROM (VALUES `
 	selectAddrsRow  = `(?)`
 	selectAddrsTail = `) AS k CROSS JOIN services AS s INDEXED BY sqlite_autoindex_services_1
 	ON s.snapshot_id = ?1 AND s.addr = k.column1`
 
 	insertServiceHead = `INSERT INTO services (snapshot_id, ` + serviceCols + `) VALUES `
-	insertServiceRow  = `(?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	insertServiceRow  = `(?1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
 	updateService = `UPDATE services SET (` + serviceCols + `) =
-	(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+	(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 	WHERE snapshot_id = ? AND addr = ? AND port = ? AND transport = ?`
 
 	// The observations a statement added: it added some but not all of
@@ -90,7 +91,7 @@ const (
 )
 
 // serviceColCount is the number of serviceCols.
-const serviceColCount = 25
+const serviceColCount = 28
 
 // qualifiedServiceCols is serviceCols of the services table aliased s.
 func qualifiedServiceCols() string {
@@ -238,10 +239,8 @@ func prepareBatch(op string, items []ingest.Item) (*putBatch, error) {
 		seen[k] = struct{}{}
 		b.keys = append(b.keys, k)
 		b.idx = append(b.idx, i)
-		auth, conf := it.Class.Auth, it.Class.Confidence
-		if auth == "" {
-			auth = model.AuthUnknown
-		}
+		auth, inferred := storedAuth(it.Class.Auth)
+		conf := it.Class.Confidence
 		if conf == "" {
 			conf = model.High
 		}
@@ -253,8 +252,8 @@ func prepareBatch(op string, items []ingest.Item) (*putBatch, error) {
 		blobs = append(blobs, k.fp[:]...)
 		ab, fb := blobs[start:start+addrLen:start+addrLen], blobs[start+addrLen:len(blobs):len(blobs)]
 		b.args = append(b.args, k.engine, k.queryID, o.RecordID, ab, addr.String(), int64(o.Port),
-			o.Transport, timeArg(o.SeenAt), it.Class.Product, it.Class.Version, string(auth),
-			it.Class.AuthEvidence, string(conf), fb)
+			o.Transport, timeArg(o.SeenAt), it.Class.Product, it.Class.Version, auth,
+			it.Class.AuthEvidence, string(conf), fb, int64(it.Service.Honeypot&model.HoneypotEngineMarks), inferred)
 	}
 	return b, nil
 }
@@ -486,13 +485,24 @@ func readNewObservations(ctx context.Context, tx *sql.Tx, maxID int64, keys []ob
 }
 
 // mergeServices merges each group into the stored service with its key,
-// or adds it, and records the change of service groups in deltas and
-// writes that of product_hosts. The stored services at the groups'
-// addresses are listed (key and product) chunkRows addresses a
+// or adds it, applies the host honeypot rule to every address it touches,
+// and records the change of service groups in deltas and writes that of
+// product_hosts. The stored services at the groups' addresses are listed
+// (key, product, family, honeypot reasons) chunkRows addresses a
 // statement; the full rows of those among the groups (a few percent in
 // an import) are read chunkRows keys a statement. The new services are
 // added chunkRows a statement; the stored ones are merged and updated one
 // by one.
+//
+// The honeypot reasons of every service at an address are those of the
+// host after the Put: the union of the engines' markers of all its
+// services, plus model.HoneypotManyFamilies when their families are
+// implausibly many (normalize.ManyFamilies). Both are functions of the
+// set of services at the address, which Put reads whole, so the result
+// does not depend on the order of Puts, and a Put that changes nothing
+// changes no reason. A stored service of a touched address whose reasons
+// change (rare: a host turns out to be a honeypot) is read, moved to its
+// new group and updated.
 func mergeServices(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, groups []group, deltas groupDeltas, st *ingest.PutStats) error {
 	if len(groups) == 0 {
 		return nil
@@ -517,33 +527,64 @@ func mergeServices(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, groups
 		}
 	}
 	old := make(map[model.Key]model.Service, len(merging))
-	args := make([]any, 0, 1+chunkRows*(serviceColCount))
-	for lo := 0; lo < len(merging); lo += chunkRows {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		hi := min(lo+chunkRows, len(merging))
-		sel, err := ps.get('s', hi-lo)
-		if err != nil {
-			return err
-		}
-		args = append(args[:0], sid)
-		for _, g := range merging[lo:hi] {
-			args = append(args, appendAddr(nil, g.svc.Addr), int64(g.svc.Port), g.svc.Transport)
-		}
-		if err := lookupServices(sctx, sel, args, old); err != nil {
-			return fmt.Errorf("read services %s to %s: %w", svcName(&merging[lo].svc), svcName(&merging[hi-1].svc), err)
-		}
+	if err := readServices(ctx, ps, sid, merging, old); err != nil {
+		return err
 	}
 	if len(old) != len(merging) {
 		return fmt.Errorf("read services: %d of %d listed services found; the services table changed during the transaction", len(old), len(merging))
 	}
 
+	// The services after the Put, in group order: added, or merged into
+	// the stored one. A merge may change the product (normalize.Merge).
+	after := make([]model.Service, len(groups))
+	for i := range groups {
+		after[i] = groups[i].svc
+		if o, ok := old[groups[i].svc.Key]; ok {
+			after[i] = normalize.Merge(o, groups[i].svc)
+		}
+	}
+	hosts := make(hostDeltas)
+	var rehost []storedService // untouched stored services whose reasons change
+	var before, products, families []string
+	eachAddr(groups, stored, func(gs, ss []int, touched []bool) {
+		before, products, families = before[:0], products[:0], families[:0]
+		marks := model.Honeypot(0)
+		for _, i := range gs {
+			products = append(products, after[i].Product)
+			families = append(families, after[i].Family)
+			marks |= after[i].Honeypot
+		}
+		for k, j := range ss {
+			before = append(before, stored[j].product)
+			if !touched[k] {
+				products = append(products, stored[j].product)
+				families = append(families, stored[j].family)
+				marks |= stored[j].honeypot
+			}
+		}
+		reasons := marks & model.HoneypotEngineMarks
+		if normalize.ManyFamilies(families) {
+			reasons |= model.HoneypotManyFamilies
+		}
+		for _, i := range gs {
+			after[i].Honeypot = reasons
+		}
+		for k, j := range ss {
+			if !touched[k] && stored[j].honeypot != reasons {
+				sv := stored[j]
+				sv.honeypot = reasons
+				rehost = append(rehost, sv)
+			}
+		}
+		hosts.addr(before, products)
+	})
+
 	// New services, in key order.
-	fresh := make([]*group, 0, len(groups)-len(old))
+	args := make([]any, 0, 1+chunkRows*(serviceColCount))
+	var fresh []int
 	for i := range groups {
 		if _, ok := old[groups[i].svc.Key]; !ok {
-			fresh = append(fresh, &groups[i])
+			fresh = append(fresh, i)
 		}
 	}
 	for lo := 0; lo < len(fresh); lo += chunkRows {
@@ -556,66 +597,121 @@ func mergeServices(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, groups
 			return err
 		}
 		args = append(args[:0], sid)
-		for _, g := range fresh[lo:hi] {
-			if args, err = serviceArgs(args, &g.svc); err != nil {
+		for _, i := range fresh[lo:hi] {
+			if args, err = serviceArgs(args, &after[i]); err != nil {
 				return err
 			}
 		}
 		if _, err := ins.ExecContext(sctx, args...); err != nil {
 			if r, rerr := ps.failedRow('i', args, serviceColCount, hi-lo); r >= 0 {
-				return fmt.Errorf("add service %s: %w", svcName(&fresh[lo+r].svc), rerr)
+				return fmt.Errorf("add service %s: %w", svcName(&after[fresh[lo+r]]), rerr)
 			}
-			return fmt.Errorf("add services %s to %s: %w", svcName(&fresh[lo].svc), svcName(&fresh[hi-1].svc), err)
+			return fmt.Errorf("add services %s to %s: %w", svcName(&after[fresh[lo]]), svcName(&after[fresh[hi-1]]), err)
 		}
-		for _, g := range fresh[lo:hi] {
-			deltas.add(&g.svc, 1)
+		for _, i := range fresh[lo:hi] {
+			deltas.add(&after[i], 1)
 			st.NewServices++
-			st.MergedServices += g.n - 1
+			st.MergedServices += groups[i].n - 1
 		}
 	}
 
-	// Services already stored: merged and updated, in key order. A merge
-	// may change the product (normalize.Merge), hence products.
-	products := make([]string, len(groups))
-	for i := range groups {
-		products[i] = groups[i].svc.Product
-	}
-	if len(old) > 0 {
-		upd, err := tx.PrepareContext(sctx, updateService)
-		if err != nil {
+	// Services already stored: merged and updated, in key order; then the
+	// untouched ones whose host's reasons changed.
+	var upd *sql.Stmt
+	if len(old) > 0 || len(rehost) > 0 {
+		if upd, err = tx.PrepareContext(sctx, updateService); err != nil {
 			return err
 		}
 		defer upd.Close()
-		for i := range groups {
-			g := &groups[i]
-			o, ok := old[g.svc.Key]
-			if !ok {
-				continue
-			}
-			st.MergedServices += g.n
-			merged := normalize.Merge(o, g.svc)
-			products[i] = merged.Product
-			deltas.add(&o, -1)
-			deltas.add(&merged, 1)
-			if args, err = serviceArgs(args[:0], &merged); err != nil {
-				return err
-			}
-			args = append(args, sid, appendAddr(nil, o.Addr), int64(o.Port), o.Transport)
-			if _, err := upd.ExecContext(sctx, args...); err != nil {
-				return fmt.Errorf("update service %s: %w", svcName(&g.svc), err)
-			}
+	}
+	update := func(was, now *model.Service) error {
+		deltas.add(was, -1)
+		deltas.add(now, 1)
+		var err error
+		if args, err = serviceArgs(args[:0], now); err != nil {
+			return err
+		}
+		args = append(args, sid, appendAddr(nil, was.Addr), int64(was.Port), was.Transport)
+		if _, err := upd.ExecContext(sctx, args...); err != nil {
+			return fmt.Errorf("update service %s: %w", svcName(now), err)
+		}
+		return nil
+	}
+	for i := range groups {
+		o, ok := old[groups[i].svc.Key]
+		if !ok {
+			continue
+		}
+		st.MergedServices += groups[i].n
+		if err := update(&o, &after[i]); err != nil {
+			return err
 		}
 	}
-	hosts := make(hostDeltas)
-	hostChanges(groups, products, stored, hosts)
+	if len(rehost) > 0 {
+		if err := rehostServices(ctx, ps, sid, rehost, update); err != nil {
+			return err
+		}
+	}
 	return hosts.apply(sctx, tx, sid)
 }
 
-// storedService is a service stored before a Put, as product_hosts needs
-// it.
+// readServices reads into old the stored services with the keys of
+// groups, chunkRows keys a statement.
+func readServices(ctx context.Context, ps *stmts, sid int64, groups []*group, old map[model.Key]model.Service) error {
+	sctx := context.WithoutCancel(ctx)
+	args := make([]any, 0, 1+chunkRows*3)
+	for lo := 0; lo < len(groups); lo += chunkRows {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		hi := min(lo+chunkRows, len(groups))
+		sel, err := ps.get('s', hi-lo)
+		if err != nil {
+			return err
+		}
+		args = append(args[:0], sid)
+		for _, g := range groups[lo:hi] {
+			args = append(args, appendAddr(nil, g.svc.Addr), int64(g.svc.Port), g.svc.Transport)
+		}
+		if err := lookupServices(sctx, sel, args, old); err != nil {
+			return fmt.Errorf("read services %s to %s: %w", svcName(&groups[lo].svc), svcName(&groups[hi-1].svc), err)
+		}
+	}
+	return nil
+}
+
+// rehostServices gives the stored services of list, which the Put does
+// not otherwise touch, their host's new honeypot reasons, through update.
+func rehostServices(ctx context.Context, ps *stmts, sid int64, list []storedService, update func(was, now *model.Service) error) error {
+	gs := make([]*group, len(list))
+	for i := range list {
+		gs[i] = &group{svc: model.Service{Key: list[i].key}}
+	}
+	old := make(map[model.Key]model.Service, len(list))
+	if err := readServices(ctx, ps, sid, gs, old); err != nil {
+		return err
+	}
+	for _, sv := range list {
+		o, ok := old[sv.key]
+		if !ok {
+			return fmt.Errorf("read service %s port %d/%s: listed but not found; the services table changed during the transaction", sv.key.Addr, sv.key.Port, sv.key.Transport)
+		}
+		now := o
+		now.Honeypot = sv.honeypot
+		if err := update(&o, &now); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// storedService is a service stored before a Put, as product_hosts and
+// the host honeypot rule need it.
 type storedService struct {
-	key     model.Key
-	product string
+	key      model.Key
+	product  string
+	family   string
+	honeypot model.Honeypot
 }
 
 // storedAtAddrs lists the services stored at the addresses of groups (in
@@ -660,61 +756,57 @@ func lookupAddrs(ctx context.Context, sel *sql.Stmt, args []any, out []storedSer
 	defer rows.Close()
 	for rows.Next() {
 		var (
-			sv   storedService
-			addr []byte
-			port int64
+			sv             storedService
+			addr           []byte
+			port, honeypot int64
 		)
-		if err := rows.Scan(&addr, &port, &sv.key.Transport, &sv.product); err != nil {
+		if err := rows.Scan(&addr, &port, &sv.key.Transport, &sv.product, &sv.family, &honeypot); err != nil {
 			return out, err
 		}
 		if sv.key.Addr, err = decodeAddr(addr); err != nil {
 			return out, err
 		}
 		sv.key.Port = uint16(port)
+		sv.honeypot = model.Honeypot(honeypot)
 		out = append(out, sv)
 	}
 	return out, rows.Err()
 }
 
-// hostChanges records in hosts, address by address, how a Put changes the
-// products of the addresses of groups (in key order): stored are the
-// services stored there before the Put (in key order), products[i] the
-// product of groups[i]'s service after it (added, or merged into the
-// stored one).
-func hostChanges(groups []group, products []string, stored []storedService, hosts hostDeltas) {
-	var before, after []string
+// eachAddr calls fn once per address of groups (in key order), with the
+// indices of the groups at the address (gs), of the services stored there
+// before the Put (ss, indices of stored, in key order) and, for each of
+// ss, whether a group has its key (touched: merged by the Put). The
+// slices are reused between calls.
+func eachAddr(groups []group, stored []storedService, fn func(gs, ss []int, touched []bool)) {
+	var gs, ss []int
+	var touched []bool
 	for i, j := 0, 0; i < len(groups); {
 		a := groups[i].svc.Addr
 		for j < len(stored) && stored[j].key.Addr.Less(a) {
 			j++ // not at an address of groups: cannot happen
 		}
-		before, after = before[:0], after[:0]
-		for (i < len(groups) && groups[i].svc.Addr == a) || (j < len(stored) && stored[j].key.Addr == a) {
-			var c int
-			switch {
-			case i == len(groups) || groups[i].svc.Addr != a:
-				c = 1 // only stored services left here
-			case j == len(stored) || stored[j].key.Addr != a:
-				c = -1 // only new services left here
+		gs, ss, touched = gs[:0], ss[:0], touched[:0]
+		for ; i < len(groups) && groups[i].svc.Addr == a; i++ {
+			gs = append(gs, i)
+		}
+		for ; j < len(stored) && stored[j].key.Addr == a; j++ {
+			ss = append(ss, j)
+			touched = append(touched, false)
+		}
+		for x, y := 0, 0; x < len(gs) && y < len(ss); {
+			switch c := groups[gs[x]].svc.Key.Compare(stored[ss[y]].key); {
+			case c < 0:
+				x++
+			case c > 0:
+				y++
 			default:
-				c = groups[i].svc.Key.Compare(stored[j].key)
-			}
-			switch {
-			case c < 0: // added
-				after = append(after, products[i])
-				i++
-			case c > 0: // not touched by the Put
-				before = append(before, stored[j].product)
-				after = append(after, stored[j].product)
-				j++
-			default: // merged
-				before = append(before, stored[j].product)
-				after = append(after, products[i])
-				i++
-				j++
+				touched[y] = true
+				x++
+				y++
 			}
 		}
-		hosts.addr(before, after)
+		fn(gs, ss, touched)
 	}
 }
 
@@ -749,13 +841,37 @@ func serviceArgs(args []any, sv *model.Service) ([]any, error) {
 	if sv.AuthConflict {
 		conflict = 1
 	}
+	auth, inferred := storedAuth(sv.Auth)
 	return append(args,
 		appendAddr(nil, sv.Addr), sv.Addr.String(), int64(sv.Port), sv.Transport,
-		sv.Product, sv.ProductEvidence, sv.Version, string(sv.Auth), sv.AuthEvidence,
+		sv.Product, sv.ProductEvidence, sv.Version, auth, sv.AuthEvidence,
 		string(sv.Confidence), timeArg(sv.AuthSeenAt), conflict, enginesText(sv.Engines),
 		timeArg(sv.FirstSeen), timeArg(sv.LastSeen), hn, sv.Org, int64(sv.ASN), sv.Country,
 		sv.City, sv.Title, sv.Cloud.Provider, sv.Cloud.Region, sv.Cloud.Service, sv.Cloud.Source,
+		sv.Family, int64(sv.Honeypot), inferred,
 	), nil
+}
+
+// storedAuth is the auth column and the inferred flag of a verdict: a
+// "likely open" verdict is stored as unknown with inferred 1 (so that
+// counting auth = 'open' in the file counts proof only), an empty one as
+// unknown.
+func storedAuth(a model.Auth) (string, int64) {
+	switch a {
+	case model.AuthLikelyOpen:
+		return string(model.AuthUnknown), 1
+	case "":
+		return string(model.AuthUnknown), 0
+	}
+	return string(a), 0
+}
+
+// readAuth is the verdict of a stored auth column and inferred flag.
+func readAuth(auth string, inferred int64) model.Auth {
+	if inferred != 0 && auth == string(model.AuthUnknown) {
+		return model.AuthLikelyOpen
+	}
+	return model.Auth(auth)
 }
 
 // scanService reads id (when not nil) and serviceCols into sv.
@@ -764,12 +880,14 @@ func scanService(sc interface{ Scan(...any) error }, id *int64, sv *model.Servic
 		addr                         []byte
 		ip, auth, conf, engines, hn  string
 		port, asn, conflict          int64
+		honeypot, inferred           int64
 		authSeen, firstSeen, lastSee sql.NullString
 	)
 	dest := []any{&addr, &ip, &port, &sv.Transport, &sv.Product, &sv.ProductEvidence, &sv.Version,
 		&auth, &sv.AuthEvidence, &conf, &authSeen, &conflict, &engines, &firstSeen, &lastSee, &hn,
 		&sv.Org, &asn, &sv.Country, &sv.City, &sv.Title,
-		&sv.Cloud.Provider, &sv.Cloud.Region, &sv.Cloud.Service, &sv.Cloud.Source}
+		&sv.Cloud.Provider, &sv.Cloud.Region, &sv.Cloud.Service, &sv.Cloud.Source,
+		&sv.Family, &honeypot, &inferred}
 	if id != nil {
 		dest = append([]any{id}, dest...)
 	}
@@ -781,7 +899,8 @@ func scanService(sc interface{ Scan(...any) error }, id *int64, sv *model.Servic
 		return fmt.Errorf("service %s: %w", ip, err)
 	}
 	sv.Port, sv.ASN = uint16(port), uint32(asn)
-	sv.Auth, sv.Confidence = model.Auth(auth), model.Confidence(conf)
+	sv.Auth, sv.Confidence = readAuth(auth, inferred), model.Confidence(conf)
+	sv.Honeypot = model.Honeypot(honeypot)
 	sv.AuthConflict = conflict != 0
 	sv.Engines = parseEngines(engines)
 	if sv.AuthSeenAt, err = parseTime(authSeen); err != nil {

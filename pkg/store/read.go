@@ -61,6 +61,9 @@ type Observation struct {
 	AuthEvidence string
 	Confidence   model.Confidence
 	Fingerprint  string // hex; identifies the observation's content
+	// Honeypot holds the engine's honeypot markers of this observation
+	// (not its host's: the service carries those).
+	Honeypot model.Honeypot
 }
 
 // Observations calls fn for every observation of snapshot, sorted by
@@ -76,7 +79,7 @@ func (s *Store) Observations(ctx context.Context, snapshot string, fn func(*Obse
 	}
 	op := fmt.Sprintf("read observations of snapshot %q", snapshot)
 	rows, err := s.db.QueryContext(ctx, `SELECT engine, query_id, record_id, addr, port, transport, seen_at,
-		product, version, auth, auth_evidence, confidence, fingerprint
+		product, version, auth, auth_evidence, confidence, fingerprint, honeypot, inferred
 		FROM observations WHERE snapshot_id = ?
 		ORDER BY engine, query_id, fingerprint`, sid)
 	if err != nil {
@@ -88,11 +91,11 @@ func (s *Store) Observations(ctx context.Context, snapshot string, fn func(*Obse
 			o                  Observation
 			engine, auth, conf string
 			addr, fp           []byte
-			port               int64
+			port, honey, infer int64
 			seen               sql.NullString
 		)
 		if err := rows.Scan(&engine, &o.QueryID, &o.RecordID, &addr, &port, &o.Key.Transport, &seen,
-			&o.Product, &o.Version, &auth, &o.AuthEvidence, &conf, &fp); err != nil {
+			&o.Product, &o.Version, &auth, &o.AuthEvidence, &conf, &fp, &honey, &infer); err != nil {
 			return s.wrapErr(op, err)
 		}
 		if o.Key.Addr, err = decodeAddr(addr); err != nil {
@@ -101,7 +104,8 @@ func (s *Store) Observations(ctx context.Context, snapshot string, fn func(*Obse
 		if o.SeenAt, err = parseTime(seen); err != nil {
 			return s.wrapErr(op, fmt.Errorf("seen_at: %w", err))
 		}
-		o.Engine, o.Auth, o.Confidence = model.Engine(engine), model.Auth(auth), model.Confidence(conf)
+		o.Engine, o.Auth, o.Confidence = model.Engine(engine), readAuth(auth, infer), model.Confidence(conf)
+		o.Honeypot = model.Honeypot(honey)
 		o.Key.Port = uint16(port)
 		o.Fingerprint = hex.EncodeToString(fp)
 		if err := fn(&o); err != nil {

@@ -8,14 +8,14 @@ import (
 
 // SchemaVersion is the schema version this orchex writes (PRAGMA
 // user_version): the number of migrations.
-const SchemaVersion = 2
+const SchemaVersion = 3
 
 // migrations returns the schema migrations in order; migration i brings
 // the schema from version i to i+1. Append only: never edit a migration
 // that has been released, add a new one. docs/schema.md documents the
 // result.
 func migrations() []string {
-	return []string{schemaV1, schemaV2}
+	return []string{schemaV1, schemaV2, schemaV3}
 }
 
 // schemaV1 is the first schema. Times are UTC text of fixed width
@@ -167,6 +167,54 @@ INSERT INTO product_hosts
 SELECT snapshot_id, product, count(DISTINCT addr) FROM services GROUP BY snapshot_id, product;
 
 DROP INDEX observations_service;
+`
+
+// schemaV3 adds what figures need beyond the verdict (docs/figures.md):
+// the family of each service's product and its host's honeypot reasons
+// (model.Honeypot, a bit set; orchex's own rule over the host's families
+// is computed by Put), and "likely open" verdicts, stored as auth
+// 'unknown' with inferred = 1, so that a reader of the file who counts
+// auth = 'open' still counts proof only. service_groups gets the
+// honeypot reasons in its key (a table without row ids keyed by its
+// columns is rebuilt; its auth holds 'likely_open' itself). The partial
+// index finds a snapshot's honeypot hosts without touching the others:
+// Put writes to it only for flagged services.
+const schemaV3 = `
+ALTER TABLE services ADD COLUMN family TEXT NOT NULL DEFAULT '';
+ALTER TABLE services ADD COLUMN honeypot INTEGER NOT NULL DEFAULT 0 CHECK (honeypot BETWEEN 0 AND 255);
+ALTER TABLE services ADD COLUMN inferred INTEGER NOT NULL DEFAULT 0 CHECK (inferred IN (0, 1));
+ALTER TABLE observations ADD COLUMN honeypot INTEGER NOT NULL DEFAULT 0 CHECK (honeypot BETWEEN 0 AND 255);
+ALTER TABLE observations ADD COLUMN inferred INTEGER NOT NULL DEFAULT 0 CHECK (inferred IN (0, 1));
+
+CREATE TABLE service_groups_v3 (
+	snapshot_id    INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+	product        TEXT NOT NULL,
+	version        TEXT NOT NULL,
+	auth           TEXT NOT NULL,
+	auth_conflict  INTEGER NOT NULL,
+	confidence     TEXT NOT NULL,
+	engines        TEXT NOT NULL,
+	country        TEXT NOT NULL,
+	cloud_provider TEXT NOT NULL,
+	cloud_region   TEXT NOT NULL,
+	cloud_source   TEXT NOT NULL,
+	honeypot       INTEGER NOT NULL,
+	services       INTEGER NOT NULL CHECK (services >= 0),
+	first_seen     TEXT,
+	last_seen      TEXT,
+	PRIMARY KEY (snapshot_id, product, version, auth, auth_conflict, confidence, engines, country,
+		cloud_provider, cloud_region, cloud_source, honeypot)
+) STRICT, WITHOUT ROWID;
+
+INSERT INTO service_groups_v3
+SELECT snapshot_id, product, version, auth, auth_conflict, confidence, engines, country,
+	cloud_provider, cloud_region, cloud_source, 0, services, first_seen, last_seen
+FROM service_groups;
+
+DROP TABLE service_groups;
+ALTER TABLE service_groups_v3 RENAME TO service_groups;
+
+CREATE INDEX services_honeypot ON services (snapshot_id, addr) WHERE honeypot != 0;
 `
 
 // migrate brings the schema to SchemaVersion, in one transaction, and

@@ -42,6 +42,62 @@ type Meta struct {
 	// disagreed on the provider (the official feed won), summed over
 	// every import and collection into the snapshot (AddDisagreements).
 	CloudDisagreements int `json:"cloud_disagreements"`
+	// Incomplete lists the runs that stopped before their end (an
+	// interrupted import, a truncated file, a collection stopped by a
+	// budget, a page cap or an engine failure), one entry per run, sorted
+	// by run; empty when the snapshot is complete. MarkIncomplete and
+	// ClearIncomplete keep it; every report of the snapshot says so.
+	Incomplete []Incomplete `json:"incomplete,omitempty"`
+}
+
+// Incomplete is one run that filled part of a snapshot and stopped
+// before its end, with the reasons: which queries did not run, which
+// file broke at which record, which signal stopped it.
+type Incomplete struct {
+	// Run names the run, the same way each time it runs: "the import of
+	// k8s.json.gz" (orchex import), "query k8s-api (shodan)" (a query of
+	// a collection, collect.QueryRun). A later complete run of the same
+	// name clears the mark (ClearIncomplete).
+	Run     string    `json:"run"`
+	Reasons []string  `json:"reasons"`
+	At      time.Time `json:"at"` // when the run stopped, by the run's clock
+}
+
+// Complete reports whether no run into the snapshot stopped early.
+func (m *Meta) Complete() bool { return len(m.Incomplete) == 0 }
+
+// MarkIncomplete records that run in stopped early, replacing an earlier
+// mark of the same run.
+func (m *Meta) MarkIncomplete(in Incomplete) {
+	m.ClearIncomplete(in.Run)
+	in.Reasons = slices.Clone(in.Reasons)
+	in.At = in.At.UTC()
+	m.Incomplete = append(m.Incomplete, in)
+	m.normalize()
+}
+
+// ClearIncomplete removes the mark of run (it has now completed).
+func (m *Meta) ClearIncomplete(run string) {
+	m.Incomplete = slices.DeleteFunc(m.Incomplete, func(x Incomplete) bool { return x.Run == run })
+	if len(m.Incomplete) == 0 {
+		m.Incomplete = nil
+	}
+}
+
+// IncompleteReasons returns every reason of every mark, each prefixed
+// with its run ("import of k8s.json.gz: k8s.json.gz:5121: the gzip stream
+// is truncated"), in run order.
+func (m *Meta) IncompleteReasons() []string {
+	var out []string
+	for _, in := range m.Incomplete {
+		if len(in.Reasons) == 0 {
+			out = append(out, in.Run+": stopped before its end")
+		}
+		for _, r := range in.Reasons {
+			out = append(out, in.Run+": "+r)
+		}
+	}
+	return out
 }
 
 // legacyDisagreementsNote is how snapshots written before the typed
@@ -55,10 +111,17 @@ type EngineMeta struct {
 	API  string `json:"api"`
 }
 
-// FeedMeta names a cloud range feed and the date it was published.
+// FeedMeta names a cloud range feed, the date it was published and how
+// many prefixes it listed.
 type FeedMeta struct {
 	Provider string `json:"provider"`
-	Date     string `json:"date"` // YYYY-MM-DD as published
+	Date     string `json:"date"` // YYYY-MM-DD as published; "" when the feed has none
+	// Token is the feed's sync token or change number ("" when none):
+	// what dates a feed that publishes no date (Azure service tags).
+	Token string `json:"token,omitempty"`
+	// Prefixes is the number of distinct prefixes (IPv4 and IPv6) the
+	// feed listed; 0 in snapshots made before it was recorded.
+	Prefixes int `json:"prefixes,omitempty"`
 }
 
 // QueryMeta is one catalog query run against an engine: the engine's
@@ -119,10 +182,14 @@ func (m *Meta) normalize() {
 		return cmp.Or(cmp.Compare(a.Name, b.Name), cmp.Compare(a.API, b.API))
 	})
 	m.Engines = slices.Compact(m.Engines)
+	// One entry per provider and date: the one with a token and the
+	// largest prefix count (a feed recorded again by a newer orchex).
 	slices.SortFunc(m.Feeds, func(a, b FeedMeta) int {
-		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Date, b.Date))
+		return cmp.Or(cmp.Compare(a.Provider, b.Provider), cmp.Compare(a.Date, b.Date),
+			cmp.Compare(b.Prefixes, a.Prefixes), cmp.Compare(b.Token, a.Token))
 	})
-	m.Feeds = slices.Compact(m.Feeds)
+	m.Feeds = slices.CompactFunc(m.Feeds, func(a, b FeedMeta) bool { return a.Provider == b.Provider && a.Date == b.Date })
+	slices.SortFunc(m.Incomplete, func(a, b Incomplete) int { return cmp.Compare(a.Run, b.Run) })
 	slices.SortStableFunc(m.Queries, func(a, b QueryMeta) int {
 		return cmp.Or(cmp.Compare(a.Engine, b.Engine), cmp.Compare(a.ID, b.ID))
 	})
@@ -137,6 +204,7 @@ func (m Meta) encode() (string, error) {
 	m.Feeds = slices.Clone(m.Feeds)
 	m.Queries = slices.Clone(m.Queries)
 	m.Inputs = slices.Clone(m.Inputs)
+	m.Incomplete = slices.Clone(m.Incomplete)
 	m.normalize()
 	// Empty lists are [] in the JSON, never null, so that equal metadata
 	// has equal text and json_each() works on every key.
@@ -161,6 +229,7 @@ func decodeMeta(js string) (Meta, error) {
 	}
 	m.Engines, m.Feeds, m.Queries = orNil(m.Engines), orNil(m.Feeds), orNil(m.Queries)
 	m.Inputs, m.Notes = orNil(m.Inputs), orNil(m.Notes)
+	m.Incomplete = orNil(m.Incomplete)
 	m.Notes = slices.DeleteFunc(m.Notes, func(n string) bool {
 		rest, ok := strings.CutPrefix(n, legacyDisagreementsNote)
 		if !ok {
@@ -336,6 +405,66 @@ func (s *Store) UpdateMeta(ctx context.Context, label string, fn func(*Meta)) er
 		return s.wrapErr(op, err)
 	}
 	return nil
+}
+
+// MarkIncomplete records in snapshot label that run in stopped before
+// its end (see Meta.Incomplete), replacing an earlier mark of the same
+// run. Every report of the snapshot then says so, at the top.
+func (s *Store) MarkIncomplete(ctx context.Context, label string, in Incomplete) error {
+	if in.Run == "" {
+		return fmt.Errorf("store: mark snapshot %q incomplete: the run has no name", label)
+	}
+	return s.UpdateMeta(ctx, label, func(m *Meta) { m.MarkIncomplete(in) })
+}
+
+// ClearIncomplete removes the mark of run from snapshot label: the run
+// has now completed (a resumed collection, a file imported again).
+func (s *Store) ClearIncomplete(ctx context.Context, label, run string) error {
+	return s.UpdateMeta(ctx, label, func(m *Meta) { m.ClearIncomplete(run) })
+}
+
+// RemoveIfEmpty deletes snapshot label when it holds nothing (no
+// service, observation, import record or raw page) and reports whether
+// it did: a run that stored nothing must not leave a snapshot behind,
+// which would read as the newest census with every count zero. A
+// snapshot that holds anything is left alone. A missing snapshot is no
+// error (removed is false).
+func (s *Store) RemoveIfEmpty(ctx context.Context, label string) (removed bool, err error) {
+	op := fmt.Sprintf("remove empty snapshot %q", label)
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return false, s.wrapErr(op, err)
+	}
+	defer rollback(tx)
+	var id int64
+	err = tx.QueryRowContext(ctx, `SELECT id FROM snapshots WHERE label = ?`, label).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, s.wrapErr(op, err)
+	}
+	var held int
+	err = tx.QueryRowContext(ctx, `SELECT
+		EXISTS (SELECT 1 FROM services WHERE snapshot_id = ?1) +
+		EXISTS (SELECT 1 FROM observations WHERE snapshot_id = ?1) +
+		EXISTS (SELECT 1 FROM imports WHERE snapshot_id = ?1) +
+		EXISTS (SELECT 1 FROM raw_pages WHERE snapshot_id = ?1)`, id).Scan(&held)
+	if err != nil {
+		return false, s.wrapErr(op, err)
+	}
+	if held > 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM snapshots WHERE id = ?`, id); err != nil {
+		return false, s.wrapErr(op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return false, s.wrapErr(op, err)
+	}
+	return true, nil
 }
 
 // Rename changes a snapshot's label. It fails with ErrNoSnapshot when from

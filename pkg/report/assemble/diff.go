@@ -22,6 +22,11 @@ func DiffDocument(d *compare.Diff) *report.Document {
 	doc.Intro = append(doc.Intro, report.Para("Snapshot "+a+" (taken "+report.Date(d.A.Created)+") compared with snapshot "+b+
 		" (taken "+report.Date(d.B.Created)+"). A service is one (address, port, transport); \"new\" services are in "+b+
 		" and not in "+a+", \"gone\" services the reverse. Percentages are of the "+a+" count."))
+	for _, side := range []compare.Side{d.A, d.B} {
+		if !side.Completeness.Complete {
+			doc.Intro = append(doc.Intro, incompleteBlock(side.Snapshot, side.Completeness))
+		}
+	}
 	if !d.Comparable {
 		doc.Intro = append(doc.Intro, report.Block{Lead: "The two snapshots were not made the same way",
 			Text: "(see Method): a change in method is not a change in the internet."})
@@ -34,8 +39,12 @@ func DiffDocument(d *compare.Diff) *report.Document {
 		d    compare.Delta
 	}{
 		{"Exposed services", t.Services}, {"Hosts (distinct addresses)", t.Hosts}, {"No authentication (open)", t.Open},
+		{"Likely open (inferred from defaults)", t.LikelyOpen},
 		{"Authentication required", t.AuthRequired}, {"Unknown", t.Unknown},
 	} {
+		if r.name == "Likely open (inferred from defaults)" && r.d.Before == 0 && r.d.After == 0 {
+			continue // nothing inferred on either side
+		}
 		addDelta(totals, r.name, r.d)
 	}
 	s := d.Services
@@ -60,7 +69,7 @@ func DiffDocument(d *compare.Diff) *report.Document {
 	doc.Sections = append(doc.Sections, report.Section{Title: "Authentication changes", Level: 1, Blocks: []report.Block{
 		report.Para("Among the " + report.Num(s.Persisting) + " persisting services. A regression is auth_required in " + a +
 			" and open in " + b + "; a remediation the reverse. Changes to or from unknown mean that a banner stopped or " +
-			"started telling, and are counted apart."),
+			"started telling, and are counted apart; a likely-open verdict (inferred from defaults) counts as unknown here."),
 		{Table: auth},
 	}})
 
@@ -126,13 +135,31 @@ func methodTable(a, b compare.Side) *report.Table {
 	t.Add("Catalog version", report.OrDash(a.Method.CatalogVersion), report.OrDash(b.Method.CatalogVersion))
 	t.Add("Engines", report.OrDash(strings.Join(a.Method.Engines, ", ")), report.OrDash(strings.Join(b.Method.Engines, ", ")))
 	t.Add("Range feeds", report.OrDash(feeds(a.Method.Feeds)), report.OrDash(feeds(b.Method.Feeds)))
+	t.Add("Complete", completeText(a.Completeness), completeText(b.Completeness))
+	t.Add("Services on honeypot hosts", report.Num(a.Honeypots), report.Num(b.Honeypots))
 	return t
+}
+
+// completeText says in a table cell whether a snapshot is complete.
+func completeText(c report.Completeness) string {
+	if c.Complete {
+		return "yes"
+	}
+	return "no (" + report.Num(len(c.Reasons)) + " " + report.Plural(len(c.Reasons), "run", "runs") + " stopped early)"
+}
+
+// incompleteBlock is the warning a diff or a trend opens with for an
+// incomplete snapshot, with its reasons.
+func incompleteBlock(snapshot string, c report.Completeness) report.Block {
+	return report.Block{Lead: "Snapshot " + snapshot + " is incomplete:",
+		Text: "runs that filled it stopped before the end (" + strings.Join(c.Reasons, "; ") +
+			"), so its figures are lower bounds and a change to or from it may be the gap, not the internet."}
 }
 
 func feeds(fs []compare.Feed) string {
 	parts := make([]string, len(fs))
 	for i, f := range fs {
-		parts[i] = f.Provider + " " + f.Date
+		parts[i] = f.Label()
 	}
 	return strings.Join(parts, ", ")
 }

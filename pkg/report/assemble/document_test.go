@@ -190,8 +190,8 @@ func TestDiffJSON(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := out.String()
-	for _, key := range []string{`"schema_version": 1`, `"comparable": true`, `"method_differences": []`, `"regressions": 1`,
-		`"addresses_included": false`, `"percent": null`, `"percent": -33.33`, `"by_aws_region": [`} {
+	for _, key := range []string{`"schema_version": 2`, `"comparable": true`, `"method_differences": []`, `"regressions": 1`,
+		`"addresses_included": false`, `"change_percent": null`, `"change_percent": -33.33`, `"by_aws_region": [`} {
 		if !strings.Contains(s, key) {
 			t.Errorf("JSON lacks %s", key)
 		}

@@ -35,6 +35,7 @@ func trendFigures() []trendFigure {
 		n("Exposed services", func(h report.Headline) int { return h.Services }),
 		n("Hosts (distinct addresses)", func(h report.Headline) int { return h.Hosts }),
 		n("No authentication (open)", func(h report.Headline) int { return h.Open }),
+		n("Likely open (inferred from defaults)", func(h report.Headline) int { return h.LikelyOpen }),
 		n("Authentication required", func(h report.Headline) int { return h.AuthRequired }),
 		n("Unknown", func(h report.Headline) int { return h.Unknown }),
 		n("Kubernetes-family services", func(h report.Headline) int { return h.KubernetesServices }),
@@ -72,6 +73,11 @@ func TrendDocument(t *compare.Trend) *report.Document {
 		Generated: last.Created,
 		Intro:     []report.Block{report.Para(OrderText(t.Order))},
 	}
+	for _, p := range ps {
+		if !p.Completeness.Complete {
+			doc.Intro = append(doc.Intro, incompleteBlock(p.Snapshot, p.Completeness))
+		}
+	}
 	if len(t.MethodChanges) > 0 {
 		doc.Intro = append(doc.Intro, report.Block{Lead: "The method changed between snapshots",
 			Text: "(see Method): a change in method is not a change in the internet."})
@@ -82,7 +88,7 @@ func TrendDocument(t *compare.Trend) *report.Document {
 	}
 	labels := make([]string, len(shown))
 	for i, p := range shown {
-		labels[i] = p.Snapshot
+		labels[i] = pointLabel(p)
 	}
 	capNote := ""
 	if len(ps) > len(shown) {
@@ -145,9 +151,9 @@ func TrendDocument(t *compare.Trend) *report.Document {
 	}
 	doc.Sections = append(doc.Sections, prod)
 
-	mt := &report.Table{Columns: []report.Column{{Title: "Snapshot"}, {Title: "Taken"}, {Title: "Catalog version"}, {Title: "Engines"}, {Title: "Range feeds"}}}
+	mt := &report.Table{Columns: []report.Column{{Title: "Snapshot"}, {Title: "Taken"}, {Title: "Complete"}, {Title: "Catalog version"}, {Title: "Engines"}, {Title: "Range feeds"}}}
 	for _, p := range ps {
-		mt.Add(p.Snapshot, report.Date(p.Created), report.OrDash(p.Method.CatalogVersion),
+		mt.Add(p.Snapshot, report.Date(p.Created), completeText(p.Completeness), report.OrDash(p.Method.CatalogVersion),
 			report.OrDash(strings.Join(p.Method.Engines, ", ")), report.OrDash(feeds(p.Method.Feeds)))
 	}
 	m := report.Section{Title: "Method", Level: 1, Blocks: []report.Block{{Table: mt}}}
@@ -172,7 +178,16 @@ func TrendDocument(t *compare.Trend) *report.Document {
 func snapshotTable(first string, ps []compare.Point) *report.Table {
 	t := &report.Table{Columns: []report.Column{{Title: first}}}
 	for _, p := range ps {
-		t.Columns = append(t.Columns, report.Column{Title: p.Snapshot, Figure: true})
+		t.Columns = append(t.Columns, report.Column{Title: pointLabel(p), Figure: true})
 	}
 	return t
+}
+
+// pointLabel names a trend's snapshot in a column or on a chart's axis,
+// flagged when it is incomplete.
+func pointLabel(p compare.Point) string {
+	if p.Completeness.Complete {
+		return p.Snapshot
+	}
+	return p.Snapshot + " (incomplete)"
 }

@@ -16,6 +16,10 @@ import (
 type Options struct {
 	Title            string // "" gives a title naming the snapshot
 	IncludeAddresses bool   // list every service (never in published reports)
+	// IncludeHoneypots counts the services of hosts flagged as honeypots
+	// in every figure (and lists them, marked, with IncludeAddresses);
+	// by default they are left out and counted in the method section.
+	IncludeHoneypots bool
 }
 
 // Meta assembles what report.Build needs besides the services: the
@@ -31,7 +35,9 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 		Observations:     snap.Observations,
 		Disagreements:    snap.Meta.CloudDisagreements,
 		Notes:            snap.Meta.Notes,
+		Incomplete:       snap.Meta.IncompleteReasons(),
 		IncludeAddresses: o.IncludeAddresses,
+		IncludeHoneypots: o.IncludeHoneypots,
 	}
 	if cat != nil {
 		for _, p := range cat.Products() {
@@ -42,7 +48,7 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 		m.Engines = append(m.Engines, e.Name)
 	}
 	for _, f := range snap.Meta.Feeds {
-		m.CloudFeeds = append(m.CloudFeeds, report.CloudFeed{Provider: f.Provider, Date: f.Date})
+		m.CloudFeeds = append(m.CloudFeeds, report.CloudFeed{Provider: f.Provider, Date: f.Date, Token: f.Token, Prefixes: f.Prefixes})
 	}
 	imports, err := st.Imports(ctx, snap.Label)
 	if err != nil {
@@ -76,7 +82,17 @@ func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label stri
 	if err != nil {
 		return nil, err
 	}
+	honeyHosts, _, err := st.HoneypotCounts(ctx, label)
+	if err != nil {
+		return nil, err
+	}
+	honeyProducts, err := st.HoneypotProductHosts(ctx, label)
+	if err != nil {
+		return nil, err
+	}
 	return report.BuildGrouped(ctx, m, report.Grouped{
+		HoneypotHosts:        honeyHosts,
+		HoneypotProductHosts: honeyProducts,
 		Groups: func(fn func(*model.ServiceGroup) error) error {
 			return st.Groups(ctx, label, fn)
 		},
@@ -110,15 +126,16 @@ func DiffInput(ctx context.Context, st *store.Store, label string) (compare.Inpu
 		return compare.Input{}, err
 	}
 	return compare.Input{
-		Label: snap.Label, Created: snap.Created, Method: m,
+		Label: snap.Label, Created: snap.Created, Method: m, Incomplete: snap.Meta.IncompleteReasons(),
 		Services: func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) },
 	}, nil
 }
 
 // Compare returns the comparison of a report of snapshot now with the
 // earlier snapshot label (report --compare), and how the two methods
-// differ (nil when they were made the same way).
-func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, now string) (*report.Comparison, []compare.Difference, error) {
+// differ (nil when they were made the same way). The earlier view counts
+// honeypots as o says, as the report's own does.
+func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, now string, o Options) (*report.Comparison, []compare.Difference, error) {
 	if label == now {
 		return nil, nil, fmt.Errorf("assemble: compare %s with itself", now)
 	}
@@ -131,7 +148,7 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 		return nil, nil, err
 	}
 	diffs := compare.Differences(ma, mb)
-	v, err := View(ctx, st, cat, label, Options{})
+	v, err := View(ctx, st, cat, label, Options{IncludeHoneypots: o.IncludeHoneypots})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -143,9 +160,10 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 }
 
 // Trend builds the trend of the snapshots from..to ("" for the first or
-// the last), ordered by compare.Order. It returns compare.ErrNoSnapshots
-// wrapped when the store holds none.
-func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to string) (*compare.Trend, error) {
+// the last), ordered by compare.Order; each snapshot's view counts
+// honeypots as o says. It returns compare.ErrNoSnapshots wrapped when the
+// store holds none.
+func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to string, o Options) (*compare.Trend, error) {
 	snaps, err := st.Snapshots(ctx)
 	if err != nil {
 		return nil, err
@@ -164,7 +182,7 @@ func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to 
 		if err != nil {
 			return nil, err
 		}
-		v, err := View(ctx, st, cat, s.Label, Options{})
+		v, err := View(ctx, st, cat, s.Label, Options{IncludeHoneypots: o.IncludeHoneypots})
 		if err != nil {
 			return nil, err
 		}

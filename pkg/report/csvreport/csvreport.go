@@ -23,6 +23,7 @@ var addressColumns = []string{
 	"provider", "region", "cloud_service", "cloud_source",
 	"country", "city", "org", "asn",
 	"engines", "title", "first_seen", "last_seen",
+	"honeypot", "snapshot_complete",
 }
 
 // identifying marks the columns left out without addresses.
@@ -45,7 +46,28 @@ func Columns(includeAddresses bool) []string {
 	return cols
 }
 
+// Options are the reader's choices for a CSV report.
+type Options struct {
+	// IncludeAddresses adds the columns that identify a host or its
+	// owner (address, hostnames, city, org, asn, title).
+	IncludeAddresses bool
+	// IncludeHoneypots lists the services of hosts flagged as honeypots
+	// (their honeypot column says true); by default they are left out.
+	IncludeHoneypots bool
+	// Incomplete says that the snapshot is not a complete observation (a
+	// run that filled it stopped early): every row's snapshot_complete
+	// column says false.
+	Incomplete bool
+}
+
 // Write writes one row per service, after a header row, in the order
+// services calls fn (the store's order): WriteWith with IncludeAddresses
+// as given, honeypots left out, the snapshot complete.
+func Write(w io.Writer, services func(fn func(*model.Service) error) error, includeAddresses bool) error {
+	return WriteWith(w, services, Options{IncludeAddresses: includeAddresses})
+}
+
+// WriteWith writes one row per service, after a header row, in the order
 // services calls fn (the store's order).
 //
 // With includeAddresses the columns are: address, port, transport,
@@ -53,7 +75,11 @@ func Columns(includeAddresses bool) []string {
 // confidence, auth_conflict (true/false), provider ("none" outside known
 // clouds), region, cloud_service, cloud_source, country, city, org, asn,
 // engines ("censys", "shodan" or "censys shodan"), title, first_seen,
-// last_seen (RFC 3339, UTC).
+// last_seen (RFC 3339, UTC), honeypot (true for a service of a host
+// flagged as a honeypot; such services are listed only with
+// IncludeHoneypots), snapshot_complete (false in every row of a snapshot
+// a run stopped filling early: the CSV says so in its header and every
+// row).
 //
 // Without it, the columns that identify a host or its owner are left out:
 // address, hostnames, city, org, asn and title. No pseudonymous id
@@ -65,19 +91,27 @@ func Columns(includeAddresses bool) []string {
 // non-space character is = + - @ (or that starts with a tab or CR) is
 // prefixed with a single quote, so that spreadsheets do not run it as a
 // formula.
-func Write(w io.Writer, services func(fn func(*model.Service) error) error, includeAddresses bool) error {
+func WriteWith(w io.Writer, services func(fn func(*model.Service) error) error, o Options) error {
 	bw := bufio.NewWriterSize(w, 64<<10)
 	cw := csv.NewWriter(bw)
-	cols := Columns(includeAddresses)
+	cols := Columns(o.IncludeAddresses)
 	if err := cw.Write(cols); err != nil {
 		return fmt.Errorf("csvreport: writing header: %w", err)
 	}
+	complete := strconv.FormatBool(!o.Incomplete)
 	row := make([]string, 0, len(addressColumns))
 	n := 0
 	err := services(func(s *model.Service) error {
+		if s.Honeypot != 0 && !o.IncludeHoneypots {
+			return nil
+		}
 		n++
 		row = row[:0]
 		for _, c := range cols {
+			if c == "snapshot_complete" {
+				row = append(row, complete)
+				continue
+			}
 			row = append(row, Cell(field(s, c)))
 		}
 		if err := cw.Write(row); err != nil {
@@ -113,7 +147,8 @@ func field(s *model.Service, col string) string {
 	case "version":
 		return s.Version
 	case "auth":
-		if s.Auth == model.AuthOpen || s.Auth == model.AuthRequired {
+		switch s.Auth {
+		case model.AuthOpen, model.AuthRequired, model.AuthLikelyOpen:
 			return string(s.Auth)
 		}
 		return string(model.AuthUnknown)
@@ -160,6 +195,8 @@ func field(s *model.Service, col string) string {
 		return stamp(s.FirstSeen)
 	case "last_seen":
 		return stamp(s.LastSeen)
+	case "honeypot":
+		return strconv.FormatBool(s.Honeypot != 0)
 	}
 	return ""
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -31,13 +32,13 @@ func TestWrite(t *testing.T) {
 	if len(rows) != 11 {
 		t.Fatalf("%d rows, want header + 10", len(rows))
 	}
-	want := "address,port,transport,hostnames,product,version,auth,auth_evidence,confidence,auth_conflict,provider,region,cloud_service,cloud_source,country,city,org,asn,engines,title,first_seen,last_seen"
+	want := "address,port,transport,hostnames,product,version,auth,auth_evidence,confidence,auth_conflict,provider,region,cloud_service,cloud_source,country,city,org,asn,engines,title,first_seen,last_seen,honeypot,snapshot_complete"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Errorf("header\n got %s\nwant %s", got, want)
 	}
 	first := strings.Join(rows[1], ",")
 	if want := "3.5.140.2,443,tcp,api.kubernetes-api.example.net,kubernetes-api,v1.27.3,open," +
-		`200 {"paths":[...]} on /,high,false,aws,us-east-1,,ranges:aws@2026-09-29,US,,Example Org,,shodan,kubernetes-api panel,2026-09-28T00:00:00Z,2026-10-01T00:00:00Z`; first != want {
+		`200 {"paths":[...]} on /,high,false,aws,us-east-1,,ranges:aws@2026-09-29,US,,Example Org,,shodan,kubernetes-api panel,2026-09-28T00:00:00Z,2026-10-01T00:00:00Z,false,true`; first != want {
 		t.Errorf("first row\n got %s\nwant %s", first, want)
 	}
 	if got := rows[2][18]; got != "shodan censys" {
@@ -50,7 +51,7 @@ func TestWrite(t *testing.T) {
 
 func TestWriteWithoutAddresses(t *testing.T) {
 	rows, raw := write(t, reporttest.Ten(), false)
-	want := "port,transport,product,version,auth,auth_evidence,confidence,auth_conflict,provider,region,cloud_service,cloud_source,country,engines,first_seen,last_seen"
+	want := "port,transport,product,version,auth,auth_evidence,confidence,auth_conflict,provider,region,cloud_service,cloud_source,country,engines,first_seen,last_seen,honeypot,snapshot_complete"
 	if got := strings.Join(rows[0], ","); got != want {
 		t.Errorf("header\n got %s\nwant %s", got, want)
 	}
@@ -124,5 +125,53 @@ func TestWriteDeterministic(t *testing.T) {
 	_, b := write(t, ss, true)
 	if !bytes.Equal(a, b) {
 		t.Error("two writes differ")
+	}
+}
+
+// TestWriteHoneypotsAndCompleteness: a honeypot host's services are left
+// out unless asked for, and then marked; an incomplete snapshot says so
+// in every row; a likely-open service says likely_open.
+func TestWriteHoneypotsAndCompleteness(t *testing.T) {
+	ss := reporttest.Ten()
+	ss[0].Honeypot = model.HoneypotShodanTag
+	ss[1].Auth = model.AuthLikelyOpen
+	for _, o := range []csvreport.Options{{IncludeAddresses: true}, {IncludeAddresses: true, IncludeHoneypots: true, Incomplete: true}} {
+		var b bytes.Buffer
+		if err := csvreport.WriteWith(&b, reporttest.Stream(ss), o); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(&b).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, c := range rows[0] {
+			col[c] = i
+		}
+		want := len(ss)
+		if !o.IncludeHoneypots {
+			want--
+		}
+		if len(rows)-1 != want {
+			t.Fatalf("%+v: %d rows, want %d", o, len(rows)-1, want)
+		}
+		honey, likely := 0, 0
+		for _, r := range rows[1:] {
+			if r[col["honeypot"]] == "true" {
+				honey++
+				if r[col["address"]] != ss[0].Addr.String() {
+					t.Errorf("%+v: honeypot row %v", o, r)
+				}
+			}
+			if r[col["auth"]] == "likely_open" {
+				likely++
+			}
+			if got := r[col["snapshot_complete"]]; got != strconv.FormatBool(!o.Incomplete) {
+				t.Errorf("%+v: snapshot_complete %q", o, got)
+			}
+		}
+		if wantHoney := map[bool]int{false: 0, true: 1}[o.IncludeHoneypots]; honey != wantHoney || likely != 1 {
+			t.Errorf("%+v: %d honeypot rows, %d likely_open rows", o, honey, likely)
+		}
 	}
 }

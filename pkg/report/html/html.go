@@ -152,11 +152,16 @@ func productChart(v *report.View) *svg {
 	rows := make([]hbar, 0, len(v.ByProduct))
 	for _, p := range v.ByProduct {
 		rows = append(rows, hbar{Label: p.Name, Scale: p.Services,
-			Parts: []segment{{p.Open, "open", "open"}, {p.AuthRequired, "auth", "authentication required"}, {p.Unknown, "unknown", "unknown"}},
-			Text:  report.Num(p.Services) + " (" + report.PctOf(p.Open, p.Services) + " open)"})
+			Parts: []segment{{p.Open, "open", "open"}, {p.LikelyOpen, "likely", "likely open (inferred)"},
+				{p.AuthRequired, "auth", "authentication required"}, {p.Unknown, "unknown", "unknown"}},
+			Text: report.Num(p.Services) + " (" + report.PctOf(p.Open, p.Services) + " open)"})
 	}
-	return barChart("chart-products", "Services per product by authentication status", "products", rows, []legendItem{
-		{"open", "Open (no authentication)"}, {"auth", "Authentication required"}, {"unknown", "Unknown"}})
+	legend := []legendItem{{"open", "Open (no authentication)"}}
+	if v.Headline.LikelyOpen > 0 {
+		legend = append(legend, legendItem{"likely", "Likely open (inferred from defaults)"})
+	}
+	legend = append(legend, legendItem{"auth", "Authentication required"}, legendItem{"unknown", "Unknown"})
+	return barChart("chart-products", "Services per product by authentication status", "products", rows, legend)
 }
 
 func providerChart(v *report.View) *svg {

@@ -10,7 +10,11 @@ import (
 )
 
 // SchemaVersion is the version of the JSON layout in docs/report-json.md.
-const SchemaVersion = 1
+// Version 2: headline.unknown no longer holds the likely-open services
+// (headline.likely_open), honeypot services are left out of the figures
+// by default (method.honeypots), share changes are fractions (compare
+// *.change) and count changes say change_percent.
+const SchemaVersion = 2
 
 // Document is the top-level JSON object. Its field order is the key order.
 type Document struct {
@@ -18,6 +22,7 @@ type Document struct {
 	Title          string               `json:"title"`
 	Snapshot       string               `json:"snapshot"`
 	Generated      time.Time            `json:"generated"`
+	Completeness   report.Completeness  `json:"completeness"`
 	Headline       report.Headline      `json:"headline"`
 	ByProduct      []report.ProductRow  `json:"by_product"`
 	ByProvider     []report.ProviderRow `json:"by_provider"`
@@ -61,6 +66,7 @@ func New(v *report.View) Document {
 		Title:          v.Title,
 		Snapshot:       v.Snapshot,
 		Generated:      v.Generated.UTC(),
+		Completeness:   report.Completeness{Complete: v.Completeness.Complete, Reasons: orEmpty(v.Completeness.Reasons)},
 		Headline:       v.Headline,
 		ByProduct:      orEmpty(v.ByProduct),
 		ByProvider:     orEmpty(v.ByProvider),

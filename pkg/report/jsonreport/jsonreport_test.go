@@ -58,17 +58,17 @@ func TestRenderKeys(t *testing.T) {
 	if err := json.Unmarshal(render(t, reporttest.Meta(), reporttest.Ten()), &doc); err != nil {
 		t.Fatal(err)
 	}
-	top := []string{"schema_version", "title", "snapshot", "generated", "headline", "by_product", "by_provider", "by_region",
+	top := []string{"schema_version", "title", "snapshot", "generated", "completeness", "headline", "by_product", "by_provider", "by_region",
 		"by_aws_region", "aws_subtotals", "by_country", "country_other", "engine_overlap", "versions", "method", "addresses_included"}
 	if got := keys(doc); !slices.Equal(got, sorted(top)) {
 		t.Errorf("top-level keys:\n got %v\nwant %v", got, sorted(top))
 	}
-	if doc["schema_version"] != 1.0 || doc["snapshot"] != "2026Q4" || doc["generated"] != "2026-10-02T12:00:00Z" {
+	if doc["schema_version"] != 2.0 || doc["snapshot"] != "2026Q4" || doc["generated"] != "2026-10-02T12:00:00Z" {
 		t.Errorf("schema_version %v, snapshot %v, generated %v", doc["schema_version"], doc["snapshot"], doc["generated"])
 	}
 	h := doc["headline"].(map[string]any)
 	for k, want := range map[string]float64{
-		"services": 10, "hosts": 8, "open": 3, "auth_required": 4, "unknown": 3, "kubernetes_open": 1,
+		"services": 10, "hosts": 8, "open": 3, "auth_required": 4, "unknown": 3, "likely_open": 0, "kubernetes_open": 1,
 		"kubernetes_services": 6, "aws_services": 7, "aws_us_services": 4,
 		"aws_share": 0.7, "aws_us_share": 4.0 / 7, "kubernetes_share": 0.6, "open_share": 0.3,
 	} {
@@ -76,8 +76,11 @@ func TestRenderKeys(t *testing.T) {
 			t.Errorf("headline.%s = %v, want %v", k, h[k], want)
 		}
 	}
-	checkRow(t, doc, "by_product", []string{"product", "name", "family", "category", "services", "hosts", "open", "auth_required", "unknown"})
-	checkRow(t, doc, "by_provider", []string{"provider", "services", "share", "open", "auth_required", "unknown"})
+	checkRow(t, doc, "by_product", []string{"product", "name", "family", "category", "services", "hosts", "open", "likely_open", "auth_required", "unknown"})
+	checkRow(t, doc, "by_provider", []string{"provider", "services", "share", "open", "likely_open", "auth_required", "unknown"})
+	if c := doc["completeness"].(map[string]any); c["complete"] != true || len(c["reasons"].([]any)) != 0 {
+		t.Errorf("completeness %v", c)
+	}
 	checkRow(t, doc, "by_region", []string{"provider", "region", "us", "services", "share"})
 	checkRow(t, doc, "by_aws_region", []string{"region", "us", "services", "share"})
 	checkRow(t, doc, "by_country", []string{"country", "services", "share", "open"})

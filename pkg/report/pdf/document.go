@@ -29,6 +29,7 @@ func RenderDocument(w io.Writer, d *report.Document, opts Options) error {
 	if err != nil {
 		return err
 	}
+	p.dateLabel = "Latest snapshot taken"
 	p.newPage()
 	f := p.f
 	f.SetFont(sans, "B", 16)

@@ -18,6 +18,7 @@ func (c rgb) parts() (r, g, b int) { return int(c >> 16 & 0xFF), int(c >> 8 & 0x
 // table of the document.
 const (
 	colOpen    rgb = 0xC8372D // open: no authentication
+	colLikely  rgb = 0xE8A07A // likely open (inferred from defaults)
 	colAuth    rgb = 0x2E8B57 // auth_required
 	colUnknown rgb = 0xA5A5A5 // unknown
 	colBar     rgb = 0x2C5E96 // single-series bars
@@ -167,15 +168,18 @@ func (d *doc) axis(x, y0, y1 float64) {
 // stack is one row of a stacked bar chart: open, auth_required, unknown.
 type stack struct {
 	label string
-	parts [3]int
+	parts [4]int // open, likely open, auth_required, unknown
 }
 
-// authColor is the colour of auth status k: 0 open, 1 auth_required, 2 unknown.
+// authColor is the colour of auth status k: 0 open, 1 likely open, 2
+// auth_required, 3 unknown.
 func authColor(k int) rgb {
 	switch k {
 	case 0:
 		return colOpen
 	case 1:
+		return colLikely
+	case 2:
 		return colAuth
 	}
 	return colUnknown
@@ -197,7 +201,7 @@ func (d *doc) stackedChart(rows []stack) {
 	textW := 0.0
 	for i, r := range rows {
 		labelW = max(labelW, f.GetStringWidth(clean(r.label, d.cov)))
-		t := r.parts[0] + r.parts[1] + r.parts[2]
+		t := r.parts[0] + r.parts[1] + r.parts[2] + r.parts[3]
 		maxT = max(maxT, t)
 		texts[i] = fmt.Sprintf("%s (%s open)", num(t), pct(ratio(r.parts[0], t)))
 		textW = max(textW, f.GetStringWidth(texts[i]))
@@ -228,7 +232,7 @@ func (d *doc) stackedChart(rows []stack) {
 			d.fillColor(authColor(k))
 			f.Rect(x, y+(rowH-barH)/2, w, barH, "F")
 			if s := num(v); f.GetStringWidth(s)+2 <= w {
-				if k == 2 {
+				if k == 1 || k == 3 {
 					d.textColor(colText)
 				} else {
 					d.textColor(colWhite)
@@ -245,22 +249,28 @@ func (d *doc) stackedChart(rows []stack) {
 	}
 	d.axis(x0, top, f.GetY())
 	f.SetY(f.GetY() + 2)
-	d.legend(authLegend())
+	likely := false
+	for _, r := range rows {
+		likely = likely || r.parts[1] > 0
+	}
+	d.legend(authLegend(likely))
 }
 
 // authLegend is the key of the auth-status colours, in status order.
-func authLegend() []legendItem {
-	return []legendItem{
-		{"Open (no authentication)", colOpen},
-		{"Authentication required", colAuth},
-		{"Unknown", colUnknown},
+// The likely-open item is listed only when likely is true (some service
+// is likely open), so that an empty status does not crowd the key.
+func authLegend(likely bool) []legendItem {
+	out := []legendItem{{"Open (no authentication)", colOpen}}
+	if likely {
+		out = append(out, legendItem{"Likely open (inferred from defaults)", colLikely})
 	}
+	return append(out, legendItem{"Authentication required", colAuth}, legendItem{"Unknown", colUnknown})
 }
 
 // donut draws the auth-status shares as a ring centred at (cx, cy) with the
 // total in the middle. Segments run clockwise from the top in the order
-// open, auth_required, unknown.
-func (d *doc) donut(cx, cy, outer, inner float64, parts [3]int) {
+// open, likely open, auth_required, unknown.
+func (d *doc) donut(cx, cy, outer, inner float64, parts [4]int) {
 	f := d.f
 	total := 0 // negative counts (an inconsistent view) draw nothing
 	for _, v := range parts {

@@ -36,18 +36,22 @@ const (
 
 // doc is one report being laid out.
 type doc struct {
-	f       *fpdf.Fpdf
-	v       *report.View
-	opts    Options
-	cov     *coverage
-	title   string // cleaned title
-	label   string // what the running header names: "snapshot 2026Q4"
-	gen     time.Time
-	pageW   float64
-	pageH   float64
-	width   float64 // content width
-	bottom  float64 // content bottom (y)
-	section int     // last section number used
+	f     *fpdf.Fpdf
+	v     *report.View
+	opts  Options
+	cov   *coverage
+	title string // cleaned title
+	label string // what the running header names: "snapshot 2026Q4"
+	gen   time.Time
+	// dateLabel says what the footer's date is: "Snapshot taken" (a
+	// report), "Latest snapshot taken" (a diff or a trend). The date is
+	// never when the file was written.
+	dateLabel string
+	pageW     float64
+	pageH     float64
+	width     float64 // content width
+	bottom    float64 // content bottom (y)
+	section   int     // last section number used
 }
 
 // Render writes v as a PDF report to w: a cover page, an executive summary,
@@ -102,6 +106,7 @@ func newDoc(v *report.View, opts Options) (*doc, error) {
 		return nil, err
 	}
 	d.v = v
+	d.dateLabel = "Snapshot taken"
 	return d, nil
 }
 
@@ -122,7 +127,7 @@ func newBase(title, label string, gen time.Time, opts Options) (*doc, error) {
 		return nil, err
 	}
 	f := fpdf.New("P", "mm", size, "")
-	d := &doc{f: f, opts: opts, cov: cov, gen: gen}
+	d := &doc{f: f, opts: opts, cov: cov, gen: gen, dateLabel: "Snapshot taken"}
 	d.label = clean(label, cov)
 	d.pageW, d.pageH = f.GetPageSize()
 	d.width = d.pageW - 2*margin
@@ -240,7 +245,7 @@ func (d *doc) footer() {
 	f.SetFont(sans, "", 7.5)
 	d.textColor(colMuted)
 	f.SetXY(margin, y)
-	f.CellFormat(d.width/2, 4, "Generated "+d.date(), "", 0, "L", false, 0, "")
+	f.CellFormat(d.width/2, 4, d.dateLabel+" "+d.date(), "", 0, "L", false, 0, "")
 	f.SetXY(margin+d.width/2, y)
 	f.CellFormat(d.width/2, 4, fmt.Sprintf("Page %d of {nb}", f.PageNo()), "", 0, "R", false, 0, "")
 	d.textColor(colText)

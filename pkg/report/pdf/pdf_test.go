@@ -512,7 +512,7 @@ func TestRenderEmptyView(t *testing.T) {
 		t.Errorf("default title = %q", info["Title"])
 	}
 	text := pdfText(t, b)
-	for _, s := range []string{"The snapshot holds no exposed services.", "No panel was hosted on AWS.", "No banner reported a version."} {
+	for _, s := range []string{"The snapshot holds no exposed services.", "No service was tagged as hosted on AWS.", "No banner named a version."} {
 		if !strings.Contains(strings.Join(strings.Fields(text), " "), s) {
 			t.Errorf("empty view: missing %q", s)
 		}

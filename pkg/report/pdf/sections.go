@@ -76,13 +76,23 @@ func (d *doc) cover() {
 		d.coverLine(label, s)
 	}
 
+	// An incomplete snapshot says so on its cover, before any figure;
+	// the executive summary says why.
+	if len(v.Warnings) > 0 {
+		d.warning("Incomplete snapshot: a run that filled it stopped before the end, so its figures are lower bounds. The executive summary says why.")
+	}
+
 	// Headline tiles at the foot of the cover.
 	h := v.Headline
 	tiles := []tile{
 		{num(h.Services), "exposed panels"},
 		{num(h.Open), "without authentication (" + pct(h.OpenShare) + ")"},
 		{pct(h.KubernetesShare), "Kubernetes"},
-		{pct(h.AWSShare), "hosted on AWS"},
+	}
+	if v.Shown.AWS {
+		tiles = append(tiles, tile{pct(h.AWSShare), "hosted on AWS"})
+	} else if h.LikelyOpen > 0 {
+		tiles = append(tiles, tile{num(h.LikelyOpen), "likely open (inferred, not counted as open)"})
 	}
 	d.tiles(tiles, d.pageH-78)
 
@@ -186,16 +196,25 @@ func (d *doc) summary() {
 	f.CellFormat(d.width, 9, "Executive summary", "", 1, "L", false, 0, "")
 	f.SetY(f.GetY() + 3)
 
+	for _, w := range v.Warnings {
+		d.warning(w)
+	}
 	for _, s := range v.Summary {
 		d.para(s)
 	}
 	d.gap(2)
-	d.tiles([]tile{
+	tiles := []tile{
 		{num(h.Services), "exposed panels on " + plural(h.Hosts, "host", "hosts")},
 		{num(h.Open), "required no authentication (" + pct(h.OpenShare) + ")"},
 		{num(h.KubernetesServices), "Kubernetes panels (" + pct(h.KubernetesShare) + ")"},
-		{num(h.AWSServices), "on AWS (" + pct(h.AWSShare) + "), " + pct(h.AWSUSShare) + " of them in US regions"},
-	}, f.GetY())
+	}
+	if h.LikelyOpen > 0 {
+		tiles = append(tiles, tile{num(h.LikelyOpen), "likely open (" + pct(h.LikelyOpenShare) + "), inferred: not counted as open"})
+	}
+	if v.Shown.AWS {
+		tiles = append(tiles, tile{num(h.AWSServices), "on AWS (" + pct(h.AWSShare) + "), " + pct(h.AWSUSShare) + " of them in US regions"})
+	}
+	d.tiles(tiles, f.GetY())
 
 	// Auth-status donut with its legend and figures.
 	d.need(62)
@@ -204,12 +223,13 @@ func (d *doc) summary() {
 	f.SetX(margin)
 	f.CellFormat(d.width, 6, "Authentication status of all panels", "", 1, "L", false, 0, "")
 	top := f.GetY() + 2
-	parts := [3]int{h.Open, h.AuthRequired, h.Unknown}
+	parts := [4]int{h.Open, h.LikelyOpen, h.AuthRequired, h.Unknown}
 	d.donut(margin+27, top+25, 24, 14, parts)
 	total := h.Services
 	x := margin + 64
 	y := top + 8
-	for k, it := range authLegend() {
+	for _, it := range authLegend(h.LikelyOpen > 0) {
+		k := legendIndex(it.color)
 		d.fillColor(it.color)
 		f.Rect(x, y+1.2, 4, 4, "F")
 		f.SetFont(sans, "", 9.5)
@@ -223,7 +243,7 @@ func (d *doc) summary() {
 		y += 9
 	}
 	f.SetY(top + 54)
-	if sum := parts[0] + parts[1] + parts[2]; sum != total {
+	if sum := parts[0] + parts[1] + parts[2] + parts[3]; sum != total {
 		d.note(fmt.Sprintf("Auth statuses add up to %s, not %s: the view is inconsistent; check the snapshot.", num(sum), num(total)))
 	}
 	if v.Method.LowConfidence > 0 || v.Method.AuthConflicts > 0 {
@@ -247,30 +267,37 @@ func (d *doc) compare(c *report.Comparison) {
 	for _, r := range []struct {
 		name string
 		c    report.Change
+		show bool
 	}{
-		{"Exposed panels", ch.Services},
-		{"Hosts", ch.Hosts},
-		{"Open (no authentication)", ch.Open},
-		{"Authentication required", ch.AuthRequired},
-		{"Unknown", ch.Unknown},
-		{"Kubernetes panels", ch.KubernetesServices},
-		{"Kubernetes open", ch.KubernetesOpen},
-		{"On AWS", ch.AWSServices},
-		{"In AWS US regions", ch.AWSUSServices},
+		{"Exposed panels", ch.Services, true},
+		{"Hosts", ch.Hosts, true},
+		{"Open (no authentication)", ch.Open, true},
+		{"Likely open (inferred from defaults)", ch.LikelyOpen, a.LikelyOpen > 0 || b.LikelyOpen > 0},
+		{"Authentication required", ch.AuthRequired, true},
+		{"Unknown", ch.Unknown, true},
+		{"Kubernetes panels", ch.KubernetesServices, true},
+		{"Kubernetes open", ch.KubernetesOpen, true},
+		{"On AWS", ch.AWSServices, d.v.Shown.AWS},
+		{"In AWS US regions", ch.AWSUSServices, d.v.Shown.AWS},
 	} {
-		t.add(rowPlain, r.name, r.c.BeforeText(), num(r.c.After), r.c.String())
+		if r.show {
+			t.add(rowPlain, r.name, r.c.BeforeText(), num(r.c.After), r.c.String())
+		}
 	}
 	for _, r := range []struct {
 		name string
 		a, b float64
 		c    report.ShareChange
+		show bool
 	}{
-		{"Open share", a.OpenShare, b.OpenShare, ch.OpenShare},
-		{"Kubernetes share", a.KubernetesShare, b.KubernetesShare, ch.KubernetesShare},
-		{"AWS share", a.AWSShare, b.AWSShare, ch.AWSShare},
-		{"AWS US share (of AWS)", a.AWSUSShare, b.AWSUSShare, ch.AWSUSShare},
+		{"Open share", a.OpenShare, b.OpenShare, ch.OpenShare, true},
+		{"Kubernetes share", a.KubernetesShare, b.KubernetesShare, ch.KubernetesShare, true},
+		{"AWS share", a.AWSShare, b.AWSShare, ch.AWSShare, d.v.Shown.AWS},
+		{"AWS US share (of AWS)", a.AWSUSShare, b.AWSUSShare, ch.AWSUSShare, d.v.Shown.AWS},
 	} {
-		t.add(rowPlain, r.name, pct(r.a), pct(r.b), r.c.String())
+		if r.show {
+			t.add(rowPlain, r.name, pct(r.a), pct(r.b), r.c.String())
+		}
 	}
 	d.table(t)
 }
@@ -292,26 +319,41 @@ func (d *doc) products() {
 	d.barChart(bars)
 	d.capNote(len(v.ByProduct), maxChartRows, "products", "the table lists all")
 
-	t := &table{cols: []column{{"Product", 2.2, "L"}, {"Family", 1.25, "L"}, {"Category", 1.8, "L"}, {"Services", 1.1, "R"}, {"Hosts", 1.0, "R"},
-		{"Open", 0.8, "R"}, {"Auth required", 1.6, "R"}, {"Unknown", 1.15, "R"}, {"Open %", 1.05, "R"}}, size: 7.8}
+	likely := v.Headline.LikelyOpen > 0
+	cols := []column{{"Product", 2.2, "L"}, {"Family", 1.25, "L"}, {"Category", 1.8, "L"}, {"Services", 1.1, "R"}, {"Hosts", 1.0, "R"},
+		{"Open", 0.8, "R"}}
+	if likely {
+		cols = append(cols, column{"Likely open", 1.2, "R"})
+	}
+	cols = append(cols, column{"Auth required", 1.6, "R"}, column{"Unknown", 1.15, "R"}, column{"Open %", 1.05, "R"})
+	t := &table{cols: cols, size: 7.8}
 	t.wraps = []int{0}
+	row := func(kind rowKind, name, family, category string, services, hosts, open, lik, req, unk int) {
+		cells := []string{name, family, category, num(services), num(hosts), num(open)}
+		if likely {
+			cells = append(cells, num(lik))
+		}
+		t.add(kind, append(cells, num(req), num(unk), pct(ratio(open, services)))...)
+	}
 	var sum report.ProductRow
 	for _, p := range v.ByProduct {
-		t.add(rowPlain, p.Name, orDash(p.Family), orDash(p.Category), num(p.Services), num(p.Hosts), num(p.Open), num(p.AuthRequired), num(p.Unknown),
-			pct(ratio(p.Open, p.Services)))
+		row(rowPlain, p.Name, orDash(p.Family), orDash(p.Category), p.Services, p.Hosts, p.Open, p.LikelyOpen, p.AuthRequired, p.Unknown)
 		sum.Services += p.Services
 		sum.Open += p.Open
+		sum.LikelyOpen += p.LikelyOpen
 		sum.AuthRequired += p.AuthRequired
 		sum.Unknown += p.Unknown
 	}
 	if len(v.ByProduct) > 1 {
-		t.add(rowTotal, "All products", "", "", num(sum.Services), num(v.Headline.Hosts), num(sum.Open), num(sum.AuthRequired),
-			num(sum.Unknown), pct(ratio(sum.Open, sum.Services)))
+		row(rowTotal, "All products", "", "", sum.Services, v.Headline.Hosts, sum.Open, sum.LikelyOpen, sum.AuthRequired, sum.Unknown)
 	}
 	t.title = "Products by authentication status"
 	d.table(t)
 	if len(v.ByProduct) > 1 {
 		d.note("The hosts total counts distinct addresses; a host that serves two products counts once.")
+	}
+	if likely {
+		d.note("Likely open is inferred from the product's default configuration (no authentication unless configured), not proven; it is never counted as open.")
 	}
 }
 
@@ -320,13 +362,14 @@ func (d *doc) auth() {
 	v := d.v
 	d.heading("Authentication status", 40)
 	d.para("Each bar is one product's panels, coloured by what the banner proved: open means unauthenticated " +
-		"access worked, authentication required means credentials were demanded, unknown means neither was shown.")
+		"access worked, authentication required means credentials were demanded, unknown means neither was shown" +
+		likelyClause(v.Headline.LikelyOpen) + ".")
 	var rows []stack
 	for i, p := range v.ByProduct {
 		if i == maxChartRows {
 			break
 		}
-		rows = append(rows, stack{p.Name, [3]int{p.Open, p.AuthRequired, p.Unknown}})
+		rows = append(rows, stack{p.Name, [4]int{p.Open, p.LikelyOpen, p.AuthRequired, p.Unknown}})
 	}
 	d.stackedChart(rows)
 	d.capNote(len(v.ByProduct), maxChartRows, "products", "section 1 lists all")
@@ -347,10 +390,18 @@ func (d *doc) providers() {
 	}
 	d.barChart(bars)
 	d.capNote(len(v.ByProvider), maxChartRows, "providers", "the table lists all")
-	t := &table{cols: []column{{"Provider", 3, "L"}, {"Services", 1.3, "R"}, {"Share", 1.1, "R"}, {"Open", 1.1, "R"},
-		{"Auth required", 1.5, "R"}, {"Unknown", 1.2, "R"}}}
+	likely := v.Headline.LikelyOpen > 0
+	pcols := []column{{"Provider", 3, "L"}, {"Services", 1.3, "R"}, {"Share", 1.1, "R"}, {"Open", 1.1, "R"}}
+	if likely {
+		pcols = append(pcols, column{"Likely open", 1.3, "R"})
+	}
+	t := &table{cols: append(pcols, column{"Auth required", 1.5, "R"}, column{"Unknown", 1.2, "R"})}
 	for _, p := range v.ByProvider {
-		t.add(rowPlain, p.Name, num(p.Services), pct(p.Share), num(p.Open), num(p.AuthRequired), num(p.Unknown))
+		cells := []string{p.Name, num(p.Services), pct(p.Share), num(p.Open)}
+		if likely {
+			cells = append(cells, num(p.LikelyOpen))
+		}
+		t.add(rowPlain, append(cells, num(p.AuthRequired), num(p.Unknown))...)
 	}
 	d.table(t)
 
@@ -381,8 +432,8 @@ func (d *doc) awsRegions() {
 	v := d.v
 	h := v.Headline
 	d.heading("AWS regions", 40)
-	if h.AWSServices == 0 && len(v.AWSRegions) == 0 {
-		d.para("No panel was hosted on AWS.")
+	if !v.Shown.AWS {
+		d.para(v.Shown.AWSLine)
 		return
 	}
 	d.para(fmt.Sprintf("%s of the %s panels on AWS (%s) were in US regions, %s outside the US; "+
@@ -457,6 +508,10 @@ func (d *doc) countries() {
 func (d *doc) overlap() {
 	o := d.v.EngineOverlap
 	d.heading("Engine overlap", 30)
+	if !d.v.Shown.Overlap {
+		d.para(d.v.Shown.OverlapLine)
+		return
+	}
 	seen := o.ShodanOnly + o.CensysOnly + o.Both + o.Neither
 	d.para("How many services each engine saw. A service seen by both engines counts once in every other figure.")
 	rows := []struct {
@@ -488,7 +543,7 @@ func (d *doc) versions() {
 	v := d.v
 	d.heading("Versions", 30)
 	if len(v.Versions) == 0 {
-		d.para("No banner reported a version.")
+		d.para(v.Shown.VersionsLine)
 		return
 	}
 	d.para("Product versions the banners reported, most common first.")
@@ -551,6 +606,19 @@ func (d *doc) method() {
 	}
 	kv.add(rowPlain, "Collections stopped early (truncated)", num(len(truncs)))
 	kv.add(rowPlain, "Cloud tag sources that disagreed", num(m.CloudDisagreements))
+	honey := "none"
+	if hp := m.Honeypots; hp.Services > 0 {
+		honey = num(hp.Services) + " on " + plural(hp.Hosts, "host", "hosts") + ", excluded from every figure"
+		if hp.Included {
+			honey = num(hp.Services) + " on " + plural(hp.Hosts, "host", "hosts") + ", included (--include-honeypots)"
+		}
+	}
+	kv.add(rowPlain, "Services on honeypot hosts", honey)
+	complete := "yes"
+	if !v.Completeness.Complete {
+		complete = "no: " + plural(len(v.Completeness.Reasons), "run", "runs") + " stopped early (see the top of the report)"
+	}
+	kv.add(rowPlain, "Snapshot complete", complete)
 	d.table(kv)
 	if len(m.Products) > 0 {
 		// A table cell would cut a long list; it is written in full here.
@@ -604,7 +672,11 @@ func (d *doc) method() {
 	} else {
 		t := &table{title: "Cloud range feeds", cols: []column{{"Provider", 2, "L"}, {"Feed date or sync token", 3, "L"}, {"Prefixes", 1.3, "R"}}, frac: 0.75}
 		for _, c := range m.CloudFeeds {
-			t.add(rowPlain, c.ProviderName, orDash(c.Date), num(c.Prefixes))
+			prefixes := report.Dash
+			if c.Prefixes > 0 {
+				prefixes = num(c.Prefixes)
+			}
+			t.add(rowPlain, c.ProviderName, orDash(c.Label), prefixes)
 		}
 		d.table(t)
 	}
@@ -624,8 +696,10 @@ func (d *doc) method() {
 	d.subheading("Definitions", 20)
 	d.para("A service is one address, port and transport within the snapshot; a host is one address. Observations of " +
 		"the same service by several queries or engines are merged into one service. Open means the banner proved that " +
-		"unauthenticated access worked; authentication required means it proved credentials were demanded; everything " +
-		"else is unknown. Shares are of all services unless a table says otherwise; the AWS US share is of AWS services.")
+		"unauthenticated access worked; authentication required means it proved credentials were demanded; likely open " +
+		"means the product answered as its default, unauthenticated configuration does, without proof (never counted as " +
+		"open); everything else is unknown. Services on hosts flagged as honeypots are left out of every figure unless the " +
+		"report says otherwise. Shares are of all services unless a table says otherwise; the AWS US share is of AWS services.")
 
 	notes := m.Notes
 	if v.Compare != nil {
@@ -643,4 +717,46 @@ func (d *doc) method() {
 			}
 		}
 	}
+}
+
+// likelyClause adds likely open to a sentence listing the auth statuses,
+// when any service is likely open.
+func likelyClause(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return "; likely open (light) means the product answered as its default, unauthenticated configuration does, which proves nothing"
+}
+
+// legendIndex is the auth status (the index of stack parts and of the
+// donut) a legend colour stands for.
+func legendIndex(c rgb) int {
+	for k := range 4 {
+		if authColor(k) == c {
+			return k
+		}
+	}
+	return 3
+}
+
+// warning writes a paragraph the reader must not miss (an incomplete
+// snapshot), on a highlighted band.
+func (d *doc) warning(text string) {
+	f := d.f
+	f.SetFont(sans, "B", 9.5)
+	lines := wrap(f, clean(text, d.cov), d.width-8, 12)
+	h := float64(len(lines))*4.6 + 4
+	d.need(h + 2)
+	y := f.GetY()
+	d.fillColor(colMarkBg)
+	f.Rect(margin, y, d.width, h, "F")
+	d.fillColor(colUS)
+	f.Rect(margin, y, 1.2, h, "F")
+	d.textColor(colHeading)
+	for i, line := range lines {
+		f.SetXY(margin+4, y+2+float64(i)*4.6)
+		f.CellFormat(d.width-8, 4.6, line, "", 0, "L", false, 0, "")
+	}
+	d.textColor(colText)
+	f.SetY(y + h + 3)
 }

@@ -218,6 +218,8 @@ func Grouped(ss []model.Service) report.Grouped {
 	idx := map[model.ServiceGroup]int{}
 	hosts := map[netip.Addr]bool{}
 	productHosts := map[string]map[netip.Addr]bool{}
+	honeyHosts := map[netip.Addr]bool{}
+	honeyProducts := map[string]map[netip.Addr]bool{}
 	for i := range ss {
 		s := &ss[i]
 		g := s.Group()
@@ -242,11 +244,22 @@ func Grouped(ss []model.Service) report.Grouped {
 			productHosts[s.Product] = map[netip.Addr]bool{}
 		}
 		productHosts[s.Product][s.Addr] = true
+		if s.Honeypot != 0 {
+			honeyHosts[s.Addr] = true
+			if honeyProducts[s.Product] == nil {
+				honeyProducts[s.Product] = map[netip.Addr]bool{}
+			}
+			honeyProducts[s.Product][s.Addr] = true
+		}
 	}
 	slices.Reverse(groups)
 	ph := map[string]int{}
 	for p, m := range productHosts {
 		ph[p] = len(m)
+	}
+	hph := map[string]int{}
+	for p, m := range honeyProducts {
+		hph[p] = len(m)
 	}
 	return report.Grouped{
 		Groups: func(fn func(*model.ServiceGroup) error) error {
@@ -258,8 +271,10 @@ func Grouped(ss []model.Service) report.Grouped {
 			}
 			return nil
 		},
-		Hosts:        len(hosts),
-		ProductHosts: ph,
-		Services:     Stream(ss),
+		Hosts:                len(hosts),
+		ProductHosts:         ph,
+		Services:             Stream(ss),
+		HoneypotHosts:        len(honeyHosts),
+		HoneypotProductHosts: hph,
 	}
 }

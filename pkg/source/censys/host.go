@@ -5,12 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/netip"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/orchex/orchex/internal/jsonscan"
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source"
 )
 
 // Hit kinds returned by [DecodeV3Hit]: the key of the one-of wrapper.
@@ -143,6 +144,7 @@ func DecodeV2Host(data []byte) ([]model.Observation, error) {
 		o.Banner = clipStr(string(s.Banner), model.MaxBanner)
 		o.Software = s.Software.list()
 		o.Labels = s.Labels.list()
+		o.Honeypot |= s.Labels.honeypot()
 		o.SeenAt = parseTime(string(s.ObservedAt))
 		if o.SeenAt.IsZero() {
 			o.SeenAt = seen
@@ -192,6 +194,7 @@ type wireHostCommon struct {
 			Names jstrs `json:"names"`
 		} `json:"reverse_dns"`
 	} `json:"dns"`
+	Labels wireLabels `json:"labels"` // host labels: v3 objects, v2 strings
 }
 
 // base returns the observation fields shared by all services of the host.
@@ -199,11 +202,11 @@ func (h *wireHostCommon) base() (model.Observation, error) {
 	if h.IP == "" {
 		return model.Observation{}, errors.New("censys: host has no ip")
 	}
-	a, err := netip.ParseAddr(strings.TrimSpace(string(h.IP)))
+	a, err := source.ParseAddr(string(h.IP))
 	if err != nil {
 		return model.Observation{}, fmt.Errorf("censys: host ip %q is not an IP address", clipStr(string(h.IP), 64))
 	}
-	o := model.Observation{Engine: model.Censys, Addr: a.Unmap().WithZone("")}
+	o := model.Observation{Engine: model.Censys, Addr: a}
 	o.Country = strings.ToUpper(clipStr(string(h.Location.CountryCode), 8))
 	o.City = clipStr(string(h.Location.City), model.MaxText)
 	if h.AS.ASN > 0 && h.AS.ASN <= 0xFFFFFFFF {
@@ -215,6 +218,7 @@ func (h *wireHostCommon) base() (model.Observation, error) {
 	}
 	names := append(append(jstrs{}, h.DNS.ReverseDNS.Names...), h.DNS.Names...)
 	o.Hostnames = names.Dedup(model.MaxList)
+	o.Honeypot = h.Labels.honeypot()
 	return o, nil
 }
 
@@ -266,6 +270,7 @@ func (h *wireHost3) observations(keep []serviceKey) ([]model.Observation, error)
 		o.Banner = clipStr(string(s.Banner), model.MaxBanner)
 		o.Software = s.Software.list()
 		o.Labels = s.Labels.list()
+		o.Honeypot |= s.Labels.honeypot()
 		o.SeenAt = parseTime(string(s.ScanTime))
 		if s.Cert != nil {
 			o.TLS = s.Cert.tls()
@@ -588,6 +593,36 @@ func (ls wireLabels) list() []string {
 		out = append(out, clipStr(string(l), model.MaxText))
 	}
 	return out
+}
+
+// honeypot returns the decoy markers among the labels: Censys labels a
+// host that answers on every port a tarpit and one with too many
+// services to record truncated, and gives both as the query for
+// honeypots (../shared/docs/censys-api.md §6). The v3 spelling of the two
+// labels is unverified, so tarpit, tarpits and truncated are matched
+// ignoring case, and surrounding spaces, dashes and underscores
+// ("TARPIT", "tar-pits").
+func (ls wireLabels) honeypot() model.Honeypot {
+	var h model.Honeypot
+	for _, l := range ls {
+		if len(l) > 24 {
+			continue // longer than any spelling of the two
+		}
+		v := strings.Map(func(r rune) rune {
+			switch r {
+			case '-', '_', ' ':
+				return -1
+			}
+			return unicode.ToLower(r)
+		}, string(l))
+		switch v {
+		case "tarpit", "tarpits":
+			h |= model.HoneypotCensysTarpit
+		case "truncated":
+			h |= model.HoneypotCensysTruncated
+		}
+	}
+	return h
 }
 
 // unmarshalLenient decodes data into v, accepting fields of the wrong type

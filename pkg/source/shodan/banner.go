@@ -46,6 +46,7 @@ import (
 
 	"github.com/orchex/orchex/internal/jsonscan"
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source"
 )
 
 // DecodeBanner decodes one Shodan banner (one line of a `shodan download`
@@ -137,11 +138,11 @@ func (t *table) addr(v []jsonscan.Value) (netip.Addr, error) {
 		if s == "" {
 			continue
 		}
-		a, err := netip.ParseAddr(strings.TrimSpace(s))
+		a, err := source.ParseAddr(s)
 		if err != nil {
 			return netip.Addr{}, fmt.Errorf("shodan: banner address %q is not an IP address", clipStr(s, 64))
 		}
-		return a.Unmap().WithZone(""), nil
+		return a, nil
 	}
 	if ip := v[t.ip].Int; ip > 0 && ip <= 0xFFFFFFFF {
 		x := uint32(ip)

@@ -46,7 +46,10 @@ func bannerMembers() []member {
 		{"asn", jsonscan.Text, func(o *model.Observation, v jsonscan.Value) { o.ASN = parseASN(v.Text()) }},
 		{"product", jsonscan.Text, text(model.MaxText, func(o *model.Observation) *string { return &o.Product })},
 		{"version", jsonscan.Text, text(model.MaxText, func(o *model.Observation) *string { return &o.Version })},
-		{"tags", jsonscan.List, func(o *model.Observation, v jsonscan.Value) { o.Labels = v.Strs().Strings(model.MaxList) }},
+		{"tags", jsonscan.List, func(o *model.Observation, v jsonscan.Value) {
+			o.Labels = v.Strs().Strings(model.MaxList)
+			o.Honeypot = honeypotTags(o.Labels)
+		}},
 		{"cpe23", jsonscan.List, nil},
 		{"cpe", jsonscan.List, nil},
 		{"data", jsonscan.Text, nil},

@@ -29,6 +29,7 @@ type Banner struct {
 	Timestamp time.Time
 	ID        string // _shodan.id; default derived from IP and port
 	Hostnames []string
+	Tags      []string // tags ("honeypot", ...); a cloud banner adds "cloud"
 }
 
 // Cloud is the banner's cloud object.
@@ -81,10 +82,12 @@ func (b Banner) JSON() json.RawMessage {
 		delete(m, "ip_str")
 		m["ipv6"] = b.IP
 	}
+	tags := append([]string{}, b.Tags...)
 	if b.Cloud != nil {
 		m["cloud"] = map[string]any{"provider": b.Cloud.Provider, "region": b.Cloud.Region, "service": nullable(b.Cloud.Service)}
-		m["tags"] = []string{"cloud"}
+		tags = append(tags, "cloud")
 	}
+	m["tags"] = tags
 	out, err := json.Marshal(m)
 	if err != nil {
 		panic(err) // only strings, numbers and maps: cannot fail
