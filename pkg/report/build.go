@@ -37,6 +37,13 @@ type Meta struct {
 	Disagreements  int           // services whose cloud tag sources disagreed
 	Truncations    []string      // why collection stopped early, if it did
 	Notes          []string      // the snapshot's notes
+	// Narrowed says, one line per collection, that the snapshot was
+	// collected for a scope's networks only (collect --scope): its
+	// figures describe those networks, not the internet.
+	Narrowed []string
+	// Scope names the scope whose services alone the report counts
+	// (report --scopes FILE --scope NAME); "" for every service.
+	Scope string
 
 	// IncludeAddresses fills View.Services with one row per service.
 	IncludeAddresses bool
@@ -466,6 +473,9 @@ func (b *builder) view() *View {
 		if m.Snapshot != "" {
 			v.Title += ", snapshot " + m.Snapshot
 		}
+		if m.Scope != "" {
+			v.Title += ", scope " + m.Scope
+		}
 	}
 	v.ByProduct = b.byProduct()
 	v.ByProvider = b.byProvider()
@@ -484,6 +494,15 @@ func (b *builder) view() *View {
 // it on a View assembled by other means before rendering it.
 func Present(v *View) {
 	v.Summary = summary(v.Headline)
+	// A scope's report, or a report of a snapshot collected for a scope,
+	// says so before any figure: it is not a census of the internet.
+	if v.Method.Scope != "" {
+		v.Summary = append([]string{"These figures count the services of scope " + v.Method.Scope + " only."}, v.Summary...)
+	}
+	if len(v.Method.Narrowed) > 0 {
+		v.Summary = append([]string{"This snapshot was collected for one scope's networks only (" + strings.Join(v.Method.Narrowed, "; ") +
+			"): its figures describe those networks, not the internet."}, v.Summary...)
+	}
 	for i := range v.ByProvider {
 		v.ByProvider[i].Name = providerName(v.ByProvider[i].Provider)
 	}
@@ -674,7 +693,9 @@ func (b *builder) method() Method {
 		CloudFeeds:         slices.Clone(m.CloudFeeds),
 		CloudDisagreements: m.Disagreements,
 		Truncations:        slices.Clone(m.Truncations),
-		Notes:              slices.Clone(m.Notes),
+		Notes:              MethodNotes(m, NoteCounts{Services: b.h.Services, AWSNoRegion: b.awsNone, NoEngine: b.overlap.Neither}),
+		Scope:              m.Scope,
+		Narrowed:           slices.Clone(m.Narrowed),
 	}
 	if md.Inputs == nil {
 		md.Inputs = []Input{}
@@ -731,15 +752,6 @@ func (b *builder) method() Method {
 		return byCount(x.Services, y.Services, x.Source, y.Source)
 	})
 
-	if len(md.CloudFeeds) == 0 && b.h.Services > 0 {
-		md.Notes = append(md.Notes, "No official IP-range feed was loaded: providers come from the engines' own cloud fields and the ASN table, and regions may be missing.")
-	}
-	if b.awsNone > 0 {
-		md.Notes = append(md.Notes, fmt.Sprintf("%d AWS services have no known region; they count as AWS but not as AWS US, so the AWS US share is a lower bound.", b.awsNone))
-	}
-	if b.overlap.Neither > 0 {
-		md.Notes = append(md.Notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", b.overlap.Neither))
-	}
 	for _, t := range []struct {
 		name    string
 		dropped int
@@ -753,6 +765,42 @@ func (b *builder) method() Method {
 		}
 	}
 	return md
+}
+
+// NoteCounts are the counts of a report's services that call for a
+// method note.
+type NoteCounts struct {
+	Services    int // services the report counts
+	AWSNoRegion int // AWS services whose region is unknown or global
+	NoEngine    int // services with no engine recorded
+}
+
+// MethodNotes returns the notes a report states about how the snapshot's
+// figures were made: the snapshot's own notes, then that it was collected
+// for a scope's networks only, that the report counts one scope's
+// services, and what its counts call for (no range feed, AWS services
+// without a region, services without an engine). The research report's
+// method section (Build, BuildGrouped) and a scope's briefing (pkg/brief)
+// both take their notes from here, so that a note about the snapshot
+// reaches every reader.
+func MethodNotes(m Meta, c NoteCounts) []string {
+	notes := slices.Clone(m.Notes)
+	for _, n := range m.Narrowed {
+		notes = append(notes, "This snapshot was collected for one scope's networks only ("+n+"): its figures describe those networks, not the internet.")
+	}
+	if m.Scope != "" {
+		notes = append(notes, "Only the services of scope "+m.Scope+" are counted (a service is in the scope when any of its selectors matches; docs/scopes.md).")
+	}
+	if len(m.CloudFeeds) == 0 && c.Services > 0 {
+		notes = append(notes, "No official IP-range feed was loaded: providers come from the engines' own cloud fields and the ASN table, and regions may be missing.")
+	}
+	if c.AWSNoRegion > 0 {
+		notes = append(notes, fmt.Sprintf("%d AWS services have no known region; they count as AWS but not as AWS US, so the AWS US share is a lower bound.", c.AWSNoRegion))
+	}
+	if c.NoEngine > 0 {
+		notes = append(notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", c.NoEngine))
+	}
+	return notes
 }
 
 // byCount orders by count descending, then key ascending.

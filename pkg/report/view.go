@@ -191,6 +191,13 @@ type Method struct {
 	// or input that stopped.
 	Truncations []string `json:"truncations"`
 	Notes       []string `json:"notes"`
+	// Scope names the scope whose services alone are counted (report
+	// --scope); "" (absent from the JSON) for every service.
+	Scope string `json:"scope,omitempty"`
+	// Narrowed says, one line per collection, that the snapshot was
+	// collected for a scope's networks only; empty (absent from the
+	// JSON) for a census.
+	Narrowed []string `json:"narrowed,omitempty"`
 }
 
 // CloudFeed is one official IP-range feed used for tagging.

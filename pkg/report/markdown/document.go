@@ -86,7 +86,7 @@ func (m *mdWriter) table(t *report.Table) {
 		}
 	}
 	m.printf("\n")
-	for _, row := range t.Rows {
+	err := t.Each(func(row []string) error {
 		m.printf("|")
 		for i, c := range t.Columns {
 			s := ""
@@ -100,6 +100,10 @@ func (m *mdWriter) table(t *report.Table) {
 			}
 		}
 		m.printf("\n")
+		return m.err
+	})
+	if m.err == nil {
+		m.err = err
 	}
 }
 
