@@ -65,6 +65,9 @@ type Column struct {
 	// Wrap says that the column holds long text (evidence, names) that
 	// a PDF wraps onto more lines instead of cutting.
 	Wrap bool
+	// Width is the column's share of a PDF table's width, relative to
+	// the other columns' (0: the renderer's default).
+	Width float64
 }
 
 // Each calls fn with every row of t, Rows then those Stream yields, and

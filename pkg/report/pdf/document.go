@@ -105,6 +105,9 @@ func (d *doc) docTable(t *report.Table) {
 		if c.Wrap {
 			w = 3
 		}
+		if c.Width > 0 {
+			w = c.Width
+		}
 		pt.cols = append(pt.cols, column{c.Title, w, align})
 	}
 	if len(keep) > 6 {
