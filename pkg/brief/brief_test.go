@@ -54,9 +54,9 @@ type briefJSON struct {
 		AuthRequired                   int `json:"auth_required"`
 	}
 	Changes *struct {
-		New, Gone         int
-		NowOpen           int `json:"now_open"`
-		NowClosed         int `json:"now_closed"`
+		New, Gone int
+		NowOpen   int `json:"now_open"`
+		NowClosed int `json:"now_closed"`
 	}
 	Owners []struct {
 		Owner     string
