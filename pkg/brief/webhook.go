@@ -159,6 +159,9 @@ type Poster struct {
 	Retry *source.Retrier
 	// UserAgent is sent with every request.
 	UserAgent string
+	// OnRetry, if set, is told about every retry before its wait: the
+	// webhook's scheme and host, and why the attempt failed, redacted.
+	OnRetry func(host string, attempt int, wait time.Duration, why string)
 }
 
 // PostError is a message that could not be delivered. It names the
@@ -207,10 +210,20 @@ func (p *Poster) Post(ctx context.Context, hook source.Secret, m *Message) error
 		client = &http.Client{Timeout: 30 * time.Second,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	}
-	retry := p.Retry
-	if retry == nil {
-		retry = &source.Retrier{}
+	secrets := urlParts(hook)
+	base := p.Retry
+	if base == nil {
+		base = &source.Retrier{}
 	}
+	retry := &source.Retrier{Attempts: base.Attempts, Base: base.Base, Max: base.Max, Seed: base.Seed, Sleep: base.Sleep,
+		OnRetry: func(n int, d time.Duration, err error) {
+			if base.OnRetry != nil {
+				base.OnRetry(n, d, source.RedactError(scrubURL(err), secrets...))
+			}
+			if p.OnRetry != nil {
+				p.OnRetry(host, n, d, source.Redact(scrubURL(err).Error(), secrets...))
+			}
+		}}
 	status := 0
 	tries, err := retry.Do(ctx, func(ctx context.Context) error {
 		var e error
@@ -220,7 +233,6 @@ func (p *Poster) Post(ctx context.Context, hook source.Secret, m *Message) error
 	if err == nil {
 		return nil
 	}
-	secrets := urlParts(hook)
 	err = scrubURL(err)
 	// Say what the receiver answered, or why it could not be reached,
 	// once: not the retry and HTTP layers around it.

@@ -44,6 +44,9 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 	for _, f := range snap.Meta.Feeds {
 		m.CloudFeeds = append(m.CloudFeeds, report.CloudFeed{Provider: f.Provider, Date: f.Date})
 	}
+	for _, n := range snap.Meta.Narrowings {
+		m.Narrowed = append(m.Narrowed, n.String())
+	}
 	imports, err := st.Imports(ctx, snap.Label)
 	if err != nil {
 		return m, err
