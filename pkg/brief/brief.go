@@ -70,14 +70,18 @@ const (
 	SectionUnknown
 )
 
-// Owner is a network owner of a briefing (an ASN and organisation, as
-// the engines name them) with its netblocks.
+// Owner is a network owner of a briefing with its netblocks: an
+// autonomous system when the engines gave one (Org is then the name the
+// engines gave it most often: they spell one owner several ways), else an
+// organisation name.
 type Owner struct {
 	ASN       uint32
 	Org       string
 	Services  int
 	Open      int
 	Netblocks []Netblock
+
+	orgs map[string]int // names seen for an AS, and how often
 }
 
 // Name is how a briefing names the owner: "AS64500 ACME Corp", "AS64500",
@@ -256,11 +260,23 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 		}
 		s := &rec.svc
 		ok := ownerKey{s.ASN, s.Org}
+		if s.ASN != 0 {
+			ok.org = ""
+		}
 		oid, seen := ownerIDs[ok]
 		if !seen {
 			oid = int32(len(owners))
 			ownerIDs[ok] = oid
 			owners = append(owners, Owner{ASN: s.ASN, Org: strings.Clone(s.Org)})
+		}
+		if s.ASN != 0 && s.Org != "" {
+			o := &owners[oid]
+			if o.orgs == nil {
+				o.orgs = map[string]int{}
+			}
+			if _, known := o.orgs[s.Org]; known || len(o.orgs) < 64 {
+				o.orgs[strings.Clone(s.Org)]++
+			}
 		}
 		pfx, declared := netblock(&nets, sc, s.Addr)
 		bid, seen := blockIDs[pfx]
@@ -293,6 +309,17 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 			e.section = SectionUnknown
 		}
 		b.entries = append(b.entries, e)
+	}
+	// An AS is named by the name its services give most often.
+	for i := range owners {
+		o := &owners[i]
+		best := 0
+		for name, n := range o.orgs {
+			if n > best || n == best && name < o.Org {
+				o.Org, best = name, n
+			}
+		}
+		o.orgs = nil
 	}
 	// Owners: most open services first, then most services, then by
 	// ASN and name; netblocks by address.

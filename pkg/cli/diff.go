@@ -23,6 +23,7 @@ type diffOptions struct {
 	Format           string
 	Out              string
 	IncludeAddresses bool
+	Scopes, Scope    string // --scopes FILE --scope NAME
 }
 
 func diffCommand(g *globals) *cli.Command {
@@ -34,19 +35,21 @@ func diffCommand(g *globals) *cli.Command {
 		UsageText: "orchex diff 2026Q3 2026Q4\n" +
 			"orchex diff 2026Q3 2026Q4 --format json --out reports/2026Q4/diff.json\n" +
 			"orchex diff 2026Q3 2026Q4 --format html --out reports/2026Q4/diff.html\n" +
-			"orchex diff --include-addresses 2026Q3 2026Q4 --out diff-for-security-team.md",
+			"orchex diff --include-addresses 2026Q3 2026Q4 --out diff-for-security-team.md\n" +
+			"orchex diff --scopes scopes.yaml --scope acme 2026Q3 2026Q4",
 		Description: "Compares snapshot A (earlier) with snapshot B (later), service by service (address, port,\n" +
 			"transport): services new in B, gone since A and persisting; auth changes of persisting services\n" +
 			"(auth_required → open is a regression, open → auth_required a remediation, changes to or from\n" +
 			"unknown are counted apart); and the change per product, provider, AWS region and country.\n" +
 			"The per-service lists appear only with --include-addresses. When the two snapshots were made\n" +
 			"with different catalog versions, engines or range feeds, a warning is printed and the method\n" +
-			"section lists the differences. Flags may come before, between or after A and B. See docs/compare.md.",
-		Flags: []cli.Flag{
+			"section lists the differences. Flags may come before, between or after A and B. See docs/compare.md.\n" +
+			"--scopes FILE --scope NAME compares only that scope's services (docs/scopes.md).",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
-		},
+		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			pos, err := parseInterleaved("diff", c.Args().Slice(), &o)
 			if err != nil {
@@ -75,6 +78,8 @@ func parseInterleaved(verb string, args []string, o *diffOptions) ([]string, err
 		fs.StringVar(&o.Out, name, o.Out, "")
 	}
 	fs.BoolVar(&o.IncludeAddresses, "include-addresses", o.IncludeAddresses, "")
+	fs.StringVar(&o.Scopes, "scopes", o.Scopes, "")
+	fs.StringVar(&o.Scope, "scope", o.Scope, "")
 	var pos []string
 	for len(args) > 0 {
 		if err := fs.Parse(args); err != nil {
@@ -105,16 +110,20 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	if o.A == o.B {
 		return usagef("diff: A and B are the same snapshot %q", o.A)
 	}
+	sc, err := g.chooseScope("diff", o.Scopes, o.Scope)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := assemble.DiffInput(ctx, st, o.A)
+	a, err := assemble.DiffInputFiltered(ctx, st, o.A, sc.filter())
 	if err != nil {
 		return err
 	}
-	b, err := assemble.DiffInput(ctx, st, o.B)
+	b, err := assemble.DiffInputFiltered(ctx, st, o.B, sc.filter())
 	if err != nil {
 		return err
 	}
@@ -122,6 +131,9 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses})
 	if err != nil {
 		return err
+	}
+	if sc != nil {
+		d.Scope = sc.scope.Name
 	}
 	err = writeAtomic(o.Out, g.env.Stdout, func(w io.Writer) error {
 		switch o.Format {

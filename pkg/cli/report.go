@@ -26,6 +26,7 @@ type reportOptions struct {
 	Title            string
 	IncludeAddresses bool
 	Compare          string
+	Scopes, Scope    string // --scopes FILE --scope NAME
 }
 
 func reportCommand(g *globals) *cli.Command {
@@ -38,13 +39,16 @@ func reportCommand(g *globals) *cli.Command {
 			"orchex report --snapshot 2026Q4 --format pdf --out reports/2026Q4/report.pdf\n" +
 			"orchex report --snapshot 2026Q4 --format html --out reports/2026Q4/report.html\n" +
 			"orchex report --snapshot 2026Q4 --format csv --include-addresses --out services.csv\n" +
-			"orchex report --snapshot 2026Q4 --compare 2026Q3 --format pdf --out reports/2026Q4/report.pdf",
+			"orchex report --snapshot 2026Q4 --compare 2026Q3 --format pdf --out reports/2026Q4/report.pdf\n" +
+			"orchex report --scopes scopes.yaml --scope acme --snapshot 2026Q4",
 		Description: "Published research carries aggregates only: addresses and hostnames appear only with\n" +
 			"--include-addresses. Files are written atomically (a temporary file, then a rename).\n" +
 			"--compare LABEL adds an earlier snapshot's value and the change to every headline figure and\n" +
 			"table row (md, json, html; pdf: the headline figures), and warns when the two snapshots were made\n" +
-			"with different methods (see docs/compare.md).",
-		Flags: []cli.Flag{
+			"with different methods (see docs/compare.md).\n" +
+			"--scopes FILE --scope NAME counts only the services of that scope (docs/scopes.md); the title and the\n" +
+			"method say which scope.",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html (one file, loads nothing)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
@@ -52,7 +56,7 @@ func reportCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "title", Usage: "report title", Destination: &o.Title},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list every service with its address and hostnames", Destination: &o.IncludeAddresses},
 			&cli.StringFlag{Name: "compare", Usage: "compare with the earlier snapshot `LABEL`", Destination: &o.Compare},
-		},
+		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("report: unexpected argument %q", c.Args().First())
@@ -89,6 +93,10 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return err
 		}
 	}
+	sc, err := g.chooseScope("report", o.Scopes, o.Scope)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
@@ -108,16 +116,16 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
 		var diffs []compare.Difference
-		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label); err != nil {
+		if cmp, diffs, err = assemble.CompareFiltered(ctx, st, cat, o.Compare, label, sc.filter()); err != nil {
 			return err
 		}
 		g.warnMethod(o.Compare, label, diffs)
 	}
 	render := func(w io.Writer) error {
 		if o.Format == "csv" {
-			return csvreport.Write(w, func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }, o.IncludeAddresses)
+			return csvreport.Write(w, sc.filter().Services(func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }), o.IncludeAddresses)
 		}
-		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses})
+		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, Filter: sc.filter()})
 		if err != nil {
 			return err
 		}

@@ -131,6 +131,7 @@ func newApp(g *globals) *cli.App {
 			trendCommand(g),
 			scopesCommand(g),
 			exportCommand(g),
+			briefCommand(g),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {

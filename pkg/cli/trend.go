@@ -18,9 +18,10 @@ import (
 )
 
 type trendOptions struct {
-	From, To string
-	Format   string
-	Out      string
+	From, To      string
+	Format        string
+	Out           string
+	Scopes, Scope string // --scopes FILE --scope NAME
 }
 
 func trendCommand(g *globals) *cli.Command {
@@ -31,16 +32,18 @@ func trendCommand(g *globals) *cli.Command {
 		UsageText: "orchex trend\n" +
 			"orchex trend --from 2026Q1 --to 2026Q4 --format json\n" +
 			"orchex trend --format pdf --out reports/trend.pdf\n" +
-			"orchex trend --format html --out reports/trend.html",
+			"orchex trend --format html --out reports/trend.html\n" +
+			"orchex trend --scopes scopes.yaml --scope acme",
 		Description: "Snapshots are ordered by label when every label looks like a quarter (YYYYQn), else by\n" +
 			"creation time. A change of catalog version, engines or range feeds between consecutive\n" +
-			"snapshots is warned about and listed in the method section. See docs/compare.md.",
-		Flags: []cli.Flag{
+			"snapshots is warned about and listed in the method section. See docs/compare.md.\n" +
+			"--scopes FILE --scope NAME counts only that scope's services in each snapshot (docs/scopes.md).",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: "first snapshot `LABEL` (default: the oldest)", Destination: &o.From},
 			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
-		},
+		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("trend: unexpected argument %q", c.Args().First())
@@ -63,6 +66,10 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	default:
 		return usagef("trend: unknown --format %q (want md, json, pdf or html)", o.Format)
 	}
+	sc, err := g.chooseScope("trend", o.Scopes, o.Scope)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
@@ -72,7 +79,7 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	if err != nil {
 		return err
 	}
-	t, err := assemble.Trend(ctx, st, cat, o.From, o.To)
+	t, err := assemble.TrendFiltered(ctx, st, cat, o.From, o.To, sc.filter())
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):

@@ -77,6 +77,10 @@ type Diff struct {
 
 	Notes []string `json:"notes"`
 
+	// Scope names the scope whose services alone are compared (diff
+	// --scope); "" (absent from the JSON) for every service.
+	Scope string `json:"scope,omitempty"`
+
 	AddressesIncluded bool `json:"addresses_included"`
 	// Addresses holds the per-service lists; nil (absent from the JSON)
 	// unless Options.IncludeAddresses.

@@ -201,6 +201,11 @@ func badName(s string) string {
 	return ""
 }
 
+// CheckWebhook says why raw cannot be a webhook URL, or "" when it can:
+// the rule of a scope's webhook key, for a URL given another way (orchex
+// brief --webhook). The reason never quotes the URL.
+func CheckWebhook(raw string) string { return badWebhook(raw) }
+
 // badWebhook says why raw cannot be a scope's webhook, or "": it must be
 // an https URL with a host and no user information; plain http is
 // allowed only to a loopback address (127.0.0.0/8, ::1, localhost), for

@@ -72,6 +72,10 @@ func TrendDocument(t *compare.Trend) *report.Document {
 		Generated: last.Created,
 		Intro:     []report.Block{report.Para(OrderText(t.Order))},
 	}
+	if t.Scope != "" {
+		doc.Title += ", scope " + t.Scope
+		doc.Intro = append(doc.Intro, report.Para("Only the services of scope "+t.Scope+" are counted in each snapshot (docs/scopes.md)."))
+	}
 	if len(t.MethodChanges) > 0 {
 		doc.Intro = append(doc.Intro, report.Block{Lead: "The method changed between snapshots",
 			Text: "(see Method): a change in method is not a change in the internet."})

@@ -16,6 +16,33 @@ import (
 type Options struct {
 	Title            string // "" gives a title naming the snapshot
 	IncludeAddresses bool   // list every service (never in published reports)
+	// Filter, when set, counts only the services it keeps: one scope of
+	// a scopes file (report --scopes FILE --scope NAME).
+	Filter *Filter
+}
+
+// Filter selects the services a report, diff or trend counts: the
+// services of one scope (pkg/scope). Name says which, in titles and the
+// method.
+type Filter struct {
+	Name string
+	Keep func(*model.Service) bool
+}
+
+// Services returns the services of stream that f keeps, in stream's
+// order; a nil f keeps every one.
+func (f *Filter) Services(stream func(fn func(*model.Service) error) error) func(fn func(*model.Service) error) error {
+	if f == nil {
+		return stream
+	}
+	return func(fn func(*model.Service) error) error {
+		return stream(func(s *model.Service) error {
+			if !f.Keep(s) {
+				return nil
+			}
+			return fn(s)
+		})
+	}
 }
 
 // Meta assembles what report.Build needs besides the services: the
@@ -32,6 +59,9 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 		Disagreements:    snap.Meta.CloudDisagreements,
 		Notes:            snap.Meta.Notes,
 		IncludeAddresses: o.IncludeAddresses,
+	}
+	if o.Filter != nil {
+		m.Scope = o.Filter.Name
 	}
 	if cat != nil {
 		for _, p := range cat.Products() {
@@ -65,7 +95,9 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 // View builds the report view of snapshot label from its service groups,
 // kept by the store as it writes services: a million-service snapshot
 // reports in well under a second. Only Options.IncludeAddresses reads
-// every service.
+// every service. With Options.Filter, the view is built by streaming the
+// snapshot's services through the filter (report.Build): the groups
+// count every service, not one scope's.
 func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label string, o Options) (*report.View, error) {
 	snap, err := st.Snapshot(ctx, label)
 	if err != nil {
@@ -74,6 +106,11 @@ func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label stri
 	m, err := Meta(ctx, st, cat, snap, o)
 	if err != nil {
 		return nil, err
+	}
+	if o.Filter != nil {
+		return report.Build(ctx, m, o.Filter.Services(func(fn func(*model.Service) error) error {
+			return st.Services(ctx, label, fn)
+		}))
 	}
 	hosts, err := st.ProductHosts(ctx, label)
 	if err != nil {
@@ -108,13 +145,19 @@ func Method(ctx context.Context, st *store.Store, label string) (store.Snapshot,
 
 // DiffInput is one side of a diff, its services streamed from the store.
 func DiffInput(ctx context.Context, st *store.Store, label string) (compare.Input, error) {
+	return DiffInputFiltered(ctx, st, label, nil)
+}
+
+// DiffInputFiltered is DiffInput for the services f keeps (f may be
+// nil): one scope's side of a diff.
+func DiffInputFiltered(ctx context.Context, st *store.Store, label string, f *Filter) (compare.Input, error) {
 	snap, m, err := Method(ctx, st, label)
 	if err != nil {
 		return compare.Input{}, err
 	}
 	return compare.Input{
 		Label: snap.Label, Created: snap.Created, Method: m,
-		Services: func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) },
+		Services: f.Services(func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) }),
 	}, nil
 }
 
@@ -122,6 +165,12 @@ func DiffInput(ctx context.Context, st *store.Store, label string) (compare.Inpu
 // earlier snapshot label (report --compare), and how the two methods
 // differ (nil when they were made the same way).
 func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, now string) (*report.Comparison, []compare.Difference, error) {
+	return CompareFiltered(ctx, st, cat, label, now, nil)
+}
+
+// CompareFiltered is Compare for the services f keeps (f may be nil): a
+// scope's report compared with the same scope's earlier figures.
+func CompareFiltered(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, now string, f *Filter) (*report.Comparison, []compare.Difference, error) {
 	if label == now {
 		return nil, nil, fmt.Errorf("assemble: compare %s with itself", now)
 	}
@@ -134,7 +183,7 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 		return nil, nil, err
 	}
 	diffs := compare.Differences(ma, mb)
-	v, err := View(ctx, st, cat, label, Options{})
+	v, err := View(ctx, st, cat, label, Options{Filter: f})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -149,6 +198,12 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 // the last), ordered by compare.Order. It returns compare.ErrNoSnapshots
 // wrapped when the store holds none.
 func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to string) (*compare.Trend, error) {
+	return TrendFiltered(ctx, st, cat, from, to, nil)
+}
+
+// TrendFiltered is Trend for the services f keeps (f may be nil): each
+// snapshot's figures are counted by streaming its services through f.
+func TrendFiltered(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to string, f *Filter) (*compare.Trend, error) {
 	snaps, err := st.Snapshots(ctx)
 	if err != nil {
 		return nil, err
@@ -167,11 +222,15 @@ func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to 
 		if err != nil {
 			return nil, err
 		}
-		v, err := View(ctx, st, cat, s.Label, Options{})
+		v, err := View(ctx, st, cat, s.Label, Options{Filter: f})
 		if err != nil {
 			return nil, err
 		}
 		in = append(in, compare.TrendInput{View: v, Created: s.Created, Method: m})
 	}
-	return compare.NewTrend(in, order), nil
+	t := compare.NewTrend(in, order)
+	if f != nil {
+		t.Scope = f.Name
+	}
+	return t, nil
 }
