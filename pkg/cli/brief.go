@@ -59,12 +59,12 @@ func briefCommand(g *globals) *cli.Command {
 			"are never printed.\n\n" +
 			"Exit codes: 0 done, 1 failure, 2 usage error, 3 briefings written but a webhook could not be posted.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "scopes", Usage: "scopes `FILE` (docs/scopes.md)", Required: true},
+			&cli.StringFlag{Name: "scopes", Usage: "scopes `FILE` (docs/scopes.md; required)"},
 			&cli.StringSliceFlag{Name: "scope", Usage: "brief only scope `NAME` (repeat, or separate with commas; default every scope)"},
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)"},
 			&cli.StringFlag{Name: "since", Usage: "the earlier snapshot `LABEL` to count changes from"},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md,json", Usage: "comma-separated `FORMATS` among md, json, csv, pdf, html (md and json are always written)"},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`: one directory per scope, and the index", Required: true},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`: one directory per scope, and the index (required)"},
 			&cli.StringFlag{Name: "webhook", EnvVars: []string{"ORCHEX_WEBHOOK"}, Usage: "post each scope's new and newly open services to `URL` (https; needs --since)"},
 		},
 		Action: func(c *cli.Context) error {
@@ -102,6 +102,12 @@ func parseBrief(c *cli.Context) (briefOptions, error) {
 			return o, usagef("brief: unknown --format %q (want a comma-separated list of %s)", f, strings.Join(briefFormats(), ", "))
 		}
 		o.Formats[f] = true
+	}
+	if o.Scopes == "" {
+		return o, usagef("brief: --scopes FILE is required: the scopes file that names the networks to brief (docs/scopes.md)")
+	}
+	if o.Out == "" {
+		return o, usagef("brief: --out DIR is required: a run writes one directory per scope and an index")
 	}
 	if o.Out == "-" {
 		return o, usagef("brief: --out must be a directory: a run writes several files per scope")
