@@ -45,8 +45,8 @@ func collectCommand(g *globals) *cli.Command {
 		&cli.StringFlag{Name: "scope", Usage: "narrow every query to scope `NAME` of --scopes with the engines' own filters: fewer credits"},
 	}
 	return &cli.Command{
-		Name:      "collect",
-		Usage:     "collect a snapshot from the Shodan and Censys APIs",
+		Name:  "collect",
+		Usage: "collect a snapshot from the Shodan and Censys APIs",
 		UsageText: "orchex collect [--engine shodan|censys] [--snapshot LABEL] [--products ID,...] [--family NAME] [--max-pages N] [--max-credits N] [--refresh] [--dry-run]\n" +
 			"orchex collect --scopes scopes.yaml --scope acme --snapshot acme-2026-12-03\n" +
 			"orchex collect --scopes scopes.yaml --scope acme --dry-run",
