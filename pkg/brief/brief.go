@@ -556,9 +556,16 @@ func (r *Run) notes(a *acc, sc *scope.Scope) (notes, warnings []string) {
 			notes = append(notes, "Compared with snapshot "+r.cfg.Since.Label+", the method changed ("+d+"): a change in method is not a change in the internet.")
 		}
 	}
-	if len(r.cfg.NarrowedTo) > 0 && !slices.ContainsFunc(r.cfg.NarrowedTo, func(n string) bool { return strings.EqualFold(n, sc.Name) }) {
+	covers := func(names []string) bool {
+		return len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, sc.Name) })
+	}
+	if !covers(r.cfg.NarrowedTo) {
 		warnings = append(warnings, "Snapshot "+r.cfg.Now.Label+" was collected for scope "+strings.Join(r.cfg.NarrowedTo, ", ")+
 			" only, not for "+sc.Name+": services of "+sc.Name+" outside those networks are missing.")
+	}
+	if r.cfg.Since != nil && !covers(r.cfg.SinceNarrowedTo) {
+		warnings = append(warnings, "Snapshot "+r.cfg.Since.Label+" was collected for scope "+strings.Join(r.cfg.SinceNarrowedTo, ", ")+
+			" only, not for "+sc.Name+": services of "+sc.Name+" it did not collect count as new.")
 	}
 	return notes, warnings
 }

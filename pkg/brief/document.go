@@ -253,13 +253,9 @@ func blockText(p netip.Prefix, declared bool) string {
 
 // serviceColumns are the columns of a listed service.
 func (b *Brief) serviceColumns() []report.Column {
-	auth := "Auth"
-	if b.Since != "" {
-		auth = "Auth (change)"
-	}
-	return []report.Column{{Title: "Service", Width: 3.4}, {Title: "Product", Wrap: true, Width: 2.4}, {Title: auth, Wrap: true, Width: 2},
-		{Title: "Evidence", Wrap: true, Width: 3.6}, {Title: "Seen", Wrap: true, Width: 1.9}, {Title: "Engines", Wrap: true, Width: 1.5},
-		{Title: "Hostnames", Wrap: true, Width: 2.6}, {Title: "Cloud", Wrap: true, Width: 1.6}}
+	return []report.Column{{Title: "Service", Width: 3.3}, {Title: "Product", Wrap: true, Width: 2.2}, {Title: "Auth", Wrap: true, Width: 2},
+		{Title: "Evidence", Wrap: true, Width: 3.6}, {Title: "Seen", Wrap: true, Width: 2.3}, {Title: "Engines", Wrap: true, Width: 1.5},
+		{Title: "Hostnames", Wrap: true, Width: 2.5}, {Title: "Cloud", Wrap: true, Width: 1.5}}
 }
 
 func (b *Brief) serviceRow(s *Service, names map[string]string) []string {

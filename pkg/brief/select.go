@@ -54,6 +54,11 @@ type Config struct {
 	// NarrowedTo names the scopes the snapshot was collected for when
 	// the collection was narrowed (collect --scope); nil for a census.
 	NarrowedTo []string
+	// SinceNarrowedTo is NarrowedTo of the earlier snapshot. A scope
+	// that both snapshots were collected for (or a census) compares
+	// alike, so a narrowing is not among Differences: a briefing warns
+	// only when a snapshot was not collected for its scope.
+	SinceNarrowedTo []string
 	// Buffer is the most spill data held in memory before it is written
 	// out; 0 means DefaultBuffer.
 	Buffer int

@@ -22,6 +22,7 @@ import (
 	"github.com/orchex/orchex/pkg/report/pdf"
 	"github.com/orchex/orchex/pkg/scope"
 	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/store"
 )
 
 type briefOptions struct {
@@ -132,6 +133,17 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	if err != nil {
 		return err
 	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return writeBriefs(ctx, g, st, set, o)
+}
+
+// writeBriefs writes the briefings of o from st: the files of each
+// scope, the index, and the webhook messages.
+func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Set, o briefOptions) error {
 	var sel []int
 	for _, n := range o.Scope {
 		i, ok := set.Index(n)
@@ -142,11 +154,6 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 			sel = append(sel, i)
 		}
 	}
-	st, err := g.openStore(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	label, err := resolveSnapshot(ctx, st, o.Snapshot)
 	if err != nil {
 		return err
@@ -176,10 +183,16 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 		if err != nil {
 			return err
 		}
-		diffs := compare.Differences(m, method)
+		// A narrowing is weighed per scope by the briefing (a scope both
+		// snapshots were collected for compares alike), not as a method
+		// difference of the run.
+		diffs := slices.DeleteFunc(compare.Differences(m, method), func(d compare.Difference) bool { return d.What == "narrowing" })
 		g.warnMethod(o.Since, label, diffs)
 		for _, d := range diffs {
 			cfg.Differences = append(cfg.Differences, d.String())
+		}
+		for _, n := range then.Meta.Narrowings {
+			cfg.SinceNarrowedTo = append(cfg.SinceNarrowedTo, n.Scope)
 		}
 		cfg.Since = &brief.Side{Label: then.Label, Created: then.Created,
 			Services: func(fn func(*model.Service) error) error { return st.Services(ctx, then.Label, fn) }}
