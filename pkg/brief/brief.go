@@ -55,7 +55,7 @@ type Brief struct {
 	entries []entry // current services, in the briefing's order
 	gone    []entry // gone services, by address, port and transport
 	blocks  []netip.Prefix
-	owners  []ownerKey
+	owners  []string // owner names by rank
 }
 
 // Section is where a service is listed in a briefing: open services
@@ -334,13 +334,13 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 	})
 	ownerRank := make([]int32, len(owners))
 	b.Owners = make([]Owner, len(owners))
-	b.owners = make([]ownerKey, len(owners))
+	b.owners = make([]string, len(owners))
 	for r, id := range order {
 		ownerRank[id] = int32(r)
 		o := owners[id]
 		slices.SortFunc(o.Netblocks, func(x, y Netblock) int { return comparePrefix(x.Prefix, y.Prefix) })
 		b.Owners[r] = o
-		b.owners[r] = ownerKey{o.ASN, o.Org}
+		b.owners[r] = o.Name()
 	}
 	border := make([]int32, len(blocks))
 	for i := range border {
@@ -499,8 +499,7 @@ func (b *Brief) each(es []entry, f Filter, fn func(*Service) error) error {
 			sv.Owner = ownerName(rec.svc.ASN, rec.svc.Org)
 			sv.Netblock, _ = netblock(&nets, b.Scope, rec.svc.Addr)
 		} else {
-			o := b.owners[e.owner]
-			sv.Owner = ownerName(o.asn, o.org)
+			sv.Owner = b.owners[e.owner]
 			sv.Netblock = b.blocks[e.block]
 		}
 		if err := fn(&sv); err != nil {

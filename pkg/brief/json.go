@@ -261,19 +261,19 @@ func (b *Brief) WriteJSON(w io.Writer) error {
 	head = bytes.TrimSuffix(head, []byte("\n}"))
 	bw.Write(safejson.Escape(head))
 	names := b.names()
+	var row []byte
 	list := func(key string, each func(func(*Service) error) error) error {
 		fmt.Fprintf(bw, ",\n  %q: [", key)
 		n := 0
 		err := each(func(s *Service) error {
-			row, err := json.MarshalIndent(NewServiceJSON(s, names), "    ", "  ")
-			if err != nil {
-				return err
-			}
+			r := NewServiceJSON(s, names)
+			row = row[:0]
 			if n > 0 {
-				bw.WriteString(",")
+				row = append(row, ',')
 			}
-			bw.WriteString("\n    ")
-			_, err = bw.Write(safejson.Escape(row))
+			row = append(row, "\n    "...)
+			row = appendServiceJSON(row, &r, "    ")
+			_, err := bw.Write(row)
 			n++
 			return err
 		})

@@ -106,9 +106,13 @@ func appendTime(dst []byte, t time.Time) []byte {
 	return binary.AppendUvarint(dst, uint64(t.Nanosecond()))
 }
 
-// decoder reads the fields of one record body.
+// decoder reads the fields of one record body. Strings are slices of
+// one copy of the body (str), so that a record costs one allocation for
+// all its strings.
 type decoder struct {
 	b   []byte
+	str string // the body, as a string
+	off int    // offset of b in str
 	err error
 }
 
@@ -126,6 +130,7 @@ func (d *decoder) bytes(n int) []byte {
 	}
 	out := d.b[:n]
 	d.b = d.b[n:]
+	d.off += n
 	return out
 }
 
@@ -136,6 +141,7 @@ func (d *decoder) uvarint() uint64 {
 		return 0
 	}
 	d.b = d.b[n:]
+	d.off += n
 	return v
 }
 
@@ -146,6 +152,7 @@ func (d *decoder) varint() int64 {
 		return 0
 	}
 	d.b = d.b[n:]
+	d.off += n
 	return v
 }
 
@@ -155,7 +162,12 @@ func (d *decoder) string() string {
 		d.fail()
 		return ""
 	}
-	return string(d.bytes(int(n)))
+	start := d.off
+	d.bytes(int(n))
+	if d.err != nil {
+		return ""
+	}
+	return d.str[start : start+int(n)]
 }
 
 func (d *decoder) time() time.Time {
@@ -173,7 +185,7 @@ func (d *decoder) time() time.Time {
 
 // decodeRecord decodes a record body (without its length prefix) into r.
 func decodeRecord(body []byte, r *record) error {
-	d := decoder{b: body}
+	d := decoder{b: body, str: string(body)}
 	h := d.bytes(6)
 	r.change = Change(h[0])
 	r.before = authOf(h[1])

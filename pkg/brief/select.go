@@ -385,7 +385,9 @@ func (r *Run) flush() error {
 			return fmt.Errorf("brief: spill file %s: %w (is the disk full?)", a.file, err)
 		}
 		a.flushed = true
-		if cap(a.buf) > 1<<20 {
+		// Keep a buffer no larger than the scope's share of the budget:
+		// capacities kept by hundreds of scopes would add up.
+		if cap(a.buf) > r.budget/len(r.accs) {
 			a.buf = nil
 		} else {
 			a.buf = a.buf[:0]
