@@ -157,4 +157,3 @@ func quoteList(items []string) string {
 	}
 	return strings.Join(q, ", ")
 }
-
