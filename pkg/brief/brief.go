@@ -423,14 +423,12 @@ func (s *Service) AuthChange() string {
 	return "unknown_to_auth_required"
 }
 
-// Filter picks services of a briefing by their entry.
+// Filter picks services of a briefing: All, WithChange, NowOpen,
+// NowClosed, OpenToUnknown.
 type Filter func(e *entry) bool
 
 // All picks every current service.
 func All(*entry) bool { return true }
-
-// InSection picks the services listed in section s.
-func InSection(s Section) Filter { return func(e *entry) bool { return e.section == s } }
 
 // WithChange picks the services whose change is c.
 func WithChange(c Change) Filter { return func(e *entry) bool { return e.change == c } }

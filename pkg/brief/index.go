@@ -23,10 +23,10 @@ type Index struct {
 
 // IndexEntry is one scope of an index.
 type IndexEntry struct {
-	Scope    string       `json:"scope"`
-	Contacts []string     `json:"contacts"`
-	Summary  jsonSummary  `json:"summary"`
-	Changes  *jsonChanges `json:"changes"`
+	Scope    string        `json:"scope"`
+	Contacts []string      `json:"contacts"`
+	Summary  Summary       `json:"summary"`
+	Changes  *ChangeCounts `json:"changes"`
 	// Dir is the scope's directory under the output directory; Files
 	// the files written there.
 	Dir   string   `json:"dir"`

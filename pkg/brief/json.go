@@ -20,23 +20,23 @@ const SchemaVersion = 1
 
 // jsonHead is brief.json without its service lists, in key order.
 type jsonHead struct {
-	SchemaVersion   int          `json:"schema_version"`
-	Scope           string       `json:"scope"`
-	ScopesFile      string       `json:"scopes_file"`
-	Snapshot        string       `json:"snapshot"`
-	SnapshotCreated time.Time    `json:"snapshot_created"`
-	Since           *string      `json:"since"`
-	SinceCreated    *time.Time   `json:"since_created"`
-	Contacts        []string     `json:"contacts"`
-	ScopeNotes      string       `json:"scope_notes"`
-	Selectors       jsonSelect   `json:"selectors"`
-	Summary         jsonSummary  `json:"summary"`
-	Changes         *jsonChanges `json:"changes"`
-	Owners          []jsonOwner  `json:"owners"`
-	Remediation     []jsonRemedy `json:"remediation"`
-	Warnings        []string     `json:"warnings"`
-	Notes           []string     `json:"notes"`
-	Method          jsonMethod   `json:"method"`
+	SchemaVersion   int           `json:"schema_version"`
+	Scope           string        `json:"scope"`
+	ScopesFile      string        `json:"scopes_file"`
+	Snapshot        string        `json:"snapshot"`
+	SnapshotCreated time.Time     `json:"snapshot_created"`
+	Since           *string       `json:"since"`
+	SinceCreated    *time.Time    `json:"since_created"`
+	Contacts        []string      `json:"contacts"`
+	ScopeNotes      string        `json:"scope_notes"`
+	Selectors       jsonSelect    `json:"selectors"`
+	Summary         Summary       `json:"summary"`
+	Changes         *ChangeCounts `json:"changes"`
+	Owners          []jsonOwner   `json:"owners"`
+	Remediation     []jsonRemedy  `json:"remediation"`
+	Warnings        []string      `json:"warnings"`
+	Notes           []string      `json:"notes"`
+	Method          jsonMethod    `json:"method"`
 }
 
 type jsonSelect struct {
@@ -47,7 +47,9 @@ type jsonSelect struct {
 	Countries []string `json:"countries"`
 }
 
-type jsonSummary struct {
+// Summary is a briefing's figures as brief.json and index.json write
+// them (docs/brief-json.md).
+type Summary struct {
 	Services     int `json:"services"`
 	Hosts        int `json:"hosts"`
 	Open         int `json:"open"`
@@ -57,7 +59,9 @@ type jsonSummary struct {
 	Netblocks    int `json:"netblocks"`
 }
 
-type jsonChanges struct {
+// ChangeCounts are a briefing's changes since the earlier snapshot as
+// brief.json and index.json write them.
+type ChangeCounts struct {
 	New           int `json:"new"`
 	NewOpen       int `json:"new_open"`
 	Gone          int `json:"gone"`
@@ -204,7 +208,7 @@ func (b *Brief) head() jsonHead {
 		Contacts: append([]string{}, sc.Contacts...), ScopeNotes: sc.Notes,
 		Selectors: jsonSelect{CIDRs: []string{}, ASNs: append([]uint32{}, sc.ASNs...), Orgs: append([]string{}, sc.Orgs...),
 			Domains: append([]string{}, sc.Domains...), Countries: append([]string{}, sc.Countries...)},
-		Summary: jsonSummary{Services: b.Counts.Services, Hosts: b.Counts.Hosts, Open: b.Counts.Open,
+		Summary: Summary{Services: b.Counts.Services, Hosts: b.Counts.Hosts, Open: b.Counts.Open,
 			AuthRequired: b.Counts.AuthRequired, Unknown: b.Counts.Unknown, Owners: len(b.Owners)},
 		Owners: []jsonOwner{}, Remediation: []jsonRemedy{},
 		Warnings: append([]string{}, b.Warnings...), Notes: append([]string{}, b.Notes...),
@@ -218,7 +222,7 @@ func (b *Brief) head() jsonHead {
 		since, created := b.Since, b.SinceCreated.UTC()
 		h.Since, h.SinceCreated = &since, &created
 		c := b.Counts
-		h.Changes = &jsonChanges{New: c.New, NewOpen: c.NewOpen, Gone: c.Gone, GoneOpen: c.GoneOpen, NowOpen: c.NowOpen,
+		h.Changes = &ChangeCounts{New: c.New, NewOpen: c.NewOpen, Gone: c.Gone, GoneOpen: c.GoneOpen, NowOpen: c.NowOpen,
 			NowClosed: c.NowClosed, OpenToUnknown: c.OpenToUnknown, OpenBoth: c.OpenBoth, Persisting: c.Persisting}
 	}
 	for _, o := range b.Owners {
