@@ -133,27 +133,38 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	if err != nil {
 		return err
 	}
+	sel, err := selectScopes(set, o)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return writeBriefs(ctx, g, st, set, o)
+	return writeBriefs(ctx, g, st, set, sel, o)
 }
 
-// writeBriefs writes the briefings of o from st: the files of each
-// scope, the index, and the webhook messages.
-func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Set, o briefOptions) error {
+// selectScopes returns the indexes of the scopes of --scope, in the
+// order named, or nil for every scope.
+func selectScopes(set *scope.Set, o briefOptions) ([]int, error) {
 	var sel []int
 	for _, n := range o.Scope {
 		i, ok := set.Index(n)
 		if !ok {
-			return usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, scopeNames(set, 10))
+			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, scopeNames(set, 10))
 		}
 		if !slices.Contains(sel, i) {
 			sel = append(sel, i)
 		}
 	}
+	return sel, nil
+}
+
+// writeBriefs writes the briefings of the scopes sel (nil: every scope)
+// of set from st: the files of each scope, the index, and the webhook
+// messages.
+func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Set, sel []int, o briefOptions) error {
 	label, err := resolveSnapshot(ctx, st, o.Snapshot)
 	if err != nil {
 		return err

@@ -78,7 +78,7 @@ func writeDemoBriefs(ctx context.Context, g *globals, o demoOptions, w *demo.Wor
 
 	formats := map[string]bool{"md": true, "json": true, "csv": true, "html": true, "pdf": !o.NoPDF}
 	bo := briefOptions{Scopes: path, Snapshot: demoSnapshot, Since: demoEarlier, Out: dir, Formats: formats}
-	if err := writeBriefs(ctx, g, st, set, bo); err != nil {
+	if err := writeBriefs(ctx, g, st, set, nil, bo); err != nil {
 		return nil, err
 	}
 	paths := []string{path, filepath.Join(dir, "index.md"), filepath.Join(dir, "index.json")}
