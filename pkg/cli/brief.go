@@ -148,6 +148,12 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 // selectScopes returns the indexes of the scopes of --scope, in the
 // order named, or nil for every scope.
 func selectScopes(set *scope.Set, o briefOptions) ([]int, error) {
+	// The index files sit beside the scopes' directories.
+	for i := range set.Len() {
+		if n := set.Scope(i).Name; strings.EqualFold(n, "index.md") || strings.EqualFold(n, "index.json") {
+			return nil, usagef("brief: scope %q (%s line %d) would be written over the index %s: rename the scope", n, o.Scopes, set.Scope(i).Line, n)
+		}
+	}
 	var sel []int
 	for _, n := range o.Scope {
 		i, ok := set.Index(n)

@@ -279,6 +279,8 @@ func TestBriefUsage(t *testing.T) {
 	os.WriteFile(scopes, []byte("scopes:\n  - name: a\n    asns: [1]\n"), 0o644)
 	bad := filepath.Join(dir, "bad.yaml")
 	os.WriteFile(bad, []byte("scopes:\n  - name: a\n    cidrs: [\"10.0.0.1/8\"]\n"), 0o644)
+	clash := filepath.Join(dir, "clash.yaml")
+	os.WriteFile(clash, []byte("scopes:\n  - name: a\n    asns: [1]\n  - name: Index.md\n    asns: [2]\n"), 0o644)
 	db := filepath.Join(dir, "o.db")
 	for _, tc := range []struct {
 		args []string
@@ -291,6 +293,7 @@ func TestBriefUsage(t *testing.T) {
 		{[]string{"brief", "--scopes", bad, "--out", dir}, "bad.yaml:3: scope \"a\" cidrs: \"10.0.0.1/8\" has host bits set"},
 		{[]string{"brief", "--scopes", scopes, "--out", dir, "--webhook", "https://hooks.example/T/SECRET"}, "--webhook posts the services new or newly open since --since"},
 		{[]string{"brief", "--scopes", scopes, "--out", dir, "--since", "x", "--webhook", "http://hooks.example/T/SECRET"}, "--webhook http://hooks.example is plain http"},
+		{[]string{"brief", "--scopes", clash, "--out", dir}, `scope "Index.md" (` + clash + ` line 4) would be written over the index`},
 		{[]string{"report", "--scope", "a"}, "--scope a needs --scopes FILE"},
 		{[]string{"report", "--scopes", scopes}, "needs --scope NAME"},
 		{[]string{"diff", "A", "B", "--scopes", scopes, "--scope", "zz"}, `--scope "zz" is not in`},
