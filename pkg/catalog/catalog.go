@@ -51,6 +51,10 @@ type Product struct {
 	// products share a priority (Load rejects a tie).
 	Priority int
 	Notes    string // provenance and caveats of the queries
+	// Remediation is what an owner of an exposed service should do, with
+	// links to the vendor's own hardening documentation (briefings show
+	// it once per product); nil when the entry has none.
+	Remediation *Remediation
 
 	Shodan   []string // Shodan search queries
 	Censys   []string // Censys Platform (CenQL) queries
@@ -67,6 +71,20 @@ type Product struct {
 
 	File string // the YAML file that defines the product
 	Line int
+}
+
+// Remediation is a product's advice to the owner of an exposed service:
+// plain text (written from the vendor's documentation) and the vendor's
+// pages it rests on. It does not take part in classification.
+type Remediation struct {
+	Text  string
+	Links []Link
+}
+
+// Link is one page of a vendor's documentation: a title and an https URL.
+type Link struct {
+	Title string
+	URL   string
 }
 
 // Rule is one declarative rule: a condition over the fields of an

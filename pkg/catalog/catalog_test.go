@@ -100,6 +100,16 @@ func TestCheckBadFiles(t *testing.T) {
 			`priorities.yaml:15: product "second" has priority 10, as has product "first" (priorities.yaml:5): priorities must be distinct, so that which of two products matching one observation names it is written down; give the more specific product the higher number`,
 			`priorities.yaml:34: product "fourth" has priority 0, as has product "third" (priorities.yaml:25): priorities must be distinct, so that which of two products matching one observation names it is written down; give the more specific product the higher number`,
 		}},
+		{"remediation.yaml", []string{
+			`remediation.yaml:16: remediation.text must be a non-empty string, got "  "`,
+			`remediation.yaml:18: remediation link url "http://docs.portainer.io/" is not an https URL (link to the vendor's documentation over https)`,
+			`remediation.yaml:19: remediation link url "https:///path" has no host, or has credentials in it`,
+			`remediation.yaml:20: remediation link url "https://docs.example/a\"onmouseover=x" has a space, quote, angle bracket, backslash or control character`,
+			`remediation.yaml:21: remediation link needs a title and a url`,
+			`remediation.yaml:22: unknown key "rel" in remediation link (known: title, url)`,
+			`remediation.yaml:34: remediation.links is empty`,
+			`remediation.yaml:34: remediation is missing "text"`,
+		}},
 		{"syntax.yaml", []string{
 			`syntax.yaml:3: YAML syntax: found a tab character that violates indentation`,
 		}},
@@ -115,7 +125,7 @@ func TestCheckBadFiles(t *testing.T) {
 			`unknown-field-op.yaml:28: match rule mixes field and all: give exactly one of field, all, any, not (nest them)`,
 		}},
 		{"unknown-keys.yaml", []string{
-			`unknown-keys.yaml:4: unknown key "nme" in product (known: id, name, family, category, priority, notes, queries, found_by, match, auth, auth_from, version_from, examples)`,
+			`unknown-keys.yaml:4: unknown key "nme" in product (known: id, name, family, category, priority, notes, queries, found_by, match, auth, auth_from, version_from, examples, remediation)`,
 			`unknown-keys.yaml:10: unknown key "fofa" in queries (known: shodan, censys, censys_v2)`,
 			`unknown-keys.yaml:15: unknown key "evidense" in match rule (known: evidence, confidence, all, any, not, field, equals, contains, prefix, regex, exists, in, gt, ge, lt, le, case_sensitive)`,
 		}},
@@ -305,5 +315,39 @@ func TestLoadGood(t *testing.T) {
 				t.Errorf("Classify = %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestEmbeddedRemediation checks that every product of the embedded
+// catalog tells an owner what to do, with at least one link to the
+// vendor's documentation over https, and that a remediation is read
+// whole (text folded onto one paragraph, links in file order).
+func TestEmbeddedRemediation(t *testing.T) {
+	c, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range c.Products() {
+		r := p.Remediation
+		if r == nil {
+			t.Errorf("%s (%s:%d) has no remediation", p.ID, p.File, p.Line)
+			continue
+		}
+		if len(r.Text) < 80 || strings.Contains(r.Text, "\n") {
+			t.Errorf("%s: remediation text %q: want one folded paragraph of advice", p.ID, r.Text)
+		}
+		if len(r.Links) == 0 {
+			t.Errorf("%s: remediation has no link", p.ID)
+		}
+		for _, l := range r.Links {
+			if !strings.HasPrefix(l.URL, "https://") || l.Title == "" {
+				t.Errorf("%s: link %+v", p.ID, l)
+			}
+		}
+	}
+	k, _ := c.Product("kubelet")
+	if k.Remediation == nil || !strings.Contains(k.Remediation.Text, "--anonymous-auth=false") ||
+		k.Remediation.Links[0].URL != "https://kubernetes.io/docs/reference/access-authn-authz/kubelet-authn-authz/" {
+		t.Errorf("kubelet remediation = %+v", k.Remediation)
 	}
 }

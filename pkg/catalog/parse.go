@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"net/url"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -410,7 +411,7 @@ var idPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
 
 func (p *parser) product(n *yaml.Node) (*product, bool) {
 	pairs, ok := p.mapping(n, "product", []string{"id", "name", "family", "category", "priority", "notes",
-		"queries", "found_by", "match", "auth", "auth_from", "version_from", "examples"})
+		"queries", "found_by", "match", "auth", "auth_from", "version_from", "examples", "remediation"})
 	if !ok {
 		return nil, false
 	}
@@ -464,6 +465,8 @@ func (p *parser) product(n *yaml.Node) (*product, bool) {
 					pr.Auth = append(pr.Auth, r)
 				}
 			}
+		case "remediation":
+			pr.Remediation = p.remediation(kv.v)
 		case "version_from":
 			items, _ := p.seq(kv.v, "version_from")
 			for _, it := range items {
@@ -536,6 +539,99 @@ func (p *parser) family(n *yaml.Node) (*Family, bool) {
 		}
 	}
 	return f, len(p.errs) == before
+}
+
+// maxRemediation caps a remediation text; it is advice, not a manual.
+const maxRemediation = 4 << 10
+
+// remediation parses a product's remediation: a non-empty text and a
+// list of links, each a title and an https URL with a host.
+func (p *parser) remediation(n *yaml.Node) *Remediation {
+	pairs, ok := p.mapping(n, "remediation", []string{"text", "links"})
+	if !ok {
+		return nil
+	}
+	r := &Remediation{}
+	has := map[string]bool{}
+	for _, kv := range pairs {
+		has[kv.key] = true
+		switch kv.key {
+		case "text":
+			if v, ok := p.str(kv.v, "remediation.text"); ok {
+				r.Text = strings.TrimSpace(v)
+				if len(r.Text) > maxRemediation {
+					p.errorf(kv.v, "remediation.text is %d bytes, longer than the %d-byte limit", len(r.Text), maxRemediation)
+				}
+			}
+		case "links":
+			items, _ := p.seq(kv.v, "remediation.links")
+			for _, it := range items {
+				if l, ok := p.link(it); ok {
+					r.Links = append(r.Links, l)
+				}
+			}
+		}
+	}
+	for _, k := range []string{"text", "links"} {
+		if !has[k] {
+			p.errorf(n, "remediation is missing %q", k)
+		}
+	}
+	return r
+}
+
+// link parses one remediation link: {title, url}, the URL https with a
+// host and nothing that could break out of a report (spaces, quotes,
+// angle brackets, control characters).
+func (p *parser) link(n *yaml.Node) (Link, bool) {
+	pairs, ok := p.mapping(n, "remediation link", []string{"title", "url"})
+	if !ok {
+		return Link{}, false
+	}
+	var l Link
+	good := true
+	for _, kv := range pairs {
+		switch kv.key {
+		case "title":
+			l.Title, ok = p.str(kv.v, "remediation link title")
+			good = good && ok
+		case "url":
+			v, ok := p.str(kv.v, "remediation link url")
+			if !ok {
+				good = false
+				break
+			}
+			if why := badLink(v); why != "" {
+				p.errorf(kv.v, "remediation link url %q %s", v, why)
+				good = false
+			}
+			l.URL = v
+		}
+	}
+	if l.Title == "" || l.URL == "" {
+		if good {
+			p.errorf(n, "remediation link needs a title and a url")
+		}
+		return Link{}, false
+	}
+	return l, good
+}
+
+// badLink says why raw is not an acceptable documentation link, or "".
+func badLink(raw string) string {
+	if strings.IndexFunc(raw, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune("\"'<>`\\", r) }) >= 0 {
+		return "has a space, quote, angle bracket, backslash or control character"
+	}
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil:
+		return "does not parse: " + err.Error()
+	case u.Scheme != "https":
+		return "is not an https URL (link to the vendor's documentation over https)"
+	case u.Host == "" || u.User != nil:
+		return "has no host, or has credentials in it"
+	}
+	return ""
 }
 
 func (pr *product) label() string {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,6 +27,7 @@ type collectOptions struct {
 	Refresh    bool
 	DryRun     bool
 	Ranges     string // cloud range feeds directory; "" for the cache
+	Scope      *collect.Scope
 }
 
 func collectCommand(g *globals) *cli.Command {
@@ -39,17 +41,25 @@ func collectCommand(g *globals) *cli.Command {
 		&cli.BoolFlag{Name: "refresh", Usage: "fetch pages again even when the snapshot has them"},
 		&cli.BoolFlag{Name: "dry-run", Usage: "count each query's results and print the pages and credits a full collection would take; Shodan's counts are free, each Censys count is an aggregate call that costs a credit (a query over Censys's 100-page cap takes more, to plan its split)"},
 		&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')"},
+		&cli.StringFlag{Name: "scopes", Usage: "scopes `FILE`: with --scope, narrow every query to that scope's networks (docs/scopes.md)"},
+		&cli.StringFlag{Name: "scope", Usage: "narrow every query to scope `NAME` of --scopes with the engines' own filters: fewer credits"},
 	}
 	return &cli.Command{
-		Name:      "collect",
-		Usage:     "collect a snapshot from the Shodan and Censys APIs",
-		UsageText: "orchex collect [--engine shodan|censys] [--snapshot LABEL] [--products ID,...] [--family NAME] [--max-pages N] [--max-credits N] [--refresh] [--dry-run]",
+		Name:  "collect",
+		Usage: "collect a snapshot from the Shodan and Censys APIs",
+		UsageText: "orchex collect [--engine shodan|censys] [--snapshot LABEL] [--products ID,...] [--family NAME] [--max-pages N] [--max-credits N] [--refresh] [--dry-run]\n" +
+			"orchex collect --scopes scopes.yaml --scope acme --snapshot acme-2026-12-03\n" +
+			"orchex collect --scopes scopes.yaml --scope acme --dry-run",
 		Description: "Runs every catalog query of the chosen products on each engine, page by page, at the engine's\n" +
 			"rate limit, and stores every page with its services in the snapshot. A page already stored is\n" +
 			"never fetched again (unless --refresh): run the same command again to resume after an\n" +
 			"interruption. --dry-run spends no Shodan credits and one Censys credit per query (more for a\n" +
 			"query over Censys's 100-page cap), and says so. Keys: SHODAN_API_KEY (or --shodan-key-file, or\n" +
-			"~/.config/shodan/api_key); CENSYS_PLATFORM_TOKEN and CENSYS_ORG_ID. See docs/collect.md.\n\n" +
+			"~/.config/shodan/api_key); CENSYS_PLATFORM_TOKEN and CENSYS_ORG_ID. See docs/collect.md.\n" +
+			"--scopes FILE --scope NAME narrows every query to that scope's networks with the engines' own filters\n" +
+			"(Shodan net:, asn:, org:, hostname:, country:; Censys host.ip, host.autonomous_system.asn, ...), split\n" +
+			"into several queries when a scope is too long for one; the snapshot records the narrowing, so its\n" +
+			"reports say it is not a census. With --dry-run it shows the credits the narrowing saves.\n\n" +
 			"Exit codes: 0 done, 1 failure, 2 usage error, 3 stopped at a limit or some records were bad.",
 		Flags: append(flags, engineFlags()...),
 		Action: func(c *cli.Context) error {
@@ -66,7 +76,7 @@ func collectCommand(g *globals) *cli.Command {
 				return err
 			}
 			cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: o.Snapshot, Select: o.Select, MaxPages: o.MaxPages,
-				MaxCredits: o.MaxCredits, Refresh: o.Refresh, Sleep: g.env.Sleep, Now: g.env.Now}
+				MaxCredits: o.MaxCredits, Refresh: o.Refresh, Sleep: g.env.Sleep, Now: g.env.Now, Scope: o.Scope}
 			if o.DryRun {
 				return runDryRun(c.Context, g, cfg)
 			}
@@ -105,6 +115,13 @@ func parseCollect(c *cli.Context, g *globals) (collectOptions, error) {
 	}
 	if o.MaxPages < 0 || o.MaxCredits < 0 {
 		return o, usagef("--max-pages and --max-credits must be 0 (no limit) or positive")
+	}
+	sc, err := g.chooseScope("collect", c.String("scopes"), c.String("scope"))
+	if err != nil {
+		return o, err
+	}
+	if sc != nil {
+		o.Scope = &collect.Scope{Name: sc.scope.Name, File: filepath.Base(c.String("scopes")), Narrowing: sc.scope.Narrowing()}
 	}
 	return o, nil
 }
@@ -167,6 +184,8 @@ func (g *globals) collectError(ctx context.Context, err error, st *store.Store, 
 	switch {
 	case errors.As(err, &se):
 		return selectionError(se)
+	case errors.Is(err, source.ErrCannotNarrow):
+		return narrowError(err)
 	case ctx.Err() != nil:
 		return err // pkg/collect marked the queries it did not finish
 	case errors.As(err, &partial):
@@ -190,6 +209,12 @@ func (g *globals) collectError(ctx context.Context, err error, st *store.Store, 
 		return err
 	}
 	return fmt.Errorf("%w\n%s", err, strings.Join(hints, "\n"))
+}
+
+// narrowError says what to do when a collection cannot be narrowed to
+// the scope: nothing was fetched.
+func narrowError(err error) error {
+	return fmt.Errorf("collect --scope: %w\nnothing was fetched: collect without --scope (a census), or with --engine naming an engine that can narrow this query", err)
 }
 
 // selectionError names the flag of an unknown product or family.
@@ -263,6 +288,9 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	if errors.As(err, &se) {
 		return selectionError(se)
 	}
+	if errors.Is(err, source.ErrCannotNarrow) {
+		return narrowError(err)
+	}
 	if ctx.Err() != nil {
 		return err
 	}
@@ -278,6 +306,9 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, sanitizeTerminal(q.Query.ID), q.Total, q.Pages, q.Credits)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, "total", ep.Total, ep.Pages, ep.Credits)
+		if f := ep.Full; f != nil {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, "total without --scope", f.Total, f.Pages, f.Credits)
+		}
 		note := ""
 		if ep.Account != nil {
 			note = fmt.Sprintf("; the account has %d", ep.Account.Credits)
@@ -288,6 +319,12 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		spent := "no credits (its counts are free)"
 		if ep.Spent > 0 {
 			spent = fmt.Sprintf("%d credits (its counts are paid aggregate calls)", ep.Spent)
+		}
+		if ep.Full != nil {
+			f := ep.Full
+			notes = append(notes, fmt.Sprintf("%s: narrowed to scope %s, a collection would fetch %d results in %d pages for %d credits%s; without the narrowing, %d results in %d pages for %d credits: the narrowing saves %d credits",
+				ep.Name, sanitizeTerminal(cfg.Scope.Name), ep.Total, ep.Pages, ep.Credits, note, f.Total, f.Pages, f.Credits, f.Credits-ep.Credits))
+			continue
 		}
 		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
 	}

@@ -48,7 +48,9 @@ func demoCommand(g *globals) *cli.Command {
 			"orchex demo --write-shodan k8s.json.gz --size 1000000",
 		Description: "Generates a synthetic population like the 2018 study (22,672 exposed services by default),\n" +
 			"serves it from simulated Shodan and Censys Platform APIs on 127.0.0.1, runs the real\n" +
-			"'orchex collect' against them, and writes report.md, report.json, report.html and report.pdf. Addresses\n" +
+			"'orchex collect' against them, and writes report.md, report.json, report.html and report.pdf; then collects\n" +
+			"the quarter before (nine services in ten, some authentication changed) into snapshot demo-earlier and\n" +
+			"writes briefings of two example scopes, with their changes, to <out>/briefs (scopes.yaml beside them). Addresses\n" +
 			"come only from 198.18.0.0/15 and 2001:db8::/32, mapped to providers and regions by range\n" +
 			"feeds the demo writes itself. The database is <out>/demo.db, never your orchex.db.",
 		Flags: []cli.Flag{
@@ -136,6 +138,9 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 		return err
 	}
 	if err := writeDemoReports(ctx, g, o, v); err != nil {
+		return err
+	}
+	if _, err := writeDemoBriefs(ctx, g, o, w, ranges, st, cat); err != nil {
 		return err
 	}
 	printHeadline(g, v)

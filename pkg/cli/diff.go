@@ -23,6 +23,7 @@ type diffOptions struct {
 	Out              string
 	IncludeAddresses bool
 	IncludeHoneypots bool
+	Scopes, Scope    string // --scopes FILE --scope NAME
 }
 
 func diffCommand(g *globals) *cli.Command {
@@ -35,7 +36,8 @@ func diffCommand(g *globals) *cli.Command {
 			"orchex diff 2026Q3 2026Q4 --format json --out reports/2026Q4/diff.json\n" +
 			"orchex diff 2026Q3 2026Q4 --format html --out reports/2026Q4/diff.html\n" +
 			"orchex diff --include-addresses 2026Q3 2026Q4 --out diff-for-security-team.md\n" +
-			"orchex diff 2026Q3 2026Q4 --format csv --out diff.csv",
+			"orchex diff 2026Q3 2026Q4 --format csv --out diff.csv\n" +
+			"orchex diff --scopes scopes.yaml --scope acme 2026Q3 2026Q4",
 		Description: "Compares snapshot A (earlier) with snapshot B (later), service by service (address, port,\n" +
 			"transport): services new in B, gone since A and persisting; auth changes of persisting services\n" +
 			"(auth_required → open is a regression, open → auth_required a remediation, changes to or from\n" +
@@ -44,13 +46,14 @@ func diffCommand(g *globals) *cli.Command {
 			"with different catalog versions, engines or range feeds, a warning is printed and the method\n" +
 			"section lists the differences. An incomplete snapshot is flagged at the top. Services of hosts flagged\n" +
 			"as honeypots are left out unless --include-honeypots. --format csv writes every table as section,\n" +
-			"table, row, column and value, for spreadsheets. See docs/compare.md.",
-		Flags: []cli.Flag{
+			"table, row, column and value, for spreadsheets. See docs/compare.md.\n" +
+			"--scopes FILE --scope NAME compares only that scope's services (docs/scopes.md).",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
-		},
+		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
 				return usagef("diff: want two snapshots, got %d", c.NArg())
@@ -77,16 +80,20 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	if o.A == o.B {
 		return usagef("diff: A and B are the same snapshot %q", o.A)
 	}
+	sc, err := g.chooseScope("diff", o.Scopes, o.Scope)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	a, err := assemble.DiffInput(ctx, st, o.A)
+	a, err := assemble.DiffInputFiltered(ctx, st, o.A, sc.filter())
 	if err != nil {
 		return suggestLabel(ctx, st, err, o.A)
 	}
-	b, err := assemble.DiffInput(ctx, st, o.B)
+	b, err := assemble.DiffInputFiltered(ctx, st, o.B, sc.filter())
 	if err != nil {
 		return suggestLabel(ctx, st, err, o.B)
 	}
@@ -94,6 +101,9 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})
 	if err != nil {
 		return err
+	}
+	if sc != nil {
+		d.Scope = sc.scope.Name
 	}
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		switch o.Format {

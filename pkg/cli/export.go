@@ -1,11 +1,14 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/orchex/orchex/pkg/export"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -16,6 +19,7 @@ type exportOptions struct {
 	Observations bool
 	// IncludeHoneypots exports the services of honeypot hosts too.
 	IncludeHoneypots bool
+	Scopes, Scope    string // --scopes FILE --scope NAME
 }
 
 func exportCommand(g *globals) *cli.Command {
@@ -25,7 +29,8 @@ func exportCommand(g *globals) *cli.Command {
 		Usage: "export a snapshot's services (or observations) as Parquet, NDJSON or CSV for other tools",
 		UsageText: "orchex export --snapshot 2026Q4 --format parquet --out 2026Q4.parquet\n" +
 			"orchex export --snapshot 2026Q4 --out 2026Q4.ndjson\n" +
-			"orchex export --snapshot 2026Q4 --format csv --observations > observations.csv",
+			"orchex export --snapshot 2026Q4 --format csv --observations > observations.csv\n" +
+			"orchex export --scopes scopes.yaml --scope acme --snapshot 2026Q4 --out acme.parquet",
 		Description: "One row per service (address, port, transport), or with --observations one row per engine\n" +
 			"observation. parquet: zstd-compressed Apache Parquet for DuckDB, BigQuery, Athena/Trino and\n" +
 			"Spark; ndjson: orchex's own export format, which 'orchex import' reads back; csv: the Parquet\n" +
@@ -33,14 +38,16 @@ func exportCommand(g *globals) *cli.Command {
 			"headline figures are in docs/export.md. The export holds addresses, hostnames and owners:\n" +
 			"treat it as the raw data, not as a publication.\n" +
 			"--format defaults to the extension of --out. Files are written atomically (a temporary file,\n" +
-			"then a rename); ndjson and csv go to standard output without --out or with --out -.",
-		Flags: []cli.Flag{
+			"then a rename); ndjson and csv go to standard output without --out or with --out -.\n" +
+			"--scopes FILE --scope NAME exports only that scope's services (with --observations, the\n" +
+			"observations of those services); docs/scopes.md.",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "parquet, ndjson or csv (default: from the extension of --out)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for parquet)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "observations", Usage: "one row per engine observation instead of per service (parquet, csv)", Destination: &o.Observations},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "export the services of hosts flagged as honeypots too, marked (parquet, csv; ndjson always holds them)", Destination: &o.IncludeHoneypots},
-		},
+		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("export: unexpected argument %q", c.Args().First())
@@ -83,11 +90,19 @@ func (o exportOptions) format() (export.Format, error) {
 
 func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) error {
 	ctx := c.Context
+	sc, err := g.chooseScope("export", o.Scopes, o.Scope)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	var src export.Source = st
+	if sc != nil {
+		src = &scopedSource{st: st, sc: sc}
+	}
 	label, err := resolveSnapshot(ctx, st, o.Snapshot)
 	if err != nil {
 		return err
@@ -107,7 +122,7 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 	var stats export.Stats
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		var err error
-		stats, err = export.Write(ctx, w, st, export.Options{Format: f, Observations: o.Observations, Meta: m, IncludeHoneypots: o.IncludeHoneypots})
+		stats, err = export.Write(ctx, w, src, export.Options{Format: f, Observations: o.Observations, Meta: m, IncludeHoneypots: o.IncludeHoneypots})
 		return err
 	})
 	if errors.Is(err, export.ErrNotImportable) {
@@ -125,7 +140,51 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 		if f == export.Parquet {
 			groups = fmt.Sprintf(" in %d row groups", stats.RowGroups)
 		}
-		g.logf("exported %d %s of snapshot %s%s", stats.Rows, what, label, groups)
+		of := ""
+		if sc != nil {
+			of = ", scope " + sc.scope.Name
+		}
+		g.logf("exported %d %s of snapshot %s%s%s", stats.Rows, what, label, of, groups)
 	}
 	return nil
+}
+
+// scopedSource is an export source of one scope's services: services
+// the scope's selectors match, and the observations of those services.
+type scopedSource struct {
+	st   *store.Store
+	sc   *chosenScope
+	keys map[model.Key]struct{} // the scope's services, read once for observations
+}
+
+func (s *scopedSource) Services(ctx context.Context, snapshot string, fn func(*model.Service) error) error {
+	return s.st.Services(ctx, snapshot, func(sv *model.Service) error {
+		if !s.sc.keep(sv) {
+			return nil
+		}
+		return fn(sv)
+	})
+}
+
+// Observations streams the observations of the scope's services. The
+// store keeps an observation's service key, not its owner's facts, so
+// the scope's service keys are read first (memory: the scope's services,
+// not the snapshot's).
+func (s *scopedSource) Observations(ctx context.Context, snapshot string, fn func(*store.Observation) error) error {
+	if s.keys == nil {
+		s.keys = map[model.Key]struct{}{}
+		err := s.Services(ctx, snapshot, func(sv *model.Service) error {
+			s.keys[sv.Key] = struct{}{}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return s.st.Observations(ctx, snapshot, func(o *store.Observation) error {
+		if _, ok := s.keys[o.Key]; !ok {
+			return nil
+		}
+		return fn(o)
+	})
 }

@@ -17,6 +17,16 @@ import (
 // standard output. The database and the files in inputs are refused as
 // outputs. Writing stops with ctx (an interrupt).
 func (g *globals) writeOut(ctx context.Context, flag, path string, fn func(io.Writer) error, inputs ...string) error {
+	return g.write(ctx, flag, path, fn, true, inputs...)
+}
+
+// writeQuiet is writeOut without the "wrote" line, for commands that
+// write many files and say once what they wrote (brief).
+func (g *globals) writeQuiet(ctx context.Context, flag, path string, fn func(io.Writer) error) error {
+	return g.write(ctx, flag, path, fn, false)
+}
+
+func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Writer) error, say bool, inputs ...string) error {
 	if path == "" || path == "-" {
 		return fn(ctxWriter{ctx, g.env.Stdout})
 	}
@@ -44,7 +54,7 @@ func (g *globals) writeOut(ctx context.Context, flag, path string, fn func(io.Wr
 	if err := o.Commit(); err != nil {
 		return err
 	}
-	if !o.Direct() {
+	if say && !o.Direct() {
 		g.logf("wrote %s", sanitizeTerminal(filepath.Clean(path)))
 	}
 	return nil

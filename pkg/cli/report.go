@@ -26,6 +26,7 @@ type reportOptions struct {
 	IncludeAddresses bool
 	IncludeHoneypots bool
 	Compare          string
+	Scopes, Scope    string // --scopes FILE --scope NAME
 }
 
 func reportCommand(g *globals) *cli.Command {
@@ -38,7 +39,8 @@ func reportCommand(g *globals) *cli.Command {
 			"orchex report --snapshot 2026Q4 --format pdf --out reports/2026Q4/report.pdf\n" +
 			"orchex report --snapshot 2026Q4 --format html --out reports/2026Q4/report.html\n" +
 			"orchex report --snapshot 2026Q4 --format csv --include-addresses --out services.csv\n" +
-			"orchex report --snapshot 2026Q4 --compare 2026Q3 --format pdf --out reports/2026Q4/report.pdf",
+			"orchex report --snapshot 2026Q4 --compare 2026Q3 --format pdf --out reports/2026Q4/report.pdf\n" +
+			"orchex report --scopes scopes.yaml --scope acme --snapshot 2026Q4",
 		Description: "Published research carries aggregates only: addresses and hostnames appear only with\n" +
 			"--include-addresses. Services of hosts flagged as honeypots (engine markers, or five or more\n" +
 			"unrelated product families on one address) are left out of every figure and counted in the method\n" +
@@ -46,8 +48,10 @@ func reportCommand(g *globals) *cli.Command {
 			"stopped filling early says so at the top of every format. Files are written atomically.\n" +
 			"--compare LABEL adds an earlier snapshot's value and the change to every headline figure and\n" +
 			"table row (md, json, html; pdf: the headline figures), and warns when the two snapshots were made\n" +
-			"with different methods (see docs/compare.md).",
-		Flags: []cli.Flag{
+			"with different methods (see docs/compare.md).\n" +
+			"--scopes FILE --scope NAME counts only the services of that scope (docs/scopes.md); the title and the\n" +
+			"method say which scope.",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html (one file, loads nothing)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
@@ -56,7 +60,7 @@ func reportCommand(g *globals) *cli.Command {
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list every service with its address and hostnames", Destination: &o.IncludeAddresses},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots in every figure (otherwise left out)", Destination: &o.IncludeHoneypots},
 			&cli.StringFlag{Name: "compare", Usage: "compare with the earlier snapshot `LABEL`", Destination: &o.Compare},
-		},
+		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("report: unexpected argument %q", c.Args().First())
@@ -93,6 +97,10 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return err
 		}
 	}
+	sc, err := g.chooseScope("report", o.Scopes, o.Scope)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
@@ -112,7 +120,7 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
 		var diffs []compare.Difference
-		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, viewOptions{IncludeHoneypots: o.IncludeHoneypots}); err != nil {
+		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, viewOptions{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()}); err != nil {
 			return suggestLabel(ctx, st, err, o.Compare)
 		}
 		g.warnMethod(o.Compare, label, diffs)
@@ -123,10 +131,10 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			if err != nil {
 				return err
 			}
-			return csvreport.WriteWith(w, func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) },
+			return csvreport.WriteWith(w, sc.filter().Services(func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }),
 				csvreport.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Incomplete: !snap.Meta.Complete()})
 		}
-		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})
+		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()})
 		if err != nil {
 			return err
 		}

@@ -249,6 +249,7 @@ func newApp(g *globals) *cli.App {
 			scopesCommand(g),
 			exportCommand(g),
 			versionCommand(g),
+			briefCommand(g),
 		},
 		Action:         func(c *cli.Context) error { return cli.ShowAppHelp(c) },
 		ExitErrHandler: func(*cli.Context, error) {}, // Main maps errors to exit codes

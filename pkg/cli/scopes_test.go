@@ -68,7 +68,7 @@ func TestScopesCheckProblems(t *testing.T) {
 		path + `:3: scope "acme" cidrs: "203.0.113.7/24" has host bits set: write 203.0.113.0/24 for the network, or 203.0.113.7/32 for the one address`,
 		path + `:4: scope "acme" asns: "AS-1" is not an AS number (want 64500 or AS64500, from 1 to 4294967295)`,
 		path + `:5: scope "acme" contacts: "SOC <soc@acme.example>" must be a bare address such as security@acme.example, without a name or angle brackets`,
-		path + `:6: unknown key "colour" in a scope (known: name, cidrs, asns, orgs, domains, countries, contacts, notes)`,
+		path + `:6: unknown key "colour" in a scope (known: name, cidrs, asns, orgs, domains, countries, contacts, notes, webhook)`,
 		path + `:7: duplicate scope name "ACME" (first defined as "acme" at line 2; names are compared ignoring case)`,
 		path + `:8: scope "ACME" countries: "UK" is not an ISO 3166-1 code: the United Kingdom is GB`,
 		path + `:9: scope name "bad/name" must be letters, digits, '.', '_' and '-', starting with a letter or digit; the name is used as a directory name (briefs go to OUT/NAME/)`,

@@ -22,6 +22,7 @@ type trendOptions struct {
 	Format           string
 	Out              string
 	IncludeHoneypots bool
+	Scopes, Scope    string // --scopes FILE --scope NAME
 }
 
 func trendCommand(g *globals) *cli.Command {
@@ -33,18 +34,20 @@ func trendCommand(g *globals) *cli.Command {
 			"orchex trend --from 2026Q1 --to 2026Q4 --format json\n" +
 			"orchex trend --format pdf --out reports/trend.pdf\n" +
 			"orchex trend --format html --out reports/trend.html\n" +
-			"orchex trend --format csv --out trend.csv",
+			"orchex trend --format csv --out trend.csv\n" +
+			"orchex trend --scopes scopes.yaml --scope acme",
 		Description: "Snapshots are ordered by label when every label looks like a quarter (YYYYQn), else by\n" +
 			"creation time. A change of catalog version, engines or range feeds between consecutive\n" +
 			"snapshots is warned about and listed in the method section; an incomplete snapshot is flagged.\n" +
-			"Services of hosts flagged as honeypots are left out unless --include-honeypots. See docs/compare.md.",
-		Flags: []cli.Flag{
+			"Services of hosts flagged as honeypots are left out unless --include-honeypots. See docs/compare.md.\n" +
+			"--scopes FILE --scope NAME counts only that scope's services in each snapshot (docs/scopes.md).",
+		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "from", Usage: "first snapshot `LABEL` (default: the oldest)", Destination: &o.From},
 			&cli.StringFlag{Name: "to", Usage: "last snapshot `LABEL` (default: the newest)", Destination: &o.To},
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
-		},
+		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("trend: unexpected argument %q", c.Args().First())
@@ -67,6 +70,10 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	default:
 		return usagef("trend: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
 	}
+	sc, err := g.chooseScope("trend", o.Scopes, o.Scope)
+	if err != nil {
+		return err
+	}
 	st, err := g.openStore(ctx)
 	if err != nil {
 		return err
@@ -76,7 +83,7 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	if err != nil {
 		return err
 	}
-	t, err := assemble.Trend(ctx, st, cat, o.From, o.To, assemble.Options{IncludeHoneypots: o.IncludeHoneypots})
+	t, err := assemble.Trend(ctx, st, cat, o.From, o.To, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()})
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):

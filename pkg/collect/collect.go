@@ -49,6 +49,10 @@ type Config struct {
 	// Events receives progress and notices, one call at a time; nil
 	// discards them.
 	Events func(Event)
+	// Scope, when set, narrows every catalog query to one scope's
+	// networks with the engines' own filters (source.Narrower), and the
+	// snapshot records it (store.NarrowingMeta): it is then not a census.
+	Scope *Scope
 }
 
 // ErrNoEngine means a run was given no engine.
@@ -150,6 +154,11 @@ func Run(ctx context.Context, cfg Config) (sum Summary, err error) {
 	if v := snap.Meta.CatalogVersion; v != "" && v != cfg.Catalog.Version() {
 		r.emit(CatalogChanged{Snapshot: cfg.Snapshot, Was: v, Now: cfg.Catalog.Version()})
 	}
+	if cfg.Scope != nil {
+		if err := r.updateMeta(ctx, func(m *store.Meta) { m.AddNarrowing(cfg.Scope.meta()) }); err != nil {
+			return Summary{}, err
+		}
+	}
 	sum = Summary{Engines: make([]EngineRun, len(cfg.Engines))}
 	var wg sync.WaitGroup
 	for i, e := range cfg.Engines {
@@ -191,7 +200,8 @@ func Run(ctx context.Context, cfg Config) (sum Summary, err error) {
 // runner is one run's shared state.
 type runner struct {
 	cfg     Config
-	queries [][]source.Query // per engine
+	queries [][]source.Query // per engine, narrowed when cfg.Scope is set
+	base    [][]source.Query // per engine, the catalog queries
 	emitMu  sync.Mutex
 	metaMu  sync.Mutex // UpdateMeta is read-modify-write: one at a time
 }
@@ -205,6 +215,12 @@ func newRunner(cfg Config) (*runner, error) {
 		qs, err := Queries(cfg.Catalog, cfg.Select, e)
 		if err != nil {
 			return nil, err
+		}
+		r.base = append(r.base, qs)
+		if cfg.Scope != nil {
+			if qs, err = cfg.Scope.narrow(e, qs); err != nil {
+				return nil, err
+			}
 		}
 		r.queries = append(r.queries, qs)
 	}

@@ -26,6 +26,10 @@ type EnginePlan struct {
 	// are aggregate calls, and a query over its 100-page cap is planned
 	// with more of them; Shodan's counts are free.
 	Spent int
+	// Full is, for a collection narrowed to a scope (Config.Scope), the
+	// plan of the catalog queries without the narrowing: what the
+	// narrowing saves is Full.Credits - Credits. Nil without a scope.
+	Full *EnginePlan
 }
 
 // QueryPlan is one query's count and what collecting it would cost.
@@ -53,30 +57,49 @@ func DryRun(ctx context.Context, cfg Config) (Plan, error) {
 	var failed []error
 	for i, e := range cfg.Engines {
 		ep := EnginePlan{Name: e.Name(), Account: r.account(ctx, source.CapsOf(e))}
-		for _, q := range r.queries[i] {
-			n, err := e.Count(ctx, q)
-			var p, c, spent int
-			if err == nil {
-				ep.Spent += source.CountCost(e)
-				p, c, spent, err = source.EstimateRun(ctx, e, q, n, cfg.MaxPages)
-				ep.Spent += spent
+		stopped, err := count(ctx, e, r.queries[i], cfg.MaxPages, &ep, &failed)
+		if err != nil {
+			return plan, err
+		}
+		if cfg.Scope != nil && !stopped {
+			full := &EnginePlan{Name: e.Name()}
+			if _, err := count(ctx, e, r.base[i], cfg.MaxPages, full, &failed); err != nil {
+				return plan, err
 			}
-			if err != nil {
-				if ctx.Err() != nil {
-					return plan, ctx.Err()
-				}
-				err = fmt.Errorf("%s: count %s: %w", e.Name(), q.ID, err)
-				failed = append(failed, err)
-				ep.Queries = append(ep.Queries, QueryPlan{Query: q, Err: err})
-				if _, stops := stopsEngine(err); stops {
-					break
-				}
-				continue
-			}
-			ep.Queries = append(ep.Queries, QueryPlan{Query: q, Total: n, Pages: p, Credits: c})
-			ep.Total, ep.Pages, ep.Credits = ep.Total+n, ep.Pages+p, ep.Credits+c
+			ep.Full = full
+			ep.Spent += full.Spent // the dry run counted both
 		}
 		plan.Engines = append(plan.Engines, ep)
 	}
 	return plan, errors.Join(failed...)
+}
+
+// count counts qs on e into ep, appending failures to failed. It
+// reports whether an error stopped the engine, and returns ctx's error
+// when the run was interrupted.
+func count(ctx context.Context, e source.Engine, qs []source.Query, maxPages int, ep *EnginePlan, failed *[]error) (bool, error) {
+	for _, q := range qs {
+		n, err := e.Count(ctx, q)
+		var p, c, spent int
+		if err == nil {
+			ep.Spent += source.CountCost(e)
+			p, c, spent, err = source.EstimateRun(ctx, e, q, n, maxPages)
+			ep.Spent += spent
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return true, ctx.Err()
+			}
+			err = fmt.Errorf("%s: count %s: %w", e.Name(), q.ID, err)
+			*failed = append(*failed, err)
+			ep.Queries = append(ep.Queries, QueryPlan{Query: q, Err: err})
+			if _, stops := stopsEngine(err); stops {
+				return true, nil
+			}
+			continue
+		}
+		ep.Queries = append(ep.Queries, QueryPlan{Query: q, Total: n, Pages: p, Credits: c})
+		ep.Total, ep.Pages, ep.Credits = ep.Total+n, ep.Pages+p, ep.Credits+c
+	}
+	return false, nil
 }

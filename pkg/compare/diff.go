@@ -87,6 +87,10 @@ type Diff struct {
 
 	Notes []string `json:"notes"`
 
+	// Scope names the scope whose services alone are compared (diff
+	// --scope); "" (absent from the JSON) for every service.
+	Scope string `json:"scope,omitempty"`
+
 	AddressesIncluded bool `json:"addresses_included"`
 	// Addresses holds the per-service lists; nil (absent from the JSON)
 	// unless Options.IncludeAddresses.
@@ -237,7 +241,7 @@ func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 		if s.Honeypots == 0 {
 			continue
 		}
-		what := "left out of every count (diff --include-honeypots counts them)"
+		what := "left out of every count (a diff asked to include honeypots counts them)"
 		if o.IncludeHoneypots {
 			what = "counted (--include-honeypots)"
 		}

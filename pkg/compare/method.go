@@ -20,6 +20,10 @@ type Method struct {
 	// Feeds are the official range feeds used for cloud tagging, sorted
 	// by provider.
 	Feeds []Feed `json:"feeds"`
+	// Narrowed describes the scopes the snapshot's collections were
+	// narrowed to (collect --scope), sorted; empty (absent from the
+	// JSON) for a census.
+	Narrowed []string `json:"narrowed,omitempty"`
 }
 
 // Feed is one cloud range feed and its publication date ("" when the
@@ -66,6 +70,10 @@ func MethodOf(m store.Meta, imports []store.Import) Method {
 		return cmp.Compare(x.Date, y.Date)
 	})
 	out.Feeds = slices.Compact(out.Feeds)
+	for _, n := range m.Narrowings {
+		out.Narrowed = append(out.Narrowed, n.String())
+	}
+	slices.Sort(out.Narrowed)
 	return out
 }
 
@@ -99,6 +107,9 @@ func Differences(a, b Method) []Difference {
 			m[f.Provider] += report.FeedLabel(f.Date, f.Token)
 		}
 		return m
+	}
+	if !slices.Equal(a.Narrowed, b.Narrowed) {
+		out = append(out, Difference{"narrowing", orNone(strings.Join(a.Narrowed, "; ")), orNone(strings.Join(b.Narrowed, "; "))})
 	}
 	da, db := dates(a.Feeds), dates(b.Feeds)
 	var providers []string

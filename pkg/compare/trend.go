@@ -111,6 +111,9 @@ type Trend struct {
 	Products      []string `json:"products"`
 	Snapshots     []Point  `json:"snapshots"`
 	MethodChanges []Step   `json:"method_changes"`
+	// Scope names the scope whose services alone are counted (trend
+	// --scope); "" (absent from the JSON) for every service.
+	Scope string `json:"scope,omitempty"`
 }
 
 // Point is one snapshot of a trend. Completeness says whether every run

@@ -92,6 +92,13 @@ func TestDifferences(t *testing.T) {
 	if w := Warning("A", "B", Differences(a, b)); !strings.Contains(w, "snapshots A and B were made with different methods (catalog version: 1 → 2;") {
 		t.Errorf("Warning = %q", w)
 	}
+	// A snapshot collected for one scope is not comparable with a census.
+	meta.Narrowings = []store.NarrowingMeta{{Scope: "acme", ScopesFile: "scopes.yaml", CIDRs: 1, Digest: "abcdef0123"}}
+	n := MethodOf(meta, []store.Import{{Engine: model.Shodan}, {Engine: model.Censys}})
+	d := Differences(a, n)
+	if len(d) != 1 || d[0].String() != "narrowing: none → scope acme of scopes.yaml (1 network; digest abcdef01)" {
+		t.Errorf("narrowed vs census: %v", d)
+	}
 }
 
 // trendFixture builds a trend of n snapshots from the diff fixture's

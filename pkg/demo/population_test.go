@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"testing"
+
+	"github.com/orchex/orchex/pkg/model"
 )
 
 func TestGenerateDefaultResemblesStudy(t *testing.T) {
@@ -75,5 +77,39 @@ func TestBannersAreJSON(t *testing.T) {
 		if err := json.Unmarshal(CensysHost([]*Service{s}, s.SeenAt), &h); err != nil {
 			t.Fatalf("%s: %v", s.Product, err)
 		}
+	}
+}
+
+// TestEarlier checks that the earlier population is nine tenths of the
+// population, at the same addresses and ports, observed EarlierBy
+// sooner, with Kubernetes API servers that became open and that were
+// fixed between the two.
+func TestEarlier(t *testing.T) {
+	cfg := Config{Seed: 5, Size: 2000}
+	now, then := Generate(cfg), Earlier(cfg)
+	if len(then.Services) != 1800 || len(then.Noise) != 0 || !then.Config.At.Equal(now.Config.At.Add(-EarlierBy)) {
+		t.Fatalf("%d services, %d noise, at %v", len(then.Services), len(then.Noise), then.Config.At)
+	}
+	becameOpen, fixed, moved := 0, 0, 0
+	for i, s := range then.Services {
+		n := now.Services[i]
+		if s.Port == n.Port+1 {
+			moved++
+			n.Port++
+		}
+		if s.Addr != n.Addr || s.Port != n.Port || s.Product != n.Product || !s.SeenAt.Equal(n.SeenAt.Add(-EarlierBy)) {
+			t.Fatalf("service %d differs: %+v vs %+v", i, s, n)
+		}
+		switch {
+		case s.Auth == model.AuthUnknown && n.Auth == model.AuthOpen:
+			becameOpen++
+		case s.Auth == model.AuthOpen && n.Auth == model.AuthRequired:
+			fixed++
+		case s.Auth != n.Auth:
+			t.Errorf("service %d: %s then, %s now", i, s.Auth, n.Auth)
+		}
+	}
+	if becameOpen == 0 || fixed == 0 || moved == 0 {
+		t.Errorf("%d became open, %d fixed, %d moved to another port", becameOpen, fixed, moved)
 	}
 }

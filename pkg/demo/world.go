@@ -63,8 +63,14 @@ func queriesByProduct(cat *catalog.Catalog) (shodan, censys, censysV2 map[string
 // the population's clock, so that the same world gives the same data.
 // Close stops the APIs.
 func NewWorld(cfg Config, cat *catalog.Catalog, rate float64) *World {
+	return Serve(Generate(cfg), cat, rate)
+}
+
+// Serve keeps in pop only what the catalog's queries can find on each
+// engine and serves it as NewWorld does: for a population made another
+// way (Earlier).
+func Serve(pop *Population, cat *catalog.Catalog, rate float64) *World {
 	shodanQs, censysQs, v2Qs := queriesByProduct(cat)
-	pop := Generate(cfg)
 	pop.Restrict(func(p string) bool { return len(shodanQs[p]) > 0 }, func(p string) bool { return len(censysQs[p]) > 0 })
 	w := &World{Pop: pop}
 	// Banners and hits are made when a page asks for them, from the

@@ -46,6 +46,13 @@ type Meta struct {
 	// every figure; by default they are left out and counted in the
 	// method section only.
 	IncludeHoneypots bool
+	// Narrowed says, one line per collection, that the snapshot was
+	// collected for a scope's networks only (collect --scope): its
+	// figures describe those networks, not the internet.
+	Narrowed []string
+	// Scope names the scope whose services alone the report counts
+	// (report --scopes FILE --scope NAME); "" for every service.
+	Scope string
 
 	// IncludeAddresses fills View.Services with one row per service.
 	IncludeAddresses bool
@@ -521,6 +528,9 @@ func (b *builder) view() *View {
 		if m.Snapshot != "" {
 			v.Title += ", snapshot " + m.Snapshot
 		}
+		if m.Scope != "" {
+			v.Title += ", scope " + m.Scope
+		}
 	}
 	v.ByProduct = b.byProduct()
 	v.ByProvider = b.byProvider()
@@ -539,6 +549,15 @@ func (b *builder) view() *View {
 // it on a View assembled by other means before rendering it.
 func Present(v *View) {
 	v.Summary = summary(v)
+	// A scope's report, or a report of a snapshot collected for a scope,
+	// says so before any figure: it is not a census of the internet.
+	if v.Method.Scope != "" {
+		v.Summary = append([]string{"These figures count the services of scope " + v.Method.Scope + " only."}, v.Summary...)
+	}
+	if len(v.Method.Narrowed) > 0 {
+		v.Summary = append([]string{"This snapshot was collected for one scope's networks only (" + strings.Join(v.Method.Narrowed, "; ") +
+			"): its figures describe those networks, not the internet."}, v.Summary...)
+	}
 	v.Warnings = warnings(v)
 	v.Shown = shown(v)
 	for i := range v.ByProvider {
@@ -811,7 +830,8 @@ func (b *builder) method() Method {
 		CloudDisagreements: m.Disagreements,
 		Truncations:        slices.Clone(m.Truncations),
 		Honeypots:          Honeypots{Included: m.IncludeHoneypots, Services: b.honeyServices, Hosts: b.honeyHosts},
-		Notes:              slices.Clone(m.Notes),
+		Scope:              m.Scope,
+		Narrowed:           slices.Clone(m.Narrowed),
 	}
 	if md.Inputs == nil {
 		md.Inputs = []Input{}
@@ -868,16 +888,8 @@ func (b *builder) method() Method {
 		return byCount(x.Services, y.Services, x.Source, y.Source)
 	})
 
-	md.Notes = append(md.Notes, FigureNotes(md.Honeypots, b.h.LikelyOpen)...)
-	if len(md.CloudFeeds) == 0 && b.h.Services > 0 {
-		md.Notes = append(md.Notes, "No official IP-range feed was loaded: providers come from the engines' own cloud fields and the ASN table, and regions may be missing.")
-	}
-	if b.awsNone > 0 {
-		md.Notes = append(md.Notes, fmt.Sprintf("%d AWS services have no known region; they count as AWS but not as AWS US, so the AWS US share is a lower bound.", b.awsNone))
-	}
-	if b.overlap.Neither > 0 {
-		md.Notes = append(md.Notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", b.overlap.Neither))
-	}
+	md.Notes = MethodNotes(m, NoteCounts{Services: b.h.Services, AWSNoRegion: b.awsNone, NoEngine: b.overlap.Neither,
+		Honeypots: md.Honeypots, LikelyOpen: b.h.LikelyOpen})
 	for _, t := range []struct {
 		name    string
 		dropped int
@@ -901,17 +913,59 @@ func FigureNotes(hp Honeypots, likelyOpen int) []string {
 	var notes []string
 	switch {
 	case hp.Services > 0 && !hp.Included:
-		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s (Shodan's honeypot tag, Censys tarpit or truncated labels, or five or more unrelated product families on one address) %s excluded from every figure; report --include-honeypots counts them.",
+		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s (Shodan's honeypot tag, Censys tarpit or truncated labels, or five or more unrelated product families on one address) %s excluded from every figure; a report asked to include honeypots counts them.",
 			countOf(hp.Services, "service", "services"), countOf(hp.Hosts, "honeypot host", "honeypot hosts"),
 			Plural(hp.Hosts, "a honeypot or decoy", "honeypots or decoys"), Plural(hp.Services, "is", "are")))
 	case hp.Services > 0:
-		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s are included in every figure (--include-honeypots); the services list marks them.",
+		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s are included in every figure, as asked; the services list marks them.",
 			countOf(hp.Services, "service", "services"), countOf(hp.Hosts, "honeypot host", "honeypot hosts"),
 			Plural(hp.Hosts, "a honeypot or decoy", "honeypots or decoys")))
 	}
 	if likelyOpen > 0 {
 		notes = append(notes, fmt.Sprintf("%s %s likely open: inferred from the product's default configuration (no authentication unless configured), not proven; %s counted apart from open and never added to it.",
 			countOf(likelyOpen, "service", "services"), Plural(likelyOpen, "is", "are"), Plural(likelyOpen, "it is", "they are")))
+	}
+	return notes
+}
+
+// NoteCounts are the counts of a report's services that call for a
+// method note.
+type NoteCounts struct {
+	Services    int // services the report counts
+	AWSNoRegion int // AWS services whose region is unknown or global
+	NoEngine    int // services with no engine recorded
+	// Honeypots and LikelyOpen are what FigureNotes says of the
+	// figures: the honeypot hosts left out (or counted) and the services
+	// likely open but not proven so.
+	Honeypots  Honeypots
+	LikelyOpen int
+}
+
+// MethodNotes returns the notes a report states about how the snapshot's
+// figures were made: the snapshot's own notes, then that it was collected
+// for a scope's networks only, that the report counts one scope's
+// services, and what its counts call for (no range feed, AWS services
+// without a region, services without an engine). The research report's
+// method section (Build, BuildGrouped) and a scope's briefing (pkg/brief)
+// both take their notes from here, so that a note about the snapshot
+// reaches every reader.
+func MethodNotes(m Meta, c NoteCounts) []string {
+	notes := append([]string{}, m.Notes...) // never nil: renderers would print null
+	for _, n := range m.Narrowed {
+		notes = append(notes, "This snapshot was collected for one scope's networks only ("+n+"): its figures describe those networks, not the internet.")
+	}
+	if m.Scope != "" {
+		notes = append(notes, "Only the services of scope "+m.Scope+" are counted (a service is in the scope when any of its selectors matches; docs/scopes.md).")
+	}
+	notes = append(notes, FigureNotes(c.Honeypots, c.LikelyOpen)...)
+	if len(m.CloudFeeds) == 0 && c.Services > 0 {
+		notes = append(notes, "No official IP-range feed was loaded: providers come from the engines' own cloud fields and the ASN table, and regions may be missing.")
+	}
+	if c.AWSNoRegion > 0 {
+		notes = append(notes, fmt.Sprintf("%d AWS services have no known region; they count as AWS but not as AWS US, so the AWS US share is a lower bound.", c.AWSNoRegion))
+	}
+	if c.NoEngine > 0 {
+		notes = append(notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", c.NoEngine))
 	}
 	return notes
 }

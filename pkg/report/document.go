@@ -50,12 +50,38 @@ type Table struct {
 	Rows    [][]string
 	// Totals marks rows that sum up the rows above them (bold), by index.
 	Totals []int
+	// Stream, when set, yields more rows after Rows, one at a time, for a
+	// table too long to hold in memory (a briefing's list of services):
+	// it calls yield once per row, stops with yield's error, and returns
+	// it or its own reading error. Renderers read it through Each; the
+	// Markdown renderer writes each row as it comes. Totals index Rows.
+	Stream func(yield func(row []string) error) error
 }
 
 // Column is one column of a Table.
 type Column struct {
 	Title  string
 	Figure bool // holds figures: aligned right
+	// Wrap says that the column holds long text (evidence, names) that
+	// a PDF wraps onto more lines instead of cutting.
+	Wrap bool
+	// Width is the column's share of a PDF table's width, relative to
+	// the other columns' (0: the renderer's default).
+	Width float64
+}
+
+// Each calls fn with every row of t, Rows then those Stream yields, and
+// returns the first error of fn or Stream.
+func (t *Table) Each(fn func(row []string) error) error {
+	for _, r := range t.Rows {
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	if t.Stream == nil {
+		return nil
+	}
+	return t.Stream(fn)
 }
 
 // ChartKind says how a Chart is drawn.

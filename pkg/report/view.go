@@ -241,6 +241,13 @@ type Method struct {
 	// whether the figures include them (they do not unless asked).
 	Honeypots Honeypots `json:"honeypots"`
 	Notes     []string  `json:"notes"`
+	// Scope names the scope whose services alone are counted (report
+	// --scope); "" (absent from the JSON) for every service.
+	Scope string `json:"scope,omitempty"`
+	// Narrowed says, one line per collection, that the snapshot was
+	// collected for a scope's networks only; empty (absent from the
+	// JSON) for a census.
+	Narrowed []string `json:"narrowed,omitempty"`
 }
 
 // Honeypots is what a report says about honeypot hosts: how many

@@ -11,12 +11,14 @@ import (
 
 	"golang.org/x/net/idna"
 	"gopkg.in/yaml.v3"
+
+	"github.com/orchex/orchex/pkg/source"
 )
 
 // scopeKeys returns the keys of a scope, in the order the documentation
 // lists them.
 func scopeKeys() []string {
-	return []string{"name", "cidrs", "asns", "orgs", "domains", "countries", "contacts", "notes"}
+	return []string{"name", "cidrs", "asns", "orgs", "domains", "countries", "contacts", "notes", "webhook"}
 }
 
 // parser decodes a scopes file from yaml.v3 nodes so that every problem
@@ -230,6 +232,21 @@ func (p *parser) scope(n *yaml.Node) Scope {
 			continue
 		}
 		what := label + " " + kv.key
+		if kv.key == "webhook" {
+			if kv.v.Kind != yaml.ScalarNode || kv.v.Tag == "!!null" || strings.TrimSpace(kv.v.Value) == "" {
+				p.errorf(kv.v, "%s must be a URL, got %s", what, kindName(kv.v))
+				continue
+			}
+			raw := strings.TrimSpace(kv.v.Value)
+			if why := badWebhook(raw); why != "" {
+				// The URL's path and query usually hold a token: never
+				// print them, only the scheme and host.
+				p.errorf(kv.v, "%s %s %s", what, WebhookHost(raw), why)
+				continue
+			}
+			s.Webhook = source.NewSecret(raw)
+			continue
+		}
 		if kv.key == "notes" {
 			if kv.v.Kind != yaml.ScalarNode || kv.v.Tag == "!!null" {
 				p.errorf(kv.v, "%s must be a string, got %s", what, kindName(kv.v))

@@ -27,7 +27,12 @@ type Scope struct {
 	Countries []string
 	Contacts  []string
 	Notes     string
-	Line      int // line of the scope in the file
+	// Webhook is where orchex brief posts the scope's new and newly open
+	// services (an https URL, or http on a loopback address for tests).
+	// It usually holds a token, so it is a Secret: printing a Scope never
+	// shows it, and WebhookHost gives what may be printed.
+	Webhook source.Secret
+	Line    int // line of the scope in the file
 }
 
 // Selectors returns the number of selector values of s (contacts and notes

@@ -3,6 +3,7 @@ package scope_test
 import (
 	"errors"
 	"flag"
+	"fmt"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -136,6 +137,12 @@ func TestParseProblems(t *testing.T) {
 		{"scopes not a list", "scopes: x\n", `f.yaml:1: scopes must be a list, got "x"`},
 		{"null value", "scopes:\n  - name: a\n    asns: [~]\n", `f.yaml:3: scope "a" asns: each value must be a non-empty string, got nothing`},
 		{"bad alias", "scopes:\n  - name: a\n    asns: &x [64500]\n  - name: b\n    asns: [*x]\n", `f.yaml:5: scope "b" asns: each value must be a non-empty string, got a list`},
+		{"webhook http", "scopes:\n  - name: a\n    asns: [1]\n    webhook: http://hooks.example/T0/B1/SECRET?token=SECRET\n",
+			`f.yaml:4: scope "a" webhook http://hooks.example is plain http: a webhook carries addresses of exposed services and usually a token, so it must be https (http is allowed to a loopback address only, for tests)`},
+		{"webhook user", "scopes:\n  - name: a\n    asns: [1]\n    webhook: https://user:SECRET@hooks.example/x\n",
+			`f.yaml:4: scope "a" webhook https://hooks.example has a user name or password in it; put credentials in the path or query the service documents`},
+		{"webhook not a URL", "scopes:\n  - name: a\n    asns: [1]\n    webhook: SECRET\n", `f.yaml:4: scope "a" webhook (webhook URL) is not a URL (want https://host/path)`},
+		{"webhook list", "scopes:\n  - name: a\n    asns: [1]\n    webhook: [x]\n", `f.yaml:4: scope "a" webhook must be a URL, got a list`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := scope.Parse("f.yaml", []byte(tt.yaml))
@@ -163,5 +170,35 @@ func TestLoadFile(t *testing.T) {
 	var inv *scope.Invalid
 	if _, err := scope.Load(big); !errors.As(err, &inv) || !strings.Contains(err.Error(), "larger than the 64 MiB limit") {
 		t.Errorf("big file: %v", err)
+	}
+}
+
+// TestWebhook reads a scope's webhook as a Secret: usable where the
+// request is built, never printed, and only its scheme and host shown in
+// messages.
+func TestWebhook(t *testing.T) {
+	const hook = "https://hooks.example/services/T0/B1/XyzSECRET?token=SECRET"
+	set, err := scope.Parse("f.yaml", []byte("scopes:\n  - name: a\n    asns: [1]\n    webhook: "+hook+
+		"\n  - name: local\n    asns: [2]\n    webhook: http://127.0.0.1:8080/hook\n  - name: none\n    asns: [3]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := set.Scope(0)
+	if a.Webhook.Reveal() != hook {
+		t.Errorf("webhook = %q", a.Webhook.Reveal())
+	}
+	if s := fmt.Sprintf("%v %+v %#v", a, a, *a); strings.Contains(s, "SECRET") {
+		t.Errorf("printing a scope shows the webhook: %s", s)
+	}
+	if got := scope.WebhookHost(hook); got != "https://hooks.example" {
+		t.Errorf("WebhookHost = %q", got)
+	}
+	if set.Scope(1).Webhook.Reveal() != "http://127.0.0.1:8080/hook" || !set.Scope(2).Webhook.Empty() {
+		t.Errorf("loopback or absent webhook: %q %q", set.Scope(1).Webhook.Reveal(), set.Scope(2).Webhook.Reveal())
+	}
+	// A problem with the URL names its scheme and host only.
+	_, err = scope.Parse("f.yaml", []byte("scopes:\n  - name: a\n    asns: [1]\n    webhook: ftp://hooks.example/SECRET\n"))
+	if err == nil || strings.Contains(err.Error(), "SECRET") || !strings.Contains(err.Error(), "ftp://hooks.example is not an https URL") {
+		t.Errorf("err = %v", err)
 	}
 }

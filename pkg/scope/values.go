@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/netip"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -198,4 +199,49 @@ func badName(s string) string {
 		return "is a device name on Windows"
 	}
 	return ""
+}
+
+// CheckWebhook says why raw cannot be a webhook URL, or "" when it can:
+// the rule of a scope's webhook key, for a URL given another way (orchex
+// brief --webhook). The reason never quotes the URL.
+func CheckWebhook(raw string) string { return badWebhook(raw) }
+
+// badWebhook says why raw cannot be a scope's webhook, or "": it must be
+// an https URL with a host and no user information; plain http is
+// allowed only to a loopback address (127.0.0.0/8, ::1, localhost), for
+// tests against a local server.
+func badWebhook(raw string) string {
+	u, err := url.Parse(raw)
+	switch {
+	case err != nil || u.Host == "" || u.Opaque != "":
+		return "is not a URL (want https://host/path)"
+	case u.User != nil:
+		return "has a user name or password in it; put credentials in the path or query the service documents"
+	case u.Scheme == "https":
+		return ""
+	case u.Scheme == "http" && loopback(u.Hostname()):
+		return ""
+	case u.Scheme == "http":
+		return "is plain http: a webhook carries addresses of exposed services and usually a token, so it must be https (http is allowed to a loopback address only, for tests)"
+	}
+	return "is not an https URL"
+}
+
+func loopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	a, err := netip.ParseAddr(host)
+	return err == nil && a.Unmap().IsLoopback()
+}
+
+// WebhookHost returns what may be printed of a webhook URL: its scheme
+// and host ("https://hooks.slack.com"), never its path or query, which
+// usually hold a token. A URL that does not parse gives "(webhook URL)".
+func WebhookHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(webhook URL)"
+	}
+	return u.Scheme + "://" + u.Host
 }

@@ -117,6 +117,18 @@ type Truncation struct {
 	Reachable int
 }
 
+// Narrower is implemented by engines whose query language can restrict
+// a catalog query to a [Narrowing] (networks, ASNs, organisations,
+// domains, countries) with the engine's own filters, so that a
+// collection for one scope fetches, and pays for, that scope's part of
+// the internet only. Narrow returns the queries that together cover
+// every service of q the narrowing can match (several when the narrowing
+// is too long for one query), or a [*NarrowError] when q cannot be
+// narrowed safely.
+type Narrower interface {
+	Narrow(q Query, n Narrowing) ([]Narrowed, error)
+}
+
 // Caps are an engine's optional capabilities, looked up once. A nil
 // interface means the engine lacks it.
 type Caps struct {
@@ -126,6 +138,7 @@ type Caps struct {
 	Account     Accounter
 	Facets      Faceter
 	Truncations TruncationReporter
+	Narrower    Narrower
 }
 
 // CapsOf looks up e's capabilities.
@@ -137,6 +150,7 @@ func CapsOf(e Engine) Caps {
 	c.Account, _ = e.(Accounter)
 	c.Facets, _ = e.(Faceter)
 	c.Truncations, _ = e.(TruncationReporter)
+	c.Narrower, _ = e.(Narrower)
 	return c
 }
 

@@ -48,6 +48,11 @@ type Meta struct {
 	// by run; empty when the snapshot is complete. MarkIncomplete and
 	// ClearIncomplete keep it; every report of the snapshot says so.
 	Incomplete []Incomplete `json:"incomplete,omitempty"`
+	// Narrowings record the collections narrowed to one scope's networks
+	// (collect --scope): a snapshot with any holds those networks' part
+	// of the internet only, not a census. Empty (absent from the JSON)
+	// for a census.
+	Narrowings []NarrowingMeta `json:"narrowings,omitempty"`
 }
 
 // Incomplete is one run that filled part of a snapshot and stopped
@@ -99,6 +104,47 @@ func (m *Meta) IncompleteReasons() []string {
 	}
 	return out
 }
+
+// NarrowingMeta is one scope a collection into the snapshot was narrowed
+// to: its name, the scopes file's base name, how many values of each
+// selector the engines' filters carried, and a digest of those values
+// (two versions of a scope have different digests).
+type NarrowingMeta struct {
+	Scope      string `json:"scope"`
+	ScopesFile string `json:"scopes_file"`
+	CIDRs      int    `json:"cidrs"`
+	ASNs       int    `json:"asns"`
+	Orgs       int    `json:"orgs"`
+	Domains    int    `json:"domains"`
+	Countries  int    `json:"countries"`
+	Digest     string `json:"digest"`
+}
+
+// String describes the narrowing for a report's method: "scope acme of
+// scopes.yaml (2 networks, 1 ASN; digest 3f2a9c01)".
+func (n NarrowingMeta) String() string {
+	var parts []string
+	for _, c := range []struct {
+		n         int
+		one, many string
+	}{{n.CIDRs, "network", "networks"}, {n.ASNs, "ASN", "ASNs"}, {n.Orgs, "organisation", "organisations"},
+		{n.Domains, "domain", "domains"}, {n.Countries, "country", "countries"}} {
+		switch {
+		case c.n == 1:
+			parts = append(parts, "1 "+c.one)
+		case c.n > 1:
+			parts = append(parts, strconv.Itoa(c.n)+" "+c.many)
+		}
+	}
+	d := n.Digest
+	if len(d) > 8 {
+		d = d[:8]
+	}
+	return "scope " + n.Scope + " of " + n.ScopesFile + " (" + strings.Join(parts, ", ") + "; digest " + d + ")"
+}
+
+// AddNarrowing records a narrowed collection, once.
+func (m *Meta) AddNarrowing(n NarrowingMeta) { m.Narrowings = append(m.Narrowings, n); m.normalize() }
 
 // legacyDisagreementsNote is how snapshots written before the typed
 // CloudDisagreements field kept the count: a note "cloud-disagreements: N".
@@ -196,6 +242,10 @@ func (m *Meta) normalize() {
 	m.Queries = slices.Compact(m.Queries)
 	slices.Sort(m.Inputs)
 	m.Inputs = slices.Compact(m.Inputs)
+	slices.SortFunc(m.Narrowings, func(a, b NarrowingMeta) int {
+		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.ScopesFile, b.ScopesFile), cmp.Compare(a.Digest, b.Digest))
+	})
+	m.Narrowings = slices.Compact(m.Narrowings)
 	// Notes keep the order in which they were added.
 }
 
@@ -205,6 +255,7 @@ func (m Meta) encode() (string, error) {
 	m.Queries = slices.Clone(m.Queries)
 	m.Inputs = slices.Clone(m.Inputs)
 	m.Incomplete = slices.Clone(m.Incomplete)
+	m.Narrowings = slices.Clone(m.Narrowings)
 	m.normalize()
 	// Empty lists are [] in the JSON, never null, so that equal metadata
 	// has equal text and json_each() works on every key.
@@ -230,6 +281,7 @@ func decodeMeta(js string) (Meta, error) {
 	m.Engines, m.Feeds, m.Queries = orNil(m.Engines), orNil(m.Feeds), orNil(m.Queries)
 	m.Inputs, m.Notes = orNil(m.Inputs), orNil(m.Notes)
 	m.Incomplete = orNil(m.Incomplete)
+	m.Narrowings = orNil(m.Narrowings)
 	m.Notes = slices.DeleteFunc(m.Notes, func(n string) bool {
 		rest, ok := strings.CutPrefix(n, legacyDisagreementsNote)
 		if !ok {

@@ -72,3 +72,39 @@ func TestCloudDisagreementsLegacyNote(t *testing.T) {
 		t.Errorf("after a write: meta %s, notes %q; want the typed count 13 and no legacy note", js, notes)
 	}
 }
+
+// TestNarrowingsTyped checks that a narrowed collection is recorded in
+// the snapshot's metadata once per scope and read back, and that a
+// census's metadata JSON has no narrowings key at all.
+func TestNarrowingsTyped(t *testing.T) {
+	ctx := context.Background()
+	s := openTemp(t)
+	for _, label := range []string{"census", "acme"} {
+		if _, err := s.EnsureSnapshot(ctx, label, time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), Meta{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := NarrowingMeta{Scope: "acme", ScopesFile: "scopes.yaml", CIDRs: 2, ASNs: 1, Digest: "3f2a9c01d4e5"}
+	for range 2 { // two runs of the same collection
+		if err := s.UpdateMeta(ctx, "acme", func(m *Meta) { m.AddNarrowing(n) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	snap, err := s.Snapshot(ctx, "acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(snap.Meta.Narrowings, []NarrowingMeta{n}) {
+		t.Errorf("narrowings %+v", snap.Meta.Narrowings)
+	}
+	if got := n.String(); got != "scope acme of scopes.yaml (2 networks, 1 ASN; digest 3f2a9c01)" {
+		t.Errorf("String() = %q", got)
+	}
+	var js string
+	if err := s.db.QueryRowContext(ctx, `SELECT meta FROM snapshots WHERE label = 'census'`).Scan(&js); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(js, "narrowing") {
+		t.Errorf("a census's metadata mentions narrowings: %s", js)
+	}
+}

@@ -19,6 +19,10 @@ func DiffDocument(d *compare.Diff) *report.Document {
 		Title:     "Changes from snapshot " + a + " to snapshot " + b,
 		Generated: d.B.Created,
 	}
+	if d.Scope != "" {
+		doc.Title += ", scope " + d.Scope
+		doc.Intro = append(doc.Intro, report.Para("Only the services of scope "+d.Scope+" are compared: those its selectors match in each snapshot (docs/scopes.md)."))
+	}
 	doc.Intro = append(doc.Intro, report.Para("Snapshot "+a+" (taken "+report.Date(d.A.Created)+") compared with snapshot "+b+
 		" (taken "+report.Date(d.B.Created)+"). A service is one (address, port, transport); \"new\" services are in "+b+
 		" and not in "+a+", \"gone\" services the reverse. Percentages are of the "+a+" count."))

@@ -73,6 +73,10 @@ func TrendDocument(t *compare.Trend) *report.Document {
 		Generated: last.Created,
 		Intro:     []report.Block{report.Para(OrderText(t.Order))},
 	}
+	if t.Scope != "" {
+		doc.Title += ", scope " + t.Scope
+		doc.Intro = append(doc.Intro, report.Para("Only the services of scope "+t.Scope+" are counted in each snapshot (docs/scopes.md)."))
+	}
 	for _, p := range ps {
 		if !p.Completeness.Complete {
 			doc.Intro = append(doc.Intro, incompleteBlock(p.Snapshot, p.Completeness))

@@ -20,6 +20,33 @@ type Options struct {
 	// in every figure (and lists them, marked, with IncludeAddresses);
 	// by default they are left out and counted in the method section.
 	IncludeHoneypots bool
+	// Filter, when set, counts only the services it keeps: one scope of
+	// a scopes file (report --scopes FILE --scope NAME).
+	Filter *Filter
+}
+
+// Filter selects the services a report, diff or trend counts: the
+// services of one scope (pkg/scope). Name says which, in titles and the
+// method.
+type Filter struct {
+	Name string
+	Keep func(*model.Service) bool
+}
+
+// Services returns the services of stream that f keeps, in stream's
+// order; a nil f keeps every one.
+func (f *Filter) Services(stream func(fn func(*model.Service) error) error) func(fn func(*model.Service) error) error {
+	if f == nil {
+		return stream
+	}
+	return func(fn func(*model.Service) error) error {
+		return stream(func(s *model.Service) error {
+			if !f.Keep(s) {
+				return nil
+			}
+			return fn(s)
+		})
+	}
 }
 
 // Meta assembles what report.Build needs besides the services: the
@@ -39,6 +66,9 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 		IncludeAddresses: o.IncludeAddresses,
 		IncludeHoneypots: o.IncludeHoneypots,
 	}
+	if o.Filter != nil {
+		m.Scope = o.Filter.Name
+	}
 	if cat != nil {
 		for _, p := range cat.Products() {
 			m.Products = append(m.Products, report.ProductInfo{ID: p.ID, Name: p.Name, Family: p.Family, Category: p.Category})
@@ -49,6 +79,9 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 	}
 	for _, f := range snap.Meta.Feeds {
 		m.CloudFeeds = append(m.CloudFeeds, report.CloudFeed{Provider: f.Provider, Date: f.Date, Token: f.Token, Prefixes: f.Prefixes})
+	}
+	for _, n := range snap.Meta.Narrowings {
+		m.Narrowed = append(m.Narrowed, n.String())
 	}
 	imports, err := st.Imports(ctx, snap.Label)
 	if err != nil {
@@ -68,7 +101,9 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 // View builds the report view of snapshot label from its service groups,
 // kept by the store as it writes services: a million-service snapshot
 // reports in well under a second. Only Options.IncludeAddresses reads
-// every service.
+// every service. With Options.Filter, the view is built by streaming the
+// snapshot's services through the filter (report.Build): the groups
+// count every service, not one scope's.
 func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label string, o Options) (*report.View, error) {
 	snap, err := st.Snapshot(ctx, label)
 	if err != nil {
@@ -77,6 +112,11 @@ func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label stri
 	m, err := Meta(ctx, st, cat, snap, o)
 	if err != nil {
 		return nil, err
+	}
+	if o.Filter != nil {
+		return report.Build(ctx, m, o.Filter.Services(func(fn func(*model.Service) error) error {
+			return st.Services(ctx, label, fn)
+		}))
 	}
 	hosts, err := st.ProductHosts(ctx, label)
 	if err != nil {
@@ -121,20 +161,28 @@ func Method(ctx context.Context, st *store.Store, label string) (store.Snapshot,
 
 // DiffInput is one side of a diff, its services streamed from the store.
 func DiffInput(ctx context.Context, st *store.Store, label string) (compare.Input, error) {
+	return DiffInputFiltered(ctx, st, label, nil)
+}
+
+// DiffInputFiltered is DiffInput for the services f keeps (f may be
+// nil): one scope's side of a diff.
+func DiffInputFiltered(ctx context.Context, st *store.Store, label string, f *Filter) (compare.Input, error) {
 	snap, m, err := Method(ctx, st, label)
 	if err != nil {
 		return compare.Input{}, err
 	}
 	return compare.Input{
 		Label: snap.Label, Created: snap.Created, Method: m, Incomplete: snap.Meta.IncompleteReasons(),
-		Services: func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) },
+		Services: f.Services(func(fn func(*model.Service) error) error { return st.Services(ctx, snap.Label, fn) }),
 	}, nil
 }
 
 // Compare returns the comparison of a report of snapshot now with the
 // earlier snapshot label (report --compare), and how the two methods
 // differ (nil when they were made the same way). The earlier view counts
-// honeypots as o says, as the report's own does.
+// honeypots as o says, and only the services o.Filter keeps (a scope's
+// report compared with the same scope's earlier figures), as the report's
+// own does.
 func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, now string, o Options) (*report.Comparison, []compare.Difference, error) {
 	if label == now {
 		return nil, nil, fmt.Errorf("assemble: compare %s with itself", now)
@@ -148,7 +196,7 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 		return nil, nil, err
 	}
 	diffs := compare.Differences(ma, mb)
-	v, err := View(ctx, st, cat, label, Options{IncludeHoneypots: o.IncludeHoneypots})
+	v, err := View(ctx, st, cat, label, Options{IncludeHoneypots: o.IncludeHoneypots, Filter: o.Filter})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -161,8 +209,9 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 
 // Trend builds the trend of the snapshots from..to ("" for the first or
 // the last), ordered by compare.Order; each snapshot's view counts
-// honeypots as o says. It returns compare.ErrNoSnapshots wrapped when the
-// store holds none.
+// honeypots as o says and only the services o.Filter keeps (each
+// snapshot's services streamed through it). It returns
+// compare.ErrNoSnapshots wrapped when the store holds none.
 func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to string, o Options) (*compare.Trend, error) {
 	snaps, err := st.Snapshots(ctx)
 	if err != nil {
@@ -182,11 +231,15 @@ func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to 
 		if err != nil {
 			return nil, err
 		}
-		v, err := View(ctx, st, cat, s.Label, Options{IncludeHoneypots: o.IncludeHoneypots})
+		v, err := View(ctx, st, cat, s.Label, Options{IncludeHoneypots: o.IncludeHoneypots, Filter: o.Filter})
 		if err != nil {
 			return nil, err
 		}
 		in = append(in, compare.TrendInput{View: v, Created: s.Created, Method: m})
 	}
-	return compare.NewTrend(in, order), nil
+	t := compare.NewTrend(in, order)
+	if o.Filter != nil {
+		t.Scope = o.Filter.Name
+	}
+	return t, nil
 }

@@ -60,10 +60,18 @@ func RenderDocument(w io.Writer, d *report.Document) error {
 	if d == nil {
 		return errors.New("html: render: nil document")
 	}
-	p := docPage{D: d, Intro: blocks("intro", clean(d.Title, cellMax), d.Intro)}
+	intro, err := blocks("intro", clean(d.Title, cellMax), d.Intro)
+	if err != nil {
+		return fmt.Errorf("html: %q: %w", clean(d.Title, 80), err)
+	}
+	p := docPage{D: d, Intro: intro}
 	for i, s := range d.Sections {
 		id := "s" + strconv.Itoa(i+1)
-		p.Sections = append(p.Sections, section{ID: id, Title: s.Title, Level: s.Level, Blocks: blocks(id, clean(s.Title, cellMax), s.Blocks)})
+		bs, err := blocks(id, clean(s.Title, cellMax), s.Blocks)
+		if err != nil {
+			return fmt.Errorf("html: %q: section %q: %w", clean(d.Title, 80), clean(s.Title, 80), err)
+		}
+		p.Sections = append(p.Sections, section{ID: id, Title: s.Title, Level: s.Level, Blocks: bs})
 	}
 	if err := execute(w, "document", p); err != nil {
 		return fmt.Errorf("html: %q: %w", clean(d.Title, 80), err)
@@ -241,14 +249,19 @@ type cell struct {
 	Figure bool
 }
 
-// blocks prepares bs, numbering their tables and charts under id.
-func blocks(id, caption string, bs []report.Block) []block {
+// blocks prepares bs, numbering their tables and charts under id. It
+// fails only when a table's row stream does.
+func blocks(id, caption string, bs []report.Block) ([]block, error) {
 	out := make([]block, 0, len(bs))
 	for i, b := range bs {
 		bid := id + "-" + strconv.Itoa(i+1)
 		switch {
 		case b.Table != nil:
-			out = append(out, block{Table: docTable(bid, caption, b.Table)})
+			t, err := docTable(bid, caption, b.Table)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, block{Table: t})
 		case b.Chart != nil:
 			if c := docChart(bid, b.Chart); c != nil {
 				out = append(out, block{Chart: c})
@@ -259,20 +272,26 @@ func blocks(id, caption string, bs []report.Block) []block {
 			out = append(out, block{Lead: b.Lead, Text: b.Text})
 		}
 	}
-	return out
+	return out, nil
 }
 
-// docTable gives every row as many cells as t has columns.
-func docTable(id, caption string, t *report.Table) *table {
-	out := &table{ID: id, Caption: caption, T: t, Rows: make([]row, len(t.Rows))}
-	for r, cells := range t.Rows {
-		out.Rows[r].Cells = make([]cell, len(t.Columns))
+// docTable gives every row, Rows and those t.Stream yields, as many
+// cells as t has columns.
+func docTable(id, caption string, t *report.Table) (*table, error) {
+	out := &table{ID: id, Caption: caption, T: t, Rows: make([]row, 0, len(t.Rows))}
+	err := t.Each(func(cells []string) error {
+		r := row{Cells: make([]cell, len(t.Columns))}
 		for i, c := range t.Columns {
-			out.Rows[r].Cells[i].Figure = c.Figure
+			r.Cells[i].Figure = c.Figure
 			if i < len(cells) {
-				out.Rows[r].Cells[i].Text = cells[i]
+				r.Cells[i].Text = cells[i]
 			}
 		}
+		out.Rows = append(out.Rows, r)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("reading the rows of a table: %w", err)
 	}
-	return out
+	return out, nil
 }

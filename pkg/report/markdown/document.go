@@ -52,6 +52,17 @@ func (m *mdWriter) printf(format string, args ...any) {
 	}
 }
 
+// write writes the strings as they are: the table cells, without
+// fmt's cost (a briefing writes millions of them).
+func (m *mdWriter) write(ss ...string) {
+	for _, s := range ss {
+		if m.err != nil {
+			return
+		}
+		_, m.err = m.w.WriteString(s)
+	}
+}
+
 func (m *mdWriter) blocks(bs []report.Block) {
 	for _, b := range bs {
 		switch {
@@ -86,8 +97,8 @@ func (m *mdWriter) table(t *report.Table) {
 		}
 	}
 	m.printf("\n")
-	for _, row := range t.Rows {
-		m.printf("|")
+	err := t.Each(func(row []string) error {
+		m.write("|")
 		for i, c := range t.Columns {
 			s := ""
 			if i < len(row) {
@@ -99,7 +110,11 @@ func (m *mdWriter) table(t *report.Table) {
 				m.cell(Escape(s, CellMax))
 			}
 		}
-		m.printf("\n")
+		m.write("\n")
+		return m.err
+	})
+	if m.err == nil {
+		m.err = err
 	}
 }
 
@@ -107,8 +122,8 @@ func (m *mdWriter) table(t *report.Table) {
 // is "| |".
 func (m *mdWriter) cell(s string) {
 	if s == "" {
-		m.printf(" |")
+		m.write(" |")
 		return
 	}
-	m.printf(" %s |", s)
+	m.write(" ", s, " |")
 }

@@ -103,13 +103,26 @@ func (d *doc) docTable(t *report.Table) {
 		if c.Figure {
 			w, align = 1.3, "R"
 		}
+		if c.Wrap {
+			w = 3
+		}
+		if c.Width > 0 {
+			w = c.Width
+		}
 		pt.cols = append(pt.cols, column{c.Title, w, align})
 	}
 	if len(keep) > 6 {
 		pt.size = 7.2
 	}
 	pt.wraps = []int{0}
-	for r, row := range t.Rows {
+	for k, i := range keep {
+		if k > 0 && t.Columns[i].Wrap {
+			pt.wraps = append(pt.wraps, k)
+		}
+	}
+	r := -1
+	err := t.Each(func(row []string) error {
+		r++
 		cells := make([]string, len(keep))
 		for k, i := range keep {
 			if i < len(row) {
@@ -121,6 +134,11 @@ func (d *doc) docTable(t *report.Table) {
 			kind = rowTotal
 		}
 		pt.add(kind, cells...)
+		return nil
+	})
+	if err != nil {
+		d.f.SetError(fmt.Errorf("reading the rows of a table: %w", err))
+		return
 	}
 	d.table(pt)
 	if left > 0 {

@@ -157,6 +157,12 @@ func (c *Client) Dialect() string { return "cenql" }
 // API returns "v3".
 func (c *Client) API() string { return "v3" }
 
+// Narrow implements [source.Narrower] for CenQL queries with [Narrow] and
+// its default limits.
+func (c *Client) Narrow(q source.Query, n source.Narrowing) ([]source.Narrowed, error) {
+	return Narrow(q.Text, n, source.Limits{})
+}
+
 // PageSize returns the page_size sent.
 func (c *Client) PageSize() int { return c.cfg.PageSize }
 

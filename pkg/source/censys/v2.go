@@ -94,6 +94,12 @@ func (c *V2Client) Dialect() string { return "censys-v2" }
 // API returns "v2".
 func (c *V2Client) API() string { return "v2" }
 
+// Narrow implements [source.Narrower] for legacy v2 queries with
+// [NarrowV2] and its default limits.
+func (c *V2Client) Narrow(q source.Query, n source.Narrowing) ([]source.Narrowed, error) {
+	return NarrowV2(q.Text, n, source.Limits{})
+}
+
 // PageSize returns the per_page sent.
 func (c *V2Client) PageSize() int { return c.cfg.PerPage }
 

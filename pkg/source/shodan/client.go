@@ -105,6 +105,12 @@ func (c *Client) Dialect() string { return "shodan" }
 // API returns "shodan-rest".
 func (c *Client) API() string { return "shodan-rest" }
 
+// Narrow implements [source.Narrower] with [Narrow] and its default
+// limits.
+func (c *Client) Narrow(q source.Query, n source.Narrowing) ([]source.Narrowed, error) {
+	return Narrow(q.Text, n, source.Limits{})
+}
+
 // APIInfo is the account's plan and balance (GET /api-info).
 type APIInfo struct {
 	Plan         string `json:"plan"`

@@ -1,0 +1,397 @@
+package brief
+
+import (
+	"errors"
+	"fmt"
+	"net/netip"
+	"strconv"
+	"strings"
+
+	"github.com/orchex/orchex/pkg/report"
+)
+
+// DocOptions are the choices of a briefing document.
+type DocOptions struct {
+	// MaxListed caps the services the document lists, for formats that
+	// lay out a whole page at once (PDF, HTML); 0 lists every service
+	// (Markdown, whose tables are written row by row as they are read).
+	MaxListed int
+	// FullList names where every service is listed, for the note that
+	// says the list was cut: "brief.md, brief.json and services.csv".
+	FullList string
+}
+
+// DefaultMaxListed is the cap of services listed in a PDF or HTML
+// briefing.
+const DefaultMaxListed = 5000
+
+// hostnamesShown caps the hostnames shown per service in a table.
+const hostnamesShown = 5
+
+// Document returns the briefing as a report.Document, which every
+// renderer writes (markdown, pdf, html .RenderDocument): the summary,
+// the changes since the earlier snapshot, the owners and their
+// netblocks, the open services by owner and netblock, what to do per
+// product, the other services, and the method notes. Service tables are
+// read from the spill file when rendered (report.Table.Stream), so the
+// Brief must stay open until the document is written.
+func (b *Brief) Document(o DocOptions) *report.Document {
+	sc := b.Scope
+	d := &report.Document{
+		Title:     "Briefing for " + sc.Name + ": exposed orchestration and API-management services, snapshot " + b.Snapshot,
+		Generated: b.SnapshotCreated,
+	}
+	intro := "Scope " + sc.Name + " (" + b.ScopesFile + " line " + strconv.Itoa(sc.Line) + "): " + selectors(sc.CIDRs, sc.ASNs, sc.Orgs, sc.Domains, sc.Countries) + "."
+	if len(sc.Contacts) > 0 {
+		intro += " Contacts: " + strings.Join(sc.Contacts, ", ") + "."
+	}
+	d.Intro = append(d.Intro, report.Para(intro))
+	if sc.Notes != "" {
+		d.Intro = append(d.Intro, report.Para("Notes: "+sc.Notes))
+	}
+	when := "Snapshot " + b.Snapshot + ", taken " + report.Date(b.SnapshotCreated)
+	if b.Since != "" {
+		when += ", compared with snapshot " + b.Since + " (taken " + report.Date(b.SinceCreated) + ")"
+	}
+	d.Intro = append(d.Intro, report.Para(when+". A service is one (address, port, transport). This briefing lists addresses: it is for the owners of these networks, not for publication."))
+	for _, w := range b.Warnings {
+		d.Intro = append(d.Intro, report.Block{Lead: "Incomplete:", Text: w})
+	}
+	if c := b.Counts; c.Open > 0 {
+		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.Open) + " " + report.Plural(c.Open, "service answers", "services answer") + " without authentication.",
+			Text: "They are listed first, each with the evidence of open access, and \"What to do\" says how to close them."})
+	}
+
+	d.Sections = append(d.Sections, b.summarySection())
+	if b.Since != "" {
+		d.Sections = append(d.Sections, b.changeSections(o)...)
+	}
+	d.Sections = append(d.Sections, b.ownerSection())
+	budget := &listBudget{max: o.MaxListed}
+	d.Sections = append(d.Sections, b.listSections("Open services", "Services that answered without authentication, with the evidence.", SectionOpen, budget)...)
+	d.Sections = append(d.Sections, b.remedySections()...)
+	d.Sections = append(d.Sections, b.listSections("Services demanding credentials", "Services that demanded credentials: exposed, but not open.", SectionAuthRequired, budget)...)
+	d.Sections = append(d.Sections, b.listSections("Services whose authentication is not known", "The banners of these services did not tell whether they demand credentials.", SectionUnknown, budget)...)
+	if budget.left > 0 {
+		full := o.FullList
+		if full == "" {
+			full = "the Markdown and JSON briefings"
+		}
+		d.Sections = append(d.Sections, report.Section{Title: "Services not listed here", Level: 1, Blocks: []report.Block{
+			report.Para(report.Num(budget.left) + " more " + report.Plural(budget.left, "service is", "services are") +
+				" not listed in this document, which lists at most " + report.Num(budget.max) + "; " + full + " list every service."),
+		}})
+	}
+	d.Sections = append(d.Sections, b.methodSection())
+	return d
+}
+
+// errEnough stops a listing at its cap.
+var errEnough = errors.New("listed enough")
+
+// enough returns err, or nil when it is errEnough.
+func enough(err error) error {
+	if errors.Is(err, errEnough) {
+		return nil
+	}
+	return err
+}
+
+// listBudget counts the services a document lists against its cap.
+type listBudget struct {
+	max, used, left int
+}
+
+// take returns how many of n services may be listed.
+func (l *listBudget) take(n int) int {
+	if l.max <= 0 {
+		return n
+	}
+	k := min(n, l.max-l.used)
+	l.used += k
+	l.left += n - k
+	return k
+}
+
+func selectors(cidrs []netip.Prefix, asns []uint32, orgs, domains, countries []string) string {
+	var parts []string
+	add := func(n int, one, many string) {
+		if n > 0 {
+			parts = append(parts, report.Num(n)+" "+report.Plural(n, one, many))
+		}
+	}
+	add(len(cidrs), "network", "networks")
+	add(len(asns), "ASN", "ASNs")
+	add(len(orgs), "organisation", "organisations")
+	add(len(domains), "domain", "domains")
+	add(len(countries), "country", "countries")
+	return strings.Join(parts, ", ")
+}
+
+func (b *Brief) summarySection() report.Section {
+	c := b.Counts
+	t := &report.Table{Columns: []report.Column{{Title: "Figure"}, {Title: "Services", Figure: true}, {Title: "Share", Figure: true}}}
+	t.Add("Exposed services", report.Num(c.Services), report.PctOf(c.Services, c.Services))
+	t.Add("No authentication (open)", report.Num(c.Open), report.PctOf(c.Open, c.Services))
+	t.Add("Authentication required", report.Num(c.AuthRequired), report.PctOf(c.AuthRequired, c.Services))
+	t.Add("Unknown", report.Num(c.Unknown), report.PctOf(c.Unknown, c.Services))
+	t.Add("Hosts (distinct addresses)", report.Num(c.Hosts), report.Dash)
+	s := report.Section{Title: "Summary", Level: 1}
+	if c.Services == 0 {
+		s.Blocks = append(s.Blocks, report.Para("The snapshot holds no exposed service of this scope."))
+	} else {
+		s.Blocks = append(s.Blocks, report.Para(fmt.Sprintf("Of %s exposed %s on %s %s of this scope, %s answered without authentication, %s demanded credentials and the banners of %s did not tell.",
+			report.Num(c.Services), report.Plural(c.Services, "service", "services"), report.Num(c.Hosts), report.Plural(c.Hosts, "host", "hosts"),
+			report.Num(c.Open), report.Num(c.AuthRequired), report.Num(c.Unknown))))
+	}
+	s.Blocks = append(s.Blocks, report.Block{Table: t})
+	return s
+}
+
+func (b *Brief) changeSections(o DocOptions) []report.Section {
+	c := b.Counts
+	t := &report.Table{Columns: []report.Column{{Title: "Change since " + b.Since}, {Title: "Services", Figure: true}}}
+	t.Add("New (in the scope now, not then)", report.Num(c.New))
+	t.Add("New and open", report.Num(c.NewOpen))
+	t.Add("Became open", report.Num(c.NowOpen))
+	t.Add("Fixed (open then, credentials demanded now)", report.Num(c.NowClosed))
+	t.Add("Open then, not known now", report.Num(c.OpenToUnknown))
+	t.Add("Open in both snapshots", report.Num(c.OpenBoth))
+	t.Add("Gone (in the scope then, not now)", report.Num(c.Gone))
+	t.Add("Gone, open then", report.Num(c.GoneOpen))
+	out := []report.Section{{Title: "What changed since " + b.Since, Level: 1, Blocks: []report.Block{
+		report.Para("The changes of the scope's services from snapshot " + b.Since + " to " + b.Snapshot + ". A gone service was not seen in " +
+			b.Snapshot + ": it may be closed, or the engines did not reach it."),
+		{Table: t},
+	}}}
+	list := func(title string, n int, f Filter) {
+		s := report.Section{Title: title, Level: 2}
+		if n == 0 {
+			s.Blocks = append(s.Blocks, report.Para("None."))
+			out = append(out, s)
+			return
+		}
+		tb := &report.Table{Columns: []report.Column{{Title: "Service"}, {Title: "Product"}, {Title: "Auth now"}, {Title: "Auth then"}, {Title: "Owner"}}}
+		names := b.names()
+		limit := n
+		if o.MaxListed > 0 {
+			limit = min(n, o.MaxListed)
+		}
+		tb.Stream = func(yield func([]string) error) error {
+			k := 0
+			return enough(b.Each(f, func(s *Service) error {
+				if k++; k > limit {
+					return errEnough
+				}
+				return yield([]string{endpoint(s), productText(s, names), authName(s.Auth), report.OrDash(string(s.Before)), s.Owner})
+			}))
+		}
+		s.Blocks = append(s.Blocks, report.Block{Table: tb})
+		if limit < n {
+			s.Blocks = append(s.Blocks, report.Para(report.Num(n-limit)+" more are listed in the sections below."))
+		}
+		out = append(out, s)
+	}
+	list("New services", c.New, WithChange(New))
+	list("Services that became open", c.NowOpen, NowOpen)
+	list("Fixed services", c.NowClosed, NowClosed)
+	list("Open then, not known now", c.OpenToUnknown, OpenToUnknown)
+	gone := report.Section{Title: "Gone services", Level: 2}
+	if c.Gone == 0 {
+		gone.Blocks = append(gone.Blocks, report.Para("None."))
+	} else {
+		tb := &report.Table{Columns: []report.Column{{Title: "Service"}, {Title: "Product"}, {Title: "Auth then"}, {Title: "Owner"}, {Title: "Last seen"}}}
+		names := b.names()
+		limit := c.Gone
+		if o.MaxListed > 0 {
+			limit = min(c.Gone, o.MaxListed)
+		}
+		tb.Stream = func(yield func([]string) error) error {
+			k := 0
+			return enough(b.EachGone(func(s *Service) error {
+				if k++; k > limit {
+					return errEnough
+				}
+				return yield([]string{endpoint(s), productText(s, names), authName(s.Auth), s.Owner, report.Date(s.LastSeen)})
+			}))
+		}
+		gone.Blocks = append(gone.Blocks, report.Block{Table: tb})
+		if limit < c.Gone {
+			gone.Blocks = append(gone.Blocks, report.Para(report.Num(c.Gone-limit)+" more gone services are listed in brief.json."))
+		}
+	}
+	return append(out, gone)
+}
+
+func (b *Brief) ownerSection() report.Section {
+	s := report.Section{Title: "Owners", Level: 1}
+	if len(b.Owners) == 0 {
+		s.Blocks = append(s.Blocks, report.Para("No owner: the scope has no exposed service in this snapshot."))
+		return s
+	}
+	s.Blocks = append(s.Blocks, report.Para("The services by network owner (ASN and organisation as the engines name them), then by netblock: "+
+		"the longest of the scope's own networks holding the address, or else its /24 (IPv4) or /48 (IPv6). A part can be forwarded to each owner."))
+	t := &report.Table{Columns: []report.Column{{Title: "Owner"}, {Title: "Netblock"}, {Title: "Services", Figure: true}, {Title: "Open", Figure: true}}}
+	for _, o := range b.Owners {
+		for _, nb := range o.Netblocks {
+			t.Add(o.Name(), blockText(nb.Prefix, nb.Declared), report.Num(nb.Services), report.Num(nb.Open))
+		}
+		if len(o.Netblocks) > 1 {
+			t.AddTotal(o.Name()+", all netblocks", "", report.Num(o.Services), report.Num(o.Open))
+		}
+	}
+	s.Blocks = append(s.Blocks, report.Block{Table: t})
+	return s
+}
+
+func blockText(p netip.Prefix, declared bool) string {
+	if declared {
+		return p.String() + " (scope network)"
+	}
+	return p.String()
+}
+
+// serviceColumns are the columns of a listed service.
+func (b *Brief) serviceColumns() []report.Column {
+	return []report.Column{{Title: "Service", Width: 3.3}, {Title: "Product", Wrap: true, Width: 2.2}, {Title: "Auth", Wrap: true, Width: 2},
+		{Title: "Evidence", Wrap: true, Width: 3.6}, {Title: "Seen", Wrap: true, Width: 2.3}, {Title: "Engines", Wrap: true, Width: 1.5},
+		{Title: "Hostnames", Wrap: true, Width: 2.5}, {Title: "Cloud", Wrap: true, Width: 1.5}}
+}
+
+func (b *Brief) serviceRow(s *Service, names map[string]string) []string {
+	engines := make([]string, 0, 2)
+	for _, e := range s.Engines.List() {
+		engines = append(engines, string(e))
+	}
+	cloud := report.NoProvider
+	if s.Cloud.Provider != "" {
+		cloud = strings.TrimSpace(s.Cloud.Provider + " " + s.Cloud.Region)
+	}
+	auth := authName(s.Auth)
+	if b.Since != "" {
+		auth += " (" + changeText(s) + ")"
+	}
+	return []string{endpoint(s), productText(s, names), auth, report.OrDash(s.AuthEvidence), seen(s),
+		report.OrDash(strings.Join(engines, ", ")), report.OrDash(report.Join(s.Hostnames, hostnamesShown, func(h string) string { return h })), cloud}
+}
+
+// listSections lists the services of section sec, one subsection per
+// owner and netblock.
+func (b *Brief) listSections(title, lead string, sec Section, budget *listBudget) []report.Section {
+	groups := b.groups(sec)
+	head := report.Section{Title: title, Level: 1}
+	if len(groups) == 0 {
+		head.Blocks = append(head.Blocks, report.Para("None."))
+		return []report.Section{head}
+	}
+	n := 0
+	for _, g := range groups {
+		n += g.n
+	}
+	head.Blocks = append(head.Blocks, report.Para(lead+" "+report.Num(n)+" "+report.Plural(n, "service", "services")+
+		", by owner and netblock; within each, by address and port."))
+	out := []report.Section{head}
+	names := b.names()
+	for _, g := range groups {
+		k := budget.take(g.n)
+		if k == 0 {
+			continue
+		}
+		o := b.Owners[g.owner]
+		block := b.blocks[g.block]
+		s := report.Section{Title: o.Name() + ", " + block.String(), Level: 2}
+		t := &report.Table{Columns: b.serviceColumns()}
+		t.Stream = func(yield func([]string) error) error {
+			return b.eachGroup(g, k, func(s *Service) error { return yield(b.serviceRow(s, names)) })
+		}
+		s.Blocks = append(s.Blocks, report.Block{Table: t})
+		out = append(out, s)
+	}
+	return out
+}
+
+func (b *Brief) remedySections() []report.Section {
+	head := report.Section{Title: "What to do", Level: 1}
+	if len(b.Products) == 0 {
+		head.Blocks = append(head.Blocks, report.Para("Nothing: the scope has no exposed service in this snapshot."))
+		return []report.Section{head}
+	}
+	head.Blocks = append(head.Blocks, report.Para("Advice per product, from the vendors' own documentation; products with open services first."))
+	out := []report.Section{head}
+	for _, p := range b.Products {
+		s := report.Section{Title: p.Name, Level: 2}
+		counts := report.Num(p.Services) + " " + report.Plural(p.Services, "service", "services") + " in this scope, " + report.Num(p.Open) + " open."
+		if p.Remediation == nil {
+			s.Blocks = append(s.Blocks, report.Para(counts+" The catalog has no advice for this product: restrict it to the networks of its users."))
+			out = append(out, s)
+			continue
+		}
+		s.Blocks = append(s.Blocks, report.Para(counts+" "+p.Remediation.Text))
+		var links []string
+		for _, l := range p.Remediation.Links {
+			links = append(links, l.Title+": "+l.URL)
+		}
+		s.Blocks = append(s.Blocks, report.Block{List: links})
+		out = append(out, s)
+	}
+	return out
+}
+
+func (b *Brief) methodSection() report.Section {
+	t := &report.Table{Columns: []report.Column{{Title: ""}, {Title: b.Snapshot}}}
+	t.Add("Catalog version", report.OrDash(b.CatalogVersion))
+	t.Add("Engines", report.OrDash(strings.Join(b.Engines, ", ")))
+	s := report.Section{Title: "Method and notes", Level: 1, Blocks: []report.Block{
+		{Table: t},
+		report.Para("A service is in the scope when any selector of the scope matches it (docs/scopes.md). Its authentication verdict is open only when " +
+			"the banner proved that access without credentials worked; the evidence column says what proved it."),
+	}}
+	if len(b.Notes) > 0 {
+		s.Blocks = append(s.Blocks, report.Block{List: b.Notes})
+	}
+	return s
+}
+
+// endpoint writes a service as address:port/transport, an IPv6 address
+// in brackets.
+func endpoint(s *Service) string {
+	a := s.Addr.String()
+	if s.Addr.Is6() && !s.Addr.Is4In6() {
+		a = "[" + a + "]"
+	}
+	return a + ":" + strconv.Itoa(int(s.Port)) + "/" + s.Transport
+}
+
+func productText(s *Service, names map[string]string) string {
+	n := names[s.Product]
+	if n == "" {
+		n = report.OrDash(s.Product)
+	}
+	if s.Version != "" {
+		n += " " + s.Version
+	}
+	return n
+}
+
+func seen(s *Service) string {
+	f, l := report.Date(s.FirstSeen), report.Date(s.LastSeen)
+	if f == l {
+		return l
+	}
+	return f + " – " + l
+}
+
+// changeText writes a listed service's change: "new", "persisting", or
+// the auth change of a persisting service ("now open, was auth_required").
+func changeText(s *Service) string {
+	switch ac := s.AuthChange(); ac {
+	case "":
+		return s.Change.String()
+	case "now_open":
+		return "now open, was " + string(s.Before)
+	case "now_closed":
+		return "fixed, was open"
+	default:
+		return "was " + string(s.Before)
+	}
+}

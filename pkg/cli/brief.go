@@ -1,0 +1,355 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/urfave/cli/v2"
+
+	"github.com/orchex/orchex/pkg/brief"
+	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/html"
+	"github.com/orchex/orchex/pkg/report/markdown"
+	"github.com/orchex/orchex/pkg/report/pdf"
+	"github.com/orchex/orchex/pkg/scope"
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/store"
+)
+
+type briefOptions struct {
+	Scopes   string
+	Scope    []string
+	Snapshot string
+	Since    string
+	Formats  map[string]bool
+	Out      string
+	Webhook  source.Secret
+}
+
+// briefFormats are the formats of --format; md and json are always
+// written.
+func briefFormats() []string { return []string{"md", "json", "csv", "pdf", "html"} }
+
+func briefCommand(g *globals) *cli.Command {
+	return &cli.Command{
+		Name:  "brief",
+		Usage: "write a briefing per scope of a scopes file: its exposed services, what changed, what to do, a feed",
+		UsageText: "orchex brief --scopes scopes.yaml --snapshot 2026Q4 --since 2026Q3 --out briefs/2026Q4\n" +
+			"orchex brief --scopes scopes.yaml --scope acme --format md,pdf,html,json,csv --out briefs/acme\n" +
+			"orchex brief --scopes scopes.yaml --since 2026Q3 --out briefs/2026Q4 --webhook https://hooks.slack.com/services/...",
+		Description: "For each scope of the scopes file (or each --scope), writes OUT/NAME/brief.md and OUT/NAME/brief.json,\n" +
+			"plus services.csv, brief.pdf and brief.html as --format asks, and OUT/index.md and OUT/index.json with\n" +
+			"one line per scope. A briefing lists the scope's services with their addresses, open services first,\n" +
+			"grouped by owner (ASN and organisation) and netblock, each with its auth verdict and evidence; with\n" +
+			"--since, what changed (new, gone, became open, fixed); what to do per product, with links to the\n" +
+			"vendors' documentation; and the method notes of the research report. services.csv is a feed with\n" +
+			"Shadowserver-style columns and the scope's contacts on every row. Briefings list addresses: they are\n" +
+			"for the owners of these networks, not for publication. See docs/brief-json.md and docs/scopes.md.\n\n" +
+			"--webhook URL (or a scope's webhook key, or ORCHEX_WEBHOOK) posts, per scope, one JSON message with\n" +
+			"the services new or newly open since --since, with a Slack-compatible text field; rate limits,\n" +
+			"5xx answers and network failures are retried with back-off. The URL's path and query (its token)\n" +
+			"are never printed.\n\n" +
+			"Exit codes: 0 done, 1 failure, 2 usage error, 3 briefings written but a webhook could not be posted.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "scopes", Usage: "scopes `FILE` (docs/scopes.md; required)"},
+			&cli.StringSliceFlag{Name: "scope", Usage: "brief only scope `NAME` (repeat, or separate with commas; default every scope)"},
+			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)"},
+			&cli.StringFlag{Name: "since", Usage: "the earlier snapshot `LABEL` to count changes from"},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md,json", Usage: "comma-separated `FORMATS` among md, json, csv, pdf, html (md and json are always written)"},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`: one directory per scope, and the index (required)"},
+			&cli.StringFlag{Name: "webhook", EnvVars: []string{"ORCHEX_WEBHOOK"}, Usage: "post each scope's new and newly open services to `URL` (https; needs --since)"},
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return usagef("brief: unexpected argument %q", c.Args().First())
+			}
+			o, err := parseBrief(c)
+			if err != nil {
+				return err
+			}
+			return runBrief(c.Context, g, o)
+		},
+	}
+}
+
+func parseBrief(c *cli.Context) (briefOptions, error) {
+	o := briefOptions{Scopes: c.String("scopes"), Snapshot: c.String("snapshot"), Since: c.String("since"), Out: c.String("out"),
+		Formats: map[string]bool{"md": true, "json": true}}
+	for _, v := range c.StringSlice("scope") {
+		for _, n := range strings.Split(v, ",") {
+			if n = strings.TrimSpace(n); n != "" {
+				o.Scope = append(o.Scope, n)
+			}
+		}
+	}
+	for _, f := range strings.Split(c.String("format"), ",") {
+		f = strings.ToLower(strings.TrimSpace(f))
+		if f == "markdown" {
+			f = "md"
+		}
+		if f == "" {
+			continue
+		}
+		if !slices.Contains(briefFormats(), f) {
+			return o, usagef("brief: unknown --format %q (want a comma-separated list of %s)", f, strings.Join(briefFormats(), ", "))
+		}
+		o.Formats[f] = true
+	}
+	if o.Scopes == "" {
+		return o, usagef("brief: --scopes FILE is required: the scopes file that names the networks to brief (docs/scopes.md)")
+	}
+	if o.Out == "" {
+		return o, usagef("brief: --out DIR is required: a run writes one directory per scope and an index")
+	}
+	if o.Out == "-" {
+		return o, usagef("brief: --out must be a directory: a run writes several files per scope")
+	}
+	if o.Since != "" && o.Since == o.Snapshot {
+		return o, usagef("brief: --since %s is the snapshot being briefed", o.Since)
+	}
+	if w := c.String("webhook"); w != "" {
+		if why := scope.CheckWebhook(w); why != "" {
+			return o, usagef("brief: --webhook %s %s", scope.WebhookHost(w), why)
+		}
+		o.Webhook = source.NewSecret(w)
+	}
+	if !o.Webhook.Empty() && o.Since == "" {
+		return o, usagef("brief: --webhook posts the services new or newly open since --since: give --since LABEL")
+	}
+	return o, nil
+}
+
+func runBrief(ctx context.Context, g *globals, o briefOptions) error {
+	set, err := g.loadScopes("brief", o.Scopes)
+	if err != nil {
+		return err
+	}
+	sel, err := selectScopes(set, o)
+	if err != nil {
+		return err
+	}
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	return writeBriefs(ctx, g, st, set, sel, o)
+}
+
+// selectScopes returns the indexes of the scopes of --scope, in the
+// order named, or nil for every scope.
+func selectScopes(set *scope.Set, o briefOptions) ([]int, error) {
+	// The index files sit beside the scopes' directories.
+	for i := range set.Len() {
+		if n := set.Scope(i).Name; strings.EqualFold(n, "index.md") || strings.EqualFold(n, "index.json") {
+			return nil, usagef("brief: scope %q (%s line %d) would be written over the index %s: rename the scope", n, o.Scopes, set.Scope(i).Line, n)
+		}
+	}
+	var sel []int
+	for _, n := range o.Scope {
+		i, ok := set.Index(n)
+		if !ok {
+			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, scopeNames(set, 10))
+		}
+		if !slices.Contains(sel, i) {
+			sel = append(sel, i)
+		}
+	}
+	return sel, nil
+}
+
+// writeBriefs writes the briefings of the scopes sel (nil: every scope)
+// of set from st: the files of each scope, the index, and the webhook
+// messages.
+func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Set, sel []int, o briefOptions) error {
+	label, err := resolveSnapshot(ctx, st, o.Snapshot)
+	if err != nil {
+		return err
+	}
+	if label == o.Since {
+		return usagef("brief: --since %s is the snapshot being briefed", o.Since)
+	}
+	cat, err := g.loadCatalog()
+	if err != nil {
+		return err
+	}
+	snap, method, err := assemble.Method(ctx, st, label)
+	if err != nil {
+		return err
+	}
+	meta, err := assemble.Meta(ctx, st, cat, snap, assemble.Options{})
+	if err != nil {
+		return err
+	}
+	cfg := brief.Config{Scopes: set, Select: sel, Catalog: cat, Meta: meta,
+		Now: brief.Side{Label: label, Created: snap.Created, Services: func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }}}
+	for _, n := range snap.Meta.Narrowings {
+		cfg.NarrowedTo = append(cfg.NarrowedTo, n.Scope)
+	}
+	if o.Since != "" {
+		then, m, err := assemble.Method(ctx, st, o.Since)
+		if err != nil {
+			return err
+		}
+		// A narrowing is weighed per scope by the briefing (a scope both
+		// snapshots were collected for compares alike), not as a method
+		// difference of the run.
+		diffs := slices.DeleteFunc(compare.Differences(m, method), func(d compare.Difference) bool { return d.What == "narrowing" })
+		g.warnMethod(o.Since, label, diffs)
+		for _, d := range diffs {
+			cfg.Differences = append(cfg.Differences, d.String())
+		}
+		for _, n := range then.Meta.Narrowings {
+			cfg.SinceNarrowedTo = append(cfg.SinceNarrowedTo, n.Scope)
+		}
+		cfg.Since = &brief.Side{Label: then.Label, Created: then.Created,
+			Services: func(fn func(*model.Service) error) error { return st.Services(ctx, then.Label, fn) }}
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return fmt.Errorf("brief: %w", err)
+	}
+	cfg.Dir = o.Out
+	start := time.Now()
+	run, err := brief.Select(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer run.Close()
+	poster := &brief.Poster{UserAgent: "orchex", Retry: &source.Retrier{Seed: 1, Sleep: g.env.Sleep},
+		Client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
+		OnRetry: func(host string, n int, d time.Duration, why string) {
+			g.logf("brief: webhook %s: retry %d in %v: %s", host, n, d.Round(time.Millisecond), sanitizeTerminal(why))
+		}}
+	ix := run.NewIndex()
+	var failed []string
+	posted, open, withOpen := 0, 0, 0
+	for k := range run.Len() {
+		b, err := run.Brief(ctx, k)
+		if err != nil {
+			return err
+		}
+		files, err := writeBrief(ctx, g, o, b)
+		if err == nil {
+			var n int
+			n, err = postBrief(ctx, g, poster, o, b, &failed)
+			posted += n
+		}
+		ix.Add(b, files)
+		open += b.Counts.Open
+		if b.Counts.Open > 0 {
+			withOpen++
+		}
+		b.Close()
+		if err != nil {
+			return err
+		}
+	}
+	if err := g.writeQuiet(ctx, "--out", filepath.Join(o.Out, "index.json"), ix.WriteJSON); err != nil {
+		return fmt.Errorf("brief: %w", err)
+	}
+	err = g.writeQuiet(ctx, "--out", filepath.Join(o.Out, "index.md"), func(w io.Writer) error { return markdown.RenderDocument(w, ix.Document()) })
+	if err != nil {
+		return fmt.Errorf("brief: %w", err)
+	}
+	g.logf("wrote %d %s of snapshot %s to %s in %s: %d open %s in %d %s",
+		run.Len(), plural(run.Len(), "briefing", "briefings"), label, filepath.Clean(o.Out), time.Since(start).Round(100*time.Millisecond),
+		open, plural(open, "service", "services"), withOpen, plural(withOpen, "scope", "scopes"))
+	if posted > 0 {
+		g.logf("posted %d webhook %s", posted, plural(posted, "message", "messages"))
+	}
+	if len(failed) > 0 {
+		for _, f := range failed {
+			fmt.Fprintf(g.env.Stderr, "brief: %s\n", sanitizeTerminal(f))
+		}
+		return partialError{msg: "some webhook messages could not be posted"}
+	}
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// writeBrief writes a scope's files into OUT/NAME/, each atomically, and
+// returns their names.
+func writeBrief(ctx context.Context, g *globals, o briefOptions, b *brief.Brief) ([]string, error) {
+	dir := filepath.Join(o.Out, b.Scope.Name)
+	full := "brief.md, brief.json"
+	if o.Formats["csv"] {
+		full += " and services.csv"
+	}
+	type file struct {
+		name  string
+		write func(io.Writer) error
+	}
+	files := []file{
+		{"brief.md", func(w io.Writer) error { return markdown.RenderDocument(w, b.Document(brief.DocOptions{})) }},
+		{"brief.json", b.WriteJSON},
+	}
+	if o.Formats["csv"] {
+		files = append(files, file{"services.csv", b.WriteCSV})
+	}
+	capped := brief.DocOptions{MaxListed: brief.DefaultMaxListed, FullList: full}
+	if o.Formats["pdf"] {
+		files = append(files, file{"brief.pdf", func(w io.Writer) error { return pdf.RenderDocument(w, b.Document(capped), pdf.Options{}) }})
+	}
+	if o.Formats["html"] {
+		files = append(files, file{"brief.html", func(w io.Writer) error { return html.RenderDocument(w, b.Document(capped)) }})
+	}
+	var names []string
+	for _, f := range files {
+		if err := g.writeQuiet(ctx, "--out", filepath.Join(dir, f.name), f.write); err != nil {
+			return names, fmt.Errorf("brief: scope %s: %w", b.Scope.Name, err)
+		}
+		names = append(names, f.name)
+	}
+	return names, nil
+}
+
+// postBrief posts a scope's message to --webhook and to the scope's own
+// webhook; a failure is recorded in failed (the other scopes go on) and
+// the number posted returned.
+func postBrief(ctx context.Context, g *globals, p *brief.Poster, o briefOptions, b *brief.Brief, failed *[]string) (int, error) {
+	var hooks []source.Secret
+	if !o.Webhook.Empty() {
+		hooks = append(hooks, o.Webhook)
+	}
+	if !b.Scope.Webhook.Empty() && b.Scope.Webhook.Reveal() != o.Webhook.Reveal() {
+		hooks = append(hooks, b.Scope.Webhook)
+	}
+	if len(hooks) == 0 {
+		return 0, nil
+	}
+	if b.Since == "" {
+		g.logf("brief: scope %s has a webhook, but without --since there is nothing new to post", sanitizeTerminal(b.Scope.Name))
+		return 0, nil
+	}
+	m, ok, err := b.Message()
+	if err != nil || !ok {
+		return 0, err
+	}
+	n := 0
+	for _, h := range hooks {
+		if err := p.Post(ctx, h, m); err != nil {
+			if ctx.Err() != nil {
+				return n, ctx.Err()
+			}
+			*failed = append(*failed, "scope "+b.Scope.Name+": "+err.Error())
+			continue
+		}
+		n++
+	}
+	return n, nil
+}
