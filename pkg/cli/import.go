@@ -58,7 +58,7 @@ func importCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &o.Engine},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &o.Strict},
 			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &o.Ranges},
-			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging `shodan download` banners (default: the number of CPUs); the snapshot is the same for any N", Destination: &o.Workers},
+			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging `shodan download` banners (default: the number of CPUs, at most 256); the snapshot is the same for any N", Destination: &o.Workers},
 		},
 		Action: func(c *cli.Context) error {
 			o.Files = c.Args().Slice()
@@ -72,6 +72,10 @@ func importCommand(g *globals) *cli.Command {
 			}
 			if o.Workers < 0 {
 				return usagef("import: --workers %d: want 1 or more (0 for the number of CPUs)", o.Workers)
+			}
+			if o.Workers > importer.MaxWorkers {
+				g.logf("import: --workers %d is more than %d, the most that helps: using %d", o.Workers, importer.MaxWorkers, importer.MaxWorkers)
+				o.Workers = importer.MaxWorkers
 			}
 			if o.Snapshot == "" {
 				o.Snapshot = quarterLabel(g.env.Now())
