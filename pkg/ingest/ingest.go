@@ -200,6 +200,8 @@ func (p *Pipeline) full(ctx context.Context) error {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		return b.err
+	case <-ctx.Done(): // the writer is busy with a batch; do not wait for it
+		return ctx.Err()
 	}
 	select {
 	case p.buf = <-b.free:
