@@ -75,7 +75,7 @@ func TestConformance(t *testing.T) {
 		Start: func(t *testing.T, cfg sourcetest.Config) (source.Engine, sourcetest.Fake) {
 			srv := startFake(t, cfg.Results, cfg.Secret)
 			log := slog.New(slog.NewTextHandler(cfg.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			return newClient(srv.URL(), cfg.Secret, log), fake{srv, q.Text}
+			return newClient(sourcetest.Serve(t, cfg, srv.Handler(), srv.URL()), cfg.Secret, log), fake{srv, q.Text}
 		},
 	})
 }
