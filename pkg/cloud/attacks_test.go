@@ -121,11 +121,11 @@ func TestUpdateRefusesLinksElsewhere(t *testing.T) {
 	hosts := Sources()[2].LinkHosts
 	for link, want := range map[string]bool{
 		"https://download.microsoft.com/download/7/1/d/ServiceTags_Public_20260504.json": true,
-		"https://www.microsoft.com/ServiceTags_Public_20260504.json":                      true,
-		"https://DOWNLOAD.microsoft.com:443/ServiceTags_Public_20260504.json":             true,
-		"http://download.microsoft.com/ServiceTags_Public_20260504.json":                  false,
-		"https://download.microsoft.com.evil.example/ServiceTags_Public_20260504.json":    false,
-		"ftp://download.microsoft.com/ServiceTags_Public_20260504.json":                   false,
+		"https://www.microsoft.com/ServiceTags_Public_20260504.json":                     true,
+		"https://DOWNLOAD.microsoft.com:443/ServiceTags_Public_20260504.json":            true,
+		"http://download.microsoft.com/ServiceTags_Public_20260504.json":                 false,
+		"https://download.microsoft.com.evil.example/ServiceTags_Public_20260504.json":   false,
+		"ftp://download.microsoft.com/ServiceTags_Public_20260504.json":                  false,
 	} {
 		u, _ := url.Parse(link)
 		if got := linkAllowed(page, u, hosts); got != want {
