@@ -115,7 +115,8 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := importer.Options{Engine: o.Engine, Strict: o.Strict}
+	opts := importOpts(o, cat)
+	opts.Strict = o.Strict
 	if o.Strict {
 		// Validate every file before writing anything.
 		for _, f := range o.Files {
@@ -137,15 +138,20 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		g.logf("warning: snapshot %s was made with catalog %s, this import uses catalog %s: the method changed within the snapshot",
 			o.Snapshot, snap.Meta.CatalogVersion, cat.Version())
 	}
-	bad := 0
+	bad, clamped := 0, 0
 	var engines []store.EngineMeta
+	var exports []string
 	for _, f := range o.Files {
-		n, em, err := importFile(ctx, g, o, st, cat, tagger, f)
-		bad += n
+		fr, err := importFile(ctx, g, o, st, cat, tagger, f)
+		bad += fr.bad
+		clamped += fr.clamped
 		if err != nil {
 			return err
 		}
-		engines = append(engines, em...)
+		engines = append(engines, fr.engines...)
+		if fr.export {
+			exports = append(exports, filepath.Base(f))
+		}
 	}
 	err = st.UpdateMeta(ctx, o.Snapshot, func(m *store.Meta) {
 		if m.CatalogVersion == "" {
@@ -160,6 +166,10 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		for _, e := range engines {
 			m.AddEngine(e)
 		}
+		for _, f := range exports {
+			m.AddExport(f)
+		}
+		m.AddClamped(clamped)
 		recordDisagreements(m, tagger)
 	})
 	if err != nil {
@@ -181,15 +191,25 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 	m.AddDisagreements(n)
 }
 
-// importFile imports one file and returns its bad records and the engine
-// it came from, for the snapshot's method (an orchex export carries its
-// services' engines in the services themselves).
-func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, err error) {
-	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true}
+// fileResult is what one file's import adds to the snapshot's method.
+type fileResult struct {
+	bad     int                // bad records (and a break)
+	engines []store.EngineMeta // the engine it came from (an orchex export carries its services' engines in the services themselves)
+	clamped int                // observations stored with their time clamped to the import's
+	export  bool               // the file was an orchex export
+}
+
+// importFile imports one file and returns what it adds to the snapshot's
+// method.
+func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (fr fileResult, err error) {
+	// Observations dated after now (a banner timestamped in 9999) are
+	// clamped to now and counted for the method section.
+	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true,
+		Until: g.env.Now().UTC()}
 	// A strict import validated every file before this pass. Workers
 	// decode, classify and tag; the pipeline receives their items in file
 	// order, so the snapshot does not depend on the scheduling.
-	res, err := importer.ImportParallel(ctx, file, importer.Options{Engine: o.Engine}, o.workers(),
+	res, err := importer.ImportParallel(ctx, file, importOpts(o, cat), o.workers(),
 		func(ob *model.Observation) classified {
 			it, ok := p.Item(ob)
 			return classified{it, ok}
@@ -214,22 +234,31 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 		g.logf("%s: %s", file, sanitizeTerminal(res.TruncatedReason))
 	}
 	if err != nil {
-		return res.Bad, nil, err // the importer's errors name the file and line
+		return fileResult{bad: res.Bad}, err // the importer's errors name the file and line
 	}
 	stats := p.Stats()
 	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: file, SHA256: res.SHA256, Engine: model.Engine(res.Engine),
 		Format: string(res.Format), Read: res.Read, Kept: stats.Matched, Bad: res.Bad, Skipped: stats.Skipped, At: g.env.Now().UTC()}); err != nil {
-		return res.Bad, nil, err
+		return fileResult{bad: res.Bad}, err
+	}
+	if stats.Clamped > 0 {
+		g.logf("%s: %d observations were dated after now; their time was set to the import's", sanitizeTerminal(file), stats.Clamped)
 	}
 	g.logf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
 		sanitizeTerminal(file), res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
 		stats.NewServices, stats.MergedServices)
-	bad = res.Bad
+	fr = fileResult{bad: res.Bad, clamped: stats.Clamped, export: res.Format == importer.OrchexExport}
 	if res.Truncated {
-		bad++
+		fr.bad++
 	}
 	if res.Engine == string(model.Shodan) || res.Engine == string(model.Censys) {
-		engines = append(engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
+		fr.engines = append(fr.engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
 	}
-	return bad, engines, nil
+	return fr, nil
+}
+
+// importOpts are the importer's options: the forced engine, and the
+// catalog that the products of an orchex export must belong to.
+func importOpts(o importOptions, cat *catalog.Catalog) importer.Options {
+	return importer.Options{Engine: o.Engine, Products: func(id string) bool { _, ok := cat.Product(id); return ok }}
 }

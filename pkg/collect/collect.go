@@ -355,6 +355,7 @@ func stopsEngine(err error) (StopReason, bool) {
 // counts are one run's counts of a query's records.
 type counts struct {
 	kept, skipped, bad int
+	clamped            int // observations stored with their time clamped to the fetch time
 	at                 time.Time
 }
 
@@ -362,6 +363,7 @@ func (c *counts) add(s ingest.Stats, bad int, at time.Time) {
 	c.kept += s.Matched
 	c.skipped += s.Skipped
 	c.bad += bad
+	c.clamped += s.Clamped
 	if at.After(c.at) {
 		c.at = at
 	}

@@ -51,6 +51,11 @@ type Options struct {
 	// (inside a JSON document, which cannot be resynchronised). 0 means
 	// model.MaxRecord (16 MiB).
 	MaxRecord int
+	// Products, when set, says whether a product id is in the catalog the
+	// import classifies with. An orchex export line naming another
+	// product (a forged export, or one written with another catalog) is
+	// then a bad record: its classification would be trusted whole.
+	Products func(id string) bool
 }
 
 // Format names a detected file format.
@@ -478,6 +483,9 @@ func (r *run) record(rec []byte, line int, k kind) error {
 		obs, err = censys.DecodeV2Host(rec)
 	case kindExport:
 		obs, err = decodeExport(rec)
+		if err == nil && r.opts.Products != nil {
+			err = knownProducts(obs, r.opts.Products)
+		}
 	case kindAPIError:
 		err = fmt.Errorf("an API error response, not a record: %s", apiErrorText(rec))
 	default:

@@ -551,6 +551,10 @@ func (d *doc) method() {
 	}
 	kv.add(rowPlain, "Collections stopped early (truncated)", num(len(truncs)))
 	kv.add(rowPlain, "Cloud tag sources that disagreed", num(m.CloudDisagreements))
+	kv.add(rowPlain, "Observations dated after import or collection (time clamped)", num(m.Clamped))
+	if len(m.Exports) > 0 {
+		kv.add(rowPlain, "Imported from orchex exports (classifications made by the exporting orchex)", strings.Join(m.Exports, ", "))
+	}
 	d.table(kv)
 	if len(m.Products) > 0 {
 		// A table cell would cut a long list; it is written in full here.
