@@ -27,7 +27,7 @@ func (p *Population) ShodanResults(queries map[string][]string) map[string][]jso
 	add := func(q string, s *Service) {
 		out[q] = append(out[q], s.ShodanBanner(s.SeenAt))
 		if s.Duplicate {
-			out[q] = append(out[q], s.ShodanBanner(s.SeenAt.Add(6*time.Hour)))
+			out[q] = append(out[q], s.ShodanBanner(p.later(s.SeenAt, 6*time.Hour)))
 		}
 	}
 	for i := range p.Services {
@@ -104,7 +104,7 @@ func (p *Population) CensysResults(queries map[string][]string) (hits [][]byte, 
 	byQuery = make(map[string]map[string]bool)
 	for _, k := range order {
 		svcs := byAddr[k]
-		at := svcs[0].SeenAt.Add(3 * time.Hour)
+		at := p.later(svcs[0].SeenAt, 3*time.Hour)
 		var matched []censysMatched
 		for _, s := range svcs {
 			product := s.Product
@@ -143,4 +143,14 @@ func WebProperties(n int) [][]byte {
 		out = append(out, b)
 	}
 	return out
+}
+
+// later is d after t, but never after the end of the observation window
+// (Config.At, the simulated engines' clock): an engine does not serve a
+// banner from after the request, and orchex clamps one that claims to.
+func (p *Population) later(t time.Time, d time.Duration) time.Time {
+	if t = t.Add(d); t.After(p.Config.At) {
+		return p.Config.At
+	}
+	return t
 }
