@@ -346,7 +346,10 @@ func stopsEngine(err error) (StopReason, bool) {
 		return StoppedRefused, true
 	case errors.As(err, &re):
 		return StoppedGaveUp, true
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled),
+		// The API's URL redirects elsewhere, or is plain HTTP: every query
+		// would be refused the same way; the error says why.
+		errors.Is(err, source.ErrRedirect), errors.Is(err, source.ErrInsecure):
 		return "", true
 	}
 	return "", false
