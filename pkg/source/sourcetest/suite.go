@@ -44,18 +44,29 @@ type Config struct {
 	// uses it for engine-neutral attacks: answers that echo the secret,
 	// redirects elsewhere.
 	Wrap func(http.Handler) http.Handler
+	// TLS asks for the wrapping server to speak https (see [Serve]).
+	TLS bool
 }
 
 // Serve returns the base URL the adapter is to use for a fake serving h
-// at url: url itself, or, when cfg.Wrap is set, the URL of a server on
-// another loopback port serving cfg.Wrap(h), stopped with t.Cleanup.
-func Serve(t *testing.T, cfg Config, h http.Handler, url string) string {
+// at url, and the HTTP client it must use (nil for its default): url
+// itself, or, when cfg.Wrap is set, the URL of a server on another
+// loopback port serving cfg.Wrap(h), over https with a client that trusts
+// it when cfg.TLS is set, stopped with t.Cleanup.
+func Serve(t *testing.T, cfg Config, h http.Handler, url string) (string, *http.Client) {
 	if cfg.Wrap == nil {
-		return url
+		return url, nil
+	}
+	if cfg.TLS {
+		front := httptest.NewTLSServer(cfg.Wrap(h))
+		t.Cleanup(front.Close)
+		c := front.Client()
+		c.Timeout = 10 * time.Second
+		return front.URL, c
 	}
 	front := httptest.NewServer(cfg.Wrap(h))
 	t.Cleanup(front.Close)
-	return front.URL
+	return front.URL, nil
 }
 
 // Fake is the suite's handle on an engine's fake server.
@@ -119,11 +130,17 @@ func (s *suite) start(t *testing.T, results int) (source.Engine, Fake, *syncBuff
 
 // startWrapped starts a fake behind wrap (nil for none).
 func (s *suite) startWrapped(t *testing.T, results int, wrap func(http.Handler) http.Handler) (source.Engine, Fake, *syncBuffer) {
+	return s.startWith(t, Config{Results: results, Wrap: wrap})
+}
+
+// startWith starts a fake with cfg, the suite's secret and a log of its own.
+func (s *suite) startWith(t *testing.T, cfg Config) (source.Engine, Fake, *syncBuffer) {
 	log := &syncBuffer{}
 	s.mu.Lock()
 	s.logs = append(s.logs, log)
 	s.mu.Unlock()
-	e, f := s.h.Start(t, Config{Results: results, Secret: s.h.Secret, Log: log, Wrap: wrap})
+	cfg.Secret, cfg.Log = s.h.Secret, log
+	e, f := s.h.Start(t, cfg)
 	return e, f, log
 }
 
@@ -470,11 +487,16 @@ func Fragment(s, secret string) string {
 }
 
 // redirectElsewhere: the engine answers with a redirect to another port of
-// the same host. The adapter must not follow it (the credentials would go
-// along), must not retry, must store no page, and must say where it was
-// sent, naming both URLs with the secret redacted; the other port must
-// receive nothing.
+// the same host, over http, or from https to http. The adapter must not
+// follow it (the credentials would go along), must not retry, must store
+// no page, and must say where it was sent, naming both URLs with the
+// secret redacted; the other side must receive nothing.
 func (s *suite) redirectElsewhere(t *testing.T) {
+	t.Run("another port", func(t *testing.T) { s.redirectTo(t, false) })
+	t.Run("https to http", func(t *testing.T) { s.redirectTo(t, true) })
+}
+
+func (s *suite) redirectTo(t *testing.T, tls bool) {
 	var mu sync.Mutex
 	var seen []string
 	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -492,7 +514,7 @@ func (s *suite) redirectElsewhere(t *testing.T) {
 			http.Redirect(w, r, elsewhere.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
 		})
 	}
-	e, _, _ := s.startWrapped(t, s.h.PageSize, wrap)
+	e, _, _ := s.startWith(t, Config{Results: s.h.PageSize, Wrap: wrap, TLS: tls})
 	st := NewMemStore("T12")
 	res, err := s.pager(e, st).Run(context.Background(), s.h.Query, st.Put)
 	s.keep(err)
