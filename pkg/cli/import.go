@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -66,7 +67,7 @@ func importCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &o.Engine},
 			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &o.Strict},
 			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &o.Ranges},
-			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging 'shodan download' banners; the snapshot is the same for any N", DefaultText: "the number of CPUs", Destination: &o.Workers},
+			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging 'shodan download' banners (at most 256); the snapshot is the same for any N", DefaultText: "the number of CPUs", Destination: &o.Workers},
 		},
 		Action: func(c *cli.Context) error {
 			o.Files = c.Args().Slice()
@@ -123,7 +124,8 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 	if err != nil {
 		return err
 	}
-	opts := importer.Options{Engine: o.Engine, Strict: o.Strict}
+	opts := importOpts(o, cat, nil)
+	opts.Strict = o.Strict
 	if o.Strict {
 		// Validate every file before writing anything.
 		for _, f := range files {
@@ -150,11 +152,14 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		g.logf("warning: snapshot %s was made with catalog %s, this import uses catalog %s: the method changed within the snapshot",
 			o.Snapshot, snap.Meta.CatalogVersion, cat.Version())
 	}
-	bad := empty
+	bad, clamped := empty, 0
 	var engines []store.EngineMeta
+	var exports []string
 	for i, f := range files {
-		n, em, read, err := importFile(ctx, g, o, st, cat, tagger, f)
-		bad += n
+		fr, err := importFile(ctx, g, o, st, cat, tagger, f)
+		bad += fr.bad
+		clamped += fr.clamped
+		read := fr.read
 		switch {
 		case err != nil && ctx.Err() != nil:
 			// Interrupted: the snapshot keeps what was stored, and is not
@@ -171,7 +176,10 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		case err != nil:
 			return err // nothing of the file was read or stored
 		}
-		engines = append(engines, em...)
+		engines = append(engines, fr.engines...)
+		if fr.export {
+			exports = append(exports, filepath.Base(inputName(f)))
+		}
 	}
 	err = st.UpdateMeta(ctx, o.Snapshot, func(m *store.Meta) {
 		if m.CatalogVersion == "" {
@@ -186,6 +194,10 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 		for _, e := range engines {
 			m.AddEngine(e)
 		}
+		for _, f := range exports {
+			m.AddExport(f)
+		}
+		m.AddClamped(clamped)
 		recordDisagreements(m, tagger)
 	})
 	if err != nil {
@@ -247,13 +259,21 @@ func recordDisagreements(m *store.Meta, t *cloud.Tagger) {
 	m.AddDisagreements(n)
 }
 
-// importFile imports one file and returns its bad records and the engine
-// it came from, for the snapshot's method (an orchex export carries its
-// services' engines in the services themselves).
-func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (bad int, engines []store.EngineMeta, read int, err error) {
+// fileResult is what one file's import adds to the snapshot's method.
+type fileResult struct {
+	bad     int                // bad records (and a break)
+	read    int                // records read, also when the import stopped
+	engines []store.EngineMeta // the engine it came from (an orchex export carries its services' engines in the services themselves)
+	clamped int                // observations stored with their time clamped to the import's
+	export  bool               // the file was an orchex export
+}
+
+// importFile imports one file and returns what it adds to the snapshot's
+// method.
+func importFile(ctx context.Context, g *globals, o importOptions, st *store.Store, cat *catalog.Catalog, tagger *cloud.Tagger, file string) (fr fileResult, err error) {
 	in, err := inputs.Open(file, g.env.Stdin)
 	if err != nil {
-		return 0, nil, 0, fmt.Errorf("import: %w", err)
+		return fr, fmt.Errorf("import: %w", err)
 	}
 	defer in.Close()
 	// An interrupt closes the input, which ends a read blocked on a named
@@ -263,7 +283,10 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	m := g.meter("import "+name, "bytes", in.Size)
 	defer m.Stop()
 	var records atomic.Int64
-	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true}
+	// Observations dated after now (a banner timestamped in 9999) are
+	// clamped to now and counted for the method section.
+	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true,
+		Until: g.env.Now().UTC()}
 	g.onInterrupt(func() string {
 		return fmt.Sprintf("snapshot %s keeps what was stored before the interrupt (%s observations of %s were read); import the same files again to complete it: records already stored are not stored twice",
 			o.Snapshot, markdown.Num(int(records.Load())), name)
@@ -271,7 +294,7 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	// A strict import validated every file before this pass. Workers
 	// decode, classify and tag; the pipeline receives their items in file
 	// order, so the snapshot does not depend on the scheduling.
-	res, err := importer.ImportParallel(ctx, inputName(file), importer.Options{Engine: o.Engine, Input: in}, o.workers(),
+	res, err := importer.ImportParallel(ctx, inputName(file), importOpts(o, cat, in), o.workers(),
 		func(ob *model.Observation) classified {
 			it, ok := p.Item(ob)
 			return classified{it, ok}
@@ -301,12 +324,12 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 		g.logf("%s: %s", name, sanitizeTerminal(res.TruncatedReason))
 	}
 	if err != nil {
-		return res.Bad, nil, res.Read, err // the importer's errors name the file and line
+		return fileResult{bad: res.Bad, read: res.Read}, err // the importer's errors name the file and line
 	}
 	stats := p.Stats()
 	if _, err := st.RecordImport(ctx, o.Snapshot, store.Import{File: inputName(file), SHA256: res.SHA256, Engine: model.Engine(res.Engine),
 		Format: string(res.Format), Read: res.Read, Kept: stats.Matched, Bad: res.Bad, Skipped: stats.Skipped, At: g.env.Now().UTC()}); err != nil {
-		return res.Bad, nil, res.Read, err
+		return fileResult{bad: res.Bad, read: res.Read}, err
 	}
 	// A file that ended early (a truncated .gz, a document cut short)
 	// leaves the snapshot incomplete, with where it broke; one read to
@@ -314,17 +337,27 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	if res.Truncated {
 		markIncomplete(ctx, g, st, o.Snapshot, importRun(file), res.TruncatedReason)
 	} else if err := clearIncomplete(ctx, st, o.Snapshot, importRun(file)); err != nil {
-		return res.Bad, nil, res.Read, err
+		return fileResult{bad: res.Bad, read: res.Read}, err
+	}
+	if stats.Clamped > 0 {
+		g.logf("%s: %d observations were dated after now; their time was set to the import's", name, stats.Clamped)
 	}
 	g.logf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
 		name, res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
 		stats.NewServices, stats.MergedServices)
-	bad = res.Bad
+	fr = fileResult{bad: res.Bad, read: res.Read, clamped: stats.Clamped, export: res.Format == importer.OrchexExport}
 	if res.Truncated {
-		bad++
+		fr.bad++
 	}
 	if res.Engine == string(model.Shodan) || res.Engine == string(model.Censys) {
-		engines = append(engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
+		fr.engines = append(fr.engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
 	}
-	return bad, engines, res.Read, nil
+	return fr, nil
+}
+
+// importOpts are the importer's options: the forced engine, the input
+// when the command opened it, and the catalog that the products of an
+// orchex export must belong to.
+func importOpts(o importOptions, cat *catalog.Catalog, in io.Reader) importer.Options {
+	return importer.Options{Engine: o.Engine, Input: in, Products: func(id string) bool { _, ok := cat.Product(id); return ok }}
 }

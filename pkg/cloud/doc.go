@@ -18,6 +18,11 @@
 // ("ranges:aws@2026-08-22", "engine:shodan", "asn:16509") and counts the
 // cases where the sources disagree, so that a report can state them.
 //
+// A feed may not claim the internet: a prefix broader than [BroadestV4]
+// or [BroadestV6], or a file beyond its provider's [Bounds] (size,
+// prefixes, address space), fails the load like a malformed one, and a
+// feed is parsed in bounded memory.
+//
 // Lookups use a longest-prefix-match table (github.com/gaissmai/bart) built
 // once; a [Ranges] is immutable after loading and safe for concurrent use.
 // The region tables ([RegionCountry], [USRegion], [EURegion]) let a report

@@ -63,9 +63,80 @@ func (e *FeedError) Error() string {
 // Unwrap returns the cause.
 func (e *FeedError) Unwrap() error { return e.Err }
 
-// maxFeedBytes caps the size of one feed file (the largest, Azure's, is
-// about 4.4 MB).
+// maxFeedBytes caps the size of one feed file before its provider is
+// known (the largest, Azure's, is about 4.4 MB); Bounds sets each
+// provider's own, lower, cap.
 const maxFeedBytes = 64 << 20
+
+// The broadest prefix a feed may list, per family: no provider announces
+// more than a /8 of IPv4 (the real feeds' broadest is AWS's /11) or a /20
+// of IPv6 (Cloudflare's /29), so a broader one is an error or an attack
+// (a Cloudflare list holding 0.0.0.0/0 tagged every address Cloudflare).
+const (
+	BroadestV4 = 8
+	BroadestV6 = 20
+)
+
+// Bounds are what a provider's feed file may plausibly hold: about ten
+// times what the published feeds held in 2026 (docs/cloud.md). A feed
+// beyond them is refused as a whole, like a malformed one, so that a
+// broken or hostile file cannot claim a large part of the internet for
+// one provider or exhaust memory.
+type Bounds struct {
+	MaxBytes    int64  // size of the file
+	MaxPrefixes int    // distinct prefixes
+	MaxAddrs4   uint64 // IPv4 addresses covered (a nested prefix counts again)
+	MaxBlocks6  uint64 // IPv6 /32 blocks covered, in /64 units (2^32 a block)
+}
+
+// BoundsOf returns the bounds of provider's feed; a provider orchex has no
+// figures for gets the largest (AWS's).
+func BoundsOf(provider string) Bounds {
+	const block6 = 1 << 32 // /64s in a /32
+	switch provider {
+	case Azure: // 4.4 MB, 56,725 prefixes, 51 million IPv4 addresses
+		return Bounds{48 << 20, 500_000, 1 << 28, 64 * block6}
+	case GCP: // 96 KB, 937 prefixes, 17 million
+		return Bounds{8 << 20, 50_000, 1 << 27, 64 * block6}
+	case Oracle: // 155 KB, 896 prefixes, 3.7 million
+		return Bounds{8 << 20, 50_000, 1 << 25, 64 * block6}
+	case DigitalOcean: // 51 KB, 1,182 prefixes, 3 million
+		return Bounds{8 << 20, 50_000, 1 << 25, 64 * block6}
+	case Linode: // 160 KB, 4,552 prefixes, 1.1 million, 33 /32s
+		return Bounds{8 << 20, 100_000, 1 << 24, 256 * block6}
+	case Vultr: // 82 KB, 513 prefixes, 1 million
+		return Bounds{8 << 20, 50_000, 1 << 24, 64 * block6}
+	case Cloudflare: // 230 B, 15 prefixes, 1.5 million; 7 prefixes, 14 /32s
+		return Bounds{64 << 10, 1_000, 1 << 23, 128 * block6}
+	}
+	// AWS: 2.6 MB, 11,013 prefixes, 102 million addresses, 21 /32s
+	return Bounds{32 << 20, 200_000, 1 << 29, 256 * block6}
+}
+
+// check refuses a feed outside its provider's bounds.
+func (b Bounds) check(provider string, recs []Record) error {
+	if len(recs) > b.MaxPrefixes {
+		return fmt.Errorf("%d prefixes, more than the %d plausible for the %s feed", len(recs), b.MaxPrefixes, provider)
+	}
+	var v4, v6 uint64
+	for i := range recs {
+		p := recs[i].Prefix
+		if p.Addr().Is4() {
+			v4 += 1 << (32 - p.Bits())
+		} else {
+			v6 += 1 << (64 - min(p.Bits(), 64))
+		}
+	}
+	if v4 > b.MaxAddrs4 {
+		return fmt.Errorf("its prefixes cover %d IPv4 addresses, more than the %d plausible for the %s feed (a list that claims much of the internet)",
+			v4, b.MaxAddrs4, provider)
+	}
+	if v6 > b.MaxBlocks6 {
+		return fmt.Errorf("its prefixes cover %.1f IPv6 /32 blocks, more than the %d plausible for the %s feed",
+			float64(v6)/(1<<32), b.MaxBlocks6>>32, provider)
+	}
+	return nil
+}
 
 // maxField caps the length of a string taken from a feed.
 const maxField = 64
@@ -122,7 +193,18 @@ func parsePrefix(s string) (netip.Prefix, error) {
 	if err != nil || p.Addr().Is4In6() {
 		return netip.Prefix{}, fmt.Errorf("bad prefix %q", clean(s))
 	}
-	return p.Masked(), nil
+	return broad(p.Masked())
+}
+
+// broad refuses a prefix broader than its family's limit.
+func broad(p netip.Prefix) (netip.Prefix, error) {
+	if p.Addr().Is4() && p.Bits() < BroadestV4 {
+		return netip.Prefix{}, fmt.Errorf("prefix %s is broader than /%d, the broadest an IPv4 feed may list", p, BroadestV4)
+	}
+	if p.Addr().Is6() && p.Bits() < BroadestV6 {
+		return netip.Prefix{}, fmt.Errorf("prefix %s is broader than /%d, the broadest an IPv6 feed may list", p, BroadestV6)
+	}
+	return p, nil
 }
 
 // dedup keeps one record per prefix, choosing with better(a, b) (true when

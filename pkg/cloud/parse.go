@@ -462,6 +462,9 @@ func finish(f *Feed, recs []Record, err error) (*Feed, error) {
 	if len(recs) == 0 {
 		return nil, errNoPrefixes
 	}
+	if err := BoundsOf(f.Provider).check(f.Provider, recs); err != nil {
+		return nil, err
+	}
 	f.Token = clean(f.Token)
 	if f.Token != "" {
 		if _, err := strconv.ParseUint(f.Token, 10, 64); err != nil {
@@ -598,8 +601,8 @@ func parseV4Bytes(b []byte) (netip.Prefix, bool) {
 		bits = bits*10 + int(b[i]-'0')
 		d++
 	}
-	if i != len(b) || d == 0 || d > 2 || bits > 32 {
-		return netip.Prefix{}, false
+	if i != len(b) || d == 0 || d > 2 || bits > 32 || bits < BroadestV4 {
+		return netip.Prefix{}, false // a broad prefix gets parsePrefix's error
 	}
 	return netip.PrefixFrom(netip.AddrFrom4(a), bits).Masked(), true
 }

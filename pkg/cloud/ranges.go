@@ -161,10 +161,16 @@ func LoadDir(dir string) (*Ranges, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cloud: ranges directory: %w", err)
 	}
-	var names []string
+	var names, skipped []string
 	for _, e := range ents { // ReadDir sorts by name
 		name := e.Name()
 		if e.IsDir() || strings.HasPrefix(name, ".") || !candidate(name) {
+			continue
+		}
+		// A FIFO would block the load and a device never end: only
+		// regular files (or links to them) are read.
+		if st, err := os.Stat(filepath.Join(dir, name)); err != nil || !st.Mode().IsRegular() {
+			skipped = append(skipped, name+": "+errNotRegular.Error())
 			continue
 		}
 		names = append(names, name)
@@ -189,7 +195,6 @@ func LoadDir(dir string) (*Ranges, error) {
 	}
 	wg.Wait()
 	var feeds []*Feed
-	var skipped []string
 	for i, name := range names {
 		f, err := res[i].f, res[i].err
 		if errors.Is(err, errUnknownFile) {
@@ -205,6 +210,7 @@ func LoadDir(dir string) (*Ranges, error) {
 		return nil, fmt.Errorf("cloud: %s: %w (expected files such as aws-ip-ranges.json)", dir, ErrNoFeeds)
 	}
 	r := New(feeds...)
+	slices.Sort(skipped)
 	r.skipped = skipped
 	return r, nil
 }
@@ -223,19 +229,34 @@ var errUnknownFile = errors.New("not a known feed format")
 // azureDate finds the YYYYMMDD of ServiceTags_Public_20260427.json.
 var azureDate = regexp.MustCompile(`(20\d\d)(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])`)
 
+// errNotRegular is the error for a path that is not a regular file (a
+// FIFO would block the load, a device never end).
+var errNotRegular = errors.New("not a regular file")
+
 // LoadFile parses one feed file, recognised as LoadDir does. Errors are
-// *FeedError values naming the file.
+// *FeedError values naming the file. A path that is not a regular file
+// is refused before it is opened.
 func LoadFile(path string) (*Feed, error) {
 	name := filepath.Base(path)
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, &FeedError{File: name, Err: errNotRegular}
+	}
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, &FeedError{File: name, Err: err}
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.Size() > maxFeedBytes {
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, &FeedError{File: name, Err: err}
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &FeedError{File: name, Err: errNotRegular}
+	}
+	if st.Size() > maxFeedBytes {
 		return nil, &FeedError{File: name, Err: fmt.Errorf("%d bytes is over the %d-byte limit for a feed", st.Size(), maxFeedBytes)}
 	}
-	f, err := ReadFeed(name, io.LimitReader(fh, maxFeedBytes))
+	f, err := ReadFeed(name, fh)
 	var pe *jsonscan.PosError
 	if errors.As(err, &pe) {
 		if _, serr := fh.Seek(0, io.SeekStart); serr == nil {
@@ -249,12 +270,14 @@ func LoadFile(path string) (*Feed, error) {
 // and name (as LoadDir does). The error for content that is no known feed
 // wraps a sentinel LoadDir uses to skip the file.
 func ReadFeed(name string, r io.Reader) (*Feed, error) {
-	br := bufio.NewReaderSize(r, 64<<10)
+	sr := &sizeReader{r: r, limit: maxFeedBytes}
+	br := bufio.NewReaderSize(sr, 64<<10)
 	head, err := br.Peek(64 << 10)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, &FeedError{File: name, Err: err}
 	}
 	format, provider := Detect(name, head)
+	sr.limit, sr.provider = BoundsOf(provider).MaxBytes, provider
 	var f *Feed
 	switch format {
 	case "aws":
@@ -284,6 +307,39 @@ func ReadFeed(name string, r io.Reader) (*Feed, error) {
 	}
 	f.File = name
 	return f, nil
+}
+
+// sizeReader ends a feed that is longer than its provider's bounds allow
+// with a *TooLargeError, so that no parser reads (or buffers) more.
+type sizeReader struct {
+	r        io.Reader
+	n, limit int64
+	provider string
+}
+
+func (s *sizeReader) Read(p []byte) (int, error) {
+	if s.n > s.limit {
+		return 0, &TooLargeError{Limit: s.limit, Provider: s.provider}
+	}
+	n, err := s.r.Read(p)
+	s.n += int64(n)
+	if s.n > s.limit {
+		return n, &TooLargeError{Limit: s.limit, Provider: s.provider}
+	}
+	return n, err
+}
+
+// TooLargeError is a feed longer than its provider's bounds allow.
+type TooLargeError struct {
+	Limit    int64
+	Provider string // "" before the format is known
+}
+
+func (e *TooLargeError) Error() string {
+	if e.Provider == "" {
+		return fmt.Sprintf("the file is over the %d-byte limit of a feed", e.Limit)
+	}
+	return fmt.Sprintf("the file is over the %d-byte limit plausible for the %s feed", e.Limit, e.Provider)
 }
 
 // Detect names the format ("aws", "gcp", "azure", "oracle", "vultr",

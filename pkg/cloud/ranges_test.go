@@ -121,7 +121,7 @@ func TestLoadDirBad(t *testing.T) {
 	}{
 		{"aws bad prefix", "aws-ip-ranges.json", `{"syncToken":"1","createDate":"2026-08-22-15-17-05","prefixes":[{"ip_prefix":"3.5.140.0/33","region":"x","service":"AMAZON"}]}`,
 			[]string{"aws-ip-ranges.json", "prefixes[0]", `bad prefix "3.5.140.0/33"`}},
-		{"aws v6 in v4 list", "aws-ip-ranges.json", `{"createDate":"2026-08-22-15-17-05","syncToken":"1","prefixes":[{"ip_prefix":"2600::/16"}]}`,
+		{"aws v6 in v4 list", "aws-ip-ranges.json", `{"createDate":"2026-08-22-15-17-05","syncToken":"1","prefixes":[{"ip_prefix":"2600::/32"}]}`,
 			[]string{"aws-ip-ranges.json", "wrong list"}},
 		{"aws truncated", "aws-ip-ranges.json", `{"syncToken":"1","createDate":"2026-08-22-15-17-05","prefixes":[{"ip_prefix":"3.5.140.0/22",`,
 			[]string{"aws-ip-ranges.json", "truncated"}},

@@ -25,21 +25,24 @@ type Source struct {
 	URL         string // official URL; for Azure, the download page that links the weekly file
 	Page        bool   // URL is a web page holding the link to the file
 	MinPrefixes int    // fewer prefixes than this means a broken or truncated download
+	// LinkHosts are the hosts a Page may link the file on (over https).
+	LinkHosts []string
 }
 
 // Sources returns the official feeds, in the order Update fetches them.
 // URLs are those listed in docs/cloud.md.
 func Sources() []Source {
 	return []Source{
-		{"aws", AWS, "aws", "aws-ip-ranges.json", "https://ip-ranges.amazonaws.com/ip-ranges.json", false, 1000},
-		{"gcp", GCP, "gcp", "gcp-cloud.json", "https://www.gstatic.com/ipranges/cloud.json", false, 100},
-		{"azure", Azure, "azure", "azure-servicetags.json", "https://www.microsoft.com/en-us/download/details.aspx?id=56519", true, 1000},
-		{"oracle", Oracle, "oracle", "oracle-public_ip_ranges.json", "https://docs.oracle.com/iaas/tools/public_ip_ranges.json", false, 100},
-		{"digitalocean", DigitalOcean, "geofeed", "digitalocean-geo.csv", "https://digitalocean.com/geo/google.csv", false, 100},
-		{"linode", Linode, "geofeed", "linode-geofeed.csv", "https://geoip.linode.com/", false, 100},
-		{"vultr", Vultr, "vultr", "vultr-geofeed.json", "https://geofeed.constant.com/?json", false, 50},
-		{"cloudflare-v4", Cloudflare, "list", "cloudflare-ips-v4.txt", "https://www.cloudflare.com/ips-v4", false, 5},
-		{"cloudflare-v6", Cloudflare, "list", "cloudflare-ips-v6.txt", "https://www.cloudflare.com/ips-v6", false, 3},
+		{Name: "aws", Provider: AWS, Format: "aws", File: "aws-ip-ranges.json", URL: "https://ip-ranges.amazonaws.com/ip-ranges.json", MinPrefixes: 1000},
+		{Name: "gcp", Provider: GCP, Format: "gcp", File: "gcp-cloud.json", URL: "https://www.gstatic.com/ipranges/cloud.json", MinPrefixes: 100},
+		{Name: "azure", Provider: Azure, Format: "azure", File: "azure-servicetags.json", URL: "https://www.microsoft.com/en-us/download/details.aspx?id=56519",
+			Page: true, MinPrefixes: 1000, LinkHosts: []string{"download.microsoft.com", "www.microsoft.com"}},
+		{Name: "oracle", Provider: Oracle, Format: "oracle", File: "oracle-public_ip_ranges.json", URL: "https://docs.oracle.com/iaas/tools/public_ip_ranges.json", MinPrefixes: 100},
+		{Name: "digitalocean", Provider: DigitalOcean, Format: "geofeed", File: "digitalocean-geo.csv", URL: "https://digitalocean.com/geo/google.csv", MinPrefixes: 100},
+		{Name: "linode", Provider: Linode, Format: "geofeed", File: "linode-geofeed.csv", URL: "https://geoip.linode.com/", MinPrefixes: 100},
+		{Name: "vultr", Provider: Vultr, Format: "vultr", File: "vultr-geofeed.json", URL: "https://geofeed.constant.com/?json", MinPrefixes: 50},
+		{Name: "cloudflare-v4", Provider: Cloudflare, Format: "list", File: "cloudflare-ips-v4.txt", URL: "https://www.cloudflare.com/ips-v4", MinPrefixes: 5},
+		{Name: "cloudflare-v6", Provider: Cloudflare, Format: "list", File: "cloudflare-ips-v6.txt", URL: "https://www.cloudflare.com/ips-v6", MinPrefixes: 3},
 	}
 }
 
@@ -149,10 +152,15 @@ func fetchFeed(ctx context.Context, opt UpdateOptions, s Source, tmp string) (st
 		if err != nil || base == nil {
 			return "", nil, fmt.Errorf("download page link %q: bad URL", clean(string(m[0])))
 		}
-		u = base.ResolveReference(ref).String()
+		link := base.ResolveReference(ref)
+		if !linkAllowed(base, link, s.LinkHosts) {
+			return "", nil, fmt.Errorf("download page links %q, which is neither https on %s nor on the page's own host: refused",
+				clean(link.String()), strings.Join(s.LinkHosts, " or "))
+		}
+		u = link.String()
 		name = strings.TrimSuffix(s.File, ".json") + "-" + string(m[1]) + ".json"
 	}
-	body, err := get(ctx, opt, u, maxFeedBytes)
+	body, err := get(ctx, opt, u, BoundsOf(s.Provider).MaxBytes)
 	if err != nil {
 		return "", nil, err
 	}
@@ -171,6 +179,27 @@ func fetchFeed(ctx context.Context, opt UpdateOptions, s Source, tmp string) (st
 		return "", nil, fmt.Errorf("only %d prefixes, fewer than the %d expected: download truncated or feed changed", n, s.MinPrefixes)
 	}
 	return name, f, nil
+}
+
+// linkAllowed reports whether a download page at page may send Update to
+// link: over https to one of the provider's hosts, or to the page's own
+// scheme, host and port (a mirror given with UpdateOptions.URLs serves
+// its own file). Plain HTTP from an https page, or another host, is
+// refused: the feed decides which addresses every report calls the
+// provider's.
+func linkAllowed(page, link *url.URL, hosts []string) bool {
+	if strings.EqualFold(link.Scheme, page.Scheme) && strings.EqualFold(link.Host, page.Host) {
+		return true
+	}
+	if link.Scheme != "https" || link.Port() != "" && link.Port() != "443" {
+		return false
+	}
+	for _, h := range hosts {
+		if strings.EqualFold(link.Hostname(), h) {
+			return true
+		}
+	}
+	return false
 }
 
 // get fetches u and returns its body, at most limit bytes.

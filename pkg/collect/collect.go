@@ -458,7 +458,10 @@ func stopsEngine(err error) (StopReason, bool) {
 		return StoppedRefused, true
 	case errors.As(err, &re):
 		return StoppedGaveUp, true
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled),
+		// The API's URL redirects elsewhere, or is plain HTTP: every query
+		// would be refused the same way; the error says why.
+		errors.Is(err, source.ErrRedirect), errors.Is(err, source.ErrInsecure):
 		return "", true
 	}
 	return "", false
@@ -467,6 +470,7 @@ func stopsEngine(err error) (StopReason, bool) {
 // counts are one run's counts of a query's records.
 type counts struct {
 	kept, skipped, bad int
+	clamped            int // observations stored with their time clamped to the fetch time
 	at                 time.Time
 }
 
@@ -474,6 +478,7 @@ func (c *counts) add(s ingest.Stats, bad int, at time.Time) {
 	c.kept += s.Matched
 	c.skipped += s.Skipped
 	c.bad += bad
+	c.clamped += s.Clamped
 	if at.After(c.at) {
 		c.at = at
 	}

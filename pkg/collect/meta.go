@@ -12,8 +12,9 @@ import (
 const TruncatedEngineLimit = "engine-limit"
 
 // recordQuery writes one query's outcome into the snapshot metadata: the
-// engine's total, pages and records, why it stopped early, and, from the
-// engine's truncation reports, how much of it could not be fetched.
+// engine's total, pages and records, why it stopped early, from the
+// engine's truncation reports how much of it could not be fetched, and
+// the observations stored with their time clamped to the fetch time.
 //
 // truncs are the truncations the engine reported while the query ran.
 // Without refresh, a truncation is found once, on the page that ends its
@@ -21,6 +22,7 @@ const TruncatedEngineLimit = "engine-limit"
 // runs' counts are added.
 func recordQuery(m *store.Meta, c source.Caps, q source.Query, res source.Result, qc counts, truncs []source.Truncation, refresh bool) {
 	name := string(c.Engine.Name())
+	m.AddClamped(qc.clamped) // new observations only: a refreshed page adds none
 	qm := store.QueryMeta{ID: q.ID, Engine: name, Text: q.Text, Total: res.Total,
 		Pages: res.Pages + res.Resumed, Fetched: res.Results + res.ResumedResults,
 		Kept: qc.kept, Skipped: qc.skipped, Bad: qc.bad, At: qc.at}

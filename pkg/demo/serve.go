@@ -67,7 +67,7 @@ func (p *Population) ShodanLists(queries map[string][]string) map[string]shodant
 	}
 	out := make(map[string]shodantest.Banners, len(lists))
 	for q, l := range lists {
-		out[q] = l
+		out[q] = shodanBanners{l, p.Config.At}
 	}
 	return out
 }
@@ -82,14 +82,32 @@ type shodanRef struct {
 // shodanList is a result list whose banners are made on demand.
 type shodanList []shodanRef
 
-func (l shodanList) Len() int { return len(l) }
+// shodanBanners serves a shodanList, a duplicate banner dated 6 hours
+// later but never after end (the engine's clock).
+type shodanBanners struct {
+	refs shodanList
+	end  time.Time
+}
 
-func (l shodanList) At(i int) json.RawMessage {
-	r := l[i]
+func (l shodanBanners) Len() int { return len(l.refs) }
+
+func (l shodanBanners) At(i int) json.RawMessage {
+	r := l.refs[i]
 	if r.dup {
-		return r.s.ShodanBanner(r.s.SeenAt.Add(6 * time.Hour))
+		return r.s.ShodanBanner(later(r.s.SeenAt, 6*time.Hour, l.end))
 	}
 	return r.s.ShodanBanner(r.s.SeenAt)
+}
+
+// later is d after t, but never after end, the end of the observation
+// window (Config.At, the simulated engines' clock): an engine does not
+// serve a banner from after the request, and orchex clamps one that
+// claims to.
+func later(t time.Time, d time.Duration, end time.Time) time.Time {
+	if t = t.Add(d); t.After(end) {
+		return end
+	}
+	return t
 }
 
 // censysHit is a v3 search hit wrapper.
@@ -140,7 +158,7 @@ func (p *Population) CensysHits(queries map[string][]string) (n int, hit func(i 
 	hit = func(i int) []byte {
 		svcs := hosts[i]
 		matched, _ := censysMatches(svcs, queries)
-		b, _ := json.Marshal(censysHit{HostV1: &censysHostHit{Resource: CensysHost(svcs, svcs[0].SeenAt.Add(3*time.Hour)), MatchedServices: matched}})
+		b, _ := json.Marshal(censysHit{HostV1: &censysHostHit{Resource: CensysHost(svcs, later(svcs[0].SeenAt, 3*time.Hour, p.Config.At)), MatchedServices: matched}})
 		return b
 	}
 	return len(hosts), hit, hostsByQuery(hosts, queries)
@@ -151,7 +169,7 @@ func (p *Population) CensysHits(queries map[string][]string) (n int, hit func(i 
 // v2 query returns: the hosts of CensysHits, for --censys-api v2.
 func (p *Population) CensysV2Hosts(queries map[string][]string) (n int, host func(i int) []byte, byQuery map[string]map[string]bool) {
 	hosts := p.censysHosts()
-	host = func(i int) []byte { return CensysV2Host(hosts[i], hosts[i][0].SeenAt.Add(3*time.Hour)) }
+	host = func(i int) []byte { return CensysV2Host(hosts[i], later(hosts[i][0].SeenAt, 3*time.Hour, p.Config.At)) }
 	return len(hosts), host, hostsByQuery(hosts, queries)
 }
 

@@ -260,3 +260,45 @@ func clip(s string, n int) string {
 	}
 	return s[:n] + "…"
 }
+
+// envelope reports whether the JSON object that b starts, which b may
+// show only in part, is an API response around records rather than a
+// record: among the members b shows (up to the first one whose value runs
+// past its end) one is "matches", "result" holding an object, or "data"
+// holding an array, the members detect reads as a Shodan search, a Censys
+// response and a Shodan host response.
+func envelope(b []byte) bool {
+	i := jsonscan.WS(b, 0)
+	if i >= len(b) || b[i] != '{' {
+		return false
+	}
+	i = jsonscan.WS(b, i+1)
+	for i < len(b) && b[i] == '"' {
+		kend := jsonscan.End(b, i)
+		if kend < 0 {
+			return false
+		}
+		key := string(b[i+1 : kend-1])
+		if i = jsonscan.WS(b, kend); i >= len(b) || b[i] != ':' {
+			return false
+		}
+		if i = jsonscan.WS(b, i+1); i >= len(b) {
+			return false
+		}
+		switch {
+		case key == "matches",
+			key == "result" && b[i] == '{',
+			key == "data" && b[i] == '[':
+			return true
+		}
+		end := jsonscan.End(b, i)
+		if end < 0 {
+			return false // this value runs past what b shows
+		}
+		if i = jsonscan.WS(b, end); i >= len(b) || b[i] != ',' {
+			return false
+		}
+		i = jsonscan.WS(b, i+1)
+	}
+	return false
+}

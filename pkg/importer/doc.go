@@ -9,7 +9,9 @@
 //	  → []model.Observation → ingest.Pipeline → store
 //
 // [Import] detects the format from the first bytes and the first record
-// (gzip by its magic bytes, never by the file name), streams the file
+// (gzip by its magic bytes, never by the file name; NDJSON or a document by
+// structure, never by the first record's length; binary input refused
+// after its first bytes), streams the file
 // (line by line for NDJSON, token by token with encoding/json for big
 // JSON documents), and never holds a whole file in memory. The formats:
 // `shodan download` NDJSON (plain or gzip), Shodan search and host

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/netip"
@@ -233,6 +234,22 @@ func (e *ExportRecord) Validate() error {
 	for _, en := range e.Engines {
 		if model.EngineBit(en) == 0 {
 			return fmt.Errorf("export record for %s:%d has unknown engine %q", e.Addr, e.Port, clip(string(en), 20))
+		}
+	}
+	return nil
+}
+
+// ErrUnknownProduct is wrapped by the error of an export record whose
+// product is not in the catalog (Options.Products).
+var ErrUnknownProduct = errors.New("product not in the catalog")
+
+// knownProducts checks the product of every observation an export line
+// gave against the catalog.
+func knownProducts(obs []model.Observation, known func(string) bool) error {
+	for i := range obs {
+		if c := obs[i].Known; c != nil && !known(c.Product) {
+			return fmt.Errorf("export record for %s:%d: %w: %q (a forged export, or one written with another catalog: "+
+				"re-import the engines' own data instead)", obs[i].Addr, obs[i].Port, ErrUnknownProduct, clip(c.Product, 40))
 		}
 	}
 	return nil

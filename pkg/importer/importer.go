@@ -56,6 +56,11 @@ type Options struct {
 	// file the caller opened to watch its progress). It is read once, so
 	// Strict, which reads the input twice, cannot be used with it.
 	Input io.Reader
+	// Products, when set, says whether a product id is in the catalog the
+	// import classifies with. An orchex export line naming another
+	// product (a forged export, or one written with another catalog) is
+	// then a bad record: its classification would be trusted whole.
+	Products func(id string) bool
 }
 
 // Format names a detected file format.
@@ -163,29 +168,57 @@ func importRun(ctx context.Context, path string, opts Options, emit func(*model.
 		in = f
 	}
 	h := sha256.New()
-	counted := &countReader{r: in}
+	counted := &countReader{ctx: ctx, r: in}
 	raw := bufio.NewReaderSize(io.TeeReader(counted, h), 64<<10)
 	err := r.read(raw)
 	if errors.Is(err, errStopped) {
 		err = nil
 	}
-	// Hash the whole file even when the import stopped early.
-	if _, cerr := io.Copy(io.Discard, raw); cerr != nil && err == nil {
-		err = fmt.Errorf("import %s: reading: %w", path, cerr)
+	// Hash the whole file even when the import stopped early at a bad
+	// record (the import is recorded with the file's hash), but not a file
+	// refused as no known format, nor after ctx ended: /dev/zero would
+	// never end.
+	if err == nil {
+		if _, cerr := io.Copy(io.Discard, raw); cerr != nil {
+			err = fmt.Errorf("import %s: reading: %w", path, cerr)
+		}
 	}
 	r.finish(h, counted.n)
 	return r.res, err
 }
 
+// countReader counts the bytes read from the file and ends the read with
+// ctx's error once ctx is done: every loop that reads the file (detection,
+// decoding, the parallel reader, hashing) stops at its next read, at most
+// one buffer (64 KiB of the file) after a signal.
 type countReader struct {
-	r io.Reader
-	n int64
+	ctx context.Context
+	r   io.Reader
+	n   int64
 }
 
 func (c *countReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
 	n, err := c.r.Read(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// ctxReader ends a read with ctx's error once ctx is done. It wraps the
+// decompressed stream, which a gzip bomb can make long without reading
+// more of the file.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
 }
 
 // run is the state of one pass over one file.
@@ -220,24 +253,35 @@ func (r *run) read(raw *bufio.Reader) error {
 		r.gz = true
 		src = zr
 	}
-	br := bufio.NewReaderSize(src, 1<<20)
+	br := bufio.NewReaderSize(ctxReader{r.ctx, src}, 1<<20)
 	if bom, _ := br.Peek(3); bytes.Equal(bom, []byte("\xef\xbb\xbf")) {
 		_, _ = br.Discard(3)
 	}
 	peek, perr := br.Peek(1 << 20)
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
 	start := skipSpace(peek)
 	if start == len(peek) {
-		if perr != nil && perr != io.EOF {
+		switch {
+		case perr != nil && perr != io.EOF:
 			return r.broken(1, 0, fmt.Sprintf("the file ends before its first record: %v", perr), perr)
+		case perr == nil:
+			return fmt.Errorf("import %s: %w: the first %d bytes are all white space; %s", r.res.File, ErrUnknownFormat, len(peek), expected)
 		}
 		return fmt.Errorf("import %s: %w: the file is empty", r.res.File, ErrUnknownFormat)
 	}
+	if n, of := binary(peek); n > 0 {
+		return fmt.Errorf("import %s: %w: binary data, not JSON: %d of the first %d bytes are control characters that JSON text never holds (first bytes %q); %s",
+			r.res.File, ErrUnknownFormat, n, of, clipBytes(peek[start:], 16), expected)
+	}
 	switch peek[start] {
 	case '{':
-		if isNDJSON(peek[start:], perr != nil) {
-			return r.ndjson(br)
+		nd, rd := r.layout(br, start, peek, perr != nil)
+		if nd {
+			return r.ndjson(rd)
 		}
-		return r.document(br)
+		return r.document(rd)
 	case '[':
 		return r.document(br)
 	}
@@ -245,16 +289,60 @@ func (r *run) read(raw *bufio.Reader) error {
 		r.res.File, ErrUnknownFormat, clipBytes(peek[start:], 16), expected)
 }
 
-// isNDJSON tells NDJSON from a JSON document by the first lines of b
-// (which starts with '{'; whole says b is the whole file): NDJSON when the
+// binarySample is how much of the start of a file binary looks at.
+const binarySample = 64 << 10
+
+// binary counts, in the first binarySample bytes of head, the control
+// characters other than JSON white space (NUL included), which JSON text
+// never holds raw; it returns 0 unless they are more than 1% of them
+// (a record broken by a stray byte is a bad record, not a binary file).
+// of is the number of bytes looked at.
+func binary(head []byte) (n, of int) {
+	head = head[:min(len(head), binarySample)]
+	for _, c := range head {
+		if c < 0x20 && c != '\t' && c != '\n' && c != '\r' {
+			n++
+		}
+	}
+	if n*100 <= len(head) {
+		return 0, len(head)
+	}
+	return n, len(head)
+}
+
+// layout tells NDJSON from a JSON document in a file whose first record
+// starts at peek[start] with '{' (peek is the first 1 MiB of br; whole
+// says it is the whole file), and returns the reader to go on with. The
+// format never depends on how long the first record is: NDJSON when the
 // first line is a complete JSON object, or when it is not (a bad first
-// record) but the second line is one starting in column 0. A pretty-printed
-// document starts with a line holding only "{" and indents what follows.
+// record) but the second line is one (isNDJSON). A first line longer
+// than the 1 MiB peek is looked at in full, up to the record limit,
+// through a larger buffer; one longer than the record limit is NDJSON
+// (its first record is then reported as too long and skipped, the rest
+// kept) unless its first members show an API response around records
+// ("matches", "result": {...}, "data": [...]), which is streamed as a
+// document.
+func (r *run) layout(br *bufio.Reader, start int, peek []byte, whole bool) (ndjson bool, rd *bufio.Reader) {
+	if whole || bytes.IndexByte(peek[start:], '\n') >= 0 {
+		return isNDJSON(peek[start:], whole), br
+	}
+	big := bufio.NewReaderSize(br, start+r.opts.MaxRecord+2)
+	peek, err := big.Peek(start + r.opts.MaxRecord + 2)
+	whole = err != nil
+	if whole || bytes.IndexByte(peek[start:], '\n') >= 0 {
+		return isNDJSON(peek[start:], whole), big
+	}
+	return !envelope(peek[start:]), big
+}
+
+// isNDJSON tells NDJSON from a JSON document by the first lines of b
+// (which starts with '{' and holds the whole first line, or the whole
+// file when whole is set): NDJSON when the first line is a complete JSON
+// object, or when it is not (a bad first record) but the second line is
+// one starting in column 0. A pretty-printed document starts with a line
+// holding only "{" and indents what follows.
 func isNDJSON(b []byte, whole bool) bool {
 	first, rest, found := bytes.Cut(b, []byte("\n"))
-	if !found && !whole {
-		return false // a first line over 1 MiB: stream it as a document
-	}
 	if validObject(first) {
 		return true
 	}
@@ -407,6 +495,9 @@ func (r *run) record(rec []byte, line int, k kind) error {
 		obs, err = censys.DecodeV2Host(rec)
 	case kindExport:
 		obs, err = decodeExport(rec)
+		if err == nil && r.opts.Products != nil {
+			err = knownProducts(obs, r.opts.Products)
+		}
 	case kindAPIError:
 		err = fmt.Errorf("an API error response, not a record: %s", apiErrorText(rec))
 	default:
@@ -445,6 +536,9 @@ func (r *run) bad(line, idx int, reason string, err error) error {
 // broken records that the file ended early at line; the records before
 // the break are kept.
 func (r *run) broken(line, idx int, reason string, err error) error {
+	if cerr := r.ctx.Err(); cerr != nil && errors.Is(err, cerr) {
+		return cerr // stopped, not truncated: what was read is kept
+	}
 	r.res.Truncated = true
 	r.res.TruncatedReason = fmt.Sprintf("%s:%d: %s; %d records were read before the break and kept", r.res.File, line, reason, r.res.Read)
 	e := RecordError{File: r.res.File, Line: line, Record: idx, Reason: reason, Err: err}
@@ -453,9 +547,6 @@ func (r *run) broken(line, idx int, reason string, err error) error {
 	}
 	if r.opts.Strict {
 		return &e
-	}
-	if err != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
-		return err
 	}
 	return errStopped
 }
@@ -498,23 +589,27 @@ func (r *run) unknown(rec []byte) error {
 	return fmt.Errorf("import %s: %w: the first object has keys %s; %s", r.res.File, ErrUnknownFormat, keyList(rec), expected)
 }
 
-// readLine reads one line (without its newline) into buf. A line longer
-// than max is consumed and reported tooLong with whatever was kept. err is
-// io.EOF after the last line.
-func readLine(br *bufio.Reader, max int, buf []byte) (line []byte, tooLong bool, err error) {
+// readLine appends one line (without its newline) to buf and returns the
+// longer buf. A line longer than max is consumed and reported tooLong,
+// with nothing appended. err is io.EOF after the last line.
+func readLine(br *bufio.Reader, max int, buf []byte) (out []byte, tooLong bool, err error) {
+	base := len(buf)
 	for {
 		chunk, err := br.ReadSlice('\n')
 		if !tooLong {
-			if len(buf)+len(chunk) > max+1 {
+			if len(buf)-base+len(chunk) > max+1 {
 				tooLong = true
-				buf = buf[:0]
+				buf = buf[:base]
 			} else {
 				buf = append(buf, chunk...)
 			}
 		}
 		switch err {
 		case nil:
-			return bytes.TrimSuffix(buf, []byte("\n")), tooLong, nil
+			if !tooLong {
+				buf = bytes.TrimSuffix(buf, []byte("\n"))
+			}
+			return buf, tooLong, nil
 		case bufio.ErrBufferFull:
 			continue
 		default:

@@ -7,20 +7,51 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"sync/atomic"
+	"unicode"
+
+	"golang.org/x/sync/semaphore"
 
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/source/shodan"
 )
 
 // Chunking of the parallel banner path: a chunk is filled up to
-// chunkRecords lines or chunkBytes bytes, whichever comes first; at most
-// chunksPerWorker chunks per worker are in flight, which bounds memory
-// whatever the file size (about 8 MiB for 2 workers and 3 KB banners).
+// chunkRecords lines or chunkBytes bytes, whichever comes first. What the
+// chunks between the reader and the merge hold is bounded in bytes, not in
+// chunks (see budget), so that memory does not grow with the number of
+// workers or cores, nor with the length of the lines.
 const (
 	chunkRecords    = 256
 	chunkBytes      = 1 << 20
 	chunksPerWorker = 6
+	// maxChunks caps the chunks in circulation (a free chunk keeps a
+	// buffer of about chunkBytes for reuse).
+	maxChunks = 32
+	// inFlight is the byte budget of the chunks read and not yet merged:
+	// their lines, plus recordCost per record for what decoding and the
+	// work function make of it.
+	inFlight = 64 << 20
+	// recordCost is what a decoded record is charged on top of its line:
+	// an observation after the work function (in orchex import, an item
+	// the store has slimmed to its key, classification and service, about
+	// 1-2 KB).
+	recordCost = 2 << 10
 )
+
+// MaxWorkers caps the decoding goroutines of [ImportParallel]: more gain
+// nothing (the single writer bounds the import) and each costs a
+// goroutine and chunk slots.
+const MaxWorkers = 256
+
+// budget is the byte budget of the chunks in flight for records of at most
+// maxRecord bytes: inFlight, or room for two of the largest chunks (a
+// chunk closes at chunkBytes, so it holds at most chunkBytes plus one
+// record) when the record limit is raised above that.
+func budget(maxRecord int) int64 {
+	largest := int64(chunkBytes+maxRecord) + chunkRecords*recordCost
+	return max(inFlight, 2*largest)
+}
 
 // ImportParallel is [Import] with the decoding of `shodan download`
 // banners (NDJSON, the format of big files) spread over workers
@@ -34,8 +65,13 @@ const (
 // the Result and its errors are exactly those of Import with
 // emit(work(o)), whatever the scheduling. A reader goroutine decompresses
 // and splits lines into chunks; workers decode chunks; the caller merges
-// them back in order. At most a few chunks per worker are in flight, so
-// memory stays bounded.
+// them back in order.
+//
+// Memory is bounded whatever workers and the number of cores: workers is
+// capped at MaxWorkers, and the lines read and not yet merged, with what
+// they decode to, are held to a byte budget (64 MiB with the default
+// record limit), so a file of 16 MiB lines holds a few of them at a time,
+// not one per chunk.
 //
 // Other formats, workers <= 1 and opts.Strict (a check pass first) run
 // serially with work and emit on the caller's goroutine.
@@ -45,6 +81,7 @@ func ImportParallel[T any](ctx context.Context, path string, opts Options, worke
 	if workers <= 1 || opts.Strict || (opts.Engine != "" && opts.Engine != EngineShodan) {
 		return Import(ctx, path, opts, serial)
 	}
+	workers = min(workers, MaxWorkers)
 	if opts.MaxRecord <= 0 {
 		opts.MaxRecord = model.MaxRecord
 	}
@@ -82,6 +119,8 @@ type chunk[T any] struct {
 	// the stream at line endLine, or ctx's error.
 	end     error
 	endLine int
+	cost    int64 // bytes charged to the in-flight budget: its buffer's capacity and its records
+	spare   int64 // capacity of its buffer while it waits, free, as a spare
 }
 
 // parBanners is the parallel banner path of ImportParallel.
@@ -89,6 +128,21 @@ type parBanners[T any] struct {
 	workers int
 	work    func(*model.Observation) T
 	emit    func(T) error
+
+	// held is what the chunks handed on and not yet merged are charged,
+	// peak the most it reached (tests read it).
+	held, peak atomic.Int64
+}
+
+// charge adds n (negative to release) to the bytes held and keeps the peak.
+func (p *parBanners[T]) charge(n int64) {
+	h := p.held.Add(n)
+	for {
+		pk := p.peak.Load()
+		if h <= pk || p.peak.CompareAndSwap(pk, h) {
+			return
+		}
+	}
 }
 
 func (p *parBanners[T]) banners(r *run, br *bufio.Reader) error {
@@ -97,7 +151,10 @@ func (p *parBanners[T]) banners(r *run, br *bufio.Reader) error {
 	defer wg.Wait() // the reader must be done with br before Import hashes the rest
 	defer cancel()
 
-	n := p.workers * chunksPerWorker
+	n := min(p.workers*chunksPerWorker, maxChunks)
+	limit := budget(r.opts.MaxRecord)
+	sem := semaphore.NewWeighted(limit)
+	var spare atomic.Int64 // capacity of the large buffers free chunks keep
 	free := make(chan *chunk[T], n)
 	for range n {
 		free <- &chunk[T]{}
@@ -109,7 +166,7 @@ func (p *parBanners[T]) banners(r *run, br *bufio.Reader) error {
 	go func() {
 		defer wg.Done()
 		defer close(todo)
-		p.read(ctx, r.opts.MaxRecord, r.line, br, free, todo)
+		p.read(ctx, r.opts.MaxRecord, r.line, br, free, todo, sem, limit, &spare)
 	}()
 	var workers sync.WaitGroup
 	for range p.workers {
@@ -153,7 +210,10 @@ func (p *parBanners[T]) banners(r *run, br *bufio.Reader) error {
 			delete(pending, next)
 		}
 		next++
-		if err := p.merge(r, c); err != nil {
+		err := p.merge(r, c)
+		sem.Release(c.cost)
+		p.charge(-c.cost)
+		if err != nil {
 			return err
 		}
 		if c.end != nil {
@@ -169,14 +229,27 @@ func (p *parBanners[T]) banners(r *run, br *bufio.Reader) error {
 			return err
 		}
 		clear(c.out) // drop references to the merged values
-		c.buf, c.recs, c.out, c.end = c.buf[:0], c.recs[:0], c.out[:0], nil
+		c.buf, c.recs, c.out, c.end, c.cost = c.buf[:0], c.recs[:0], c.out[:0], nil, 0
+		if n := int64(cap(c.buf)); n > 2*chunkBytes {
+			// It held a long line: keep the buffer for the next long
+			// line only while the spare buffers stay under half the
+			// budget (growing one again costs copies).
+			if spare.Load()+n <= limit/2 {
+				spare.Add(n)
+				c.spare = n
+			} else {
+				c.buf = nil
+			}
+		}
 		free <- c
 	}
 }
 
-// read splits lines into chunks, as run.ndjson counts them.
-func (p *parBanners[T]) read(ctx context.Context, max, line int, br *bufio.Reader, free, todo chan *chunk[T]) {
-	var scratch []byte
+// read splits lines into chunks, as run.ndjson counts them, and charges
+// each chunk to sem (of size limit) before handing it on: the capacity of
+// its buffer and recordCost a record. The merge releases the charge.
+func (p *parBanners[T]) read(ctx context.Context, max, line int, br *bufio.Reader, free, todo chan *chunk[T],
+	sem *semaphore.Weighted, limit int64, spare *atomic.Int64) {
 	for seq := 0; ; seq++ {
 		var c *chunk[T]
 		select {
@@ -184,32 +257,43 @@ func (p *parBanners[T]) read(ctx context.Context, max, line int, br *bufio.Reade
 		case <-ctx.Done():
 			return
 		}
-		c.seq = seq
+		spare.Add(-c.spare) // its buffer is in use again, and charged
+		c.seq, c.spare = seq, 0
 		for len(c.recs) < chunkRecords && len(c.buf) < chunkBytes {
-			l, tooLong, err := readLine(br, max, scratch[:0])
-			scratch = l
+			// Lines are read straight into the chunk's buffer.
+			base := len(c.buf)
+			out, tooLong, err := readLine(br, max, c.buf)
 			if err != nil && err != io.EOF {
 				// The stream broke: the partial line is not a record.
 				c.end, c.endLine = err, line+1
 				break
 			}
+			c.buf = out
+			l := out[base:]
 			if len(l) > 0 || tooLong || err == nil {
 				line++
 			}
 			rec := bytes.TrimSpace(l)
 			switch {
 			case tooLong || len(rec) > max:
+				c.buf = c.buf[:base]
 				c.recs = append(c.recs, lineRec{line: line, tooLong: true})
 			case len(rec) > 0:
-				start := len(c.buf)
-				c.buf = append(c.buf, rec...)
-				c.recs = append(c.recs, lineRec{line: line, start: start, end: len(c.buf)})
+				start := base + len(l) - len(bytes.TrimLeftFunc(l, unicode.IsSpace)) // where TrimSpace starts
+				c.recs = append(c.recs, lineRec{line: line, start: start, end: start + len(rec)})
+			default:
+				c.buf = c.buf[:base]
 			}
 			if err == io.EOF {
 				c.end = io.EOF
 				break
 			}
 		}
+		c.cost = min(int64(cap(c.buf))+int64(len(c.recs))*recordCost, limit)
+		if err := sem.Acquire(ctx, c.cost); err != nil {
+			return // ctx ended
+		}
+		p.charge(c.cost)
 		if c.end == nil {
 			if err := ctx.Err(); err != nil {
 				c.end, c.endLine = err, line+1

@@ -91,3 +91,45 @@ func TestPipelineBackgroundError(t *testing.T) {
 		t.Errorf("stats %+v", st)
 	}
 }
+
+// blockedSink holds every Put until release is closed (a writer stuck on a
+// busy database), telling started when the first Put begins.
+type blockedSink struct {
+	started chan struct{}
+	once    sync.Once
+	release chan struct{}
+}
+
+func (s *blockedSink) Put(context.Context, string, []Item, *model.RawPage) (PutStats, error) {
+	s.once.Do(func() { close(s.started) })
+	<-s.release
+	return PutStats{}, nil
+}
+
+// TestPipelineBackgroundCancel: an AddItem waiting for room in the
+// writer's queue returns ctx's error when ctx ends, without waiting for
+// the writer (issue 16: a signal must stop an import within a second).
+func TestPipelineBackgroundCancel(t *testing.T) {
+	sink := &blockedSink{started: make(chan struct{}), release: make(chan struct{})}
+	defer close(sink.release)
+	p := &Pipeline{Sink: sink, Snapshot: "x", BatchSize: 1, Background: true}
+	ctx, cancel := context.WithCancel(context.Background())
+	add := func() error {
+		c := model.Classification{Product: "kubernetes-api", Auth: model.AuthRequired}
+		it, _ := p.Item(&model.Observation{Engine: model.Shodan, Addr: netip.MustParseAddr("198.18.0.1"), Port: 443, Transport: "tcp", Known: &c})
+		return p.AddItem(ctx, it)
+	}
+	if err := add(); err != nil { // taken by the writer, which blocks
+		t.Fatal(err)
+	}
+	<-sink.started
+	for range 2 { // fill the queue of two batches
+		if err := add(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cancel()
+	if err := add(); !errors.Is(err, context.Canceled) {
+		t.Errorf("AddItem with a full queue after cancel: %v, want context.Canceled", err)
+	}
+}

@@ -3,6 +3,7 @@ package ingest
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/normalize"
@@ -36,6 +37,12 @@ type Item struct {
 	// Fingerprint identifies the observation's content. A Preparer sink
 	// sets it (and may then slim Obs); zero means not computed yet.
 	Fingerprint [16]byte
+
+	// Clamped says the observation was dated after the time it was
+	// imported or collected (Pipeline.Until, the page's fetch time), and
+	// its time was set to that time. Its Fingerprint is that of the
+	// observation as dated, so importing the file again stores nothing.
+	Clamped bool
 }
 
 // Preparer is a Sink that can do part of a Put's work early, on the
@@ -54,6 +61,7 @@ type PutStats struct {
 	NewServices    int // services the snapshot did not have
 	MergedServices int // items merged into a service already there
 	Observations   int // observations stored (duplicates of stored ones are not)
+	Clamped        int // of those, observations whose time was clamped (Item.Clamped)
 }
 
 // Sink stores items in a snapshot. Put must be atomic: the items and the
@@ -79,6 +87,11 @@ type Pipeline struct {
 	Sink       Sink
 	Snapshot   string
 	BatchSize  int // items per Put when adding one by one; default 1000
+	// Until is when the observations were imported: an observation dated
+	// later (a banner timestamped in 9999) is clamped to it (Item.Clamped)
+	// and counted in PutStats.Clamped. Zero checks nothing. Page uses the
+	// page's fetch time instead.
+	Until time.Time
 	// Background, when true, stores the full batches of Add and AddItem
 	// on a goroutine of its own, in order, while the caller goes on
 	// classifying: storing and classifying then use two cores. At most
@@ -115,6 +128,7 @@ func (p *Pipeline) Stats() Stats {
 		st.NewServices += b.stats.NewServices
 		st.MergedServices += b.stats.MergedServices
 		st.PutStats.Observations += b.stats.Observations
+		st.Clamped += b.stats.Clamped
 		b.mu.Unlock()
 	}
 	return st
@@ -122,7 +136,11 @@ func (p *Pipeline) Stats() Stats {
 
 // Item classifies and tags one observation; ok is false when no product
 // matched (the observation is then counted as skipped by Add and Page).
-func (p *Pipeline) Item(o *model.Observation) (Item, bool) {
+// An observation dated after p.Until is clamped to it (see Until).
+func (p *Pipeline) Item(o *model.Observation) (Item, bool) { return p.item(o, p.Until) }
+
+// item is Item with the time observations are clamped to.
+func (p *Pipeline) item(o *model.Observation, until time.Time) (Item, bool) {
 	var c model.Classification
 	if o.Known != nil {
 		c = *o.Known
@@ -145,10 +163,22 @@ func (p *Pipeline) Item(o *model.Observation) (Item, bool) {
 	if o.KnownCloud != nil && normalize.CloudRank(*o.KnownCloud) >= normalize.CloudRank(tag) {
 		tag = *o.KnownCloud
 	}
-	it := Item{Obs: *o, Class: c, Service: normalize.Service(o, c, tag)}
+	if until.IsZero() || !o.SeenAt.After(until) {
+		it := Item{Obs: *o, Class: c, Service: normalize.Service(o, c, tag)}
+		if pr, ok := p.Sink.(Preparer); ok {
+			pr.Prepare(&it)
+		}
+		return it, true
+	}
+	// Dated after it was imported or collected: the service takes the
+	// clamped time, the fingerprint the time as dated.
+	clamped := *o
+	clamped.SeenAt = until
+	it := Item{Obs: *o, Class: c, Service: normalize.Service(&clamped, c, tag), Clamped: true}
 	if pr, ok := p.Sink.(Preparer); ok {
 		pr.Prepare(&it)
 	}
+	it.Obs.SeenAt = until
 	return it, true
 }
 
@@ -211,6 +241,8 @@ func (p *Pipeline) full(ctx context.Context) error {
 		b.mu.Lock()
 		defer b.mu.Unlock()
 		return b.err
+	case <-ctx.Done(): // the writer is busy with a batch; do not wait for it
+		return ctx.Err()
 	}
 	select {
 	case p.buf = <-b.free:
@@ -235,6 +267,7 @@ func (p *Pipeline) store(ctx context.Context, b *background) {
 		b.stats.NewServices += st.NewServices
 		b.stats.MergedServices += st.MergedServices
 		b.stats.Observations += st.Observations
+		b.stats.Clamped += st.Clamped
 		b.mu.Unlock()
 		clear(items) // drop references to the stored observations
 		select {
@@ -284,9 +317,13 @@ func (p *Pipeline) Page(ctx context.Context, raw *model.RawPage, obs []model.Obs
 	}
 	var st Stats
 	items := make([]Item, 0, len(obs))
+	until := p.Until
+	if raw != nil && !raw.FetchedAt.IsZero() {
+		until = raw.FetchedAt
+	}
 	for i := range obs {
 		st.Observations++
-		it, ok := p.Item(&obs[i])
+		it, ok := p.item(&obs[i], until)
 		if !ok {
 			st.Skipped++
 			continue
@@ -310,4 +347,5 @@ func (p *Pipeline) add(st PutStats) {
 	p.stats.NewServices += st.NewServices
 	p.stats.MergedServices += st.MergedServices
 	p.stats.PutStats.Observations += st.Observations
+	p.stats.Clamped += st.Clamped
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"testing"
+	"time"
 
 	"github.com/orchex/orchex/pkg/model"
 )
@@ -178,5 +179,48 @@ func TestPipelineItemPrepares(t *testing.T) {
 	}
 	if got := sink.puts[0][0]; got.Fingerprint[0] != byte(6443&0xff) {
 		t.Errorf("Add stored an unprepared item: %+v", got)
+	}
+}
+
+// fpSink is a Preparer that fingerprints an observation by its time, the
+// way the store's fingerprint covers it.
+type fpSink struct{ memSink }
+
+func (*fpSink) Prepare(it *Item) { it.Fingerprint[0] = byte(it.Obs.SeenAt.Year() % 256) }
+
+// TestPipelineClampsFutureTimes: an observation dated after it was
+// imported (Until) or collected (the page's fetch time) is clamped to
+// that time and flagged; its fingerprint is that of the observation as
+// dated, so importing it again, later, finds it stored.
+func TestPipelineClampsFutureTimes(t *testing.T) {
+	until := time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+	future := time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC)
+	past := until.Add(-time.Hour)
+	sink := &fpSink{}
+	p := &Pipeline{Classifier: portClassifier{}, Sink: sink, Snapshot: "2026Q4", Until: until}
+	o := obs(6443)
+	o.SeenAt = future
+	it, ok := p.Item(o)
+	if !ok || !it.Clamped || !it.Obs.SeenAt.Equal(until) || !it.Service.LastSeen.Equal(until) || !it.Service.FirstSeen.Equal(until) ||
+		it.Fingerprint[0] != byte(9999%256) {
+		t.Errorf("item %+v; want clamped to %v with the fingerprint of the time as dated", it, until)
+	}
+	if !o.SeenAt.Equal(future) {
+		t.Error("Item changed the caller's observation")
+	}
+	o.SeenAt = past
+	if it, _ := p.Item(o); it.Clamped || !it.Obs.SeenAt.Equal(past) {
+		t.Errorf("an observation from before the import was clamped: %+v", it)
+	}
+	// A collected page is clamped to its fetch time.
+	fetched := until.Add(-24 * time.Hour)
+	page := []model.Observation{*obs(6443), *obs(6443)}
+	page[0].SeenAt, page[1].SeenAt = future, past.Add(-48*time.Hour)
+	if _, err := p.Page(context.Background(), &model.RawPage{Engine: model.Shodan, Page: 1, FetchedAt: fetched}, page); err != nil {
+		t.Fatal(err)
+	}
+	got := sink.puts[len(sink.puts)-1]
+	if !got[0].Clamped || !got[0].Obs.SeenAt.Equal(fetched) || got[1].Clamped {
+		t.Errorf("page items %+v; want the first clamped to the fetch time %v", got, fetched)
 	}
 }

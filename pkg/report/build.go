@@ -35,6 +35,8 @@ type Meta struct {
 	Observations   int           // observations stored in the snapshot
 	CloudFeeds     []CloudFeed   // official range feeds used for tagging
 	Disagreements  int           // services whose cloud tag sources disagreed
+	Clamped        int           // observations dated after they were imported or collected, clamped
+	Exports        []string      // orchex export files imported (their classifications are the export's)
 	Truncations    []string      // why collection stopped early, if it did
 	Notes          []string      // the snapshot's notes
 	// Incomplete lists why the snapshot is not a complete observation
@@ -828,6 +830,8 @@ func (b *builder) method() Method {
 		CloudSources:       []CloudSource{},
 		CloudFeeds:         slices.Clone(m.CloudFeeds),
 		CloudDisagreements: m.Disagreements,
+		Clamped:            m.Clamped,
+		Exports:            slices.Clone(m.Exports),
 		Truncations:        slices.Clone(m.Truncations),
 		Honeypots:          Honeypots{Included: m.IncludeHoneypots, Services: b.honeyServices, Hosts: b.honeyHosts},
 		Scope:              m.Scope,
@@ -844,6 +848,9 @@ func (b *builder) method() Method {
 	}
 	if md.Notes == nil {
 		md.Notes = []string{}
+	}
+	if md.Exports == nil {
+		md.Exports = []string{}
 	}
 	for _, p := range m.Products {
 		md.Products = append(md.Products, p.ID)

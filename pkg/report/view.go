@@ -233,6 +233,15 @@ type Method struct {
 	// CloudDisagreements counts services whose tag sources disagreed on
 	// the provider (the feed won; see pkg/cloud).
 	CloudDisagreements int `json:"cloud_disagreements"`
+	// Clamped counts observations dated after they were imported or
+	// collected (a banner dated 9999), whose time was set to that time,
+	// so FirstSeen and LastSeen never run past the data's collection.
+	Clamped int `json:"clamped_observations"`
+	// Exports names the orchex export files the snapshot was imported
+	// from, in whole or in part: the classifications and cloud tags of
+	// their services were made by the orchex that wrote them (their
+	// product ids were checked against the catalog), not derived here.
+	Exports []string `json:"exports"`
 	// Truncations says why collection stopped early, one line per query
 	// or input that stopped.
 	Truncations []string `json:"truncations"`

@@ -3,7 +3,10 @@
 // engines with their settings described as data ([Factory], [Setting]),
 // the pager that walks a query's pages under a rate limit with retries
 // and resume, typed HTTP errors, credentials as [Secret] values, and
-// secret redaction.
+// secret redaction. Every request goes through [Do], which guards the
+// credentials: secrets are redacted from every response body, no redirect
+// is followed off the engine's scheme, host and port, and credentials go
+// over plain HTTP only to loopback addresses.
 //
 // It sits after the catalog and before normalization:
 //

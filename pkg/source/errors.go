@@ -38,6 +38,14 @@ var (
 	// ErrBadCursor means a stored page's cursor to the next page cannot
 	// be read: the query must be fetched again from its first page.
 	ErrBadCursor = errors.New("stored paging cursor is corrupt")
+	// ErrRedirect means the engine answered with a redirect to another
+	// scheme, host or port, which is not followed: the credentials would
+	// go with it, and the answer there is not the engine's. It is not
+	// retried.
+	ErrRedirect = errors.New("redirect to another origin refused")
+	// ErrInsecure means a request would carry credentials over plain
+	// HTTP to a host that is not a loopback address. It is not retried.
+	ErrInsecure = errors.New("credentials refused over plain HTTP")
 )
 
 // HTTPError is a failed API call: the engine, the operation ("search",

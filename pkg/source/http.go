@@ -7,7 +7,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/netip"
+	"net/url"
+	"strings"
 	"syscall"
+	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 )
@@ -38,11 +42,23 @@ type Request struct {
 
 // Do waits on the limiter, sends req and reads the whole body under the
 // size limit. Whatever the status, it returns the response (body closed)
-// and the body; the caller interprets the status. Transport failures,
-// timeouts, resets and bodies cut short come back as *[HTTPError] wrapping
-// [ErrTransient] with the cause redacted; a body over the limit as
-// [ErrTooLarge]; a cancelled ctx as ctx.Err().
+// and the body, with every secret it echoes redacted (so that no error,
+// log or stored raw page can quote one); the caller interprets the
+// status. Transport failures, timeouts, resets and bodies cut short come
+// back as *[HTTPError] wrapping [ErrTransient] with the cause redacted; a
+// body over the limit as [ErrTooLarge]; a cancelled ctx as ctx.Err().
+//
+// Credentials are guarded: a request that carries secrets over plain HTTP
+// to a host other than a loopback address is not sent ([ErrInsecure]),
+// and a redirect is followed only to the same scheme, host and port
+// ([ErrRedirect], naming both URLs, redacted, otherwise): net/http keeps
+// the Authorization header on a redirect to another port or from https to
+// http, and the answer there is not the engine's.
 func Do(ctx context.Context, r Request, req *http.Request) (*http.Response, []byte, error) {
+	if len(r.Secrets) > 0 && req.URL.Scheme != "https" && !Loopback(req.URL.Hostname()) {
+		return nil, nil, &HTTPError{Engine: engineOf(r.Engine), Op: r.Op, Err: ErrInsecure,
+			Message: fmt.Sprintf("%s is not https and not a loopback address: use https", clipURL(req.URL.Redacted(), r.Secrets))}
+	}
 	if r.Limiter != nil {
 		if err := r.Limiter.Wait(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -55,10 +71,18 @@ func Do(ctx context.Context, r Request, req *http.Request) (*http.Response, []by
 	if c == nil {
 		c = http.DefaultClient
 	}
-	resp, err := c.Do(req.WithContext(ctx))
+	guarded := *c // a copy: the caller's client is not changed
+	guarded.CheckRedirect = sameOrigin(c.CheckRedirect)
+	resp, err := guarded.Do(req.WithContext(ctx))
 	if err != nil {
 		if ctx.Err() != nil {
 			return nil, nil, ctx.Err()
+		}
+		var re *redirectError
+		if errors.As(err, &re) {
+			return nil, nil, &HTTPError{Engine: engineOf(r.Engine), Op: r.Op, Status: re.status, Err: ErrRedirect,
+				Message: fmt.Sprintf("from %s to %s: orchex follows redirects only within the same scheme, host and port; check the API URL",
+					clipURL(re.from, r.Secrets), clipURL(re.to, r.Secrets))}
 		}
 		return nil, nil, r.transport(err)
 	}
@@ -81,7 +105,80 @@ func Do(ctx context.Context, r Request, req *http.Request) (*http.Response, []by
 		return resp, nil, &HTTPError{Engine: engineOf(r.Engine), Op: r.Op, Status: resp.StatusCode, Err: ErrTooLarge,
 			Message: fmt.Sprintf("more than %d bytes; raise the limit or narrow the query", max)}
 	}
-	return resp, body, nil
+	return resp, RedactBytes(body, r.Secrets...), nil
+}
+
+// Loopback reports whether host (a URL's host name, without port) is a
+// loopback address or "localhost": the only hosts [Do] sends credentials
+// to over plain HTTP (the local fakes and the demo).
+func Loopback(host string) bool {
+	if a, err := netip.ParseAddr(host); err == nil {
+		return a.Unmap().IsLoopback()
+	}
+	return strings.EqualFold(host, "localhost")
+}
+
+// redirectError is a redirect sameOrigin refused.
+type redirectError struct {
+	from, to string
+	status   int
+}
+
+func (e *redirectError) Error() string {
+	return fmt.Sprintf("redirect from %s to another origin refused", e.from)
+}
+
+// sameOrigin returns a CheckRedirect that refuses a redirect to another
+// scheme, host or port than the first request's, then applies next (or
+// net/http's limit of 10 redirects).
+func sameOrigin(next func(*http.Request, []*http.Request) error) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		first, prev := via[0].URL, via[len(via)-1].URL
+		if !strings.EqualFold(req.URL.Scheme, first.Scheme) || !strings.EqualFold(req.URL.Hostname(), first.Hostname()) ||
+			port(req.URL) != port(first) {
+			status := 0
+			if req.Response != nil {
+				status = req.Response.StatusCode
+			}
+			return &redirectError{from: prev.String(), to: req.URL.String(), status: status}
+		}
+		if next != nil {
+			return next(req, via)
+		}
+		if len(via) >= 10 {
+			return errors.New("stopped after 10 redirects")
+		}
+		return nil
+	}
+}
+
+// port returns u's port, or its scheme's default.
+func port(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	switch strings.ToLower(u.Scheme) {
+	case "https":
+		return "443"
+	case "http":
+		return "80"
+	}
+	return ""
+}
+
+// clipURL redacts a URL's credentials and secrets, then cuts it to 200
+// bytes for an error message: redaction first, so that a cut cannot leave
+// part of a secret.
+func clipURL(raw string, secrets []Secret) string {
+	s := RedactURL(raw, secrets...)
+	if len(s) > 200 {
+		i := 200
+		for i > 0 && !utf8.RuneStart(s[i]) {
+			i--
+		}
+		s = s[:i] + "…"
+	}
+	return s
 }
 
 // transport wraps a transport failure as a redacted transient HTTPError.

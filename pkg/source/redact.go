@@ -1,6 +1,8 @@
 package source
 
 import (
+	"bytes"
+	"encoding/json"
 	"net/url"
 	"strings"
 )
@@ -15,13 +17,42 @@ func Redact(s string, secrets ...Secret) string { return redact(s, values(secret
 
 func redact(s string, secrets []string) string {
 	for _, sec := range secrets {
-		for _, form := range []string{sec, url.QueryEscape(sec), url.PathEscape(sec)} {
+		for _, form := range forms(sec) {
 			if form != "" && strings.Contains(s, form) {
 				s = strings.ReplaceAll(s, form, Redacted)
 			}
 		}
 	}
 	return s
+}
+
+// forms lists the ways a secret can be written in a URL, a header or a
+// JSON answer that echoes it: as is, URL-escaped, and JSON-escaped
+// (encoding/json's escapes of <, >, &, and "\/" for "/").
+func forms(sec string) []string {
+	js, _ := json.Marshal(sec) // a string always marshals
+	esc := string(js[1 : len(js)-1])
+	out := []string{sec, url.QueryEscape(sec), url.PathEscape(sec), esc}
+	if strings.Contains(sec, "/") {
+		out = append(out, strings.ReplaceAll(sec, "/", `\/`), strings.ReplaceAll(esc, "/", `\/`))
+	}
+	return out
+}
+
+// RedactBytes returns b with every non-empty secret, in every form Redact
+// knows, replaced by [Redacted]. It returns b itself when b holds none,
+// so a clean body costs no copy. [Do] applies it to every response body:
+// a key that an answer echoes reaches neither an error, a log nor a
+// stored raw page.
+func RedactBytes(b []byte, secrets ...Secret) []byte {
+	for _, sec := range values(secrets) {
+		for _, form := range forms(sec) {
+			if form != "" && bytes.Contains(b, []byte(form)) {
+				b = bytes.ReplaceAll(b, []byte(form), []byte(Redacted))
+			}
+		}
+	}
+	return b
 }
 
 // secretParams are URL query parameters whose values RedactURL always

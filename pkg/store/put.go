@@ -425,6 +425,9 @@ func putObservations(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, b *p
 		}
 		st.Observations++
 		it := &b.items[b.idx[j]]
+		if it.Clamped {
+			st.Clamped++
+		}
 		sv := it.Service
 		sv.Addr = normAddr(it.Obs.Addr)
 		if g, ok := index[sv.Key]; ok {

@@ -53,6 +53,15 @@ type Meta struct {
 	// of the internet only, not a census. Empty (absent from the JSON)
 	// for a census.
 	Narrowings []NarrowingMeta `json:"narrowings,omitempty"`
+	// ClampedObservations counts the observations stored with a time
+	// later than when they were imported or collected (a banner dated
+	// 9999), whose time was set to that time (ingest.Item.Clamped),
+	// summed over every import and collection (AddClamped).
+	ClampedObservations int `json:"clamped_observations"`
+	// Exports lists the orchex export files imported into the snapshot
+	// (base names, sorted): their services' classifications and cloud
+	// tags were made by the orchex that wrote them, not derived here.
+	Exports []string `json:"exports"`
 }
 
 // Incomplete is one run that filled part of a snapshot and stopped
@@ -215,6 +224,18 @@ func (m *Meta) AddDisagreements(n int) {
 	}
 }
 
+// AddClamped adds n observations whose time was clamped (the PutStats of
+// an import or a collection run). n <= 0 changes nothing.
+func (m *Meta) AddClamped(n int) {
+	if n > 0 {
+		m.ClampedObservations += n
+	}
+}
+
+// AddExport records an orchex export file imported into the snapshot,
+// once.
+func (m *Meta) AddExport(file string) { m.Exports = append(m.Exports, file); m.normalize() }
+
 // SetQuery records q, replacing the entry with the same engine and id.
 func (m *Meta) SetQuery(q QueryMeta) {
 	m.Queries = slices.DeleteFunc(m.Queries, func(x QueryMeta) bool { return x.Engine == q.Engine && x.ID == q.ID })
@@ -246,6 +267,8 @@ func (m *Meta) normalize() {
 		return cmp.Or(cmp.Compare(a.Scope, b.Scope), cmp.Compare(a.ScopesFile, b.ScopesFile), cmp.Compare(a.Digest, b.Digest))
 	})
 	m.Narrowings = slices.Compact(m.Narrowings)
+	slices.Sort(m.Exports)
+	m.Exports = slices.Compact(m.Exports)
 	// Notes keep the order in which they were added.
 }
 
@@ -256,11 +279,12 @@ func (m Meta) encode() (string, error) {
 	m.Inputs = slices.Clone(m.Inputs)
 	m.Incomplete = slices.Clone(m.Incomplete)
 	m.Narrowings = slices.Clone(m.Narrowings)
+	m.Exports = slices.Clone(m.Exports)
 	m.normalize()
 	// Empty lists are [] in the JSON, never null, so that equal metadata
 	// has equal text and json_each() works on every key.
 	m.Engines, m.Feeds, m.Queries = orEmpty(m.Engines), orEmpty(m.Feeds), orEmpty(m.Queries)
-	m.Inputs, m.Notes = orEmpty(m.Inputs), orEmpty(m.Notes)
+	m.Inputs, m.Notes, m.Exports = orEmpty(m.Inputs), orEmpty(m.Notes), orEmpty(m.Exports)
 	b, err := json.Marshal(m)
 	if err != nil {
 		return "", fmt.Errorf("encode snapshot metadata: %w", err)
@@ -279,7 +303,7 @@ func decodeMeta(js string) (Meta, error) {
 		return Meta{}, err
 	}
 	m.Engines, m.Feeds, m.Queries = orNil(m.Engines), orNil(m.Feeds), orNil(m.Queries)
-	m.Inputs, m.Notes = orNil(m.Inputs), orNil(m.Notes)
+	m.Inputs, m.Notes, m.Exports = orNil(m.Inputs), orNil(m.Notes), orNil(m.Exports)
 	m.Incomplete = orNil(m.Incomplete)
 	m.Narrowings = orNil(m.Narrowings)
 	m.Notes = slices.DeleteFunc(m.Notes, func(n string) bool {

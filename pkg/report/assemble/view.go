@@ -51,7 +51,8 @@ func (f *Filter) Services(stream func(fn func(*model.Service) error) error) func
 
 // Meta assembles what report.Build needs besides the services: the
 // snapshot's provenance (catalog version, engines, imports, collected
-// queries, range feeds, the typed count of cloud tag disagreements, notes)
+// queries, range feeds, the typed counts of cloud tag disagreements and of
+// clamped observation times, the export files imported, notes)
 // and the catalog's product names. cat may be nil.
 func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store.Snapshot, o Options) (report.Meta, error) {
 	m := report.Meta{
@@ -61,6 +62,8 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 		CatalogVersion:   snap.Meta.CatalogVersion,
 		Observations:     snap.Observations,
 		Disagreements:    snap.Meta.CloudDisagreements,
+		Clamped:          snap.Meta.ClampedObservations,
+		Exports:          snap.Meta.Exports,
 		Notes:            snap.Meta.Notes,
 		Incomplete:       snap.Meta.IncompleteReasons(),
 		IncludeAddresses: o.IncludeAddresses,

@@ -619,6 +619,10 @@ func (d *doc) method() {
 		complete = "no: " + plural(len(v.Completeness.Reasons), "run", "runs") + " stopped early (see the top of the report)"
 	}
 	kv.add(rowPlain, "Snapshot complete", complete)
+	kv.add(rowPlain, "Observations dated after import or collection (time clamped)", num(m.Clamped))
+	if len(m.Exports) > 0 {
+		kv.add(rowPlain, "Imported from orchex exports (classifications made by the exporting orchex)", strings.Join(m.Exports, ", "))
+	}
 	d.table(kv)
 	if len(m.Products) > 0 {
 		// A table cell would cut a long list; it is written in full here.

@@ -60,6 +60,8 @@ func Meta() report.Meta {
 			{Provider: "aws", Date: "2026-09-29", Prefixes: 9876},
 		},
 		Disagreements: 1,
+		Clamped:       2,
+		Exports:       []string{"2026Q3-export.ndjson"},
 		Notes:         []string{"Synthetic snapshot for tests."},
 	}
 }

@@ -390,7 +390,7 @@ func (c *Client) Host(ctx context.Context, ip string) ([]model.Observation, []by
 		} `json:"result"`
 	}
 	if err := json.Unmarshal(body, &env); err != nil || len(env.Result.Resource) == 0 {
-		return nil, body, badBody(op, resp, err)
+		return nil, body, badBody(op, resp, err, c.secrets())
 	}
 	obs, err := DecodeV3Host(env.Result.Resource)
 	if err != nil {
@@ -435,7 +435,7 @@ func (c *Client) post(ctx context.Context, op, path string, in, out any) ([]byte
 		return nil, time.Time{}, err
 	}
 	if err := json.Unmarshal(body, out); err != nil {
-		return nil, time.Time{}, badBody(op, resp, err)
+		return nil, time.Time{}, badBody(op, resp, err, c.secrets())
 	}
 	return body, fetchedAt(resp, c.cfg.Now), nil
 }
@@ -461,12 +461,12 @@ func (c *Client) secrets() []source.Secret { return []source.Secret{c.cfg.Token}
 
 // badBody is the error of a 2xx answer that is not the expected JSON (a
 // captive portal, a proxy's HTML page): worth another try.
-func badBody(op string, resp *http.Response, err error) error {
+func badBody(op string, resp *http.Response, err error, secrets []source.Secret) error {
 	if err == nil {
 		err = errors.New("missing result")
 	}
 	return &source.HTTPError{Engine: model.Censys, Op: op, Status: resp.StatusCode, Err: source.ErrTransient,
-		Message: fmt.Sprintf("response (%s) is not the expected JSON: %v", clean(resp.Header.Get("Content-Type"), nil), err)}
+		Message: fmt.Sprintf("response (%s) is not the expected JSON: %v", clean(resp.Header.Get("Content-Type"), secrets), err)}
 }
 
 // fetchedAt is the server's Date header, or now.
@@ -510,7 +510,7 @@ func (c *Client) Balance(ctx context.Context) (*Balance, error) {
 		} `json:"result"`
 	}
 	if err := json.Unmarshal(body, &out); err != nil || out.Result.Balance == nil {
-		return nil, badBody("credit balance", resp, err)
+		return nil, badBody("credit balance", resp, err, c.secrets())
 	}
 	b := &Balance{Credits: *out.Result.Balance, Org: c.cfg.OrgID != ""}
 	if t, err := time.Parse(time.RFC3339, out.Result.ResetsAt); err == nil {

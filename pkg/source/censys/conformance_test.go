@@ -53,7 +53,8 @@ func TestConformanceV3(t *testing.T) {
 			srv := censystest.NewServer(censystest.Config{Token: cfg.Secret, OrgID: canaryOrg,
 				Hosts: population(cfg.Results, func(int) (string, int) { return "US", 16509 }), Faults: censystest.Faults{RetryAfter: 1}})
 			t.Cleanup(srv.Close)
-			c, err := censys.New(censys.Config{BaseURL: srv.URL(), Token: source.NewSecret(cfg.Secret), OrgID: canaryOrg, Rate: 1e6})
+			url, hc := sourcetest.Serve(t, cfg, srv.Handler(), srv.URL())
+			c, err := censys.New(censys.Config{BaseURL: url, HTTPClient: hc, Token: source.NewSecret(cfg.Secret), OrgID: canaryOrg, Rate: 1e6})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,7 +76,8 @@ func TestConformanceV2(t *testing.T) {
 			}
 			srv := censystest.NewServer(censystest.Config{APIID: canaryID, Secret: cfg.Secret, V2Hosts: docs, Faults: censystest.Faults{RetryAfter: 1}})
 			t.Cleanup(srv.Close)
-			c, err := censys.NewV2(censys.V2Config{BaseURL: srv.URL() + "/api", APIID: source.NewSecret(canaryID), Secret: source.NewSecret(cfg.Secret), Rate: 1e6})
+			url, hc := sourcetest.Serve(t, cfg, srv.Handler(), srv.URL())
+			c, err := censys.NewV2(censys.V2Config{BaseURL: url + "/api", HTTPClient: hc, APIID: source.NewSecret(canaryID), Secret: source.NewSecret(cfg.Secret), Rate: 1e6})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -38,7 +38,10 @@ const (
 // autonomous system's name is the Org, else the WHOIS organization's.
 // Services without a port in 1..65535 are dropped. Strings are capped as
 // documented in [model]. A host without a valid ip is an error.
-func DecodeV3Host(data []byte) ([]model.Observation, error) {
+func DecodeV3Host(data []byte) ([]model.Observation, error) { return decodeV3Host(data, nil) }
+
+func decodeV3Host(data []byte, c *cost) ([]model.Observation, error) {
+	c.add(len(data))
 	if len(data) > model.MaxRecord {
 		return nil, fmt.Errorf("censys: v3 host is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
 	}
@@ -53,7 +56,7 @@ func DecodeV3Host(data []byte) ([]model.Observation, error) {
 	if h.Resource != nil && host.IP == "" {
 		host = h.Resource
 	}
-	return host.observations(nil)
+	return host.observations(nil, c)
 }
 
 // DecodeV3Hit decodes one v3 search hit, the one-of wrapper
@@ -68,6 +71,11 @@ func DecodeV3Host(data []byte) ([]model.Observation, error) {
 // matched_services (a query on host fields only, such as host.ip) every
 // service is kept.
 func DecodeV3Hit(data []byte) (obs []model.Observation, kind string, err error) {
+	return decodeV3Hit(data, nil)
+}
+
+func decodeV3Hit(data []byte, c *cost) (obs []model.Observation, kind string, err error) {
+	c.add(len(data))
 	if len(data) > model.MaxRecord {
 		return nil, "", fmt.Errorf("censys: v3 hit is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
 	}
@@ -90,14 +98,15 @@ func DecodeV3Hit(data []byte) (obs []model.Observation, kind string, err error) 
 		if w.Host.Resource == nil {
 			return nil, HitHost, errors.New("censys: v3 host_v1 hit has no resource")
 		}
-		var keep []serviceKey
-		for _, m := range w.Host.Matched {
-			keep = append(keep, serviceKey{int(m.Port), transport(string(m.Transport))})
+		var keep map[serviceKey]bool // nil: every service
+		if len(w.Host.Matched) > 0 {
+			keep = make(map[serviceKey]bool, len(w.Host.Matched))
+			for _, m := range w.Host.Matched {
+				c.add(1)
+				keep[serviceKey{int(m.Port), transport(string(m.Transport))}] = true
+			}
 		}
-		if len(w.Host.Matched) > 0 && keep == nil {
-			keep = []serviceKey{}
-		}
-		obs, err := w.Host.Resource.observations(keep)
+		obs, err := w.Host.Resource.observations(keep, c)
 		return obs, HitHost, err
 	case len(w.Web) > 0 && string(w.Web) != "null":
 		return nil, HitWebProperty, nil
@@ -118,7 +127,10 @@ func DecodeV3Hit(data []byte) (obs []model.Observation, kind string, err error) 
 // (Content_Type) and are given back with dashes (Content-Type), the
 // "_encoding" entry skipped; the seen time is the service's observed_at,
 // else the host's last_updated_at. Summary hits have no HTTP part.
-func DecodeV2Host(data []byte) ([]model.Observation, error) {
+func DecodeV2Host(data []byte) ([]model.Observation, error) { return decodeV2Host(data, nil) }
+
+func decodeV2Host(data []byte, c *cost) ([]model.Observation, error) {
+	c.add(len(data))
 	if len(data) > model.MaxRecord {
 		return nil, fmt.Errorf("censys: v2 host is %d bytes, over the %d-byte record limit", len(data), model.MaxRecord)
 	}
@@ -133,6 +145,7 @@ func DecodeV2Host(data []byte) ([]model.Observation, error) {
 	seen := parseTime(string(h.LastUpdated))
 	out := make([]model.Observation, 0, len(h.Services))
 	for i := range h.Services {
+		c.add(1)
 		s := &h.Services[i]
 		if s.Port < 1 || s.Port > 65535 {
 			continue
@@ -170,6 +183,19 @@ func DecodeV2Host(data []byte) ([]model.Observation, error) {
 type serviceKey struct {
 	port      int
 	transport string
+}
+
+// cost counts the steps of one decode: the bytes handed to encoding/json
+// (linear by construction), and each service, endpoint and matched
+// service visited. The tests that hold every decoder to linear work
+// (TestDecodersLinear) read it, without timing anything; the exported
+// decoders pass nil, which counts nothing.
+type cost struct{ steps int }
+
+func (c *cost) add(n int) {
+	if c != nil {
+		c.steps += n
+	}
 }
 
 // wireHostCommon is what v2 and v3 hosts share.
@@ -248,14 +274,17 @@ type wireService3 struct {
 }
 
 // observations gives one observation per service; when keep is not nil
-// only services whose key is in keep are given.
-func (h *wireHost3) observations(keep []serviceKey) ([]model.Observation, error) {
+// only services whose key is in keep are given. Its work is linear in the
+// services and their endpoints: keep is a set, and the endpoint chosen
+// for the HTTP part is settled in one pass.
+func (h *wireHost3) observations(keep map[serviceKey]bool, c *cost) ([]model.Observation, error) {
 	base, err := h.base()
 	if err != nil {
 		return nil, err
 	}
 	out := make([]model.Observation, 0, len(h.Services))
 	for i := range h.Services {
+		c.add(1)
 		s := &h.Services[i]
 		if s.Port < 1 || s.Port > 65535 {
 			continue
@@ -263,7 +292,7 @@ func (h *wireHost3) observations(keep []serviceKey) ([]model.Observation, error)
 		o := base
 		o.Port = uint16(s.Port)
 		o.Transport = transport(string(s.Transport))
-		if keep != nil && !containsKey(keep, serviceKey{int(s.Port), o.Transport}) {
+		if keep != nil && !keep[serviceKey{int(s.Port), o.Transport}] {
 			continue
 		}
 		o.Protocol = strings.ToUpper(clipStr(string(s.Protocol), model.MaxText))
@@ -281,14 +310,18 @@ func (h *wireHost3) observations(keep []serviceKey) ([]model.Observation, error)
 		if s.Kubernetes != nil {
 			o.Kubernetes = mergeKubernetes(o.Kubernetes, s.Kubernetes)
 		}
+		// The HTTP part: the first endpoint with path "/", else the
+		// first endpoint with one.
 		var chosen *wireHTTP
+		root := false
 		for j := range s.Endpoints {
+			c.add(1)
 			e := &s.Endpoints[j]
 			if e.Kubernetes != nil {
 				o.Kubernetes = mergeKubernetes(o.Kubernetes, e.Kubernetes)
 			}
-			if e.HTTP != nil && (chosen == nil || (e.Path == "/" && !chosenRoot(s, chosen))) {
-				chosen = e.HTTP
+			if e.HTTP != nil && (chosen == nil || (e.Path == "/" && !root)) {
+				chosen, root = e.HTTP, e.Path == "/"
 			}
 			if o.SeenAt.IsZero() {
 				o.SeenAt = parseTime(string(e.ScanTime))
@@ -300,26 +333,6 @@ func (h *wireHost3) observations(keep []serviceKey) ([]model.Observation, error)
 		out = append(out, o)
 	}
 	return out, nil
-}
-
-// chosenRoot reports whether the chosen HTTP part belongs to an endpoint
-// with path "/".
-func chosenRoot(s *wireService3, chosen *wireHTTP) bool {
-	for j := range s.Endpoints {
-		if s.Endpoints[j].HTTP == chosen {
-			return s.Endpoints[j].Path == "/"
-		}
-	}
-	return false
-}
-
-func containsKey(keys []serviceKey, k serviceKey) bool {
-	for _, x := range keys {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // wireHTTP is a v3 endpoint's http, or a v2 service's http.response.

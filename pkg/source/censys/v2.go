@@ -2,6 +2,7 @@ package censys
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -137,7 +138,7 @@ func (c *V2Client) Fetch(ctx context.Context, q source.Query, page int, token st
 		} `json:"links"`
 	}
 	if err := json.Unmarshal(body.result, &res); err != nil {
-		return nil, badBody(op, body.resp, err)
+		return nil, badBody(op, body.resp, err, c.secrets())
 	}
 	next := ""
 	if res.Links.Next != nil {
@@ -192,7 +193,7 @@ func (c *V2Client) Aggregate(ctx context.Context, query, field string, n int) (*
 		Buckets      []Bucket `json:"buckets"`
 	}
 	if err := json.Unmarshal(body.result, &res); err != nil {
-		return nil, badBody(op, body.resp, err)
+		return nil, badBody(op, body.resp, err, c.secrets())
 	}
 	return &Aggregate{Query: query, Field: field, Total: res.Total, Other: res.TotalOmitted, Buckets: res.Buckets, Credits: 1}, nil
 }
@@ -211,6 +212,13 @@ func (c *V2Client) Host(ctx context.Context, ip string) ([]model.Observation, []
 		obs[i].Engine = model.Censys
 	}
 	return obs, body.raw, nil
+}
+
+// secrets are the v2 credentials and the basic-auth value made of them,
+// all redacted from whatever an answer echoes.
+func (c *V2Client) secrets() []source.Secret {
+	basic := base64.StdEncoding.EncodeToString([]byte(c.cfg.APIID.Reveal() + ":" + c.cfg.Secret.Reveal()))
+	return []source.Secret{c.cfg.Secret, c.cfg.APIID, source.NewSecret(basic)}
 }
 
 type v2Answer struct {
@@ -232,7 +240,7 @@ func (c *V2Client) get(ctx context.Context, op, path string, v url.Values) (*v2A
 	req.SetBasicAuth(c.cfg.APIID.Reveal(), c.cfg.Secret.Reveal())
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "orchex (+https://github.com/orchex/orchex)")
-	secrets := []source.Secret{c.cfg.Secret, c.cfg.APIID}
+	secrets := c.secrets()
 	resp, body, err := source.Do(ctx, source.Request{Engine: string(model.Censys), Op: op, Client: c.cfg.HTTPClient,
 		Limiter: c.lim, MaxBody: c.cfg.MaxBody, Secrets: secrets}, req)
 	if err != nil {
@@ -244,7 +252,7 @@ func (c *V2Client) get(ctx context.Context, op, path string, v url.Values) (*v2A
 		return nil, time.Time{}, classify("v2", op, resp, body, c.cfg.Now(), secrets)
 	}
 	if jsonErr != nil || len(env.Result) == 0 {
-		return nil, time.Time{}, badBody(op, resp, jsonErr)
+		return nil, time.Time{}, badBody(op, resp, jsonErr, secrets)
 	}
 	return &v2Answer{resp: resp, raw: body, result: env.Result}, fetchedAt(resp, c.cfg.Now), nil
 }

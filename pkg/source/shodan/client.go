@@ -338,10 +338,11 @@ func (c *Client) check(op string, resp *http.Response, body []byte) error {
 	if resp.StatusCode == http.StatusOK && !isErr {
 		return nil
 	}
-	if !isErr {
-		msg = snippet(body)
+	if isErr {
+		msg = source.Redact(msg, c.key)
+	} else {
+		msg = snippet(body, c.key)
 	}
-	msg = source.Redact(msg, c.key)
 	he := &source.HTTPError{Engine: model.Shodan, Op: op, Status: resp.StatusCode, Message: msg,
 		RetryAfter: source.ParseRetryAfter(resp.Header.Get("Retry-After"), c.now())}
 	lower := strings.ToLower(msg)
@@ -391,7 +392,7 @@ func (c *Client) decode(op string, body []byte, v any) error {
 			Message: fmt.Sprintf("response cut short after %d bytes", len(body))}
 	}
 	return &source.HTTPError{Engine: model.Shodan, Op: op, Status: http.StatusOK,
-		Err: fmt.Errorf("unable to parse JSON response: %w", err), Message: snippet(body)}
+		Err: fmt.Errorf("unable to parse JSON response: %w", err), Message: snippet(body, c.key)}
 }
 
 // errorText returns the "error" member of a JSON error body. An HTML body
@@ -410,11 +411,14 @@ func errorText(body []byte) (string, bool) {
 	return *e.Error, true
 }
 
-// snippet is a short, printable excerpt of a body for error messages.
-func snippet(body []byte) string {
+// snippet is a short, printable excerpt of a body for error messages,
+// with key redacted before the body is cut, so that a cut cannot leave
+// part of the key behind.
+func snippet(body []byte, key source.Secret) string {
 	const max = 200
-	b := bytes.TrimSpace(body)
-	if len(b) > max {
+	b := source.RedactBytes(bytes.TrimSpace(body), key)
+	cut := len(b) > max
+	if cut {
 		b = b[:max]
 	}
 	s := strings.Map(func(r rune) rune {
@@ -423,7 +427,7 @@ func snippet(body []byte) string {
 		}
 		return r
 	}, strings.ToValidUTF8(string(b), ""))
-	if len(body) > max {
+	if cut {
 		s += "…"
 	}
 	return s

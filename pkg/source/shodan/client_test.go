@@ -75,7 +75,13 @@ func TestConformance(t *testing.T) {
 		Start: func(t *testing.T, cfg sourcetest.Config) (source.Engine, sourcetest.Fake) {
 			srv := startFake(t, cfg.Results, cfg.Secret)
 			log := slog.New(slog.NewTextHandler(cfg.Log, &slog.HandlerOptions{Level: slog.LevelDebug}))
-			return newClient(srv.URL(), cfg.Secret, log), fake{srv, q.Text}
+			url, hc := sourcetest.Serve(t, cfg, srv.Handler(), srv.URL())
+			c := newClient(url, cfg.Secret, log)
+			if hc != nil {
+				c = shodan.New(shodan.Options{BaseURL: url, Key: source.NewSecret(cfg.Secret), Rate: 250, Logger: log, HTTPClient: hc,
+					Retry: &source.Retrier{Attempts: 3, Base: time.Millisecond, Max: 5 * time.Millisecond}})
+			}
+			return c, fake{srv, q.Text}
 		},
 	})
 }

@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -37,6 +39,34 @@ type Config struct {
 	Results int       // results matching Harness.Query
 	Secret  string    // the only credential the fake accepts; the adapter is given it
 	Log     io.Writer // the adapter's log output
+	// Wrap, when not nil, stands in front of the fake: the adapter must
+	// reach the fake's handler h through Wrap(h) (see [Serve]). The suite
+	// uses it for engine-neutral attacks: answers that echo the secret,
+	// redirects elsewhere.
+	Wrap func(http.Handler) http.Handler
+	// TLS asks for the wrapping server to speak https (see [Serve]).
+	TLS bool
+}
+
+// Serve returns the base URL the adapter is to use for a fake serving h
+// at url, and the HTTP client it must use (nil for its default): url
+// itself, or, when cfg.Wrap is set, the URL of a server on another
+// loopback port serving cfg.Wrap(h), over https with a client that trusts
+// it when cfg.TLS is set, stopped with t.Cleanup.
+func Serve(t *testing.T, cfg Config, h http.Handler, url string) (string, *http.Client) {
+	if cfg.Wrap == nil {
+		return url, nil
+	}
+	if cfg.TLS {
+		front := httptest.NewTLSServer(cfg.Wrap(h))
+		t.Cleanup(front.Close)
+		c := front.Client()
+		c.Timeout = 10 * time.Second
+		return front.URL, c
+	}
+	front := httptest.NewServer(cfg.Wrap(h))
+	t.Cleanup(front.Close)
+	return front.URL, nil
 }
 
 // Fake is the suite's handle on an engine's fake server.
@@ -79,6 +109,9 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Errors", s.errors)
 	t.Run("RetriesTransient", s.retries)
 	t.Run("GivesUp", s.givesUp)
+	t.Run("EchoedSecret", s.echoed)
+	t.Run("RedirectElsewhere", s.redirectElsewhere)
+	t.Run("RedirectSameOrigin", s.redirectSameOrigin)
 	t.Run("NoSecretLeaks", s.noLeaks)
 }
 
@@ -92,11 +125,22 @@ type suite struct {
 
 // start starts a fake and remembers its log for the leak check.
 func (s *suite) start(t *testing.T, results int) (source.Engine, Fake, *syncBuffer) {
+	return s.startWrapped(t, results, nil)
+}
+
+// startWrapped starts a fake behind wrap (nil for none).
+func (s *suite) startWrapped(t *testing.T, results int, wrap func(http.Handler) http.Handler) (source.Engine, Fake, *syncBuffer) {
+	return s.startWith(t, Config{Results: results, Wrap: wrap})
+}
+
+// startWith starts a fake with cfg, the suite's secret and a log of its own.
+func (s *suite) startWith(t *testing.T, cfg Config) (source.Engine, Fake, *syncBuffer) {
 	log := &syncBuffer{}
 	s.mu.Lock()
 	s.logs = append(s.logs, log)
 	s.mu.Unlock()
-	e, f := s.h.Start(t, Config{Results: results, Secret: s.h.Secret, Log: log})
+	cfg.Secret, cfg.Log = s.h.Secret, log
+	e, f := s.h.Start(t, cfg)
 	return e, f, log
 }
 
@@ -338,6 +382,184 @@ func (s *suite) givesUp(t *testing.T) {
 	s.keep(err)
 	if !errors.Is(err, source.ErrRateLimited) || res.Stopped != source.StopError || res.Retries != 3 {
 		t.Errorf("result = %+v, %v; want ErrRateLimited after 4 attempts", res, err)
+	}
+}
+
+// echoed: an engine (or a proxy) that echoes the secret. In a successful
+// answer it must not reach the stored raw pages; in an error body,
+// placed where the adapters cut what they quote (200 and 300 bytes), not
+// a fragment of it may reach an error or a log: redaction comes before
+// the cut (a Shodan key cut first was printed 31 characters of 32).
+func (s *suite) echoed(t *testing.T) {
+	t.Run("in answers", func(t *testing.T) {
+		e, _, _ := s.startWrapped(t, 2*s.h.PageSize, echoing(s.h.Secret))
+		st := NewMemStore("T10")
+		res, err := s.pager(e, st).Run(context.Background(), s.h.Query, st.Put)
+		s.keep(err)
+		if err != nil || res.Pages != 2 {
+			t.Fatalf("Run: %+v, %v", res, err)
+		}
+		for _, raw := range st.Pages(e.Name(), s.h.Query.ID) {
+			if frag := Fragment(string(raw.Body), s.h.Secret); frag != "" {
+				t.Errorf("raw page %d holds %q of the echoed secret", raw.Page, frag)
+			}
+			if !bytes.Contains(raw.Body, []byte(`"echo":"`+source.Redacted+`"`)) {
+				t.Errorf("raw page %d does not hold the echo, redacted: the test checked nothing", raw.Page)
+			}
+		}
+	})
+	text := StraddlingText(s.h.Secret)
+	for _, body := range []struct{ name, ctype, body string }{
+		{"in a JSON error", "application/json", `{"error": "` + text + `", "detail": "` + text + `"}`},
+		{"in an HTML error", "text/html", text},
+	} {
+		t.Run(body.name, func(t *testing.T) {
+			wrap := func(http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					w.Header().Set("Content-Type", body.ctype)
+					w.WriteHeader(http.StatusInternalServerError)
+					io.WriteString(w, body.body)
+				})
+			}
+			e, _, log := s.startWrapped(t, s.h.PageSize, wrap)
+			st := NewMemStore("T11")
+			res, err := s.pager(e, st).Run(context.Background(), s.h.Query, st.Put)
+			s.keep(err)
+			if err == nil || res.Retries != 3 {
+				t.Fatalf("Run: %+v, %v; want an error after 4 attempts", res, err)
+			}
+			for i, e := range Chain(err) {
+				if frag := Fragment(e.Error(), s.h.Secret); frag != "" {
+					t.Errorf("error %d of the chain of %q holds %q of the secret", i, err, frag)
+				}
+			}
+			if frag := Fragment(log.String(), s.h.Secret); frag != "" {
+				t.Errorf("the log holds %q of the secret", frag)
+			}
+		})
+	}
+}
+
+// echoing returns a Wrap that adds "echo": secret to every JSON object
+// the fake answers with status 200.
+func echoing(secret string) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			body := rec.Body.Bytes()
+			if i := bytes.IndexByte(body, '{'); rec.Code == http.StatusOK && i >= 0 {
+				echo := `"echo":"` + secret + `",`
+				body = append(append(append([]byte{}, body[:i+1]...), echo...), body[i+1:]...)
+			}
+			for k, v := range rec.Header() {
+				if k != "Content-Length" {
+					w.Header()[k] = v
+				}
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(body)
+		})
+	}
+}
+
+// StraddlingText is text that holds secret twice, across byte 200 and
+// across byte 300 (three quarters of it before the byte): the places
+// where adapters cut an engine's message.
+func StraddlingText(secret string) string {
+	pad1 := max(200-3*len(secret)/4, 1)
+	pad2 := max(300-3*len(secret)/4-pad1-len(secret), 1)
+	return strings.Repeat("x", pad1) + secret + strings.Repeat("y", pad2) + secret + strings.Repeat("z", 50)
+}
+
+// Fragment returns the longest beginning or end of secret, 8 bytes or
+// more, that s holds, or "": what a cut made before redaction leaves
+// behind (a message cut at a limit keeps the secret's beginning).
+func Fragment(s, secret string) string {
+	for n := len(secret); n >= 8; n-- {
+		for _, part := range []string{secret[:n], secret[len(secret)-n:]} {
+			if strings.Contains(s, part) {
+				return part
+			}
+		}
+	}
+	return ""
+}
+
+// redirectElsewhere: the engine answers with a redirect to another port of
+// the same host, over http, or from https to http. The adapter must not
+// follow it (the credentials would go along), must not retry, must store
+// no page, and must say where it was sent, naming both URLs with the
+// secret redacted; the other side must receive nothing.
+func (s *suite) redirectElsewhere(t *testing.T) {
+	t.Run("another port", func(t *testing.T) { s.redirectTo(t, false) })
+	t.Run("https to http", func(t *testing.T) { s.redirectTo(t, true) })
+}
+
+func (s *suite) redirectTo(t *testing.T, tls bool) {
+	var mu sync.Mutex
+	var seen []string
+	elsewhere := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.Method+" "+r.URL.String()+" "+r.Header.Get("Authorization"))
+		mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		io.WriteString(w, `{"matches": [], "total": 0, "result": {"hits": [], "total_hits": 0}}`)
+	}))
+	defer elsewhere.Close()
+	var from string
+	wrap := func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			from = r.Host
+			http.Redirect(w, r, elsewhere.URL+r.URL.RequestURI(), http.StatusTemporaryRedirect)
+		})
+	}
+	e, _, _ := s.startWith(t, Config{Results: s.h.PageSize, Wrap: wrap, TLS: tls})
+	st := NewMemStore("T12")
+	res, err := s.pager(e, st).Run(context.Background(), s.h.Query, st.Put)
+	s.keep(err)
+	if !errors.Is(err, source.ErrRedirect) || res.Retries != 0 || res.Stopped != source.StopError {
+		t.Fatalf("result %+v, error %v; want ErrRedirect, no retry", res, err)
+	}
+	msg := err.Error()
+	to := strings.TrimPrefix(elsewhere.URL, "http://")
+	if !strings.Contains(msg, from) || !strings.Contains(msg, to) || strings.Contains(msg, s.h.Secret) {
+		t.Errorf("error %q: want both %s and %s, and no secret", msg, from, to)
+	}
+	if n := len(st.Pages(e.Name(), s.h.Query.ID)); n != 0 {
+		t.Errorf("%d pages stored from a redirect", n)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 0 {
+		t.Errorf("the other port received %q", seen)
+	}
+}
+
+// redirectSameOrigin: a redirect within the engine's own scheme, host and
+// port is followed as before.
+func (s *suite) redirectSameOrigin(t *testing.T) {
+	var mu sync.Mutex
+	redirected := 0
+	wrap := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			mu.Lock()
+			first := redirected == 0
+			redirected++
+			mu.Unlock()
+			if first {
+				http.Redirect(w, r, r.URL.RequestURI(), http.StatusTemporaryRedirect)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	e, f, _ := s.startWrapped(t, s.h.PageSize, wrap)
+	st := NewMemStore("T13")
+	res, err := s.pager(e, st).Run(context.Background(), s.h.Query, st.Put)
+	s.keep(err)
+	if err != nil || res.Pages != 1 || res.Results != s.h.PageSize || f.Served(1) != 1 {
+		t.Errorf("result %+v, %v, page 1 served %d times; want the redirect followed", res, err, f.Served(1))
 	}
 }
 
