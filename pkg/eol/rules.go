@@ -115,9 +115,36 @@ func OpenShiftFor(minor int) (string, bool) {
 	return "", false
 }
 
-// aksSuffix is the DNS zone of every AKS API server's name
-// (<dns-prefix>-<hash>.hcp.<region>.azmk8s.io, privatelink.<region>.azmk8s.io).
-const aksSuffix = ".azmk8s.io"
+// AKSZone is the DNS zone of every AKS API server's name
+// (<dns-prefix>-<hash>.hcp.<region>.azmk8s.io, privatelink.<region>.azmk8s.io):
+// a store can look for it in host names before [IsAKS] decides.
+const AKSZone = "azmk8s.io"
+
+// aksSuffix is AKSZone as a name's suffix.
+const aksSuffix = "." + AKSZone
+
+// IsAKS reports whether one of names is in the AKS API servers' zone
+// (case and a trailing dot ignored).
+func IsAKS(names []string) bool { return isAKS(names) }
+
+// NamesMatter reports whether a service's host names can change the
+// verdict on its version: a Kubernetes version of a product read as
+// Kubernetes, with no provider suffix ("-eks-", "-gke."), is judged by
+// the AKS calendar when a name is in AKSZone. A caller that counts
+// services without their names (a report from the store's service
+// groups) needs the names of these services only.
+func NamesMatter(product, version string) bool {
+	r, ok := RuleFor(product)
+	if !ok || r.Reading != ReadKubernetes || strings.TrimSpace(version) == "" {
+		return false
+	}
+	v, ok := ParseVersion(version)
+	if !ok {
+		return false
+	}
+	rest := strings.ToLower(v.Rest)
+	return !strings.Contains(rest, "-eks-") && !strings.Contains(rest, "-gke.")
+}
 
 // isAKS reports whether one of names is in the AKS API servers' zone.
 func isAKS(names []string) bool {

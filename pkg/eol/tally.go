@@ -124,10 +124,11 @@ func NewTally(d *Data, asOf time.Time) (*Tally, error) {
 
 // Add counts n services with the facts f (n is 1 for one service, a group's
 // size for a group of identical services) and returns their verdict. A
-// group carries no host names, so an AKS API server counted through a
-// group is judged by the upstream Kubernetes calendar.
+// group carries no host names: set Facts.AKS for the AKS API servers
+// among them (NamesMatter says which versions need the names), or they
+// are judged by the upstream Kubernetes calendar.
 func (t *Tally) Add(f Facts, n int) Verdict {
-	k := verdictKey{f.Product, f.Version, isAKS(f.Names)}
+	k := verdictKey{f.Product, f.Version, f.aks()}
 	v, ok := t.verdicts[k]
 	if !ok {
 		v = t.data.Judge(f, t.asOf)

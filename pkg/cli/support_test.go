@@ -1,0 +1,165 @@
+package cli
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+)
+
+// supportJSON is the support object of the JSON report.
+type supportJSON struct {
+	AsOf       string       `json:"as_of"`
+	Source     string       `json:"source"`
+	Date       string       `json:"date"`
+	Embedded   bool         `json:"embedded"`
+	DataLag    int          `json:"data_lag_days"`
+	Products   []supportRow `json:"products"`
+	NoCalendar []string     `json:"no_calendar"`
+	Total      supportRow   `json:"total"`
+}
+
+type supportRow struct {
+	Product       string   `json:"product"`
+	Name          string   `json:"name"`
+	Calendar      string   `json:"calendar"`
+	Services      int      `json:"services"`
+	WithVersion   int      `json:"with_version"`
+	Supported     int      `json:"supported"`
+	EndOfLife     int      `json:"end_of_life"`
+	OpenEndOfLife int      `json:"open_end_of_life"`
+	UnknownCycle  int      `json:"unknown_cycle"`
+	NoCalendar    int      `json:"no_calendar"`
+	Share         *float64 `json:"share"`
+	Calendars     []struct {
+		Calendar    string `json:"calendar"`
+		WithVersion int    `json:"with_version"`
+		EndOfLife   int    `json:"end_of_life"`
+	} `json:"calendars"`
+}
+
+// supportFixture imports testdata/support/services.ndjson (64 services
+// with known versions, newest observation 2026-06-15, and a honeypot
+// host seen the day after) into a new database and returns its path.
+func supportFixture(t *testing.T) string {
+	t.Helper()
+	db := filepath.Join(t.TempDir(), "orchex.db")
+	if _, errs, code := eolRun(nil, "--db", db, "--quiet", "import", "--snapshot", "2026Q2", "testdata/support/services.ndjson"); code != ExitOK {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	return db
+}
+
+// reportSupport runs report --format json with args and returns its
+// support object.
+func reportSupport(t *testing.T, db string, args ...string) supportJSON {
+	t.Helper()
+	out, errs, code := eolRun(nil, append([]string{"--db", db, "report", "--format", "json"}, args...)...)
+	if code != ExitOK {
+		t.Fatalf("report %v: exit %d: %s", args, code, errs)
+	}
+	var doc struct {
+		Support *supportJSON `json:"support"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	if doc.Support == nil {
+		t.Fatalf("report %v has no support object", args)
+	}
+	return *doc.Support
+}
+
+// TestSupportFixture: the fixture's services, judged on 2026-06-15 by the
+// hand-written calendars of pkg/eol/testdata (a cycle of every calendar
+// ends the day before, the day of and the day after), give exactly these
+// counts per product (worked out line by line in
+// testdata/support/README.md), through the store's service groups (AKS
+// servers found by their host names), and the same through a scope's
+// streamed services.
+func TestSupportFixture(t *testing.T) {
+	db := supportFixture(t)
+	type row struct {
+		product, calendar                                           string
+		services, withVersion, supported, eol, openEOL, unknown, noCal int
+	}
+	want := []row{
+		{"kubernetes-api", "kubernetes, amazon-eks, azure-kubernetes-service, google-kubernetes-engine", 18, 17, 4, 10, 5, 3, 0},
+		{"docker-engine", "docker-engine", 6, 6, 2, 3, 2, 1, 0},
+		{"kong-admin", "kong-gateway", 6, 6, 4, 2, 2, 0, 0},
+		{"etcd", "etcd", 5, 5, 2, 2, 1, 1, 0},
+		{"nomad", "nomad", 4, 4, 2, 2, 1, 0, 0},
+		{"openshift-console", "red-hat-openshift", 4, 4, 1, 2, 1, 1, 0},
+		{"argocd", "argo-cd", 3, 3, 1, 2, 1, 0, 0},
+		{"openshift-api", "red-hat-openshift", 3, 3, 1, 1, 0, 1, 0},
+		{"rancher", "rancher", 3, 3, 1, 2, 1, 0, 0},
+		{"kubelet", "amazon-eks, kubernetes", 2, 2, 1, 1, 1, 0, 0},
+		{"docker-swarm", "docker-engine", 2, 1, 0, 0, 0, 1, 0},
+		{"kubernetes-dashboard", "", 1, 1, 0, 0, 0, 0, 1},
+		{"mesos-master", "", 1, 1, 0, 0, 0, 0, 1},
+		{"portainer", "", 2, 1, 0, 0, 0, 0, 1},
+		{"swarmpit", "", 1, 1, 0, 0, 0, 0, 1},
+		{"kubernetes-healthz", "", 1, 0, 0, 0, 0, 0, 0},
+		{"marathon", "", 1, 0, 0, 0, 0, 0, 0},
+		{"swagger-ui", "", 1, 0, 0, 0, 0, 0, 0},
+	}
+	scopes := filepath.Join(t.TempDir(), "scopes.yaml")
+	if err := os.WriteFile(scopes, []byte("scopes:\n  - name: lab\n    cidrs: [\"198.51.100.0/24\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"--eol", eolFixtures},
+		{"--eol", eolFixtures, "--scopes", scopes, "--scope", "lab"},
+	} {
+		s := reportSupport(t, db, args...)
+		if s.AsOf != "2026-06-15" || s.Date != "2026-06-01" || s.DataLag != 14 || s.Embedded {
+			t.Errorf("%v: as_of %s, date %s, lag %d, embedded %v; want 2026-06-15, 2026-06-01, 14, false", args, s.AsOf, s.Date, s.DataLag, s.Embedded)
+		}
+		var got []row
+		for _, p := range s.Products {
+			got = append(got, row{p.Product, p.Calendar, p.Services, p.WithVersion, p.Supported, p.EndOfLife, p.OpenEndOfLife, p.UnknownCycle, p.NoCalendar})
+			switch {
+			case p.Product == "docker-swarm" || p.WithVersion > p.NoCalendar:
+				if p.Share == nil || *p.Share != float64(p.EndOfLife)/float64(p.WithVersion) {
+					t.Errorf("%v: %s share %v, want %d/%d", args, p.Product, p.Share, p.EndOfLife, p.WithVersion)
+				}
+			case p.Share != nil:
+				t.Errorf("%v: %s (no version judged) has share %v, want null", args, p.Product, *p.Share)
+			}
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%v: support.products:\n%v\nwant\n%v", args, got, want)
+		}
+		tot := s.Total
+		if tot.Services != 64 || tot.WithVersion != 58 || tot.Supported != 19 || tot.EndOfLife != 27 || tot.OpenEndOfLife != 15 ||
+			tot.UnknownCycle != 8 || tot.NoCalendar != 4 {
+			t.Errorf("%v: total %+v", args, tot)
+		}
+		if w := []string{"kubernetes-dashboard", "marathon", "mesos-master", "portainer", "swagger-ui", "swarmpit"}; !reflect.DeepEqual(s.NoCalendar, w) {
+			t.Errorf("%v: no_calendar %v, want %v", args, s.NoCalendar, w)
+		}
+		// The managed calendars judged the managed builds: AKS by host
+		// name (v1.9.11 with an AKS name is an unknown cycle of AKS; the
+		// same version without one is upstream 1.9, end of life).
+		k := s.Products[0]
+		cals := map[string][2]int{}
+		for _, c := range k.Calendars {
+			cals[c.Calendar] = [2]int{c.WithVersion, c.EndOfLife}
+		}
+		if w := map[string][2]int{"kubernetes": {6, 4}, "amazon-eks": {4, 2}, "azure-kubernetes-service": {4, 2}, "google-kubernetes-engine": {3, 2}}; !reflect.DeepEqual(cals, w) {
+			t.Errorf("%v: kubernetes-api calendars %v, want %v", args, cals, w)
+		}
+	}
+
+	// The honeypot host, seen on 2026-06-16, counts only when asked: the
+	// as-of day moves to its sighting, and the cycles ending that day end.
+	s := reportSupport(t, db, "--eol", eolFixtures, "--include-honeypots")
+	if s.AsOf != "2026-06-16" || s.Products[0].Product != "kubernetes-api" || s.Products[0].Services != 19 || s.Products[0].EndOfLife != 15 {
+		t.Errorf("with honeypots: as_of %s, first row %+v; want 2026-06-16, kubernetes-api with 19 services, 15 end of life", s.AsOf, s.Products[0])
+	}
+	// Without --eol, the embedded calendars judge.
+	if s := reportSupport(t, db); !s.Embedded || s.Source != "github.com/endoflife-date/endoflife.date" || s.AsOf != "2026-06-15" {
+		t.Errorf("embedded data: %+v", s)
+	}
+}
