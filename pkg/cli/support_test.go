@@ -31,7 +31,7 @@ type supportRow struct {
 	OpenEndOfLife int      `json:"open_end_of_life"`
 	UnknownCycle  int      `json:"unknown_cycle"`
 	NoCalendar    int      `json:"no_calendar"`
-	Share         *float64 `json:"share"`
+	Share         float64  `json:"share"`
 	Calendars     []struct {
 		Calendar    string `json:"calendar"`
 		WithVersion int    `json:"with_version"`
@@ -119,13 +119,12 @@ func TestSupportFixture(t *testing.T) {
 		var got []row
 		for _, p := range s.Products {
 			got = append(got, row{p.Product, p.Calendar, p.Services, p.WithVersion, p.Supported, p.EndOfLife, p.OpenEndOfLife, p.UnknownCycle, p.NoCalendar})
-			switch {
-			case p.Product == "docker-swarm" || p.WithVersion > p.NoCalendar:
-				if p.Share == nil || *p.Share != float64(p.EndOfLife)/float64(p.WithVersion) {
-					t.Errorf("%v: %s share %v, want %d/%d", args, p.Product, p.Share, p.EndOfLife, p.WithVersion)
-				}
-			case p.Share != nil:
-				t.Errorf("%v: %s (no version judged) has share %v, want null", args, p.Product, *p.Share)
+			want := 0.0
+			if p.WithVersion > 0 {
+				want = float64(p.EndOfLife) / float64(p.WithVersion)
+			}
+			if p.Share != want {
+				t.Errorf("%v: %s share %v, want %v", args, p.Product, p.Share, want)
 			}
 		}
 		if !reflect.DeepEqual(got, want) {

@@ -985,11 +985,12 @@ func (b *builder) method() Method {
 		return byCount(x.Services, y.Services, x.Source, y.Source)
 	})
 
-	md.Notes = MethodNotes(m, NoteCounts{Services: b.h.Services, AWSNoRegion: b.awsNone, NoEngine: b.overlap.Neither,
-		Honeypots: md.Honeypots, LikelyOpen: b.h.LikelyOpen})
+	nc := NoteCounts{Services: b.h.Services, AWSNoRegion: b.awsNone, NoEngine: b.overlap.Neither,
+		Honeypots: md.Honeypots, LikelyOpen: b.h.LikelyOpen, Support: b.support}
 	if b.sup != nil {
-		md.Notes = append(md.Notes, supportNotes(b.support, b.sup.dropped)...)
+		nc.SupportDropped = b.sup.dropped
 	}
+	md.Notes = MethodNotes(m, nc)
 	for _, t := range []struct {
 		name    string
 		dropped int
@@ -1039,13 +1040,20 @@ type NoteCounts struct {
 	// likely open but not proven so.
 	Honeypots  Honeypots
 	LikelyOpen int
+	// Support is the support figures (nil without release data): a note
+	// says when the release data is older than the snapshot.
+	// SupportDropped counts the services whose versions were past the
+	// support table's cap.
+	Support        *Support
+	SupportDropped int
 }
 
 // MethodNotes returns the notes a report states about how the snapshot's
 // figures were made: the snapshot's own notes, then that it was collected
 // for a scope's networks only, that the report counts one scope's
 // services, and what its counts call for (no range feed, AWS services
-// without a region, services without an engine). The research report's
+// without a region, services without an engine, release data older than
+// the snapshot). The research report's
 // method section (Build, BuildGrouped) and a scope's briefing (pkg/brief)
 // both take their notes from here, so that a note about the snapshot
 // reaches every reader.
@@ -1067,7 +1075,7 @@ func MethodNotes(m Meta, c NoteCounts) []string {
 	if c.NoEngine > 0 {
 		notes = append(notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", c.NoEngine))
 	}
-	return notes
+	return append(notes, supportNotes(c.Support, c.SupportDropped)...)
 }
 
 // countOf writes n with its noun: "1 service", "12 services".

@@ -397,6 +397,7 @@ func TestBuildPresentation(t *testing.T) {
 		"1 of 6 Kubernetes-family services answered without authentication.",
 		"70.0% of the services were hosted on AWS, and 57.1% of those in AWS US regions.",
 		"Kubernetes-family services make up 60.0% of the total.",
+		"Of 5 services whose banner named a version, 4 (80.0%) ran a release past its end of life on 2026-10-01, 2 of them open.",
 	}
 	if !slices.Equal(v.Summary, want) {
 		t.Errorf("summary %q, want %q", v.Summary, want)

@@ -51,19 +51,21 @@ type SupportRow struct {
 	Product string `json:"product"`
 	Name    string `json:"name"` // display name
 	// Calendar names the calendars that judged the product's versions,
-	// most services first ("kubernetes, amazon-eks"); "" when none did.
+	// most services first ("kubernetes, amazon-eks"); when none did, the
+	// product's own calendar (eol.Rules), "" for a product without one.
 	Calendar    string `json:"calendar"`
 	Services    int    `json:"services"`
 	WithVersion int    `json:"with_version"`
 	EndOfLife   int    `json:"end_of_life"`
-	// Share is EndOfLife / WithVersion, a fraction in 0..1; nil (JSON
-	// null, printed as a dash) when no service named a version or the
-	// product has no support calendar: never 0 % for "not known".
-	Share         *float64 `json:"share"`
-	OpenEndOfLife int      `json:"open_end_of_life"`
-	Supported     int      `json:"supported"`
-	UnknownCycle  int      `json:"unknown_cycle"`
-	NoCalendar    int      `json:"no_calendar"`
+	// Share is EndOfLife / WithVersion, a fraction in 0..1 (0 when no
+	// service named a version, as every share of the JSON whose
+	// denominator is 0). Text formats print a dash instead of a share
+	// that says nothing (HasShare): no version named, or no calendar.
+	Share         float64 `json:"share"`
+	OpenEndOfLife int     `json:"open_end_of_life"`
+	Supported     int     `json:"supported"`
+	UnknownCycle  int     `json:"unknown_cycle"`
+	NoCalendar    int     `json:"no_calendar"`
 	// Calendars split the services with a version by the calendar that
 	// judged them (upstream Kubernetes and the managed providers').
 	Calendars []SupportCalendar `json:"calendars"`
@@ -96,36 +98,60 @@ type SupportCycle struct {
 	Open     int    `json:"open"`
 }
 
-// HasShare reports whether the row has an end-of-life share.
-func (r SupportRow) HasShare() bool { return r.Share != nil }
-
-// ShareValue is the share, 0 when there is none.
-func (r SupportRow) ShareValue() float64 {
-	if r.Share == nil {
-		return 0
+// Judged returns the rows of the products that have a support calendar,
+// in the view's order: the rows a report's support table lists (the
+// others are named once, NoCalendar).
+func (s *Support) Judged() []SupportRow {
+	var out []SupportRow
+	for _, r := range s.Products {
+		if hasCalendar(r.Product) {
+			out = append(out, r)
+		}
 	}
-	return *r.Share
+	return out
 }
 
-// ShareText writes the share as a percentage, or [Dash] when there is
-// none.
+// NoCalendarText names the products without a support calendar in one
+// sentence, with their services, or "" when there are none.
+func (s *Support) NoCalendarText() string {
+	var parts []string
+	for _, r := range s.Products {
+		if hasCalendar(r.Product) {
+			continue
+		}
+		p := OrDash(r.Name) + " (" + countOf(r.Services, "service", "services")
+		if r.WithVersion > 0 {
+			p += ", " + Num(r.WithVersion) + " with a version"
+		}
+		parts = append(parts, p+")")
+	}
+	if len(parts) == 0 {
+		return ""
+	}
+	return "No support calendar, so never counted as supported: " + strings.Join(parts, ", ") + "."
+}
+
+// AsOfText says what the as-of day is and how a cycle is judged on it.
+func (s *Support) AsOfText() string {
+	if s.AsOf == "" {
+		return "The snapshot holds no service, so nothing was judged."
+	}
+	return "Judged on " + s.AsOf + ", the day of the snapshot's newest observation: a release cycle is end of life when its end of support " +
+		"(for Amazon EKS and Kong Enterprise, of extended support) is on or before that day. A version that matches no cycle of its " +
+		"calendar is an unknown cycle, never counted as supported. Share is end of life of the services that named a version."
+}
+
+// HasShare reports whether the row's share says something: some service
+// named a version of a product with a support calendar.
+func (r SupportRow) HasShare() bool { return r.WithVersion > 0 && r.NoCalendar < r.WithVersion }
+
+// ShareText writes the share as a percentage, or [Dash] when it says
+// nothing (HasShare).
 func (r SupportRow) ShareText() string {
-	if r.Share == nil {
+	if !r.HasShare() {
 		return Dash
 	}
-	return Pct(*r.Share)
-}
-
-// CalendarText is the calendars that judged the product, or a text
-// saying why none did.
-func (r SupportRow) CalendarText() string {
-	switch {
-	case r.Calendar != "":
-		return r.Calendar
-	case r.NoCalendar > 0 || !hasCalendar(r.Product):
-		return "no support calendar"
-	}
-	return Dash
+	return Pct(r.Share)
 }
 
 // EndText writes when a cycle's support ended or ends: its date, or
@@ -340,8 +366,9 @@ func supportRow(f eol.Figures) SupportRow {
 	r := SupportRow{Product: f.Product, Calendar: f.Calendar, Services: f.Services, WithVersion: f.WithVersion,
 		EndOfLife: f.EndOfLife, OpenEndOfLife: f.OpenEndOfLife, Supported: f.Supported, UnknownCycle: f.UnknownCycle,
 		NoCalendar: f.NoCalendar, Calendars: []SupportCalendar{}, Cycles: []SupportCycle{}}
-	if sh, ok := f.Share(); ok {
-		r.Share = &sh
+	r.Share = share(f.EndOfLife, f.WithVersion)
+	if rule, ok := eol.RuleFor(f.Product); ok && r.Calendar == "" {
+		r.Calendar = rule.Calendar
 	}
 	for _, c := range f.Calendars {
 		r.Calendars = append(r.Calendars, SupportCalendar{Calendar: c.Calendar, WithVersion: c.WithVersion, EndOfLife: c.EndOfLife})
@@ -355,4 +382,60 @@ func supportRow(f eol.Figures) SupportRow {
 			End: end, Services: c.Services, Open: c.Open})
 	}
 	return r
+}
+
+// SupportChange is one product's support figures in an earlier snapshot
+// and now (report --compare); each snapshot is judged on its own as-of
+// day. The counts are Unknown when the earlier view has no support
+// figures.
+type SupportChange struct {
+	WithVersion   Change      `json:"with_version"`
+	EndOfLife     Change      `json:"end_of_life"`
+	OpenEndOfLife Change      `json:"open_end_of_life"`
+	Share         ShareChange `json:"share"`
+	// then and now say whether each side's share says something
+	// (SupportRow.HasShare).
+	then, now bool
+}
+
+// ShareBeforeText writes the earlier share, or [Dash] when it says
+// nothing.
+func (c SupportChange) ShareBeforeText() string {
+	if !c.then {
+		return Dash
+	}
+	return Pct(c.Share.Before)
+}
+
+// ShareChangeText writes the change of the share in percentage points
+// ("+1.2 pp"), or "n/a" when a side's share says nothing.
+func (c SupportChange) ShareChangeText() string {
+	if !c.then || !c.now {
+		return "n/a"
+	}
+	return c.Share.String()
+}
+
+// Support returns the change of a product's support figures (now is its
+// row in the current view; the total row for the products together); a
+// product absent then had none.
+func (c *Comparison) Support(now SupportRow) SupportChange {
+	es := c.Earlier.Support
+	if es == nil {
+		return SupportChange{WithVersion: unknownChange(now.WithVersion), EndOfLife: unknownChange(now.EndOfLife),
+			OpenEndOfLife: unknownChange(now.OpenEndOfLife), Share: NewShareChange(0, now.Share), now: now.HasShare()}
+	}
+	then := es.Total
+	if now.Product != "" {
+		then = SupportRow{}
+		for _, r := range es.Products {
+			if r.Product == now.Product {
+				then = r
+				break
+			}
+		}
+	}
+	return SupportChange{WithVersion: NewChange(then.WithVersion, now.WithVersion), EndOfLife: NewChange(then.EndOfLife, now.EndOfLife),
+		OpenEndOfLife: NewChange(then.OpenEndOfLife, now.OpenEndOfLife), Share: NewShareChange(then.Share, now.Share),
+		then: then.HasShare(), now: now.HasShare()}
 }

@@ -80,7 +80,7 @@ func New(v *report.View) Document {
 		CountryOther:   v.CountryOther,
 		EngineOverlap:  v.EngineOverlap,
 		Versions:       orEmpty(v.Versions),
-		Support:        v.Support,
+		Support:        supportOf(v),
 		Method:         v.Method,
 		AddressesShown: v.IncludeAddresses,
 	}
@@ -124,6 +124,16 @@ func Render(w io.Writer, v *report.View) error {
 		return fmt.Errorf("jsonreport: snapshot %q: %w", v.Snapshot, err)
 	}
 	return nil
+}
+
+// supportOf returns v's support figures, or empty ones (every key, no
+// null) when v was built without release data.
+func supportOf(v *report.View) *report.Support {
+	if v.Support != nil {
+		return v.Support
+	}
+	return &report.Support{Products: []report.SupportRow{}, NoCalendar: []string{},
+		Total: report.SupportRow{Calendars: []report.SupportCalendar{}, Cycles: []report.SupportCycle{}}}
 }
 
 func orEmpty[T any](s []T) []T {
