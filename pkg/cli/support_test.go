@@ -21,17 +21,17 @@ type supportJSON struct {
 }
 
 type supportRow struct {
-	Product       string   `json:"product"`
-	Name          string   `json:"name"`
-	Calendar      string   `json:"calendar"`
-	Services      int      `json:"services"`
-	WithVersion   int      `json:"with_version"`
-	Supported     int      `json:"supported"`
-	EndOfLife     int      `json:"end_of_life"`
-	OpenEndOfLife int      `json:"open_end_of_life"`
-	UnknownCycle  int      `json:"unknown_cycle"`
-	NoCalendar    int      `json:"no_calendar"`
-	Share         float64  `json:"share"`
+	Product       string  `json:"product"`
+	Name          string  `json:"name"`
+	Calendar      string  `json:"calendar"`
+	Services      int     `json:"services"`
+	WithVersion   int     `json:"with_version"`
+	Supported     int     `json:"supported"`
+	EndOfLife     int     `json:"end_of_life"`
+	OpenEndOfLife int     `json:"open_end_of_life"`
+	UnknownCycle  int     `json:"unknown_cycle"`
+	NoCalendar    int     `json:"no_calendar"`
+	Share         float64 `json:"share"`
 	Calendars     []struct {
 		Calendar    string `json:"calendar"`
 		WithVersion int    `json:"with_version"`
@@ -81,7 +81,7 @@ func reportSupport(t *testing.T, db string, args ...string) supportJSON {
 func TestSupportFixture(t *testing.T) {
 	db := supportFixture(t)
 	type row struct {
-		product, calendar                                           string
+		product, calendar                                              string
 		services, withVersion, supported, eol, openEOL, unknown, noCal int
 	}
 	want := []row{
