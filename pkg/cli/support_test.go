@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -100,7 +101,7 @@ func TestSupportFixture(t *testing.T) {
 		{"mesos-master", "", 1, 1, 0, 0, 0, 0, 1},
 		{"portainer", "", 2, 1, 0, 0, 0, 0, 1},
 		{"swarmpit", "", 1, 1, 0, 0, 0, 0, 1},
-		{"kubernetes-healthz", "", 1, 0, 0, 0, 0, 0, 0},
+		{"kubernetes-healthz", "kubernetes", 1, 0, 0, 0, 0, 0, 0},
 		{"marathon", "", 1, 0, 0, 0, 0, 0, 0},
 		{"swagger-ui", "", 1, 0, 0, 0, 0, 0, 0},
 	}
@@ -160,5 +161,108 @@ func TestSupportFixture(t *testing.T) {
 	// Without --eol, the embedded calendars judge.
 	if s := reportSupport(t, db); !s.Embedded || s.Source != "github.com/endoflife-date/endoflife.date" || s.AsOf != "2026-06-15" {
 		t.Errorf("embedded data: %+v", s)
+	}
+}
+
+// TestSupportCompareAndTrend: a second snapshot of the fixture's services
+// seen three months later (as-of 2026-09-15, when every dated cycle of
+// the calendars has ended) is judged on its own day, the first on its
+// own: report --compare and trend carry both, and the earlier figures do
+// not move.
+func TestSupportCompareAndTrend(t *testing.T) {
+	db := supportFixture(t)
+	src, err := os.ReadFile("testdata/support/services.ndjson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	later := filepath.Join(t.TempDir(), "later.ndjson")
+	moved := strings.ReplaceAll(strings.ReplaceAll(string(src), `"last_seen":"2026-06-`, `"last_seen":"2026-09-`), `"first_seen":"2026-06-`, `"first_seen":"2026-09-`)
+	if err := os.WriteFile(later, []byte(moved), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := eolRun(nil, "--db", db, "--quiet", "import", "--snapshot", "2026Q3", later); code != ExitOK {
+		t.Fatalf("import: exit %d: %s", code, errs)
+	}
+	q3 := reportSupport(t, db, "--eol", eolFixtures, "--snapshot", "2026Q3")
+	if q3.AsOf != "2026-09-15" || q3.Total.WithVersion != 58 || q3.Total.EndOfLife != 42 || q3.Total.Supported != 4 {
+		t.Errorf("2026Q3: as_of %s, total %+v; want 2026-09-15, 58 with a version, 42 end of life, 4 supported", q3.AsOf, q3.Total)
+	}
+
+	out, errs, code := eolRun(nil, "--db", db, "report", "--format", "json", "--eol", eolFixtures, "--snapshot", "2026Q3", "--compare", "2026Q2")
+	if code != ExitOK {
+		t.Fatalf("report --compare: exit %d: %s", code, errs)
+	}
+	var cmp struct {
+		Compare struct {
+			Support struct {
+				AsOf     string `json:"as_of"`
+				Products []struct {
+					Product   string `json:"product"`
+					EndOfLife struct {
+						Before, After, Change int
+					} `json:"end_of_life"`
+					Share struct{ Before, After, Change float64 } `json:"share"`
+				} `json:"products"`
+				Total struct {
+					EndOfLife struct{ Before, After, Change int } `json:"end_of_life"`
+					Share     struct{ Before, After, Change float64 } `json:"share"`
+				} `json:"total"`
+			} `json:"support"`
+		} `json:"compare"`
+	}
+	if err := json.Unmarshal([]byte(out), &cmp); err != nil {
+		t.Fatal(err)
+	}
+	cs := cmp.Compare.Support
+	if cs.AsOf != "2026-06-15" || cs.Total.EndOfLife.Before != 27 || cs.Total.EndOfLife.After != 42 || cs.Total.EndOfLife.Change != 15 ||
+		cs.Total.Share.Before != 27.0/58 || cs.Total.Share.After != 42.0/58 {
+		t.Errorf("compare.support: %+v", cs)
+	}
+	if p := cs.Products[0]; p.Product != "kubernetes-api" || p.EndOfLife.Before != 10 || p.EndOfLife.After != 14 {
+		t.Errorf("compare.support.products[0] = %+v, want kubernetes-api 10 → 14", p)
+	}
+	md, errs, code := eolRun(nil, "--db", db, "report", "--eol", eolFixtures, "--snapshot", "2026Q3", "--compare", "2026Q2")
+	if code != ExitOK || !strings.Contains(md, "| **All products** | | 64 | 58 | 42 | 72.4% | 46.6% | +25.9 pp |") {
+		t.Errorf("report --compare (md): exit %d %s\n%s", code, errs, md)
+	}
+
+	out, errs, code = eolRun(nil, "--db", db, "trend", "--format", "json", "--eol", eolFixtures)
+	if code != ExitOK {
+		t.Fatalf("trend: exit %d: %s", code, errs)
+	}
+	var tr struct {
+		Snapshots []struct {
+			Snapshot string `json:"snapshot"`
+			Support  *struct {
+				AsOf        string  `json:"as_of"`
+				WithVersion int     `json:"with_version"`
+				EndOfLife   int     `json:"end_of_life"`
+				Share       float64 `json:"share"`
+				Products    []struct {
+					Product   string `json:"product"`
+					EndOfLife int    `json:"end_of_life"`
+				} `json:"products"`
+			} `json:"support"`
+		} `json:"snapshots"`
+	}
+	if err := json.Unmarshal([]byte(out), &tr); err != nil {
+		t.Fatal(err)
+	}
+	if len(tr.Snapshots) != 2 || tr.Snapshots[0].Support == nil || tr.Snapshots[1].Support == nil {
+		t.Fatalf("trend snapshots %+v", tr.Snapshots)
+	}
+	a, b := tr.Snapshots[0].Support, tr.Snapshots[1].Support
+	if a.AsOf != "2026-06-15" || a.EndOfLife != 27 || a.Share != 27.0/58 || b.AsOf != "2026-09-15" || b.EndOfLife != 42 || b.Share != 42.0/58 {
+		t.Errorf("trend support %+v, %+v", a, b)
+	}
+	for _, p := range a.Products {
+		if p.Product == "portainer" {
+			t.Errorf("trend support lists portainer, which has no calendar")
+		}
+	}
+	md, errs, code = eolRun(nil, "--db", db, "trend", "--eol", eolFixtures)
+	if code != ExitOK || !strings.Contains(md, "## Support status") || !strings.Contains(md, "| End-of-life share | 46.6% | 72.4% |") ||
+		!strings.Contains(md, "| Kubernetes API server | 58.8% (10 of 17) | 82.4% (14 of 17) |") {
+		t.Errorf("trend (md): exit %d %s\n%s", code, errs, md)
 	}
 }
