@@ -204,7 +204,7 @@ func TestSupportCompareAndTrend(t *testing.T) {
 					Share struct{ Before, After, Change float64 } `json:"share"`
 				} `json:"products"`
 				Total struct {
-					EndOfLife struct{ Before, After, Change int } `json:"end_of_life"`
+					EndOfLife struct{ Before, After, Change int }     `json:"end_of_life"`
 					Share     struct{ Before, After, Change float64 } `json:"share"`
 				} `json:"total"`
 			} `json:"support"`
