@@ -266,3 +266,112 @@ func TestSupportCompareAndTrend(t *testing.T) {
 		t.Errorf("trend (md): exit %d %s\n%s", code, errs, md)
 	}
 }
+
+// TestSupportBrief: a briefing of the fixture's network gives each
+// service its support status (brief.json, services.csv, brief.md), counts
+// the end-of-life services in its summary and lists them, by release
+// cycle, among what to do. Briefings list every service of the scope,
+// the honeypot host's too (judged on the report's as-of day).
+func TestSupportBrief(t *testing.T) {
+	db := supportFixture(t)
+	dir := t.TempDir()
+	scopes := filepath.Join(dir, "scopes.yaml")
+	if err := os.WriteFile(scopes, []byte("scopes:\n  - name: lab\n    cidrs: [\"198.51.100.0/24\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "briefs")
+	if _, errs, code := eolRun(nil, "--db", db, "--quiet", "brief", "--scopes", scopes, "--eol", eolFixtures, "--format", "md,json,csv", "--out", out); code != ExitOK {
+		t.Fatalf("brief: exit %d: %s", code, errs)
+	}
+	data, err := os.ReadFile(filepath.Join(out, "lab", "brief.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b struct {
+		Summary struct {
+			Services      int `json:"services"`
+			WithVersion   int `json:"with_version"`
+			EndOfLife     int `json:"end_of_life"`
+			OpenEndOfLife int `json:"open_end_of_life"`
+		} `json:"summary"`
+		Support *supportJSON `json:"support"`
+		Remedy  []struct {
+			Product   string `json:"product"`
+			EndOfLife []struct {
+				Calendar, Cycle, End string
+				Services, Open       int
+			} `json:"end_of_life"`
+		} `json:"remediation"`
+		Services []map[string]any `json:"services"`
+	}
+	if err := json.Unmarshal(data, &b); err != nil {
+		t.Fatal(err)
+	}
+	// 66 services: the fixture's 64 and the honeypot host's 2 (both end
+	// of life, open).
+	if s := b.Summary; s.Services != 66 || s.WithVersion != 60 || s.EndOfLife != 29 || s.OpenEndOfLife != 17 {
+		t.Errorf("summary %+v", s)
+	}
+	if b.Support == nil || b.Support.AsOf != "2026-06-15" || b.Support.Total.EndOfLife != 29 {
+		t.Errorf("support %+v", b.Support)
+	}
+	want := map[string][4]string{ // address → support, calendar, cycle, end
+		"198.51.100.23": {"end_of_life", "azure-kubernetes-service", "1.31", "2026-06-15"},
+		"198.51.100.10": {"supported", "kubernetes", "1.32", "2026-06-16"},
+		"198.51.100.13": {"unknown_cycle", "kubernetes", "", ""},
+		"198.51.100.14": {"no_version", "kubernetes", "", ""},
+		"198.51.100.70": {"no_calendar", "", "", ""}, // swarmpit 1.9
+		"198.51.100.41": {"end_of_life", "docker-engine", "20.10", ""},
+	}
+	for _, s := range b.Services {
+		w, ok := want[s["address"].(string)]
+		if !ok {
+			continue
+		}
+		delete(want, s["address"].(string))
+		got := [4]string{}
+		for i, k := range []string{"support", "support_calendar", "support_cycle", "support_end"} {
+			got[i], _ = s[k].(string)
+		}
+		if got != w {
+			t.Errorf("%s: support %q, want %q", s["address"], got, w)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("services not in brief.json: %v", want)
+	}
+	found := false
+	for _, r := range b.Remedy {
+		for _, c := range r.EndOfLife {
+			found = found || r.Product == "kubernetes-api" && c.Cycle == "1.9" && c.End == "2018-09-29" && c.Services == 1 && c.Open == 1
+		}
+	}
+	if !found {
+		t.Errorf("remediation lacks kubernetes 1.9 past its end of life: %+v", b.Remedy)
+	}
+
+	csvData, err := os.ReadFile(filepath.Join(out, "lab", "services.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(strings.SplitN(string(csvData), "\n", 2)[0], ",support,support_calendar,support_cycle,support_end") ||
+		!strings.Contains(string(csvData), ",lab,,end_of_life,azure-kubernetes-service,1.31,2026-06-15\n") {
+		t.Errorf("services.csv:\n%s", csvData)
+	}
+	md, err := os.ReadFile(filepath.Join(out, "lab", "brief.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		"**29 services run a release past its end of life, 17 of them open.**",
+		"| 198.51.100.23:443/tcp | Kubernetes API server v1.31.8 | open | – |",
+		"end of life since 2026-06-15 (azure-kubernetes-service 1.31) |",
+		"- Kubernetes API server 1.9 (kubernetes calendar), support ended 2018-09-29: 1 service, 1 open",
+		"### Services past their end of life",
+		"| Support status judged on | 2026-06-15 (the snapshot's newest observation) |",
+	} {
+		if !strings.Contains(string(md), w) {
+			t.Errorf("brief.md lacks %q", w)
+		}
+	}
+}

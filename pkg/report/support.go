@@ -345,11 +345,13 @@ func (a *supportAcc) support(d *eol.Data, asOf time.Time) *Support {
 		}
 		t.Add(f, a.m[k])
 	}
-	return supportView(t.Support())
+	return NewSupport(t.Support())
 }
 
-// supportView converts the tally's figures to the view's.
-func supportView(es eol.Support) *Support {
+// NewSupport converts a tally's figures to the view's (product display
+// names left empty: Present fills them in a report, a briefing from its
+// catalog).
+func NewSupport(es eol.Support) *Support {
 	s := &Support{AsOf: es.AsOf, Source: es.Source, Commit: es.Commit, Date: es.Date, Embedded: es.Origin == "embedded",
 		DataLag: es.DataLag, Products: []SupportRow{}, NoCalendar: append([]string{}, es.NoCalendar...)}
 	for _, f := range es.Products {
