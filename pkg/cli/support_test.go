@@ -167,8 +167,8 @@ func TestSupportFixture(t *testing.T) {
 // TestSupportCompareAndTrend: a second snapshot of the fixture's services
 // seen three months later (as-of 2026-09-15, when every dated cycle of
 // the calendars has ended) is judged on its own day, the first on its
-// own: report --compare and trend carry both, and the earlier figures do
-// not move.
+// own: report --compare, diff and trend carry both, and the earlier
+// figures do not move.
 func TestSupportCompareAndTrend(t *testing.T) {
 	db := supportFixture(t)
 	src, err := os.ReadFile("testdata/support/services.ndjson")
@@ -224,6 +224,36 @@ func TestSupportCompareAndTrend(t *testing.T) {
 	md, errs, code := eolRun(nil, "--db", db, "report", "--eol", eolFixtures, "--snapshot", "2026Q3", "--compare", "2026Q2")
 	if code != ExitOK || !strings.Contains(md, "| **All products** | | 64 | 58 | 42 | 72.4% | 46.6% | +25.9 pp |") {
 		t.Errorf("report --compare (md): exit %d %s\n%s", code, errs, md)
+	}
+
+	// diff: the persisting services whose cycle ended between the two
+	// days became end of life without changing.
+	out, errs, code = eolRun(nil, "--db", db, "diff", "--format", "json", "--eol", eolFixtures, "2026Q2", "2026Q3")
+	if code != ExitOK {
+		t.Fatalf("diff: exit %d: %s", code, errs)
+	}
+	var df struct {
+		Support *struct {
+			AsOfA     string `json:"as_of_a"`
+			AsOfB     string `json:"as_of_b"`
+			EndOfLife struct {
+				Before int `json:"before"`
+				After  int `json:"after"`
+			} `json:"end_of_life"`
+			Became int `json:"became_end_of_life"`
+			Left   int `json:"left_end_of_life"`
+		} `json:"support"`
+	}
+	if err := json.Unmarshal([]byte(out), &df); err != nil {
+		t.Fatal(err)
+	}
+	if s := df.Support; s == nil || s.AsOfA != "2026-06-15" || s.AsOfB != "2026-09-15" || s.EndOfLife.Before != 27 || s.EndOfLife.After != 42 ||
+		s.Became != 15 || s.Left != 0 {
+		t.Errorf("diff support %+v", df.Support)
+	}
+	md, errs, code = eolRun(nil, "--db", db, "diff", "--eol", eolFixtures, "2026Q2", "2026Q3")
+	if code != ExitOK || !strings.Contains(md, "| Became end of life (the cycle's end passed, or a downgrade) | 15 |") {
+		t.Errorf("diff (md): exit %d %s\n%s", code, errs, md)
 	}
 
 	out, errs, code = eolRun(nil, "--db", db, "trend", "--format", "json", "--eol", eolFixtures)
