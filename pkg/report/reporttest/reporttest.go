@@ -288,5 +288,18 @@ func Grouped(ss []model.Service) report.Grouped {
 		Services:             Stream(ss),
 		HoneypotHosts:        len(honeyHosts),
 		HoneypotProductHosts: hph,
+		Named: func(fn func(*model.Service) error) error {
+			// As store.ServicesNamed: every service with a name holding
+			// the AKS zone, case ignored, in reverse order.
+			for i := len(ss) - 1; i >= 0; i-- {
+				s := ss[i]
+				if slices.ContainsFunc(s.Hostnames, func(h string) bool { return strings.Contains(strings.ToLower(h), eol.AKSZone) }) {
+					if err := fn(&s); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
 	}
 }
