@@ -145,7 +145,7 @@ func (b *Brief) summarySection() report.Section {
 	if b.Support != nil {
 		t.Add("Named a version", report.Num(c.WithVersion), report.PctOf(c.WithVersion, c.Services))
 		t.Add("Release past its end of life (share of those with a version)", report.Num(c.EndOfLife), report.PctOf(c.EndOfLife, c.WithVersion))
-		t.Add("Open and past its end of life", report.Num(c.OpenEndOfLife), report.PctOf(c.OpenEndOfLife, c.WithVersion))
+		t.Add("Open and past its end of life (share of those with a version)", report.Num(c.OpenEndOfLife), report.PctOf(c.OpenEndOfLife, c.WithVersion))
 	}
 	s := report.Section{Title: "Summary", Level: 1}
 	if c.Services == 0 {
