@@ -52,7 +52,14 @@ type Rule struct {
 // Rules returns the rule of every catalog product, sorted by product id.
 // A product that is not listed has no support calendar.
 func Rules() []Rule {
-	return []Rule{
+	t := ruleTable()
+	return t[:]
+}
+
+// ruleTable is the rules as an array, which RuleFor searches on the stack
+// (a report asks for a rule per service it reads).
+func ruleTable() [18]Rule {
+	return [...]Rule{
 		{"argocd", CalArgoCD, ReadPlain, "/api/version states the Argo CD release"},
 		{"docker-engine", CalDocker, ReadPlain, "the Engine API states the Docker Engine release"},
 		{"docker-swarm", CalDocker, ReadPlain, "a swarm manager is a Docker Engine; its version is the Engine's"},
@@ -77,7 +84,8 @@ func Rules() []Rule {
 // RuleFor returns the rule of a catalog product; false when it has none
 // (it is then treated as having no support calendar).
 func RuleFor(product string) (Rule, bool) {
-	rules := Rules()
+	t := ruleTable()
+	rules := t[:]
 	i, ok := slices.BinarySearchFunc(rules, product, func(r Rule, p string) int { return strings.Compare(r.Product, p) })
 	if !ok {
 		return Rule{}, false

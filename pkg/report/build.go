@@ -285,7 +285,7 @@ func BuildGrouped(ctx context.Context, m Meta, g Grouped) (*View, error) {
 	}
 	if b.sup != nil && g.Named != nil && b.sup.namesMatter() {
 		err := g.Named(func(s *model.Service) error {
-			if (s.Honeypot == 0 || m.IncludeHoneypots) && eol.NamesMatter(s.Product, s.Version) && eol.IsAKS(s.Hostnames) {
+			if (s.Honeypot == 0 || m.IncludeHoneypots) && eol.IsAKS(s.Hostnames) && eol.NamesMatter(s.Product, s.Version) {
 				b.sup.markAKS(keyOr(s.Product, UnknownKey), s.Version, authOf(s.Auth))
 			}
 			return nil
@@ -383,7 +383,7 @@ func (b *builder) add(s *model.Service) error {
 	g := s.Group()
 	product, p := b.count(&g)
 	if b.sup != nil {
-		b.countSupport(s.Product, s.Version, s.Auth, eol.NamesMatter(s.Product, s.Version) && eol.IsAKS(s.Hostnames), 1)
+		b.countSupport(s.Product, s.Version, s.Auth, eol.IsAKS(s.Hostnames) && eol.NamesMatter(s.Product, s.Version), 1)
 	}
 	if p != nil && !slices.Contains(b.hostProd, product) {
 		b.hostProd = append(b.hostProd, product)
