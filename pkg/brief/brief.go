@@ -15,6 +15,7 @@ import (
 
 	"github.com/gaissmai/bart"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/scope"
@@ -37,6 +38,10 @@ type Brief struct {
 	Counts   Counts
 	Owners   []Owner
 	Products []ProductCount // open first (most open first), then by services
+	// Support is the scope's support status per product, judged on the
+	// snapshot's as-of day as the research report judges it; nil without
+	// release data.
+	Support *report.Support
 
 	// Notes are the method notes of the snapshot (report.MethodNotes:
 	// the same notes as the research report's), then the collection's
@@ -50,6 +55,7 @@ type Brief struct {
 	Engines        []string
 	Differences    []string // with the earlier snapshot; empty when comparable
 
+	judge   *eol.Tally // the run's verdicts; nil without release data
 	src     io.ReaderAt
 	closer  io.Closer
 	entries []entry // current services, in the briefing's order
@@ -127,6 +133,7 @@ type entry struct {
 	change  Change
 	now     uint8 // auth verdict now (authCode)
 	before  uint8 // auth verdict then (authCode), for persisting and gone services
+	eol     bool  // a current service running a release past its end of life
 }
 
 // DefaultInMemory is the largest spill file a briefing reads into
@@ -145,11 +152,21 @@ func (r *Run) Brief(ctx context.Context, k int) (*Brief, error) {
 		Counts: a.t, Products: r.products(a),
 		CatalogVersion: r.cfg.Meta.CatalogVersion, Engines: slices.Clone(r.cfg.Meta.Engines),
 		Differences: slices.Clone(r.cfg.Differences),
+		judge:       r.judge,
+	}
+	if a.sup != nil {
+		b.Support = report.NewSupport(a.sup.Support())
+		names := b.names()
+		for i := range b.Support.Products {
+			p := &b.Support.Products[i]
+			p.Name = cmp.Or(names[p.Product], p.Product)
+		}
+		b.Support.Total.Name = "All products"
 	}
 	if r.cfg.Since != nil {
 		b.Since, b.SinceCreated = r.cfg.Since.Label, r.cfg.Since.Created
 	}
-	b.Notes, b.Warnings = r.notes(a, sc)
+	b.Notes, b.Warnings = r.notes(a, sc, b.Support)
 	if a.records == 0 {
 		b.src = bytes.NewReader(nil)
 		return b, nil
@@ -257,6 +274,9 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 		if rec.change == Gone {
 			b.gone = append(b.gone, e)
 			continue
+		}
+		if b.judge != nil {
+			e.eol = b.judge.Judge(supportFacts(&rec.svc)).Status == eol.EndOfLife
 		}
 		s := &rec.svc
 		ok := ownerKey{s.ASN, s.Org}
@@ -396,6 +416,10 @@ type Service struct {
 	Section  Section
 	Owner    string
 	Netblock netip.Prefix
+	// Support is the verdict on the service's version, for a current
+	// service of a briefing made with release data; zero (Status "")
+	// otherwise.
+	Support eol.Verdict
 }
 
 // AuthChange names how a persisting service's auth verdict changed:
@@ -424,7 +448,7 @@ func (s *Service) AuthChange() string {
 }
 
 // Filter picks services of a briefing: All, WithChange, NowOpen,
-// NowClosed, OpenToUnknown.
+// NowClosed, OpenToUnknown, EndOfLife.
 type Filter func(e *entry) bool
 
 // All picks every current service.
@@ -442,6 +466,9 @@ func NowOpen(e *entry) bool {
 func NowClosed(e *entry) bool {
 	return e.change == Persisting && e.before == authCode(model.AuthOpen) && e.now == authCode(model.AuthRequired)
 }
+
+// EndOfLife picks the services running a release past its end of life.
+func EndOfLife(e *entry) bool { return e.eol }
 
 // OpenToUnknown picks persisting services open before whose banner no
 // longer tells.
@@ -499,6 +526,9 @@ func (b *Brief) each(es []entry, f Filter, fn func(*Service) error) error {
 		} else {
 			sv.Owner = b.owners[e.owner]
 			sv.Netblock = b.blocks[e.block]
+			if b.judge != nil {
+				sv.Support = b.judge.Judge(supportFacts(&rec.svc))
+			}
 		}
 		if err := fn(&sv); err != nil {
 			return err
@@ -537,9 +567,9 @@ func (b *Brief) groups(s Section) []group {
 }
 
 // notes returns a scope's method notes and its warnings.
-func (r *Run) notes(a *acc, sc *scope.Scope) (notes, warnings []string) {
+func (r *Run) notes(a *acc, sc *scope.Scope, sup *report.Support) (notes, warnings []string) {
 	m := r.cfg.Meta
-	notes = report.MethodNotes(m, report.NoteCounts{Services: a.t.Services, AWSNoRegion: a.awsNone, NoEngine: a.noEngine})
+	notes = report.MethodNotes(m, report.NoteCounts{Services: a.t.Services, AWSNoRegion: a.awsNone, NoEngine: a.noEngine, Support: sup})
 	for _, t := range m.Truncations {
 		notes = append(notes, "Collection stopped early: "+t+"; services it did not reach are missing from this briefing.")
 	}

@@ -22,7 +22,7 @@ func FeedColumns() []string {
 		"timestamp", "ip", "protocol", "port", "hostname", "tag", "asn", "geo", "region", "city",
 		"org", "owner", "netblock", "product", "product_name", "version", "auth", "auth_evidence", "confidence",
 		"first_seen", "last_seen", "engines", "hostnames", "cloud_provider", "cloud_region",
-		"change", "auth_before", "scope", "contacts", "support",
+		"change", "auth_before", "scope", "contacts", "support", "support_calendar", "support_cycle", "support_end",
 	}
 }
 
@@ -55,7 +55,7 @@ func (b *Brief) WriteCSV(w io.Writer) error {
 			stamp(r.LastSeen), r.Address, r.Transport, strconv.Itoa(r.Port), host, r.Product, asn, r.Country, "", r.City,
 			r.Org, r.Owner, r.Netblock, r.Product, r.ProductName, r.Version, r.Auth, r.Evidence, r.Confidence,
 			stamp(r.FirstSeen), stamp(r.LastSeen), strings.Join(r.Engines, " "), strings.Join(r.Hostnames, " "), r.Provider, r.Region,
-			r.Change, r.AuthBefore, b.Scope.Name, contacts, r.Support)
+			r.Change, r.AuthBefore, b.Scope.Name, contacts, r.Support, r.SupportCalendar, r.SupportCycle, r.SupportEnd)
 		for i := range row {
 			row[i] = csvreport.Cell(row[i])
 		}

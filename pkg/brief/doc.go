@@ -27,6 +27,12 @@
 // earlier snapshot, so that what a report says about how its snapshot
 // was made, a briefing says too.
 //
+// With release data (Config.Support, pkg/eol), each service's version is
+// judged on the research report's as-of day (Config.AsOf): one run-wide
+// eol.Tally judges each version once, each scope's tally counts, and a
+// briefing lists each service's status, counts the scope's end-of-life
+// services and lists their release cycles among what to do.
+//
 // Changes are the diff of the two snapshots restricted to the scope: a
 // service is new when it is in the scope now and was not then (absent
 // from the earlier snapshot, or outside the scope there), gone the

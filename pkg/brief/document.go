@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/report"
 )
 
@@ -61,6 +62,11 @@ func (b *Brief) Document(o DocOptions) *report.Document {
 		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.Open) + " " + report.Plural(c.Open, "service answers", "services answer") + " without authentication.",
 			Text: "They are listed first, each with the evidence of open access, and \"What to do\" says how to close them."})
 	}
+	if c := b.Counts; c.EndOfLife > 0 {
+		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.EndOfLife) + " " + report.Plural(c.EndOfLife, "service runs", "services run") +
+			" a release past its end of life" + openClause(c.OpenEndOfLife) + ".",
+			Text: "Their releases no longer get security fixes; \"What to do\" lists them with their release cycles and the day support ended."})
+	}
 
 	d.Sections = append(d.Sections, b.summarySection())
 	if b.Since != "" {
@@ -69,7 +75,7 @@ func (b *Brief) Document(o DocOptions) *report.Document {
 	d.Sections = append(d.Sections, b.ownerSection())
 	budget := &listBudget{max: o.MaxListed}
 	d.Sections = append(d.Sections, b.listSections("Open services", "Services that answered without authentication, with the evidence.", SectionOpen, budget)...)
-	d.Sections = append(d.Sections, b.remedySections()...)
+	d.Sections = append(d.Sections, b.remedySections(o)...)
 	d.Sections = append(d.Sections, b.listSections("Services demanding credentials", "Services that demanded credentials: exposed, but not open.", SectionAuthRequired, budget)...)
 	d.Sections = append(d.Sections, b.listSections("Services whose authentication is not known", "The banners of these services did not tell whether they demand credentials.", SectionUnknown, budget)...)
 	if budget.left > 0 {
@@ -136,6 +142,11 @@ func (b *Brief) summarySection() report.Section {
 	t.Add("Authentication required", report.Num(c.AuthRequired), report.PctOf(c.AuthRequired, c.Services))
 	t.Add("Unknown", report.Num(c.Unknown), report.PctOf(c.Unknown, c.Services))
 	t.Add("Hosts (distinct addresses)", report.Num(c.Hosts), report.Dash)
+	if b.Support != nil {
+		t.Add("Named a version", report.Num(c.WithVersion), report.PctOf(c.WithVersion, c.Services))
+		t.Add("Release past its end of life (share of those with a version)", report.Num(c.EndOfLife), report.PctOf(c.EndOfLife, c.WithVersion))
+		t.Add("Open and past its end of life (share of those with a version)", report.Num(c.OpenEndOfLife), report.PctOf(c.OpenEndOfLife, c.WithVersion))
+	}
 	s := report.Section{Title: "Summary", Level: 1}
 	if c.Services == 0 {
 		s.Blocks = append(s.Blocks, report.Para("The snapshot holds no exposed service of this scope."))
@@ -144,8 +155,30 @@ func (b *Brief) summarySection() report.Section {
 			report.Num(c.Services), report.Plural(c.Services, "service", "services"), report.Num(c.Hosts), report.Plural(c.Hosts, "host", "hosts"),
 			report.Num(c.Open), report.Num(c.AuthRequired), report.Num(c.Unknown))))
 	}
+	if sup := b.Support; sup != nil && c.Services > 0 {
+		s.Blocks = append(s.Blocks, report.Para(supportSummary(sup, c)))
+	}
 	s.Blocks = append(s.Blocks, report.Block{Table: t})
 	return s
+}
+
+// supportSummary says how many of the scope's services run a release
+// past its end of life, and on which day that was judged.
+func supportSummary(sup *report.Support, c Counts) string {
+	if c.WithVersion == 0 {
+		return "No banner of this scope named a version, so no service's support status is known."
+	}
+	return fmt.Sprintf("Of the %s %s whose banner named a version, %s %s a release past its end of life on %s%s (endoflife.date calendars, the day of the snapshot's newest observation).",
+		report.Num(c.WithVersion), report.Plural(c.WithVersion, "service", "services"), report.Num(c.EndOfLife),
+		report.Plural(c.EndOfLife, "runs", "run"), sup.AsOf, openClause(c.OpenEndOfLife))
+}
+
+// openClause is ", N of them open" for a positive n, else "".
+func openClause(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return ", " + report.Num(n) + " of them open"
 }
 
 func (b *Brief) changeSections(o DocOptions) []report.Section {
@@ -253,9 +286,25 @@ func blockText(p netip.Prefix, declared bool) string {
 
 // serviceColumns are the columns of a listed service.
 func (b *Brief) serviceColumns() []report.Column {
-	return []report.Column{{Title: "Service", Width: 3.3}, {Title: "Product", Wrap: true, Width: 2.2}, {Title: "Auth", Wrap: true, Width: 2},
+	cols := []report.Column{{Title: "Service", Width: 3.3}, {Title: "Product", Wrap: true, Width: 2.2}, {Title: "Auth", Wrap: true, Width: 2},
 		{Title: "Evidence", Wrap: true, Width: 3.6}, {Title: "Seen", Wrap: true, Width: 2.3}, {Title: "Engines", Wrap: true, Width: 1.5},
 		{Title: "Hostnames", Wrap: true, Width: 2.5}, {Title: "Cloud", Wrap: true, Width: 1.5}}
+	if b.Support != nil {
+		cols = append(cols, report.Column{Title: "Support", Wrap: true, Width: 2.6})
+	}
+	return cols
+}
+
+// SupportText writes a service's support status for a listing:
+// "end of life since 2025-02-28 (kubernetes 1.29)", "supported until
+// 2026-10-27 (kubernetes 1.34)", "unknown cycle (etcd)", "no support
+// calendar"; report.Dash when the banner named no version or the
+// briefing has no release data.
+func SupportText(v eol.Verdict) string {
+	if v.Status == "" || v.Status == eol.NoVersion {
+		return report.Dash
+	}
+	return v.String()
 }
 
 func (b *Brief) serviceRow(s *Service, names map[string]string) []string {
@@ -271,8 +320,12 @@ func (b *Brief) serviceRow(s *Service, names map[string]string) []string {
 	if b.Since != "" {
 		auth += " (" + changeText(s) + ")"
 	}
-	return []string{endpoint(s), productText(s, names), auth, report.OrDash(s.AuthEvidence), seen(s),
+	row := []string{endpoint(s), productText(s, names), auth, report.OrDash(s.AuthEvidence), seen(s),
 		report.OrDash(strings.Join(engines, ", ")), report.OrDash(report.Join(s.Hostnames, hostnamesShown, func(h string) string { return h })), cloud}
+	if b.Support != nil {
+		row = append(row, SupportText(s.Support))
+	}
+	return row
 }
 
 // listSections lists the services of section sec, one subsection per
@@ -310,29 +363,87 @@ func (b *Brief) listSections(title, lead string, sec Section, budget *listBudget
 	return out
 }
 
-func (b *Brief) remedySections() []report.Section {
+func (b *Brief) remedySections(o DocOptions) []report.Section {
 	head := report.Section{Title: "What to do", Level: 1}
 	if len(b.Products) == 0 {
 		head.Blocks = append(head.Blocks, report.Para("Nothing: the scope has no exposed service in this snapshot."))
 		return []report.Section{head}
 	}
-	head.Blocks = append(head.Blocks, report.Para("Advice per product, from the vendors' own documentation; products with open services first."))
+	lead := "Advice per product, from the vendors' own documentation; products with open services first."
+	if b.Counts.EndOfLife > 0 {
+		lead += " A release past its end of life gets no security fixes: upgrade those services to a supported release of their product, open ones first."
+	}
+	head.Blocks = append(head.Blocks, report.Para(lead))
 	out := []report.Section{head}
 	for _, p := range b.Products {
 		s := report.Section{Title: p.Name, Level: 2}
 		counts := report.Num(p.Services) + " " + report.Plural(p.Services, "service", "services") + " in this scope, " + report.Num(p.Open) + " open."
 		if p.Remediation == nil {
 			s.Blocks = append(s.Blocks, report.Para(counts+" The catalog has no advice for this product: restrict it to the networks of its users."))
-			out = append(out, s)
+		} else {
+			s.Blocks = append(s.Blocks, report.Para(counts+" "+p.Remediation.Text))
+			var links []string
+			for _, l := range p.Remediation.Links {
+				links = append(links, l.Title+": "+l.URL)
+			}
+			s.Blocks = append(s.Blocks, report.Block{List: links})
+		}
+		if cycles := b.endOfLifeCycles(p.ID); len(cycles) > 0 {
+			s.Blocks = append(s.Blocks, report.Para("Releases past their end of life (upgrade to a supported release):"), report.Block{List: cycles})
+		}
+		out = append(out, s)
+	}
+	if n := b.Counts.EndOfLife; n > 0 {
+		s := report.Section{Title: "Services past their end of life", Level: 2, Blocks: []report.Block{report.Para(
+			"The services whose release no longer gets security fixes on " + b.Support.AsOf + ", open ones first, by owner and netblock.")}}
+		k := n
+		if o.MaxListed > 0 {
+			k = min(n, o.MaxListed)
+		}
+		names := b.names()
+		t := &report.Table{Columns: []report.Column{{Title: "Service", Width: 3.3}, {Title: "Product", Wrap: true, Width: 2.4},
+			{Title: "Support", Wrap: true, Width: 3.4}, {Title: "Auth", Wrap: true, Width: 1.6}, {Title: "Owner", Wrap: true, Width: 3}}}
+		t.Stream = func(yield func([]string) error) error {
+			i := 0
+			return enough(b.Each(EndOfLife, func(s *Service) error {
+				if i++; i > k {
+					return errEnough
+				}
+				return yield([]string{endpoint(s), productText(s, names), SupportText(s.Support), authName(s.Auth), s.Owner})
+			}))
+		}
+		s.Blocks = append(s.Blocks, report.Block{Table: t})
+		if k < n {
+			s.Blocks = append(s.Blocks, report.Para(report.Num(n-k)+" more are not listed in this document; they are in brief.json and services.csv (column support)."))
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// endOfLifeCycles lists a product's release cycles past their end of
+// life in the scope: "Kubernetes 1.29 (kubernetes calendar), support
+// ended 2025-02-28: 3 services, 1 open".
+func (b *Brief) endOfLifeCycles(product string) []string {
+	if b.Support == nil {
+		return nil
+	}
+	var out []string
+	for _, r := range b.Support.Products {
+		if r.Product != product {
 			continue
 		}
-		s.Blocks = append(s.Blocks, report.Para(counts+" "+p.Remediation.Text))
-		var links []string
-		for _, l := range p.Remediation.Links {
-			links = append(links, l.Title+": "+l.URL)
+		for _, c := range r.Cycles {
+			if !c.EndOfLife() {
+				continue
+			}
+			what := "support ended " + c.EndText()
+			if c.Phase == eol.PhaseEOES {
+				what = "extended support ended " + c.EndText()
+			}
+			out = append(out, fmt.Sprintf("%s %s (%s calendar), %s: %s, %s open", r.Name, c.Cycle, c.Calendar, what,
+				report.Num(c.Services)+" "+report.Plural(c.Services, "service", "services"), report.Num(c.Open)))
 		}
-		s.Blocks = append(s.Blocks, report.Block{List: links})
-		out = append(out, s)
 	}
 	return out
 }
@@ -341,6 +452,10 @@ func (b *Brief) methodSection() report.Section {
 	t := &report.Table{Columns: []report.Column{{Title: ""}, {Title: b.Snapshot}}}
 	t.Add("Catalog version", report.OrDash(b.CatalogVersion))
 	t.Add("Engines", report.OrDash(strings.Join(b.Engines, ", ")))
+	if b.Support != nil {
+		t.Add("Support status judged on", report.OrDash(b.Support.AsOf)+" (the snapshot's newest observation)")
+		t.Add("Release data", "endoflife.date: "+b.Support.DataText())
+	}
 	s := report.Section{Title: "Method and notes", Level: 1, Blocks: []report.Block{
 		{Table: t},
 		report.Para("A service is in the scope when any selector of the scope matches it (docs/scopes.md). Its authentication verdict is open only when " +

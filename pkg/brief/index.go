@@ -73,6 +73,13 @@ func (ix *Index) Document() *report.Document {
 	d.Intro = append(d.Intro, report.Para(intro+". Each scope's briefing is in the directory named after it. The briefings list addresses: they are for the owners of these networks, not for publication."))
 	cols := []report.Column{{Title: "Scope"}, {Title: "Services", Figure: true}, {Title: "Hosts", Figure: true}, {Title: "Open", Figure: true},
 		{Title: "Auth required", Figure: true}, {Title: "Unknown", Figure: true}}
+	versions := false // some scope has a service whose version was judged
+	for _, e := range ix.Scopes {
+		versions = versions || e.Summary.WithVersion > 0
+	}
+	if versions {
+		cols = append(cols, report.Column{Title: "End of life", Figure: true})
+	}
 	if ix.Since != nil {
 		cols = append(cols, report.Column{Title: "New", Figure: true}, report.Column{Title: "Became open", Figure: true}, report.Column{Title: "Gone", Figure: true})
 	}
@@ -81,6 +88,9 @@ func (ix *Index) Document() *report.Document {
 	for _, e := range ix.Scopes {
 		s := e.Summary
 		row := []string{e.Scope, report.Num(s.Services), report.Num(s.Hosts), report.Num(s.Open), report.Num(s.AuthRequired), report.Num(s.Unknown)}
+		if versions {
+			row = append(row, report.Num(s.EndOfLife))
+		}
 		if e.Changes != nil {
 			row = append(row, report.Num(e.Changes.New), report.Num(e.Changes.NowOpen), report.Num(e.Changes.Gone))
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/orchex/orchex/internal/safejson"
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 )
@@ -32,11 +33,14 @@ type jsonHead struct {
 	Selectors       jsonSelect    `json:"selectors"`
 	Summary         Summary       `json:"summary"`
 	Changes         *ChangeCounts `json:"changes"`
-	Owners          []jsonOwner   `json:"owners"`
-	Remediation     []jsonRemedy  `json:"remediation"`
-	Warnings        []string      `json:"warnings"`
-	Notes           []string      `json:"notes"`
-	Method          jsonMethod    `json:"method"`
+	// Support is the scope's support status, in the research report's
+	// layout (docs/report-json.md, support); absent without release data.
+	Support     *report.Support `json:"support,omitempty"`
+	Owners      []jsonOwner     `json:"owners"`
+	Remediation []jsonRemedy    `json:"remediation"`
+	Warnings    []string        `json:"warnings"`
+	Notes       []string        `json:"notes"`
+	Method      jsonMethod      `json:"method"`
 }
 
 type jsonSelect struct {
@@ -57,6 +61,11 @@ type Summary struct {
 	Unknown      int `json:"unknown"`
 	Owners       int `json:"owners"`
 	Netblocks    int `json:"netblocks"`
+	// WithVersion, EndOfLife and OpenEndOfLife are Counts' (0 without
+	// release data).
+	WithVersion   int `json:"with_version"`
+	EndOfLife     int `json:"end_of_life"`
+	OpenEndOfLife int `json:"open_end_of_life"`
 }
 
 // ChangeCounts are a briefing's changes since the earlier snapshot as
@@ -96,6 +105,9 @@ type jsonRemedy struct {
 	Open     int        `json:"open"`
 	Text     string     `json:"text"`
 	Links    []jsonLink `json:"links"`
+	// EndOfLife lists the product's release cycles past their end of
+	// life in the scope, to upgrade from.
+	EndOfLife []report.SupportCycle `json:"end_of_life"`
 }
 
 type jsonLink struct {
@@ -144,9 +156,16 @@ type ServiceJSON struct {
 	// (Service.AuthChange).
 	AuthBefore string `json:"auth_before,omitempty"`
 	AuthChange string `json:"auth_change,omitempty"`
-	// Support is reserved for the support status of the version (end of
-	// life or not, issue 18); absent until it is filled.
-	Support string `json:"support,omitempty"`
+	// Support is the support status of the version on the as-of day
+	// ("supported", "end_of_life", "unknown_cycle", "no_calendar",
+	// "no_version"); SupportCalendar and SupportCycle name the calendar
+	// and cycle that judged it, SupportEnd the day support ended (end of
+	// life) or ends (supported). All absent without release data, and
+	// for gone services.
+	Support         string `json:"support,omitempty"`
+	SupportCalendar string `json:"support_calendar,omitempty"`
+	SupportCycle    string `json:"support_cycle,omitempty"`
+	SupportEnd      string `json:"support_end,omitempty"`
 }
 
 // NewServiceJSON returns the JSON row of s; names gives product display
@@ -180,6 +199,13 @@ func NewServiceJSON(s *Service, names map[string]string) ServiceJSON {
 	if s.Change == Persisting {
 		r.AuthChange = s.AuthChange()
 	}
+	if v := s.Support; v.Status != "" {
+		r.Support, r.SupportCalendar, r.SupportCycle = string(v.Status), v.Calendar, v.Cycle
+		r.SupportEnd = v.Until
+		if v.Status == eol.EndOfLife {
+			r.SupportEnd = v.Since
+		}
+	}
 	return r
 }
 
@@ -209,8 +235,10 @@ func (b *Brief) head() jsonHead {
 		Selectors: jsonSelect{CIDRs: []string{}, ASNs: append([]uint32{}, sc.ASNs...), Orgs: append([]string{}, sc.Orgs...),
 			Domains: append([]string{}, sc.Domains...), Countries: append([]string{}, sc.Countries...)},
 		Summary: Summary{Services: b.Counts.Services, Hosts: b.Counts.Hosts, Open: b.Counts.Open,
-			AuthRequired: b.Counts.AuthRequired, Unknown: b.Counts.Unknown, Owners: len(b.Owners)},
-		Owners: []jsonOwner{}, Remediation: []jsonRemedy{},
+			AuthRequired: b.Counts.AuthRequired, Unknown: b.Counts.Unknown, Owners: len(b.Owners),
+			WithVersion: b.Counts.WithVersion, EndOfLife: b.Counts.EndOfLife, OpenEndOfLife: b.Counts.OpenEndOfLife},
+		Support: b.Support,
+		Owners:  []jsonOwner{}, Remediation: []jsonRemedy{},
 		Warnings: append([]string{}, b.Warnings...), Notes: append([]string{}, b.Notes...),
 		Method: jsonMethod{CatalogVersion: b.CatalogVersion, Engines: append([]string{}, b.Engines...),
 			Differences: append([]string{}, b.Differences...)},
@@ -237,13 +265,18 @@ func (b *Brief) head() jsonHead {
 		h.Summary.Netblocks += len(o.Netblocks)
 		h.Owners = append(h.Owners, jo)
 	}
+	cycles := b.supportCycles()
 	for _, p := range b.Products {
-		if p.Remediation == nil {
+		if p.Remediation == nil && len(cycles[p.ID]) == 0 {
 			continue
 		}
-		jr := jsonRemedy{Product: p.ID, Name: p.Name, Services: p.Services, Open: p.Open, Text: p.Remediation.Text, Links: []jsonLink{}}
-		for _, l := range p.Remediation.Links {
-			jr.Links = append(jr.Links, jsonLink{Title: l.Title, URL: l.URL})
+		jr := jsonRemedy{Product: p.ID, Name: p.Name, Services: p.Services, Open: p.Open, Links: []jsonLink{},
+			EndOfLife: append([]report.SupportCycle{}, cycles[p.ID]...)}
+		if p.Remediation != nil {
+			jr.Text = p.Remediation.Text
+			for _, l := range p.Remediation.Links {
+				jr.Links = append(jr.Links, jsonLink{Title: l.Title, URL: l.URL})
+			}
 		}
 		h.Remediation = append(h.Remediation, jr)
 	}
@@ -301,6 +334,23 @@ func (b *Brief) WriteJSON(w io.Writer) error {
 		return fmt.Errorf("brief: scope %s: writing: %w", b.Scope.Name, err)
 	}
 	return nil
+}
+
+// supportCycles returns the release cycles past their end of life per
+// product of the scope.
+func (b *Brief) supportCycles() map[string][]report.SupportCycle {
+	out := map[string][]report.SupportCycle{}
+	if b.Support == nil {
+		return out
+	}
+	for _, r := range b.Support.Products {
+		for _, c := range r.Cycles {
+			if c.EndOfLife() {
+				out[r.Product] = append(out[r.Product], c)
+			}
+		}
+	}
+	return out
 }
 
 // authName is a verdict as outputs write it.

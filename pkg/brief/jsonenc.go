@@ -96,7 +96,8 @@ func appendServiceJSON(dst []byte, r *ServiceJSON, prefix string) []byte {
 	str("provider", r.Provider)
 	str("region", r.Region)
 	str("title", r.Title)
-	for _, f := range []struct{ k, v string }{{"change", r.Change}, {"auth_before", r.AuthBefore}, {"auth_change", r.AuthChange}, {"support", r.Support}} {
+	for _, f := range []struct{ k, v string }{{"change", r.Change}, {"auth_before", r.AuthBefore}, {"auth_change", r.AuthChange},
+		{"support", r.Support}, {"support_calendar", r.SupportCalendar}, {"support_cycle", r.SupportCycle}, {"support_end", r.SupportEnd}} {
 		if f.v != "" {
 			str(f.k, f.v)
 		}

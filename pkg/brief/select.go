@@ -14,6 +14,7 @@ import (
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/scope"
@@ -66,6 +67,12 @@ type Config struct {
 	// larger one is read record by record from the disk. 0 means
 	// DefaultInMemory.
 	InMemory int64
+	// Support is the release data that judges each service's version
+	// (docs/support.md); nil leaves the support status out. AsOf is the
+	// day to judge on: the snapshot's newest observation, the day the
+	// research report judges on (assemble.AsOf).
+	Support *eol.Data
+	AsOf    time.Time
 }
 
 // Counts are a briefing's figures. Services, Hosts and the auth counts
@@ -76,6 +83,14 @@ type Counts struct {
 	Open         int `json:"open"`
 	AuthRequired int `json:"auth_required"`
 	Unknown      int `json:"unknown"`
+
+	// WithVersion, EndOfLife and OpenEndOfLife count the services that
+	// named a version, those of them running a release past its end of
+	// life on the as-of day, and those both open and end of life (0
+	// without release data).
+	WithVersion   int `json:"with_version"`
+	EndOfLife     int `json:"end_of_life"`
+	OpenEndOfLife int `json:"open_end_of_life"`
 
 	New           int `json:"new"`             // in the scope now, not then
 	NewOpen       int `json:"new_open"`        // new and open
@@ -107,6 +122,7 @@ type acc struct {
 	last     netip.Addr
 	awsNone  int
 	noEngine int
+	sup      *eol.Tally // the scope's support figures; nil without release data
 
 	buf     []byte
 	file    string
@@ -124,6 +140,9 @@ type Run struct {
 	byID   map[int]*acc
 	held   int // bytes buffered over all scopes
 	budget int
+	// judge judges each version once for every scope (nil without
+	// release data or an as-of day).
+	judge *eol.Tally
 }
 
 // DefaultBuffer is the spill data held in memory before it is written
@@ -151,6 +170,9 @@ func Select(ctx context.Context, cfg Config) (*Run, error) {
 		return nil, fmt.Errorf("brief: spill directory: %w", err)
 	}
 	r := &Run{cfg: cfg, dir: dir, byID: make(map[int]*acc, len(sel)), budget: cmpOr(cfg.Buffer, DefaultBuffer)}
+	if cfg.Support != nil && !cfg.AsOf.IsZero() {
+		r.judge, _ = eol.NewTally(cfg.Support, cfg.AsOf) // the as-of day is not zero
+	}
 	for k, id := range sel {
 		if id < 0 || id >= cfg.Scopes.Len() {
 			r.Close()
@@ -160,6 +182,9 @@ func Select(ctx context.Context, cfg Config) (*Run, error) {
 			continue
 		}
 		a := &acc{id: id, products: map[string]*ProductCount{}, file: filepath.Join(dir, strconv.Itoa(k)+".spill")}
+		if r.judge != nil {
+			a.sup, _ = eol.NewTally(cfg.Support, cfg.AsOf)
+		}
 		r.accs = append(r.accs, a)
 		r.byID[id] = a
 	}
@@ -344,6 +369,20 @@ func (r *Run) add(a *acc, rec *record) error {
 		if auth == model.AuthOpen {
 			p.Open++
 		}
+		if r.judge != nil {
+			f := supportFacts(s)
+			v := r.judge.Judge(f)
+			a.sup.AddJudged(f, v, 1)
+			if v.Status != eol.NoVersion {
+				t.WithVersion++
+			}
+			if v.Status == eol.EndOfLife {
+				t.EndOfLife++
+				if auth == model.AuthOpen {
+					t.OpenEndOfLife++
+				}
+			}
+		}
 		if s.Cloud.Provider == report.AWS {
 			if _, known := cloud.InUS(report.AWS, s.Cloud.Region); !known {
 				a.awsNone++
@@ -489,4 +528,9 @@ func (r *Run) products(a *acc) []ProductCount {
 		return 0
 	})
 	return out
+}
+
+// supportFacts are what the release calendars judge of a service.
+func supportFacts(s *model.Service) eol.Facts {
+	return eol.Facts{Product: s.Product, Version: s.Version, Auth: verdict(s.Auth), Names: s.Hostnames}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/orchex/orchex/pkg/brief"
 	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/report/html"
@@ -33,6 +34,8 @@ type briefOptions struct {
 	Formats  map[string]bool
 	Out      string
 	Webhook  source.Secret
+	EOL      string    // --eol DIR
+	Support  *eol.Data // the release data when given (the demo's embedded one); else loaded from EOL
 }
 
 // briefFormats are the formats of --format; md and json are always
@@ -67,6 +70,7 @@ func briefCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md,json", Usage: "comma-separated `FORMATS` among md, json, csv, pdf, html (md and json are always written)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`: one directory per scope, and the index (required)"},
 			&cli.StringFlag{Name: "webhook", EnvVars: []string{"ORCHEX_WEBHOOK"}, Usage: "post each scope's new and newly open services to `URL` (https; needs --since)"},
+			eolFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
@@ -83,7 +87,7 @@ func briefCommand(g *globals) *cli.Command {
 
 func parseBrief(c *cli.Context) (briefOptions, error) {
 	o := briefOptions{Scopes: c.String("scopes"), Snapshot: c.String("snapshot"), Since: c.String("since"), Out: c.String("out"),
-		Formats: map[string]bool{"md": true, "json": true}}
+		Formats: map[string]bool{"md": true, "json": true}, EOL: c.String("eol")}
 	for _, v := range c.StringSlice("scope") {
 		for _, n := range strings.Split(v, ",") {
 			if n = strings.TrimSpace(n); n != "" {
@@ -190,8 +194,16 @@ func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Se
 	if err != nil {
 		return err
 	}
-	cfg := brief.Config{Scopes: set, Select: sel, Catalog: cat, Meta: meta,
+	cfg := brief.Config{Scopes: set, Select: sel, Catalog: cat, Meta: meta, Support: o.Support,
 		Now: brief.Side{Label: label, Created: snap.Created, Services: func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }}}
+	if cfg.Support == nil {
+		if cfg.Support, err = g.loadEOL(o.EOL); err != nil {
+			return err
+		}
+	}
+	if cfg.AsOf, err = assemble.AsOf(ctx, st, label, false); err != nil {
+		return err
+	}
 	for _, n := range snap.Meta.Narrowings {
 		cfg.NarrowedTo = append(cfg.NarrowedTo, n.Scope)
 	}

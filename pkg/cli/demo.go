@@ -13,6 +13,7 @@ import (
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/html"
 	"github.com/orchex/orchex/pkg/report/jsonreport"
@@ -133,7 +134,11 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	if err := collectDemo(ctx, g, o, w, ranges, st, cat); err != nil {
 		return err
 	}
-	v, err := buildView(ctx, st, cat, demoSnapshot, viewOptions{Title: "orchex demo: simulated exposure of orchestration panels"})
+	support, err := eol.Embedded() // the samples must not depend on a cache
+	if err != nil {
+		return err
+	}
+	v, err := buildView(ctx, st, cat, demoSnapshot, viewOptions{Title: "orchex demo: simulated exposure of orchestration panels", Support: support})
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/scope"
 	"github.com/orchex/orchex/pkg/source"
@@ -77,7 +78,11 @@ func writeDemoBriefs(ctx context.Context, g *globals, o demoOptions, w *demo.Wor
 	}
 
 	formats := map[string]bool{"md": true, "json": true, "csv": true, "html": true, "pdf": !o.NoPDF}
-	bo := briefOptions{Scopes: path, Snapshot: demoSnapshot, Since: demoEarlier, Out: dir, Formats: formats}
+	support, err := eol.Embedded() // the samples must not depend on a cache
+	if err != nil {
+		return nil, err
+	}
+	bo := briefOptions{Scopes: path, Snapshot: demoSnapshot, Since: demoEarlier, Out: dir, Formats: formats, Support: support}
 	if err := writeBriefs(ctx, g, st, set, nil, bo); err != nil {
 		return nil, err
 	}

@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/demo"
+	"github.com/orchex/orchex/pkg/eol"
 )
 
 // TestDemoTruth runs the demo end to end (simulated APIs on loopback, the
@@ -48,6 +50,7 @@ func TestDemoTruth(t *testing.T) {
 	pop.Restrict(func(p string) bool { return len(shodanQs[p]) > 0 }, func(p string) bool { return len(censysQs[p]) > 0 })
 	truth := pop.Truth()
 	checkTruth(t, got, truth)
+	checkSupportTruth(t, data, pop)
 	if o := got.EngineOverlap; o.ShodanOnly != truth.ShodanOnly || o.CensysOnly != truth.CensysOnly || o.Both != truth.Both {
 		t.Errorf("engine overlap = %+v, want shodan-only %d censys-only %d both %d", o, truth.ShodanOnly, truth.CensysOnly, truth.Both)
 	}
@@ -96,4 +99,47 @@ func TestDemoWriteShodan(t *testing.T) {
 // for the tests that lay a population out as the simulated APIs do.
 func productQueries(cat *catalog.Catalog) (shodan, censys map[string][]string) {
 	return demo.QueriesByProduct(cat)
+}
+
+// checkSupportTruth checks the demo report's support figures against the
+// population's: every product's services with a version, end of life and
+// open and end of life, judged by the embedded calendars on the demo's
+// date (the demo's versions mix releases past their end of life and
+// supported ones).
+func checkSupportTruth(t *testing.T, report []byte, pop *demo.Population) {
+	t.Helper()
+	var doc struct {
+		Support supportJSON `json:"support"`
+	}
+	if err := json.Unmarshal(report, &doc); err != nil {
+		t.Fatal(err)
+	}
+	data, err := eol.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := pop.Support(data, pop.Config.At)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Support
+	if s.AsOf != eol.Day(pop.Config.At) || !s.Embedded {
+		t.Errorf("support as_of %s (embedded %v), want the demo's date %s", s.AsOf, s.Embedded, eol.Day(pop.Config.At))
+	}
+	var got []demo.SupportTruth
+	eolTotal, supported := 0, 0
+	for _, p := range s.Products {
+		if p.WithVersion > 0 {
+			got = append(got, demo.SupportTruth{Product: p.Product, WithVersion: p.WithVersion, EndOfLife: p.EndOfLife, OpenEndOfLife: p.OpenEndOfLife})
+		}
+		eolTotal += p.EndOfLife
+		supported += p.Supported
+	}
+	slices.SortFunc(got, func(a, b demo.SupportTruth) int { return strings.Compare(a.Product, b.Product) })
+	if !slices.Equal(got, want) {
+		t.Errorf("support per product:\n got %+v\nwant %+v", got, want)
+	}
+	if eolTotal == 0 || supported == 0 {
+		t.Errorf("the demo's versions are all current or all past their end of life (%d end of life, %d supported)", eolTotal, supported)
+	}
 }

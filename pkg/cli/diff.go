@@ -24,6 +24,7 @@ type diffOptions struct {
 	IncludeAddresses bool
 	IncludeHoneypots bool
 	Scopes, Scope    string // --scopes FILE --scope NAME
+	EOL              string // --eol DIR
 }
 
 func diffCommand(g *globals) *cli.Command {
@@ -53,11 +54,13 @@ func diffCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
+			eolFlag(),
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 2 {
 				return usagef("diff: want two snapshots, got %d", c.NArg())
 			}
+			o.EOL = c.String("eol")
 			o.A, o.B = c.Args().Get(0), c.Args().Get(1)
 			return runDiff(c.Context, g, o)
 		},
@@ -98,7 +101,17 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 		return suggestLabel(ctx, st, err, o.B)
 	}
 	g.warnMethod(o.A, o.B, compare.Differences(a.Method, b.Method))
-	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})
+	co := compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots}
+	if co.Support, err = g.loadEOL(o.EOL); err != nil {
+		return err
+	}
+	if co.AsOfA, err = assemble.AsOf(ctx, st, o.A, o.IncludeHoneypots); err != nil {
+		return err
+	}
+	if co.AsOfB, err = assemble.AsOf(ctx, st, o.B, o.IncludeHoneypots); err != nil {
+		return err
+	}
+	d, err := compare.NewDiff(ctx, a, b, co)
 	if err != nil {
 		return err
 	}

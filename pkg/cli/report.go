@@ -27,6 +27,7 @@ type reportOptions struct {
 	IncludeHoneypots bool
 	Compare          string
 	Scopes, Scope    string // --scopes FILE --scope NAME
+	EOL              string // --eol DIR
 }
 
 func reportCommand(g *globals) *cli.Command {
@@ -60,11 +61,13 @@ func reportCommand(g *globals) *cli.Command {
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list every service with its address and hostnames", Destination: &o.IncludeAddresses},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots in every figure (otherwise left out)", Destination: &o.IncludeHoneypots},
 			&cli.StringFlag{Name: "compare", Usage: "compare with the earlier snapshot `LABEL`", Destination: &o.Compare},
+			eolFlag(),
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("report: unexpected argument %q", c.Args().First())
 			}
+			o.EOL = c.String("eol")
 			return runReport(c, g, o)
 		},
 	}
@@ -114,13 +117,17 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	if err != nil {
 		return err
 	}
+	support, err := g.loadEOL(o.EOL)
+	if err != nil {
+		return err
+	}
 	var cmp *report.Comparison
 	if o.Compare != "" {
 		if o.Compare == label {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
 		var diffs []compare.Difference
-		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, viewOptions{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()}); err != nil {
+		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, viewOptions{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support}); err != nil {
 			return suggestLabel(ctx, st, err, o.Compare)
 		}
 		g.warnMethod(o.Compare, label, diffs)
@@ -134,7 +141,7 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return csvreport.WriteWith(w, sc.filter().Services(func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }),
 				csvreport.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Incomplete: !snap.Meta.Complete()})
 		}
-		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()})
+		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support})
 		if err != nil {
 			return err
 		}

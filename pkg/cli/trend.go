@@ -23,6 +23,7 @@ type trendOptions struct {
 	Out              string
 	IncludeHoneypots bool
 	Scopes, Scope    string // --scopes FILE --scope NAME
+	EOL              string // --eol DIR
 }
 
 func trendCommand(g *globals) *cli.Command {
@@ -47,11 +48,13 @@ func trendCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
+			eolFlag(),
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: func(c *cli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("trend: unexpected argument %q", c.Args().First())
 			}
+			o.EOL = c.String("eol")
 			return runTrend(c.Context, g, o)
 		},
 	}
@@ -83,7 +86,11 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	if err != nil {
 		return err
 	}
-	t, err := assemble.Trend(ctx, st, cat, o.From, o.To, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()})
+	support, err := g.loadEOL(o.EOL)
+	if err != nil {
+		return err
+	}
+	t, err := assemble.Trend(ctx, st, cat, o.From, o.To, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support})
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 )
@@ -64,6 +65,11 @@ type Options struct {
 	// (model.Service.Honeypot); by default both sides leave them out and
 	// the notes say how many.
 	IncludeHoneypots bool
+	// Support, when not nil, judges each side's versions by these release
+	// calendars, A on AsOfA and B on AsOfB (each snapshot's newest
+	// observation, as its report judges it): Diff.Support.
+	Support      *eol.Data
+	AsOfA, AsOfB time.Time
 }
 
 // Diff is what changed from snapshot A (earlier) to snapshot B (later).
@@ -84,6 +90,11 @@ type Diff struct {
 	ByProvider  []Delta `json:"by_provider"`
 	ByAWSRegion []Delta `json:"by_aws_region"`
 	ByCountry   []Delta `json:"by_country"`
+
+	// Support is the end of life of each side, each judged on its own
+	// as-of day, and the persisting services that crossed it; absent
+	// without release data.
+	Support *SupportMoves `json:"support,omitempty"`
 
 	Notes []string `json:"notes"`
 
@@ -144,6 +155,24 @@ type AuthMoves struct {
 	UnknownToOpen         int `json:"unknown_to_open"`
 	UnknownToAuthRequired int `json:"unknown_to_auth_required"`
 	Unchanged             int `json:"unchanged"`
+}
+
+// SupportMoves is the support status of a diff's two sides: how many
+// services named a version, how many of them ran a release past its end
+// of life (and were open) in A on its as-of day and in B on its own, and
+// how many persisting services crossed the line: end of life in B and
+// not in A (their cycle's end passed, or they were downgraded), or the
+// reverse (upgraded to a supported release).
+type SupportMoves struct {
+	AsOfA         string `json:"as_of_a"`
+	AsOfB         string `json:"as_of_b"`
+	WithVersion   Delta  `json:"with_version"`
+	EndOfLife     Delta  `json:"end_of_life"`
+	OpenEndOfLife Delta  `json:"open_end_of_life"`
+	// BecameEndOfLife counts persisting services with a version on both
+	// sides, end of life in B and not in A; LeftEndOfLife the reverse.
+	BecameEndOfLife int `json:"became_end_of_life"`
+	LeftEndOfLife   int `json:"left_end_of_life"`
 }
 
 // Delta is a count in A (Before) and in B (After). Percent is the change
@@ -229,6 +258,11 @@ func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 	for i := range j.sides {
 		j.sides[i] = newCounts()
 	}
+	if o.Support != nil && !o.AsOfA.IsZero() && !o.AsOfB.IsZero() {
+		j.judges[0], _ = eol.NewTally(o.Support, o.AsOfA) // the days are not zero
+		j.judges[1], _ = eol.NewTally(o.Support, o.AsOfB)
+		d.Support = &SupportMoves{AsOfA: eol.Day(o.AsOfA), AsOfB: eol.Day(o.AsOfB)}
+	}
 	ca, stopA := pull(a.Label, withoutHoneypots(a.Services, o.IncludeHoneypots, &d.A.Honeypots))
 	defer stopA()
 	cb, stopB := pull(b.Label, withoutHoneypots(b.Services, o.IncludeHoneypots, &d.B.Honeypots))
@@ -237,6 +271,12 @@ func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 		return nil, fmt.Errorf("compare: diff %s → %s: %w", a.Label, b.Label, err)
 	}
 	j.finish()
+	if sm := d.Support; sm != nil {
+		a, b := j.judges[0].Support().Total, j.judges[1].Support().Total
+		sm.WithVersion = newDelta("", a.WithVersion, b.WithVersion)
+		sm.EndOfLife = newDelta("", a.EndOfLife, b.EndOfLife)
+		sm.OpenEndOfLife = newDelta("", a.OpenEndOfLife, b.OpenEndOfLife)
+	}
 	for _, s := range []Side{d.A, d.B} {
 		if s.Honeypots == 0 {
 			continue
@@ -388,6 +428,18 @@ type joiner struct {
 	d     *Diff
 	sides [2]counts
 	steps int
+	// judges judge and count each side's versions on its as-of day; nil
+	// without release data.
+	judges [2]*eol.Tally
+}
+
+// judge counts s on side i (0 is A) for the support figures and returns
+// its verdict; the zero verdict without release data.
+func (j *joiner) judge(i int, s *model.Service) eol.Verdict {
+	if j.judges[i] == nil {
+		return eol.Verdict{}
+	}
+	return j.judges[i].Add(eol.Facts{Product: s.Product, Version: s.Version, Auth: authOf(s), Names: s.Hostnames}, 1)
 }
 
 func (j *joiner) run(a, b *cursor) error {
@@ -415,12 +467,14 @@ func (j *joiner) run(a, b *cursor) error {
 		switch {
 		case c < 0: // only in A
 			j.sides[0].add(a.cur)
+			j.judge(0, a.cur)
 			j.gone(a.cur)
 			if err := a.advance(); err != nil {
 				return err
 			}
 		case c > 0: // only in B
 			j.sides[1].add(b.cur)
+			j.judge(1, b.cur)
 			j.added(b.cur)
 			if err := b.advance(); err != nil {
 				return err
@@ -428,6 +482,15 @@ func (j *joiner) run(a, b *cursor) error {
 		default:
 			j.sides[0].add(a.cur)
 			j.sides[1].add(b.cur)
+			va, vb := j.judge(0, a.cur), j.judge(1, b.cur)
+			if sm := j.d.Support; sm != nil && va.Status != eol.NoVersion && vb.Status != eol.NoVersion {
+				switch ea, eb := va.Status == eol.EndOfLife, vb.Status == eol.EndOfLife; {
+				case eb && !ea:
+					sm.BecameEndOfLife++
+				case ea && !eb:
+					sm.LeftEndOfLife++
+				}
+			}
 			j.both(a.cur, b.cur)
 			if err := a.advance(); err != nil {
 				return err

@@ -20,6 +20,11 @@
 // what differs between two snapshots' catalog versions, engines and range
 // feed dates, and every output states it in its method section.
 //
+// With release data (Options.Support, the views' Support), each snapshot's
+// support status is judged on its own newest observation: a diff counts
+// the persisting services that became end of life or left it, a trend
+// carries each point's figures.
+//
 // Strings in a Diff or Trend are raw data (product ids, countries and
 // regions come from engines); the renderers escape them for their format.
 package compare

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/store"
 )
@@ -125,7 +126,36 @@ type Point struct {
 	Completeness report.Completeness `json:"completeness"`
 	Headline     report.Headline     `json:"headline"`
 	Products     []ProductCount      `json:"products"`
-	Method       Method              `json:"method"`
+	// Support is the snapshot's support status, judged on its own as-of
+	// day; absent when the trend was made without release data.
+	Support *PointSupport `json:"support,omitempty"`
+	Method  Method        `json:"method"`
+}
+
+// PointSupport is a snapshot's support figures in a trend: of the
+// services that named a version, how many run a release past its end of
+// life on the snapshot's as-of day (report.Support).
+type PointSupport struct {
+	AsOf          string  `json:"as_of"`
+	WithVersion   int     `json:"with_version"`
+	EndOfLife     int     `json:"end_of_life"`
+	Share         float64 `json:"share"` // end_of_life / with_version; 0 when no version
+	OpenEndOfLife int     `json:"open_end_of_life"`
+	// Products has one entry per product of the trend's Products with a
+	// support calendar, in that order.
+	Products []ProductSupport `json:"products"`
+}
+
+// ProductSupport is one product's support figures in a snapshot.
+type ProductSupport struct {
+	Product       string  `json:"product"`
+	WithVersion   int     `json:"with_version"`
+	EndOfLife     int     `json:"end_of_life"`
+	Share         float64 `json:"share"`
+	OpenEndOfLife int     `json:"open_end_of_life"`
+	// Judged is false when the share says nothing (no version named, or
+	// no support calendar): text prints a dash.
+	Judged bool `json:"-"`
 }
 
 // ProductCount is one product's services, open and likely-open services
@@ -187,6 +217,9 @@ func NewTrend(in []TrendInput, order string) *Trend {
 			r := rows[id]
 			p.Products = append(p.Products, ProductCount{Product: id, Name: cmp.Or(names[id], id), Services: r.Services, Open: r.Open, LikelyOpen: r.LikelyOpen})
 		}
+		if s := x.View.Support; s != nil {
+			p.Support = pointSupport(s, t.Products)
+		}
 		t.Snapshots = append(t.Snapshots, p)
 		if k > 0 {
 			if d := Differences(in[k-1].Method, x.Method); len(d) > 0 {
@@ -195,4 +228,25 @@ func NewTrend(in []TrendInput, order string) *Trend {
 		}
 	}
 	return t
+}
+
+// pointSupport is a view's support figures for the products of a trend
+// that have a support calendar, in the trend's order.
+func pointSupport(s *report.Support, products []string) *PointSupport {
+	t := s.Total
+	ps := &PointSupport{AsOf: s.AsOf, WithVersion: t.WithVersion, EndOfLife: t.EndOfLife, Share: t.Share, OpenEndOfLife: t.OpenEndOfLife,
+		Products: []ProductSupport{}}
+	rows := map[string]report.SupportRow{}
+	for _, r := range s.Products {
+		rows[r.Product] = r
+	}
+	for _, id := range products {
+		if rule, ok := eol.RuleFor(id); !ok || rule.Calendar == "" {
+			continue
+		}
+		r := rows[id]
+		ps.Products = append(ps.Products, ProductSupport{Product: id, WithVersion: r.WithVersion, EndOfLife: r.EndOfLife, Share: r.Share,
+			OpenEndOfLife: r.OpenEndOfLife, Judged: r.HasShare()})
+	}
+	return ps
 }

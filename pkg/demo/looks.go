@@ -218,7 +218,7 @@ func lookFor(s *Service) look {
 		l.shodanModule, l.protocol = "https", "HTTP"
 		l.title = "Red Hat OpenShift"
 		l.headers = [][2]string{{"Content-Type", "text/html; charset=utf-8"}, {"Referrer-Policy", "strict-origin-when-cross-origin"}}
-		l.body = htmlPage(l.title, "<script>window.SERVER_FLAGS = {\"releaseVersion\":\"4.14.8\",\"loginURL\":\"/auth/login\"};</script>\n")
+		l.body = htmlPage(l.title, "<script>window.SERVER_FLAGS = {\"releaseVersion\":\""+s.Version+"\",\"loginURL\":\"/auth/login\"};</script>\n")
 	case "portainer":
 		l.shodanModule, l.protocol = "http", "HTTP"
 		if s.Auth == model.AuthOpen {
@@ -244,7 +244,7 @@ func lookFor(s *Service) look {
 	case "rancher":
 		l.tls, l.certCN, l.issuerCN = true, "rancher.example.com", "dynamiclistener-ca"
 		l.shodanModule, l.protocol = "https", "HTTP"
-		l.headers = [][2]string{{"X-Rancher-Version", "v2.8.5"}, {"Content-Type", "text/html; charset=utf-8"}}
+		l.headers = [][2]string{{"X-Rancher-Version", s.Version}, {"Content-Type", "text/html; charset=utf-8"}}
 		if s.Auth == model.AuthRequired {
 			l.status, l.reason = 401, "Unauthorized"
 			l.headers[1] = [2]string{"Content-Type", "application/json"}

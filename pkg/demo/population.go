@@ -161,19 +161,40 @@ func productMix() []productSpec {
 	}
 }
 
+// versions are the versions a product's services run: a mix, as on the
+// internet, of releases past their end of life and supported ones on the
+// demo's date (2026-11-15, by the embedded endoflife.date calendars), so
+// that the report's support section has something to say. Managed
+// Kubernetes builds carry their provider's suffix; an OpenShift API
+// server reports the Kubernetes release its OpenShift is built on.
 func versions(product string) []string {
 	switch product {
-	case "kubernetes-api", "openshift-api":
-		return []string{"v1.27.16-eks-a737599", "v1.28.15-eks-7f9249a", "v1.29.10-eks-7f9249a", "v1.30.6-eks-7f9249a",
-			"v1.29.8-gke.1211000", "v1.30.5", "v1.31.2", "v1.26.15-eks-adc7111"}
+	case "kubernetes-api":
+		return []string{"v1.27.16-eks-a737599", "v1.28.15-eks-7f9249a", "v1.31.2-eks-7f9249a", "v1.33.5-eks-3c1f2a9",
+			"v1.29.8-gke.1211000", "v1.35.0-gke.1795000", "v1.30.5", "v1.34.2", "v1.35.1", "v1.26.15-eks-adc7111"}
+	case "openshift-api":
+		return []string{"v1.27.16+03a907c", "v1.30.10+a4d2e2b", "v1.32.7+b2c9d1e", "v1.33.4+e5f6a7b"}
 	case "kubelet":
-		return []string{"v1.28.13", "v1.29.9", "v1.30.5"}
+		return []string{"v1.28.13", "v1.29.9", "v1.30.5", "v1.34.1", "v1.35.0"}
 	case "etcd":
-		return []string{"3.5.9", "3.5.12", "3.4.27"}
+		return []string{"3.5.9", "3.5.12", "3.4.27", "3.6.4"}
 	case "docker-engine":
-		return []string{"20.10.24", "24.0.7", "26.1.4"}
+		return []string{"20.10.24", "24.0.7", "26.1.4", "28.5.1", "29.1.0"}
 	}
 	return nil
+}
+
+// variantVersion is the version of a product whose look states one of
+// four by the service's variant (Rancher's header, the OpenShift
+// console's releaseVersion).
+func variantVersion(product string, variant int) string {
+	switch product {
+	case "rancher":
+		return [...]string{"v2.8.5", "v2.9.3", "v2.11.3", "v2.12.1"}[variant%4]
+	case "openshift-console":
+		return [...]string{"4.14.8", "4.16.21", "4.18.14", "4.19.9"}[variant%4]
+	}
+	return ""
 }
 
 // Generate builds the population of cfg deterministically: the same
@@ -216,6 +237,8 @@ func Generate(cfg Config) *Population {
 		s.Variant = r.IntN(4)
 		if vs := versions(spec.id); len(vs) > 0 {
 			s.Version = vs[r.IntN(len(vs))]
+		} else if v := variantVersion(spec.id, s.Variant); v != "" {
+			s.Version = v
 		}
 		switch f := r.Float64(); {
 		case f < 0.70:

@@ -4,7 +4,9 @@ import (
 	"net/netip"
 	"slices"
 	"strings"
+	"time"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/normalize"
 )
@@ -116,4 +118,80 @@ func (p *Population) Truth() Truth {
 	}
 	slices.SortFunc(t.Products, func(a, b ProductTruth) int { return strings.Compare(a.Product, b.Product) })
 	return t
+}
+
+// SupportTruth is one product's true support counts: its services whose
+// banners show a version, those of them running a release past its end
+// of life, and those both open and end of life.
+type SupportTruth struct {
+	Product       string
+	WithVersion   int
+	EndOfLife     int
+	OpenEndOfLife int
+}
+
+// Support returns the true support counts of the population's services,
+// the services of honeypot hosts left out as in Truth, judged by d on
+// asOf (the demo's date), sorted by product: the version of a service is
+// the one its banners show (ReportedVersion).
+func (p *Population) Support(d *eol.Data, asOf time.Time) ([]SupportTruth, error) {
+	t, err := eol.NewTally(d, asOf)
+	if err != nil {
+		return nil, err
+	}
+	families := make(map[netip.Addr][]string)
+	for _, s := range p.Services {
+		families[s.Addr] = append(families[s.Addr], Family(s.Product))
+	}
+	for i := range p.Services {
+		s := &p.Services[i]
+		if normalize.ManyFamilies(families[s.Addr]) {
+			continue
+		}
+		t.Add(eol.Facts{Product: s.Product, Version: ReportedVersion(s), Auth: s.Auth}, 1)
+	}
+	var out []SupportTruth
+	for _, f := range t.Support().Products {
+		if f.WithVersion > 0 {
+			out = append(out, SupportTruth{Product: f.Product, WithVersion: f.WithVersion, EndOfLife: f.EndOfLife, OpenEndOfLife: f.OpenEndOfLife})
+		}
+	}
+	return out, nil
+}
+
+// ReportedVersion is the version a correct pipeline reads from s's
+// banners (lookFor, the Shodan and Censys renderers): the Kubernetes
+// version of an API server that Shodan saw or that answered Censys over
+// HTTP, a kubelet's that Shodan saw (its version field), the version the
+// etcd, Docker, Rancher and OpenShift console answers state, Kong's
+// Admin API body or Server header (the enterprise build answers 401),
+// the Mesos and Swarmpit version endpoints read without credentials; ""
+// when no banner states one.
+func ReportedVersion(s *Service) string {
+	switch s.Product {
+	case "kubernetes-api":
+		if s.Shodan || s.Auth == model.AuthOpen || s.Auth == model.AuthRequired {
+			return s.Version
+		}
+	case "kubelet":
+		if s.Shodan {
+			return s.Version
+		}
+	case "openshift-api", "etcd", "docker-engine", "rancher", "openshift-console":
+		return s.Version
+	case "kong-admin":
+		if s.Auth == model.AuthRequired {
+			return "3.4.2.0-enterprise-edition"
+		}
+		return "3.4.2"
+	case "mesos-master":
+		if s.Auth == model.AuthOpen {
+			return "1.11.0"
+		}
+	case "swarmpit":
+		if s.Auth == model.AuthOpen {
+			return "1.9"
+		}
+	}
+	return ""
 }

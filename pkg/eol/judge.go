@@ -16,7 +16,13 @@ type Facts struct {
 	// Names are the service's host names (and TLS names, when the caller
 	// has them); a name in *.azmk8s.io marks an AKS API server.
 	Names []string
+	// AKS says that the caller found such a name already (IsAKS), for a
+	// service counted without its names.
+	AKS bool
 }
+
+// aks reports whether the facts mark an AKS API server.
+func (f *Facts) aks() bool { return f.AKS || isAKS(f.Names) }
 
 // Status is a service's support status.
 type Status string
@@ -114,7 +120,7 @@ func (d *Data) Judge(f Facts, asOf time.Time) Verdict {
 	cycleOf := v
 	switch rule.Reading {
 	case ReadKubernetes:
-		readKubernetes(&out, v, f.Names)
+		readKubernetes(&out, v, f.aks())
 	case ReadOpenShiftAPI:
 		if len(v.Parts) < 2 || v.Parts[0] != 1 {
 			out.Status, out.Note = UnknownCycle, "not a Kubernetes 1.x version"
@@ -170,14 +176,14 @@ func (d *Data) Judge(f Facts, asOf time.Time) Verdict {
 // enters automatically), Google GKE ("-gke."), Azure AKS (a host name in
 // *.azmk8s.io: AKS builds carry no suffix), else upstream Kubernetes, a
 // distribution's build (k3s, RKE2) included.
-func readKubernetes(out *Verdict, v Version, names []string) {
+func readKubernetes(out *Verdict, v Version, aks bool) {
 	rest := strings.ToLower(v.Rest)
 	switch {
 	case strings.Contains(rest, "-eks-"):
 		out.Calendar, out.Phase, out.Note = CalEKS, PhaseEOES, "Amazon EKS build: end of extended support"
 	case strings.Contains(rest, "-gke."):
 		out.Calendar, out.Note = CalGKE, "Google GKE build"
-	case isAKS(names):
+	case aks:
 		out.Calendar, out.Note = CalAKS, "Azure AKS (host name in azmk8s.io)"
 	default:
 		if d := distribution(v.Rest); d != "" {

@@ -52,7 +52,14 @@ type Rule struct {
 // Rules returns the rule of every catalog product, sorted by product id.
 // A product that is not listed has no support calendar.
 func Rules() []Rule {
-	return []Rule{
+	t := ruleTable()
+	return t[:]
+}
+
+// ruleTable is the rules as an array, which RuleFor searches on the stack
+// (a report asks for a rule per service it reads).
+func ruleTable() [18]Rule {
+	return [...]Rule{
 		{"argocd", CalArgoCD, ReadPlain, "/api/version states the Argo CD release"},
 		{"docker-engine", CalDocker, ReadPlain, "the Engine API states the Docker Engine release"},
 		{"docker-swarm", CalDocker, ReadPlain, "a swarm manager is a Docker Engine; its version is the Engine's"},
@@ -77,7 +84,8 @@ func Rules() []Rule {
 // RuleFor returns the rule of a catalog product; false when it has none
 // (it is then treated as having no support calendar).
 func RuleFor(product string) (Rule, bool) {
-	rules := Rules()
+	t := ruleTable()
+	rules := t[:]
 	i, ok := slices.BinarySearchFunc(rules, product, func(r Rule, p string) int { return strings.Compare(r.Product, p) })
 	if !ok {
 		return Rule{}, false
@@ -115,9 +123,36 @@ func OpenShiftFor(minor int) (string, bool) {
 	return "", false
 }
 
-// aksSuffix is the DNS zone of every AKS API server's name
-// (<dns-prefix>-<hash>.hcp.<region>.azmk8s.io, privatelink.<region>.azmk8s.io).
-const aksSuffix = ".azmk8s.io"
+// AKSZone is the DNS zone of every AKS API server's name
+// (<dns-prefix>-<hash>.hcp.<region>.azmk8s.io, privatelink.<region>.azmk8s.io):
+// a store can look for it in host names before [IsAKS] decides.
+const AKSZone = "azmk8s.io"
+
+// aksSuffix is AKSZone as a name's suffix.
+const aksSuffix = "." + AKSZone
+
+// IsAKS reports whether one of names is in the AKS API servers' zone
+// (case and a trailing dot ignored).
+func IsAKS(names []string) bool { return isAKS(names) }
+
+// NamesMatter reports whether a service's host names can change the
+// verdict on its version: a Kubernetes version of a product read as
+// Kubernetes, with no provider suffix ("-eks-", "-gke."), is judged by
+// the AKS calendar when a name is in AKSZone. A caller that counts
+// services without their names (a report from the store's service
+// groups) needs the names of these services only.
+func NamesMatter(product, version string) bool {
+	r, ok := RuleFor(product)
+	if !ok || r.Reading != ReadKubernetes || strings.TrimSpace(version) == "" {
+		return false
+	}
+	v, ok := ParseVersion(version)
+	if !ok {
+		return false
+	}
+	rest := strings.ToLower(v.Rest)
+	return !strings.Contains(rest, "-eks-") && !strings.Contains(rest, "-gke.")
+}
 
 // isAKS reports whether one of names is in the AKS API servers' zone.
 func isAKS(names []string) bool {

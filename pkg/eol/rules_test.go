@@ -59,3 +59,40 @@ func TestOpenShiftFor(t *testing.T) {
 		}
 	}
 }
+
+// TestNamesMatter: only a Kubernetes version without a provider suffix,
+// of a product read as Kubernetes, can be moved to the AKS calendar by a
+// host name; IsAKS reads the names as Judge does.
+func TestNamesMatter(t *testing.T) {
+	for _, tt := range []struct {
+		product, version string
+		want             bool
+	}{
+		{"kubernetes-api", "v1.31.8", true},
+		{"kubelet", "v1.30.1+k3s1", true},
+		{"kubernetes-healthz", "1.33.0", true},
+		{"kubernetes-api", "v1.31.5-eks-bc4871b", false},
+		{"kubernetes-api", "v1.31.6-gke.1000", false},
+		{"kubernetes-api", "", false},
+		{"kubernetes-api", "unknown", false},
+		{"openshift-api", "v1.28.15", false},
+		{"docker-engine", "26.1.3", false},
+		{"portainer", "2.19.4", false},
+	} {
+		if got := NamesMatter(tt.product, tt.version); got != tt.want {
+			t.Errorf("NamesMatter(%s, %s) = %v, want %v", tt.product, tt.version, got, tt.want)
+		}
+	}
+	for names, want := range map[string]bool{
+		"aks-1a2b.hcp.westeurope.azmk8s.io":    true,
+		"AKS.HCP.EASTUS.AZMK8S.IO.":            true,
+		" x.privatelink.westeurope.azmk8s.io ": true,
+		"azmk8s.io.example.com":                false,
+		"notazmk8s.io":                         false,
+		"":                                     false,
+	} {
+		if got := IsAKS([]string{"ec2.example", names}); got != want {
+			t.Errorf("IsAKS(%q) = %v, want %v", names, got, want)
+		}
+	}
+}

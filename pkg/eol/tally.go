@@ -119,24 +119,44 @@ func NewTally(d *Data, asOf time.Time) (*Tally, error) {
 	if asOf.IsZero() {
 		return nil, ErrNoAsOf
 	}
-	return &Tally{data: d, asOf: asOf, products: map[string]*tallyProduct{}, verdicts: map[verdictKey]Verdict{}}, nil
+	return &Tally{data: d, asOf: asOf, products: map[string]*tallyProduct{}}, nil
 }
 
 // Add counts n services with the facts f (n is 1 for one service, a group's
-// size for a group of identical services) and returns their verdict. A
-// group carries no host names, so an AKS API server counted through a
-// group is judged by the upstream Kubernetes calendar.
+// size for a group of identical services) and returns their verdict; n 0
+// only judges. A group carries no host names: set Facts.AKS for the AKS
+// API servers among them (NamesMatter says which versions need the
+// names), or they are judged by the upstream Kubernetes calendar.
 func (t *Tally) Add(f Facts, n int) Verdict {
-	k := verdictKey{f.Product, f.Version, isAKS(f.Names)}
+	v := t.Judge(f)
+	t.AddJudged(f, v, n)
+	return v
+}
+
+// Judge returns the verdict on f, remembered for the next services of
+// the same product and version (up to a bound).
+func (t *Tally) Judge(f Facts) Verdict {
+	k := verdictKey{f.Product, f.Version, f.aks()}
 	v, ok := t.verdicts[k]
 	if !ok {
 		v = t.data.Judge(f, t.asOf)
+		if t.verdicts == nil {
+			t.verdicts = map[verdictKey]Verdict{}
+		}
 		if len(t.verdicts) < maxVerdicts {
 			t.verdicts[k] = v
 		}
 	}
+	return v
+}
+
+// AddJudged counts n services with the facts f whose verdict v was
+// judged already (by another tally of the same data and day, which
+// remembers the verdicts: the per-scope tallies of a briefing run share
+// one).
+func (t *Tally) AddJudged(f Facts, v Verdict, n int) {
 	if n <= 0 {
-		return v
+		return
 	}
 	p := t.products[f.Product]
 	if p == nil {
@@ -145,7 +165,7 @@ func (t *Tally) Add(f Facts, n int) Verdict {
 	}
 	p.f.Services += n
 	if v.Status == NoVersion {
-		return v
+		return
 	}
 	p.f.WithVersion += n
 	open := f.Auth == model.AuthOpen
@@ -185,7 +205,6 @@ func (t *Tally) Add(f Facts, n int) Verdict {
 			c.Open += n
 		}
 	}
-	return v
 }
 
 // Support returns the figures counted so far, sorted.

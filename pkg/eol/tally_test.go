@@ -211,3 +211,38 @@ func BenchmarkJudge(b *testing.B) {
 		d.Judge(f, at)
 	}
 }
+
+// TestTallyJudgedAndAKS: counting verdicts judged by another tally gives
+// the same figures as judging them, and Facts.AKS stands for an AKS host
+// name (a group of services counted without their names).
+func TestTallyJudgedAndAKS(t *testing.T) {
+	d := fixture(t)
+	direct, _ := NewTally(d, asOf)
+	judge, _ := NewTally(d, asOf)
+	counted, _ := NewTally(d, asOf)
+	flagged, _ := NewTally(d, asOf)
+	for _, f := range readServices(t, "testdata/services.jsonl") {
+		direct.Add(f, 1)
+		counted.AddJudged(f, judge.Judge(f), 1)
+		g := f
+		if IsAKS(g.Names) {
+			g.Names, g.AKS = nil, true
+		}
+		flagged.Add(g, 1)
+	}
+	want := direct.Support()
+	if got := counted.Support(); !reflect.DeepEqual(got, want) {
+		t.Errorf("AddJudged:\n%+v\nwant\n%+v", got, want)
+	}
+	if got := flagged.Support(); !reflect.DeepEqual(got, want) {
+		t.Errorf("Facts.AKS:\n%+v\nwant\n%+v", got, want)
+	}
+	if len(judge.Support().Products) != 0 {
+		t.Error("Judge counted services")
+	}
+	// The AKS flag changes the verdict: v1.30.7 is AKS 1.30, not upstream.
+	v := judge.Judge(Facts{Product: "kubernetes-api", Version: "v1.30.7", AKS: true})
+	if v.Calendar != CalAKS {
+		t.Errorf("Facts.AKS judged by %s", v.Calendar)
+	}
+}

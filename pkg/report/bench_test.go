@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/reporttest"
@@ -75,6 +76,29 @@ func BenchmarkBuild(b *testing.B) {
 		}
 		if v.Headline.Services != n {
 			b.Fatalf("services = %d", v.Headline.Services)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/service")
+}
+
+// BenchmarkBuildSupport is BenchmarkBuild with the support figures
+// (the embedded calendars): the cost of counting every service for them.
+func BenchmarkBuildSupport(b *testing.B) {
+	const n = 1_000_000
+	data, err := eol.Embedded()
+	if err != nil {
+		b.Fatal(err)
+	}
+	m := report.Meta{Snapshot: "bench", Products: reporttest.Products(), Support: data}
+	stream := synthetic(n)
+	b.ReportAllocs()
+	for b.Loop() {
+		v, err := report.Build(context.Background(), m, stream)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if v.Support == nil || v.Support.Total.Services != n {
+			b.Fatalf("support %+v", v.Support)
 		}
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/service")

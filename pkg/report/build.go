@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 )
 
@@ -55,6 +56,14 @@ type Meta struct {
 	// Scope names the scope whose services alone the report counts
 	// (report --scopes FILE --scope NAME); "" for every service.
 	Scope string
+
+	// Support, when not nil, is the release data that judges the
+	// services' versions: the view then has its support figures
+	// (View.Support, docs/figures.md). AsOf is the day to judge on: the
+	// snapshot's newest observation (a scope's report judges on the
+	// whole snapshot's); zero takes the newest observation counted.
+	Support *eol.Data
+	AsOf    time.Time
 
 	// IncludeAddresses fills View.Services with one row per service.
 	IncludeAddresses bool
@@ -182,6 +191,11 @@ type builder struct {
 	honeyServices int
 	honeyHosts    int
 	honeyPrev     netip.Addr
+
+	// sup counts the services for the support figures (nil without
+	// release data); support is what it gave.
+	sup     *supportAcc
+	support *Support
 }
 
 // Build computes the view of a snapshot in one pass over its services.
@@ -233,6 +247,12 @@ type Grouped struct {
 	// report that leaves honeypots out takes from Hosts and ProductHosts.
 	HoneypotHosts        int
 	HoneypotProductHosts map[string]int
+	// Named, read only when Meta.Support is set and a group holds a
+	// Kubernetes version that host names can move to the AKS calendar
+	// (eol.NamesMatter), lists at least every service with a name in
+	// eol.AKSZone (store.ServicesNamed), in any order: groups keep no
+	// host names. Nil judges those versions by the upstream calendar.
+	Named func(fn func(*model.Service) error) error
 }
 
 // BuildGrouped computes the same view as [Build] from a snapshot's
@@ -257,10 +277,22 @@ func BuildGrouped(ctx context.Context, m Meta, g Grouped) (*View, error) {
 			}
 		}
 		b.count(x)
+		b.countSupport(x.Product, x.Version, x.Auth, false, x.Services)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("report: snapshot %q: reading service groups: %w", m.Snapshot, err)
+	}
+	if b.sup != nil && g.Named != nil && b.sup.namesMatter() {
+		err := g.Named(func(s *model.Service) error {
+			if (s.Honeypot == 0 || m.IncludeHoneypots) && eol.IsAKS(s.Hostnames) && eol.NamesMatter(s.Product, s.Version) {
+				b.sup.markAKS(keyOr(s.Product, UnknownKey), s.Version, authOf(s.Auth))
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, fmt.Errorf("report: snapshot %q: reading services with host names: %w", m.Snapshot, err)
+		}
 	}
 	b.honeyHosts = g.HoneypotHosts
 	b.h.Hosts = g.Hosts
@@ -312,7 +344,18 @@ func newBuilder(m Meta) *builder {
 	for _, p := range m.Products {
 		b.kube[p.ID] = strings.EqualFold(p.Family, KubernetesFamily)
 	}
+	if m.Support != nil {
+		b.sup = &supportAcc{m: map[supportKey]int{}}
+	}
 	return b
+}
+
+// countSupport counts n services of product with version (auth a) for
+// the support figures; aks marks AKS API servers (eol.IsAKS).
+func (b *builder) countSupport(product, version string, a model.Auth, aks bool, n int) {
+	if b.sup != nil {
+		b.sup.add(keyOr(product, UnknownKey), version, authOf(a), aks, n)
+	}
 }
 
 func (b *builder) add(s *model.Service) error {
@@ -339,6 +382,9 @@ func (b *builder) add(s *model.Service) error {
 
 	g := s.Group()
 	product, p := b.count(&g)
+	if b.sup != nil {
+		b.countSupport(s.Product, s.Version, s.Auth, eol.IsAKS(s.Hostnames) && eol.NamesMatter(s.Product, s.Version), 1)
+	}
 	if p != nil && !slices.Contains(b.hostProd, product) {
 		b.hostProd = append(b.hostProd, product)
 		p.hosts++
@@ -539,6 +585,14 @@ func (b *builder) view() *View {
 	v.ByRegion, v.AWSRegions = b.byRegion()
 	v.ByCountry, v.CountryOther = b.byCountry()
 	v.Versions = b.byVersion()
+	if b.sup != nil {
+		asOf := m.AsOf
+		if asOf.IsZero() {
+			asOf = b.last
+		}
+		b.support = b.sup.support(m.Support, asOf)
+		v.Support = b.support
+	}
 	v.Method = b.method()
 	Present(v)
 	return v
@@ -582,6 +636,13 @@ func Present(v *View) {
 	}
 	for i := range v.Versions {
 		v.Versions[i].Name = cmp.Or(names[v.Versions[i].Product], v.Versions[i].Product)
+	}
+	if v.Support != nil {
+		for i := range v.Support.Products {
+			r := &v.Support.Products[i]
+			r.Name = cmp.Or(names[r.Product], r.Product)
+		}
+		v.Support.Total.Name = "All products"
 	}
 	for i := range v.Method.CloudFeeds {
 		f := &v.Method.CloudFeeds[i]
@@ -635,7 +696,28 @@ func summary(v *View) []string {
 	if h.KubernetesServices > 0 {
 		out = append(out, fmt.Sprintf("Kubernetes-family services make up %s of the total.", Pct(h.KubernetesShare)))
 	}
+	if s := v.Support; s != nil && s.Total.WithVersion > 0 {
+		out = append(out, supportSentence(s))
+	}
 	return out
+}
+
+// supportSentence says how many services that named a version run a
+// release past its end of life: "Of 1,204 services whose banner named a
+// version, 730 (60.6%) ran a release past its end of life on 2026-11-14,
+// 41 of them open."
+func supportSentence(s *Support) string {
+	t := s.Total
+	open := "none of them open"
+	if t.OpenEndOfLife > 0 {
+		open = Num(t.OpenEndOfLife) + " of them open"
+	}
+	if t.EndOfLife == 0 {
+		return fmt.Sprintf("Of %s %s whose banner named a version, none ran a release past its end of life on %s.",
+			Num(t.WithVersion), Plural(t.WithVersion, "service", "services"), s.AsOf)
+	}
+	return fmt.Sprintf("Of %s %s whose banner named a version, %s (%s) ran a release past its end of life on %s, %s.",
+		Num(t.WithVersion), Plural(t.WithVersion, "service", "services"), Num(t.EndOfLife), t.ShareText(), s.AsOf, open)
 }
 
 // warnings writes what a reader must see before any figure: that the
@@ -678,6 +760,14 @@ func shown(v *View) Shown {
 	s.Versions = len(v.Versions) > 0 || (earlier && len(v.Compare.Earlier.Versions) > 0)
 	if !s.Versions {
 		s.VersionsLine = "No banner named a version."
+	}
+	s.Support = v.Support != nil && (v.Support.Total.WithVersion > 0 ||
+		(earlier && v.Compare.Earlier.Support != nil && v.Compare.Earlier.Support.Total.WithVersion > 0))
+	switch {
+	case v.Support == nil:
+		s.SupportLine = "The support status of the versions was not judged (no release data was given)."
+	case !s.Support:
+		s.SupportLine = "No banner named a version, so no service's support status is known."
 	}
 	return s
 }
@@ -895,8 +985,12 @@ func (b *builder) method() Method {
 		return byCount(x.Services, y.Services, x.Source, y.Source)
 	})
 
-	md.Notes = MethodNotes(m, NoteCounts{Services: b.h.Services, AWSNoRegion: b.awsNone, NoEngine: b.overlap.Neither,
-		Honeypots: md.Honeypots, LikelyOpen: b.h.LikelyOpen})
+	nc := NoteCounts{Services: b.h.Services, AWSNoRegion: b.awsNone, NoEngine: b.overlap.Neither,
+		Honeypots: md.Honeypots, LikelyOpen: b.h.LikelyOpen, Support: b.support}
+	if b.sup != nil {
+		nc.SupportDropped = b.sup.dropped
+	}
+	md.Notes = MethodNotes(m, nc)
 	for _, t := range []struct {
 		name    string
 		dropped int
@@ -946,13 +1040,20 @@ type NoteCounts struct {
 	// likely open but not proven so.
 	Honeypots  Honeypots
 	LikelyOpen int
+	// Support is the support figures (nil without release data): a note
+	// says when the release data is older than the snapshot.
+	// SupportDropped counts the services whose versions were past the
+	// support table's cap.
+	Support        *Support
+	SupportDropped int
 }
 
 // MethodNotes returns the notes a report states about how the snapshot's
 // figures were made: the snapshot's own notes, then that it was collected
 // for a scope's networks only, that the report counts one scope's
 // services, and what its counts call for (no range feed, AWS services
-// without a region, services without an engine). The research report's
+// without a region, services without an engine, release data older than
+// the snapshot). The research report's
 // method section (Build, BuildGrouped) and a scope's briefing (pkg/brief)
 // both take their notes from here, so that a note about the snapshot
 // reaches every reader.
@@ -974,7 +1075,7 @@ func MethodNotes(m Meta, c NoteCounts) []string {
 	if c.NoEngine > 0 {
 		notes = append(notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", c.NoEngine))
 	}
-	return notes
+	return append(notes, supportNotes(c.Support, c.SupportDropped)...)
 }
 
 // countOf writes n with its noun: "1 service", "12 services".

@@ -8,11 +8,13 @@ import (
 	"net/netip"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 	"unicode/utf8"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/reporttest"
@@ -397,6 +399,7 @@ func TestBuildPresentation(t *testing.T) {
 		"1 of 6 Kubernetes-family services answered without authentication.",
 		"70.0% of the services were hosted on AWS, and 57.1% of those in AWS US regions.",
 		"Kubernetes-family services make up 60.0% of the total.",
+		"Of 5 services whose banner named a version, 4 (80.0%) ran a release past its end of life on 2026-10-01, 2 of them open.",
 	}
 	if !slices.Equal(v.Summary, want) {
 		t.Errorf("summary %q, want %q", v.Summary, want)
@@ -473,7 +476,7 @@ func TestBuildGroupedEqualsBuild(t *testing.T) {
 		a := netip.AddrFrom4([4]byte{3, byte(i >> 10), byte(i >> 2), byte(i / 3)})
 		s := model.Service{
 			Key:     model.Key{Addr: a, Port: []uint16{443, 6443, 2375}[i%3], Transport: "tcp"},
-			Product: products[r.IntN(len(products))], Version: []string{"", "v1.29.4", "2.19.4", "v1.30.0"}[r.IntN(4)],
+			Product: products[r.IntN(len(products))], Version: []string{"", "v1.29.4", "2.19.4", "v1.30.0", "v1.31.8", "v1.9.11"}[r.IntN(6)],
 			Auth:         []model.Auth{model.AuthOpen, model.AuthRequired, model.AuthUnknown, "", model.AuthLikelyOpen}[r.IntN(5)],
 			AuthConflict: r.IntN(9) == 0, Confidence: []model.Confidence{model.High, model.Low}[r.IntN(2)],
 			Engines: model.Engines(r.IntN(4)), Country: []string{"US", "DE", "", "IE"}[r.IntN(4)],
@@ -486,6 +489,11 @@ func TestBuildGroupedEqualsBuild(t *testing.T) {
 		}
 		if (i/3)%6 == 0 {
 			s.Honeypot = model.HoneypotShodanTag
+		}
+		// AKS API servers are known by their names, which groups do not
+		// keep: BuildGrouped reads them from Grouped.Named.
+		if r.IntN(5) == 0 {
+			s.Hostnames = []string{"aks-" + strconv.Itoa(i) + ".hcp.westeurope.azmk8s.io"}
 		}
 		random = append(random, s)
 	}
@@ -502,6 +510,27 @@ func TestBuildGroupedEqualsBuild(t *testing.T) {
 				}
 				if !reflect.DeepEqual(got, want) {
 					t.Errorf("%s (addresses %v, honeypots %v): grouped view differs:\n got %+v\nwant %+v", name, addrs, honey, got, want)
+				}
+				if name == "random" && !honey && !addrs {
+					// Without the names, the AKS servers are judged by the
+					// upstream calendar: the figures differ.
+					g := reporttest.Grouped(ss)
+					g.Named = nil
+					unnamed, err := report.BuildGrouped(context.Background(), m, g)
+					if err != nil {
+						t.Fatal(err)
+					}
+					aks := 0
+					for _, p := range want.Support.Products {
+						for _, c := range p.Calendars {
+							if c.Calendar == eol.CalAKS {
+								aks += c.WithVersion
+							}
+						}
+					}
+					if aks == 0 || reflect.DeepEqual(unnamed.Support, want.Support) {
+						t.Errorf("the AKS servers' names changed nothing (%d judged by AKS): %+v", aks, want.Support.Products)
+					}
 				}
 			}
 		}

@@ -16,5 +16,14 @@
 // banner strings raw; each renderer escapes them for its format, with
 // [CleanText] as the shared first step.
 //
+// With release data (Meta.Support, pkg/eol), the view carries the support
+// status of the services' versions ([View].Support): the builder counts
+// services by product, version and auth verdict as it reads them and
+// judges them at the end, on the snapshot's newest observation
+// (Meta.AsOf, or the newest it counted), so that an old quarter's report
+// does not change when newer calendars are loaded. [BuildGrouped] reads
+// the services whose host names mark an AKS API server (Grouped.Named),
+// which groups do not keep.
+//
 // The figures and how each is defined are documented in docs/figures.md.
 package report

@@ -26,7 +26,7 @@ func TestScopeAndNarrowingNotes(t *testing.T) {
 		v.Summary[1] != "These figures count the services of scope acme only." || !slices.Equal(v.Summary[2:], census.Summary) {
 		t.Errorf("summary %q", v.Summary)
 	}
-	want := report.MethodNotes(m, report.NoteCounts{Services: v.Headline.Services, AWSNoRegion: v.AWSNoRegion})
+	want := report.MethodNotes(m, report.NoteCounts{Services: v.Headline.Services, AWSNoRegion: v.AWSNoRegion, Support: v.Support})
 	if !slices.Equal(v.Method.Notes, want) {
 		t.Errorf("method notes %q, MethodNotes %q", v.Method.Notes, want)
 	}

@@ -44,7 +44,10 @@ type View struct {
 	CountryOther  int          // services in countries outside ByCountry
 	EngineOverlap Overlap
 	Versions      []VersionRow
-	Method        Method
+	// Support is the support status of the services' versions; nil when
+	// the report was built without release data (Meta.Support).
+	Support *Support
+	Method  Method
 
 	// IncludeAddresses says whether addresses were asked for
 	// (--include-addresses). Services is filled only then; published
@@ -82,6 +85,10 @@ type Shown struct {
 	OverlapLine  string
 	Versions     bool // some banner named a version
 	VersionsLine string
+	// Support is true when the view has support figures and some
+	// service named a version (now or in the compared snapshot).
+	Support     bool
+	SupportLine string
 }
 
 // Headline holds the study-style headline figures. Shares are fractions

@@ -84,6 +84,9 @@ func DiffDocument(d *compare.Diff) *report.Document {
 		deltaSection("AWS regions", "Region", a, b, d.ByAWSRegion, "No service of either snapshot was tagged as hosted on AWS."),
 		deltaSection("Countries", "Country", a, b, d.ByCountry, none),
 	)
+	if sm := d.Support; sm != nil {
+		doc.Sections = append(doc.Sections, diffSupport(sm, a, b))
+	}
 
 	method := methodTable(d.A, d.B)
 	m := report.Section{Title: "Method", Level: 1, Blocks: []report.Block{{Table: method}}}
@@ -107,6 +110,25 @@ func DiffDocument(d *compare.Diff) *report.Document {
 		doc.Sections = append(doc.Sections, addressSections(d.Addresses, a, b)...)
 	}
 	return doc
+}
+
+// diffSupport is a diff's support section: each side's services past
+// their end of life, judged on its own as-of day, and the persisting
+// services that crossed the line.
+func diffSupport(sm *compare.SupportMoves, a, b string) report.Section {
+	t := deltaTable("Figure", a, b)
+	t.Add("Judged on", sm.AsOfA, sm.AsOfB, "", "")
+	addDelta(t, "Services with a version", sm.WithVersion)
+	addDelta(t, "Release past its end of life", sm.EndOfLife)
+	addDelta(t, "Open and past its end of life", sm.OpenEndOfLife)
+	moves := &report.Table{Columns: []report.Column{{Title: "Persisting services"}, {Title: "Services", Figure: true}}}
+	moves.Add("Became end of life (the cycle's end passed, or a downgrade)", report.Num(sm.BecameEndOfLife))
+	moves.Add("Left end of life (upgraded to a supported release)", report.Num(sm.LeftEndOfLife))
+	return report.Section{Title: "Support status", Level: 1, Blocks: []report.Block{
+		report.Para("Services whose banner named a version and whose release cycle is past its end of life (endoflife.date calendars), each snapshot " +
+			"judged on the day of its own newest observation: a service can become end of life without changing, when its cycle's end passes."),
+		{Table: t}, {Table: moves},
+	}}
 }
 
 func deltaTable(key, a, b string) *report.Table {

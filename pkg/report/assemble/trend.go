@@ -155,6 +155,10 @@ func TrendDocument(t *compare.Trend) *report.Document {
 	}
 	doc.Sections = append(doc.Sections, prod)
 
+	if sec, ok := trendSupport(t, shown, labels, capNote); ok {
+		doc.Sections = append(doc.Sections, sec)
+	}
+
 	mt := &report.Table{Columns: []report.Column{{Title: "Snapshot"}, {Title: "Taken"}, {Title: "Complete"}, {Title: "Catalog version"}, {Title: "Engines"}, {Title: "Range feeds"}}}
 	for _, p := range ps {
 		mt.Add(p.Snapshot, report.Date(p.Created), completeText(p.Completeness), report.OrDash(p.Method.CatalogVersion),
@@ -176,6 +180,131 @@ func TrendDocument(t *compare.Trend) *report.Document {
 	}
 	doc.Sections = append(doc.Sections, m)
 	return doc
+}
+
+// trendSupport is the trend's support section: the services with a
+// version, end of life and both open and end of life, each snapshot
+// judged on its own as-of day, and the end-of-life share per product;
+// false when no snapshot was judged.
+func trendSupport(t *compare.Trend, shown []compare.Point, labels []string, capNote string) (report.Section, bool) {
+	ps := t.Snapshots
+	judged := false
+	for _, p := range ps {
+		judged = judged || p.Support != nil
+	}
+	if !judged {
+		return report.Section{}, false
+	}
+	sec := report.Section{Title: "Support status", Level: 1, Blocks: []report.Block{report.Para(
+		"Of the services whose banner named a version, those running a release cycle past its end of life (endoflife.date calendars), " +
+			"each snapshot judged on the day of its own newest observation, so that an earlier snapshot's figures do not change when newer release data is loaded.")}}
+	chart := &report.Chart{Kind: report.LineChart, Title: "Services with a version, and end of life", Labels: labels, Note: capNote}
+	for _, s := range []struct {
+		name string
+		v    func(*compare.PointSupport) int
+	}{
+		{"Services with a version", func(s *compare.PointSupport) int { return s.WithVersion }},
+		{"End of life", func(s *compare.PointSupport) int { return s.EndOfLife }},
+		{"Open and end of life", func(s *compare.PointSupport) int { return s.OpenEndOfLife }},
+	} {
+		vals := make([]int, len(shown))
+		for i, p := range shown {
+			if p.Support != nil {
+				vals[i] = s.v(p.Support)
+			}
+		}
+		chart.Series = append(chart.Series, report.Series{Name: s.name, Values: vals})
+	}
+	tab := snapshotTable("Figure", ps)
+	cell := func(p compare.Point, f func(*compare.PointSupport) string) string {
+		if p.Support == nil {
+			return report.Dash
+		}
+		return f(p.Support)
+	}
+	for _, r := range []struct {
+		name string
+		f    func(*compare.PointSupport) string
+	}{
+		{"Judged on", func(s *compare.PointSupport) string { return report.OrDash(s.AsOf) }},
+		{"Services with a version", func(s *compare.PointSupport) string { return report.Num(s.WithVersion) }},
+		{"End of life", func(s *compare.PointSupport) string { return report.Num(s.EndOfLife) }},
+		{"End-of-life share", func(s *compare.PointSupport) string {
+			if s.WithVersion == 0 {
+				return report.Dash
+			}
+			return report.Pct(s.Share)
+		}},
+		{"Open and end of life", func(s *compare.PointSupport) string { return report.Num(s.OpenEndOfLife) }},
+	} {
+		row := []string{r.name}
+		for _, p := range ps {
+			row = append(row, cell(p, r.f))
+		}
+		tab.Add(row...)
+	}
+	sec.Blocks = append(sec.Blocks, report.Block{Chart: chart}, report.Block{Table: tab})
+
+	// The end-of-life share per product with a calendar and a version
+	// named in some snapshot.
+	last := ps[len(ps)-1]
+	names := map[string]string{}
+	for _, c := range last.Products {
+		names[c.Product] = c.Name
+	}
+	byProduct := snapshotTable("Product", ps)
+	for _, id := range supportProducts(ps) {
+		row := []string{report.OrDash(names[id])}
+		for _, p := range ps {
+			row = append(row, productShare(p, id))
+		}
+		byProduct.Add(row...)
+	}
+	if len(byProduct.Rows) > 0 {
+		sec.Blocks = append(sec.Blocks, report.Para("End-of-life share per product (end of life of the services with a version, in parentheses)."),
+			report.Block{Table: byProduct})
+	}
+	return sec, true
+}
+
+// supportProducts are the products with a support calendar that named a
+// version in some snapshot of ps, in the trend's product order.
+func supportProducts(ps []compare.Point) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, p := range ps {
+		if p.Support == nil {
+			continue
+		}
+		for _, c := range p.Support.Products {
+			if c.WithVersion > 0 && !seen[c.Product] {
+				seen[c.Product] = true
+			}
+		}
+	}
+	for _, c := range ps[len(ps)-1].Products {
+		if seen[c.Product] {
+			out = append(out, c.Product)
+		}
+	}
+	return out
+}
+
+// productShare writes a product's end-of-life share in a snapshot:
+// "50.0% (2 of 4)", or a dash.
+func productShare(p compare.Point, product string) string {
+	if p.Support == nil {
+		return report.Dash
+	}
+	for _, c := range p.Support.Products {
+		if c.Product == product {
+			if !c.Judged {
+				return report.Dash
+			}
+			return report.Pct(c.Share) + " (" + report.Num(c.EndOfLife) + " of " + report.Num(c.WithVersion) + ")"
+		}
+	}
+	return report.Dash
 }
 
 // snapshotTable is a table with one figure column per snapshot.

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"time"
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/store"
@@ -23,6 +25,9 @@ type Options struct {
 	// Filter, when set, counts only the services it keeps: one scope of
 	// a scopes file (report --scopes FILE --scope NAME).
 	Filter *Filter
+	// Support is the release data that judges the services' versions
+	// (docs/support.md); nil leaves the support figures out.
+	Support *eol.Data
 }
 
 // Filter selects the services a report, diff or trend counts: the
@@ -68,6 +73,7 @@ func Meta(ctx context.Context, st *store.Store, cat *catalog.Catalog, snap store
 		Incomplete:       snap.Meta.IncompleteReasons(),
 		IncludeAddresses: o.IncludeAddresses,
 		IncludeHoneypots: o.IncludeHoneypots,
+		Support:          o.Support,
 	}
 	if o.Filter != nil {
 		m.Scope = o.Filter.Name
@@ -117,6 +123,13 @@ func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label stri
 		return nil, err
 	}
 	if o.Filter != nil {
+		// A scope's services are judged on the whole snapshot's day, as
+		// the census report judges them.
+		if o.Support != nil {
+			if m.AsOf, err = AsOf(ctx, st, label, o.IncludeHoneypots); err != nil {
+				return nil, err
+			}
+		}
 		return report.Build(ctx, m, o.Filter.Services(func(fn func(*model.Service) error) error {
 			return st.Services(ctx, label, fn)
 		}))
@@ -144,7 +157,25 @@ func View(ctx context.Context, st *store.Store, cat *catalog.Catalog, label stri
 		Services: func(fn func(*model.Service) error) error {
 			return st.Services(ctx, label, fn)
 		},
+		Named: func(fn func(*model.Service) error) error {
+			return st.ServicesNamed(ctx, label, eol.AKSZone, fn)
+		},
 	})
+}
+
+// AsOf returns the day a snapshot's support status is judged on: its
+// newest observation (the last sighting of the services a report counts:
+// honeypot hosts' only when includeHoneypots), from its service groups.
+// It is the zero time for a snapshot with no such service.
+func AsOf(ctx context.Context, st *store.Store, label string, includeHoneypots bool) (time.Time, error) {
+	var last time.Time
+	err := st.Groups(ctx, label, func(g *model.ServiceGroup) error {
+		if (g.Honeypot == 0 || includeHoneypots) && g.LastSeen.After(last) {
+			last = g.LastSeen
+		}
+		return nil
+	})
+	return last, err
 }
 
 // Method returns a snapshot and its method (catalog version, engines of
@@ -199,7 +230,7 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 		return nil, nil, err
 	}
 	diffs := compare.Differences(ma, mb)
-	v, err := View(ctx, st, cat, label, Options{IncludeHoneypots: o.IncludeHoneypots, Filter: o.Filter})
+	v, err := View(ctx, st, cat, label, Options{IncludeHoneypots: o.IncludeHoneypots, Filter: o.Filter, Support: o.Support})
 	if err != nil {
 		return nil, nil, err
 	}
@@ -234,7 +265,7 @@ func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to 
 		if err != nil {
 			return nil, err
 		}
-		v, err := View(ctx, st, cat, s.Label, Options{IncludeHoneypots: o.IncludeHoneypots, Filter: o.Filter})
+		v, err := View(ctx, st, cat, s.Label, Options{IncludeHoneypots: o.IncludeHoneypots, Filter: o.Filter, Support: o.Support})
 		if err != nil {
 			return nil, err
 		}

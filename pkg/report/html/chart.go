@@ -85,7 +85,19 @@ type hbar struct {
 	Label string
 	Scale int // the bar's length in units of the largest Scale
 	Parts []segment
-	Text  string
+	// Counts, when set, are the numbers the segments' texts and
+	// tooltips show, Parts' Values being lengths on another scale (a
+	// share in thousandths).
+	Counts []int
+	Text   string
+}
+
+// shown is the number segment k of r shows.
+func (r *hbar) shown(k int) int {
+	if k < len(r.Counts) {
+		return r.Counts[k]
+	}
+	return r.Parts[k].Value
 }
 
 // barChart lays out horizontal bars, one per row, scaled to the largest
@@ -116,17 +128,17 @@ func barChart(id, title, what string, rows []hbar, legend []legendItem) *svg {
 		name := clean(r.Label, labelRunes)
 		c.Texts = append(c.Texts, text{X: coord(labelW), Y: coord(mid + 4.5), Anchor: "end", Text: name})
 		x := x0
-		for _, p := range r.Parts {
+		for k, p := range r.Parts {
 			if p.Value <= 0 || top <= 0 {
 				continue
 			}
 			w := max(area*float64(p.Value)/float64(top), 1) // a non-zero value stays visible
-			tip := clean(r.Label, cellMax) + ": " + report.Num(p.Value)
+			tip := clean(r.Label, cellMax) + ": " + report.Num(r.shown(k))
 			if p.What != "" {
 				tip += " " + p.What
 			}
 			c.Rects = append(c.Rects, rect{X: coord(x), Y: coord(mid - barH/2), W: coord(w), H: coord(barH), Class: p.Class, Tip: tip})
-			if n := report.Num(p.Value); len(r.Parts) > 1 && float64(len(n)*charW+6) <= w {
+			if n := report.Num(r.shown(k)); len(r.Parts) > 1 && float64(len(n)*charW+6) <= w {
 				c.Texts = append(c.Texts, text{X: coord(x + w/2), Y: coord(mid + 4.5), Anchor: "middle", Class: "in " + p.Class, Text: n})
 			}
 			x += w

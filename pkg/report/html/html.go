@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"strconv"
 
 	"github.com/orchex/orchex/pkg/report"
@@ -44,6 +45,7 @@ func Render(w io.Writer, v *report.View) error {
 		Providers:  providerChart(v),
 		AWSRegions: awsChart(v),
 		Countries:  countryChart(v),
+		Support:    supportChart(v),
 	}}
 	if err := execute(w, templates.HTML, p); err != nil {
 		return fmt.Errorf("html: snapshot %q: %w", clean(v.Snapshot, 80), err)
@@ -108,18 +110,20 @@ func execute(w io.Writer, name string, data any) error {
 //	tlist ss      items cleaned and joined with ", " (at most listMax, then "and N more"); a dash when none
 //	tcell s       t, but "" stays "" (a Document's table cells)
 //	num, pct, pctOf, date, plural, dash   report's formatters
+//	supportLine s what the method says of the support figures (report.SupportMethodLine)
 func funcs() template.FuncMap {
 	return template.FuncMap{
-		"t":      func(s string) string { return clean(s, cellMax) },
-		"tn":     func(n int, s string) string { return clean(s, n) },
-		"tlist":  list,
-		"tcell":  cellText,
-		"num":    report.Num,
-		"pct":    report.Pct,
-		"pctOf":  report.PctOf,
-		"date":   report.Date,
-		"plural": report.Plural,
-		"dash":   report.OrDash,
+		"t":           func(s string) string { return clean(s, cellMax) },
+		"tn":          func(n int, s string) string { return clean(s, n) },
+		"tlist":       list,
+		"tcell":       cellText,
+		"num":         report.Num,
+		"pct":         report.Pct,
+		"pctOf":       report.PctOf,
+		"date":        report.Date,
+		"plural":      report.Plural,
+		"dash":        report.OrDash,
+		"supportLine": report.SupportMethodLine,
 	}
 }
 
@@ -153,7 +157,36 @@ type viewPage struct {
 
 // viewCharts are a view's charts; nil when there is nothing to draw.
 type viewCharts struct {
-	Products, Providers, AWSRegions, Countries *svg
+	Products, Providers, AWSRegions, Countries, Support *svg
+}
+
+// supportChart draws, per product with a support calendar and a version
+// named, one bar of its services with a version split into end of life,
+// supported and unknown cycle: every bar is 100 %, so the red part is
+// the end-of-life share.
+func supportChart(v *report.View) *svg {
+	if v.Support == nil || !v.Shown.Support {
+		return nil
+	}
+	var rows []hbar
+	unknown := false
+	for _, r := range v.Support.Judged() {
+		if r.WithVersion == 0 {
+			continue
+		}
+		part := func(n int) int { return int(math.Round(1000 * float64(n) / float64(r.WithVersion))) }
+		rows = append(rows, hbar{Label: r.Name, Scale: 1000,
+			Parts: []segment{{part(r.EndOfLife), "open", "end of life"}, {part(r.Supported), "auth", "supported"},
+				{part(r.UnknownCycle), "unknown", "unknown cycle"}},
+			Counts: []int{r.EndOfLife, r.Supported, r.UnknownCycle},
+			Text:   r.ShareText() + " end of life (" + report.Num(r.EndOfLife) + " of " + report.Num(r.WithVersion) + ")"})
+		unknown = unknown || r.UnknownCycle > 0
+	}
+	legend := []legendItem{{"open", "End of life"}, {"auth", "Supported"}}
+	if unknown {
+		legend = append(legend, legendItem{"unknown", "Unknown cycle (never counted as supported)"})
+	}
+	return barChart("chart-support", "End-of-life share of the services that named a version, per product", "products", rows, legend)
 }
 
 func productChart(v *report.View) *svg {

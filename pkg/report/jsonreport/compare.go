@@ -27,6 +27,23 @@ type Compare struct {
 	CountryOther      report.Change         `json:"country_other"`
 	EngineOverlap     OverlapChange         `json:"engine_overlap"`
 	Versions          []VersionChange       `json:"versions"`
+	Support           SupportChanges        `json:"support"`
+}
+
+// SupportChanges are the support figures then and now, each snapshot
+// judged on its own as-of day: the end-of-life counts and share per
+// product (the current view's products, then those only the earlier had)
+// and of all products.
+type SupportChanges struct {
+	AsOf     string          `json:"as_of"` // the earlier snapshot's as-of day
+	Products []SupportChange `json:"products"`
+	Total    SupportChange   `json:"total"`
+}
+
+// SupportChange is one product's support figures then and now.
+type SupportChange struct {
+	Product string `json:"product,omitempty"`
+	report.SupportChange
 }
 
 // ProductChange is one product's services and open services then and now.
@@ -138,7 +155,29 @@ func newCompare(v *report.View) *Compare {
 	for _, r := range v.Versions {
 		d.Versions = append(d.Versions, VersionChange{r.Product, r.Version, c.Version(r.Product, r.Version, r.Services)})
 	}
+	d.Support = supportChanges(c, supportOf(v), e.Support)
 	return d
+}
+
+// supportChanges is the support part of the compare object.
+func supportChanges(c *report.Comparison, now, then *report.Support) SupportChanges {
+	out := SupportChanges{Products: []SupportChange{}, Total: SupportChange{SupportChange: c.Support(now.Total)}}
+	if then != nil {
+		out.AsOf = then.AsOf
+	}
+	seen := map[string]bool{}
+	for _, r := range now.Products {
+		seen[r.Product] = true
+		out.Products = append(out.Products, SupportChange{r.Product, c.Support(r)})
+	}
+	if then != nil {
+		for _, r := range then.Products {
+			if !seen[r.Product] {
+				out.Products = append(out.Products, SupportChange{r.Product, c.Support(report.SupportRow{Product: r.Product})})
+			}
+		}
+	}
+	return out
 }
 
 func regionChanges(c *report.Comparison, now, then []report.RegionRow) []RegionChange {

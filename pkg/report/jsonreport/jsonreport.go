@@ -18,23 +18,26 @@ const SchemaVersion = 2
 
 // Document is the top-level JSON object. Its field order is the key order.
 type Document struct {
-	SchemaVersion  int                  `json:"schema_version"`
-	Title          string               `json:"title"`
-	Snapshot       string               `json:"snapshot"`
-	Generated      time.Time            `json:"generated"`
-	Completeness   report.Completeness  `json:"completeness"`
-	Headline       report.Headline      `json:"headline"`
-	ByProduct      []report.ProductRow  `json:"by_product"`
-	ByProvider     []report.ProviderRow `json:"by_provider"`
-	ByRegion       []report.RegionRow   `json:"by_region"`
-	ByAWSRegion    []AWSRegion          `json:"by_aws_region"`
-	AWSSubtotals   AWSSubtotals         `json:"aws_subtotals"`
-	ByCountry      []report.CountryRow  `json:"by_country"`
-	CountryOther   int                  `json:"country_other"`
-	EngineOverlap  report.Overlap       `json:"engine_overlap"`
-	Versions       []report.VersionRow  `json:"versions"`
-	Method         report.Method        `json:"method"`
-	AddressesShown bool                 `json:"addresses_included"`
+	SchemaVersion int                  `json:"schema_version"`
+	Title         string               `json:"title"`
+	Snapshot      string               `json:"snapshot"`
+	Generated     time.Time            `json:"generated"`
+	Completeness  report.Completeness  `json:"completeness"`
+	Headline      report.Headline      `json:"headline"`
+	ByProduct     []report.ProductRow  `json:"by_product"`
+	ByProvider    []report.ProviderRow `json:"by_provider"`
+	ByRegion      []report.RegionRow   `json:"by_region"`
+	ByAWSRegion   []AWSRegion          `json:"by_aws_region"`
+	AWSSubtotals  AWSSubtotals         `json:"aws_subtotals"`
+	ByCountry     []report.CountryRow  `json:"by_country"`
+	CountryOther  int                  `json:"country_other"`
+	EngineOverlap report.Overlap       `json:"engine_overlap"`
+	Versions      []report.VersionRow  `json:"versions"`
+	// Support is the support status of the versions (docs/figures.md);
+	// null when the report was made without release data.
+	Support        *report.Support `json:"support"`
+	Method         report.Method   `json:"method"`
+	AddressesShown bool            `json:"addresses_included"`
 	// Services is present only when addresses were asked for.
 	Services *[]report.ServiceRow `json:"services,omitempty"`
 	// Compare is present only when the view carries a comparison with an
@@ -77,6 +80,7 @@ func New(v *report.View) Document {
 		CountryOther:   v.CountryOther,
 		EngineOverlap:  v.EngineOverlap,
 		Versions:       orEmpty(v.Versions),
+		Support:        supportOf(v),
 		Method:         v.Method,
 		AddressesShown: v.IncludeAddresses,
 	}
@@ -120,6 +124,16 @@ func Render(w io.Writer, v *report.View) error {
 		return fmt.Errorf("jsonreport: snapshot %q: %w", v.Snapshot, err)
 	}
 	return nil
+}
+
+// supportOf returns v's support figures, or empty ones (every key, no
+// null) when v was built without release data.
+func supportOf(v *report.View) *report.Support {
+	if v.Support != nil {
+		return v.Support
+	}
+	return &report.Support{Products: []report.SupportRow{}, NoCalendar: []string{},
+		Total: report.SupportRow{Calendars: []report.SupportCalendar{}, Cycles: []report.SupportCycle{}}}
 }
 
 func orEmpty[T any](s []T) []T {

@@ -59,7 +59,7 @@ func TestRenderKeys(t *testing.T) {
 		t.Fatal(err)
 	}
 	top := []string{"schema_version", "title", "snapshot", "generated", "completeness", "headline", "by_product", "by_provider", "by_region",
-		"by_aws_region", "aws_subtotals", "by_country", "country_other", "engine_overlap", "versions", "method", "addresses_included"}
+		"by_aws_region", "aws_subtotals", "by_country", "country_other", "engine_overlap", "versions", "support", "method", "addresses_included"}
 	if got := keys(doc); !slices.Equal(got, sorted(top)) {
 		t.Errorf("top-level keys:\n got %v\nwant %v", got, sorted(top))
 	}
@@ -85,6 +85,18 @@ func TestRenderKeys(t *testing.T) {
 	checkRow(t, doc, "by_aws_region", []string{"region", "us", "services", "share"})
 	checkRow(t, doc, "by_country", []string{"country", "services", "share", "open"})
 	checkRow(t, doc, "versions", []string{"product", "version", "services", "open"})
+	sup := doc["support"].(map[string]any)
+	if got := keys(sup); !slices.Equal(got, sorted([]string{"as_of", "source", "commit", "date", "embedded", "data_lag_days", "products", "no_calendar", "total"})) {
+		t.Errorf("support keys %v", got)
+	}
+	checkRow(t, sup, "products", []string{"product", "name", "calendar", "services", "with_version", "end_of_life", "share", "open_end_of_life",
+		"supported", "unknown_cycle", "no_calendar", "calendars", "cycles"})
+	// Ten, judged on 2026-10-01 by the embedded calendars: Kubernetes
+	// 1.27 and 1.28 and Docker 24.0 are past their end of life.
+	if p := sup["products"].([]any)[0].(map[string]any); sup["as_of"] != "2026-10-01" || p["product"] != "kubernetes-api" ||
+		p["with_version"] != 3.0 || p["end_of_life"] != 3.0 || p["share"] != 1.0 || p["open_end_of_life"] != 1.0 || p["calendar"] != "kubernetes" {
+		t.Errorf("support as_of %v, products[0] = %v", sup["as_of"], p)
+	}
 	if p := doc["by_product"].([]any)[0].(map[string]any); p["product"] != "kubernetes-api" || p["services"] != 5.0 || p["open"] != 1.0 {
 		t.Errorf("by_product[0] = %v", p)
 	}

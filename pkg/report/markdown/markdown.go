@@ -97,6 +97,7 @@ func parse(name, text string) (*template.Template, error) {
 //	yesno b       "yes" or "no"
 //	plural n one many
 //	dash s        s, or report.Dash when s is empty
+//	supportLine s what the method says of the support figures (report.SupportMethodLine)
 func Funcs() template.FuncMap {
 	return template.FuncMap{
 		"md":     func(s string) string { return cell(s, CellMax) },
@@ -112,8 +113,9 @@ func Funcs() template.FuncMap {
 			}
 			return "no"
 		},
-		"plural": report.Plural,
-		"dash":   report.OrDash,
+		"plural":      report.Plural,
+		"dash":        report.OrDash,
+		"supportLine": report.SupportMethodLine,
 	}
 }
 

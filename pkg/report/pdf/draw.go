@@ -102,7 +102,11 @@ type bar struct {
 
 // barChart draws horizontal bars scaled to the largest value, with the
 // label left of each bar and the value printed after it.
-func (d *doc) barChart(bars []bar) {
+func (d *doc) barChart(bars []bar) { d.barChartTo(bars, 0) }
+
+// barChartTo is barChart with the full width standing for full (a share
+// in thousandths: 1000), or for the largest value when full is 0.
+func (d *doc) barChartTo(bars []bar, full int) {
 	if len(bars) == 0 {
 		return
 	}
@@ -120,7 +124,7 @@ func (d *doc) barChart(bars []bar) {
 	}
 	textW += 3
 	area := d.width - labelW - textW - 2
-	maxV := 0
+	maxV := full
 	for _, b := range bars {
 		maxV = max(maxV, b.value)
 	}

@@ -82,6 +82,7 @@ func Render(w io.Writer, v *report.View, opts Options) error {
 	d.countries()
 	d.overlap()
 	d.versions()
+	d.support()
 	d.method()
 	if err := d.f.Error(); err != nil {
 		return fmt.Errorf("pdf: render snapshot %q: %w", clean(v.Snapshot, d.cov), err)

@@ -2,6 +2,7 @@ package pdf
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -558,6 +559,79 @@ func (d *doc) versions() {
 	d.capNote(len(v.Versions), maxVersionRows, "versions", "the JSON and CSV reports list all")
 }
 
+// support is section 8: the support status of the versions, with the
+// end-of-life share per product (bars to a full 100 %).
+func (d *doc) support() {
+	v := d.v
+	d.heading("Support status", 40)
+	s := v.Support
+	if !v.Shown.Support || s == nil {
+		d.para(v.Shown.SupportLine)
+		return
+	}
+	d.para("How many of the services whose banner named a version run a release that no longer gets security fixes, " +
+		"by the endoflife.date release calendars. " + s.AsOfText())
+	var bars []bar
+	for _, r := range s.Judged() {
+		if r.WithVersion == 0 {
+			continue
+		}
+		if len(bars) == maxChartRows {
+			break
+		}
+		bars = append(bars, bar{r.Name, int(math.Round(1000 * r.Share)),
+			fmt.Sprintf("%s (%s of %s)", r.ShareText(), num(r.EndOfLife), num(r.WithVersion)), colOpen})
+	}
+	d.barChartTo(bars, 1000)
+	d.note("Each bar is the end-of-life share of the product's services that named a version; the full width is 100%.")
+
+	compared := v.Compare != nil && v.Compare.Earlier != nil
+	cols := []column{{"Product", 2.3, "L"}, {"Calendar", 2.5, "L"}, {"Versions", 1.15, "R"}, {"EOL", 0.8, "R"}, {"Share", 1, "R"}}
+	if compared {
+		cols = append(cols, column{"In " + capRunes(clean(v.Compare.Snapshot(), d.cov), 12), 1.2, "R"}, column{"Change", 1.2, "R"})
+	}
+	cols = append(cols, column{"Open EOL", 1.15, "R"}, column{"Supported", 1.3, "R"}, column{"Unknown", 1.15, "R"})
+	t := &table{cols: cols, size: 7.6, title: "Support status per product"}
+	t.wraps = []int{0, 1}
+	row := func(kind rowKind, name, calendar string, r report.SupportRow) {
+		cells := []string{name, calendar, num(r.WithVersion), num(r.EndOfLife), r.ShareText()}
+		if compared {
+			ch := v.Compare.Support(r)
+			cells = append(cells, ch.ShareBeforeText(), ch.ShareChangeText())
+		}
+		t.add(kind, append(cells, num(r.OpenEndOfLife), num(r.Supported), num(r.UnknownCycle))...)
+	}
+	for _, r := range s.Judged() {
+		row(rowPlain, r.Name, orDash(r.Calendar), r)
+	}
+	row(rowTotal, "All products", "", s.Total)
+	d.table(t)
+	d.note("Versions: services that named a version; EOL: of those, the services whose release cycle is past its end of life " +
+		"(share of Versions); Open EOL: end of life and open; Unknown: a version that matches no cycle of its calendar.")
+	if n := s.NoCalendarText(); n != "" {
+		d.note(n)
+	}
+	cycles := s.EndOfLifeCycles()
+	if len(cycles) == 0 {
+		return
+	}
+	ct := &table{cols: []column{{"Product", 2.4, "L"}, {"Calendar", 2.4, "L"}, {"Cycle", 0.9, "L"}, {"Support ended", 1.9, "L"},
+		{"Services", 1, "R"}, {"Open", 0.9, "R"}}, title: "Release cycles past their end of life", size: 7.6}
+	ct.wraps = []int{0}
+	for i, c := range cycles {
+		if i == maxVersionRows {
+			break
+		}
+		end := c.EndText()
+		if c.Phase == "eoes" {
+			end += " (extended)"
+		}
+		ct.add(rowPlain, c.Name, c.Calendar, c.Cycle, end, num(c.Services), num(c.Open))
+	}
+	d.table(ct)
+	d.capNote(len(cycles), maxVersionRows, "release cycles", "the JSON report lists all")
+}
+
 // capNote says how many rows a capped list left out.
 func (d *doc) capNote(n, limit int, what, where string) {
 	if n > limit {
@@ -620,6 +694,10 @@ func (d *doc) method() {
 	}
 	kv.add(rowPlain, "Snapshot complete", complete)
 	kv.add(rowPlain, "Observations dated after import or collection (time clamped)", num(m.Clamped))
+	if v.Support != nil {
+		kv.add(rowPlain, "Support status judged on", orDash(v.Support.AsOf)+" (the snapshot's newest observation)")
+		kv.add(rowPlain, "Release data (endoflife.date)", v.Support.DataText())
+	}
 	if len(m.Exports) > 0 {
 		kv.add(rowPlain, "Imported from orchex exports (classifications made by the exporting orchex)", strings.Join(m.Exports, ", "))
 	}

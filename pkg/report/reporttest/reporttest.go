@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 )
@@ -42,9 +43,15 @@ func Products() []report.ProductInfo {
 // Day is the date the fixtures' services were last seen.
 func Day() time.Time { return time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC) }
 
-// Meta returns the Meta of the Ten fixture.
+// Meta returns the Meta of the Ten fixture, judged by the embedded
+// release calendars (pkg/eol) on the day the services were last seen.
 func Meta() report.Meta {
+	data, err := eol.Embedded()
+	if err != nil {
+		panic("reporttest: " + err.Error()) // the embedded file is checked by pkg/eol's tests
+	}
 	return report.Meta{
+		Support:        data,
 		Snapshot:       "2026Q4",
 		Created:        Day().Add(36 * time.Hour),
 		CatalogVersion: "3",
@@ -79,6 +86,9 @@ func Meta() report.Meta {
 //	low confidence 1, auth conflicts 1; observations 14 → 4 merged
 //	versions: kubernetes-api v1.27.3 ×2 (1 open), v1.28.0 ×1;
 //	  docker-swarm 24.0.5 ×1 (open); portainer 2.19.4 ×1
+//	support on 2026-10-01 (embedded calendars): kubernetes-api 3 of 3
+//	  with a version end of life (1.27, 1.28; 1 open); docker-swarm 1
+//	  of 1 (Docker 24.0; open); portainer no calendar
 func Ten() []model.Service {
 	return []model.Service{
 		svc("3.5.140.2", 443, "kubernetes-api", "v1.27.3", model.AuthOpen, "aws", "us-east-1", "US", model.SeenShodan),
@@ -278,5 +288,18 @@ func Grouped(ss []model.Service) report.Grouped {
 		Services:             Stream(ss),
 		HoneypotHosts:        len(honeyHosts),
 		HoneypotProductHosts: hph,
+		Named: func(fn func(*model.Service) error) error {
+			// As store.ServicesNamed: every service with a name holding
+			// the AKS zone, case ignored, in reverse order.
+			for i := len(ss) - 1; i >= 0; i-- {
+				s := ss[i]
+				if slices.ContainsFunc(s.Hostnames, func(h string) bool { return strings.Contains(strings.ToLower(h), eol.AKSZone) }) {
+					if err := fn(&s); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		},
 	}
 }
