@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/source"
@@ -220,9 +221,9 @@ func narrowError(err error) error {
 // selectionError names the flag of an unknown product or family.
 func selectionError(se *collect.SelectionError) error {
 	if errors.Is(se, collect.ErrUnknownFamily) {
-		return usagef("--family %q: no product has it%s (families: %s)", se.Value, didYouMean(se.Value, se.Known), strings.Join(se.Known, ", "))
+		return usagef("--family %q: no product has it%s (families: %s)", se.Value, suggest.DidYouMean(se.Value, se.Known), strings.Join(se.Known, ", "))
 	}
-	return usagef("--products: unknown product %q%s (see 'orchex queries list')", se.Value, didYouMean(se.Value, se.Known))
+	return usagef("--products: unknown product %q%s (see 'orchex queries list')", se.Value, suggest.DidYouMean(se.Value, se.Known))
 }
 
 // collectEvents prints a run's events: pages through pc's meter, notices

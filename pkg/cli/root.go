@@ -12,6 +12,7 @@ import (
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/orchex/orchex/internal/cliargs"
 	"github.com/orchex/orchex/internal/outfile"
 )
 
@@ -85,12 +86,12 @@ func Main(ctx context.Context, args []string, env Env) ExitCode {
 	}
 	g := &globals{env: env, temps: map[string]bool{}}
 	app := newApp(g)
-	a, err := normalizeArgs(app, args)
+	a, err := cliargs.Normalize(app, args)
 	if err != nil {
-		return g.exit(ctx, a.path, err)
+		return g.exit(ctx, a.Path, usageError{err})
 	}
 	done := make(chan error, 1)
-	go func() { done <- app.RunContext(ctx, append([]string{"orchex"}, a.argv...)) }()
+	go func() { done <- app.RunContext(ctx, append([]string{"orchex"}, a.Argv...)) }()
 	select {
 	case err = <-done:
 	case <-ctx.Done():
@@ -105,7 +106,7 @@ func Main(ctx context.Context, args []string, env Env) ExitCode {
 			return g.abandon(ctx)
 		}
 	}
-	return g.exit(ctx, a.path, err)
+	return g.exit(ctx, a.Path, err)
 }
 
 // exit prints err as the user needs it and returns its exit code.
@@ -134,7 +135,7 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 		if h := hint(err); h != "" {
 			fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
 		}
-		fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", usageLine(path), name)
+		fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", cliargs.UsageLine("orchex", path), name)
 		return ExitUsage
 	case errors.Is(err, context.Canceled):
 		fmt.Fprintln(g.env.Stderr, "orchex: interrupted")

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/assemble"
@@ -58,7 +59,7 @@ func suggestLabel(ctx context.Context, st *store.Store, err error, label string)
 	for _, s := range snaps {
 		labels = append(labels, s.Label)
 	}
-	if hint := didYouMean(label, labels); hint != "" {
+	if hint := suggest.DidYouMean(label, labels); hint != "" {
 		return fmt.Errorf("%w%s", err, sanitizeTerminal(hint))
 	}
 	return err
