@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/brief"
@@ -227,7 +228,7 @@ func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Se
 	poster := &brief.Poster{UserAgent: "orchex", Retry: &source.Retrier{Seed: 1, Sleep: g.env.Sleep},
 		Client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
 		OnRetry: func(host string, n int, d time.Duration, why string) {
-			g.logf("brief: webhook %s: retry %d in %v: %s", host, n, d.Round(time.Millisecond), sanitizeTerminal(why))
+			g.logf("brief: webhook %s: retry %d in %v: %s", host, n, d.Round(time.Millisecond), terminal.Sanitize(why))
 		}}
 	ix := run.NewIndex()
 	var failed []string
@@ -268,7 +269,7 @@ func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Se
 	}
 	if len(failed) > 0 {
 		for _, f := range failed {
-			fmt.Fprintf(g.env.Stderr, "brief: %s\n", sanitizeTerminal(f))
+			fmt.Fprintf(g.env.Stderr, "brief: %s\n", terminal.Sanitize(f))
 		}
 		return partialError{msg: "some webhook messages could not be posted"}
 	}
@@ -333,7 +334,7 @@ func postBrief(ctx context.Context, g *globals, p *brief.Poster, o briefOptions,
 		return 0, nil
 	}
 	if b.Since == "" {
-		g.logf("brief: scope %s has a webhook, but without --since there is nothing new to post", sanitizeTerminal(b.Scope.Name))
+		g.logf("brief: scope %s has a webhook, but without --since there is nothing new to post", terminal.Sanitize(b.Scope.Name))
 		return 0, nil
 	}
 	m, ok, err := b.Message()

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/orchex/orchex/internal/suggest"
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/source"
@@ -192,7 +193,7 @@ func (g *globals) collectError(ctx context.Context, err error, st *store.Store, 
 	case errors.As(err, &partial):
 		if !g.quiet {
 			for _, r := range partial.Reasons {
-				fmt.Fprintf(g.env.Stderr, "collect: %s\n", sanitizeTerminal(r))
+				fmt.Fprintf(g.env.Stderr, "collect: %s\n", terminal.Sanitize(r))
 			}
 			fmt.Fprintf(g.env.Stderr, "collect: snapshot %s is incomplete; raise the limits and run the same command again to continue\n", snapshot)
 		}
@@ -240,14 +241,14 @@ func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
 			pc.page(e.Progress)
 		case collect.QueryDone:
 			if e.Err != nil {
-				pr.logf("%s %s: failed after %d pages", e.Result.Engine, sanitizeTerminal(e.Result.QueryID), e.Result.Pages)
+				pr.logf("%s %s: failed after %d pages", e.Result.Engine, terminal.Sanitize(e.Result.QueryID), e.Result.Pages)
 			}
 		case collect.Retry:
-			pr.logf("%s: retry %d in %v: %s", e.Engine, e.Attempt, e.Wait.Round(time.Millisecond), sanitizeTerminal(e.Err.Error()))
+			pr.logf("%s: retry %d in %v: %s", e.Engine, e.Attempt, e.Wait.Round(time.Millisecond), terminal.Sanitize(e.Err.Error()))
 		case collect.AccountChecked:
-			pr.logf("%s: %s", e.Engine, sanitizeTerminal(e.Account.Text)) // the plan name is engine text
+			pr.logf("%s: %s", e.Engine, terminal.Sanitize(e.Account.Text)) // the plan name is engine text
 		case collect.AccountFailed:
-			pr.logf("%s", sanitizeTerminal(e.Err.Error()))
+			pr.logf("%s", terminal.Sanitize(e.Err.Error()))
 		case collect.CreditsCapped:
 			pr.logf("%s: --max-credits %d is more than the %d credits left; stopping at %d", e.Engine, e.Asked, e.Left, e.Left)
 		case collect.NoCredits:
@@ -256,7 +257,7 @@ func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
 			pr.logf("warning: snapshot %s was made with catalog %s, this collection uses catalog %s: the method changed within the snapshot",
 				e.Snapshot, e.Was, e.Now)
 		case collect.BadRecord:
-			pr.logf("%s: bad record: %s", e.Engine, sanitizeTerminal(e.Err.Error()))
+			pr.logf("%s: bad record: %s", e.Engine, terminal.Sanitize(e.Err.Error()))
 		case collect.EngineStopped:
 			switch e.Reason {
 			case collect.StoppedQuota:
@@ -269,11 +270,11 @@ func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
 				pr.logf("%s: the engine refused the credentials or the plan: check %s", e.Engine, credentials(e.Engine))
 			}
 		case collect.FacetSkipped:
-			pr.logf("%s: facet %s is not available (known: %s); skipped", e.Engine, sanitizeTerminal(e.Facet), strings.Join(e.Known, ", "))
+			pr.logf("%s: facet %s is not available (known: %s); skipped", e.Engine, terminal.Sanitize(e.Facet), strings.Join(e.Known, ", "))
 		case collect.SnapshotRemoved:
 			pr.logf("nothing was stored: snapshot %s, created by this run, was removed again", e.Snapshot)
 		case collect.MarkFailed:
-			pr.logf("warning: %s: could not mark the snapshot incomplete: %s", e.Engine, sanitizeTerminal(e.Err.Error()))
+			pr.logf("warning: %s: could not mark the snapshot incomplete: %s", e.Engine, terminal.Sanitize(e.Err.Error()))
 		}
 	}
 }
@@ -301,10 +302,10 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	for _, ep := range plan.Engines {
 		for _, q := range ep.Queries {
 			if q.Err != nil {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\n", ep.Name, sanitizeTerminal(q.Query.ID), "error")
+				fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\n", ep.Name, terminal.Sanitize(q.Query.ID), "error")
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, sanitizeTerminal(q.Query.ID), q.Total, q.Pages, q.Credits)
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, terminal.Sanitize(q.Query.ID), q.Total, q.Pages, q.Credits)
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, "total", ep.Total, ep.Pages, ep.Credits)
 		if f := ep.Full; f != nil {
@@ -324,7 +325,7 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		if ep.Full != nil {
 			f := ep.Full
 			notes = append(notes, fmt.Sprintf("%s: narrowed to scope %s, a collection would fetch %d results in %d pages for %d credits%s; without the narrowing, %d results in %d pages for %d credits: the narrowing saves %d credits",
-				ep.Name, sanitizeTerminal(cfg.Scope.Name), ep.Total, ep.Pages, ep.Credits, note, f.Total, f.Pages, f.Credits, f.Credits-ep.Credits))
+				ep.Name, terminal.Sanitize(cfg.Scope.Name), ep.Total, ep.Pages, ep.Credits, note, f.Total, f.Pages, f.Credits, f.Credits-ep.Credits))
 			continue
 		}
 		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
@@ -344,7 +345,7 @@ func printSummary(w io.Writer, sum collect.Summary) {
 	fmt.Fprintln(tw, "engine\tquery\ttotal\tpages\tstored\tresults\tnew\tmerged\tcredits\tstatus\t")
 	for _, r := range sum.Engines {
 		for _, res := range r.Results {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Name, sanitizeTerminal(res.QueryID), res.Total,
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Name, terminal.Sanitize(res.QueryID), res.Total,
 				res.Pages, res.Resumed, res.Results, res.NewServices, res.MergedServices, res.Credits, res.Stopped)
 		}
 		t := r.Total()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/store"
 )
 
@@ -26,7 +27,7 @@ func markIncomplete(ctx context.Context, g *globals, st *store.Store, snapshot, 
 	}
 	in := store.Incomplete{Run: what, Reasons: reasons, At: g.env.Now().UTC()}
 	if err := st.MarkIncomplete(context.WithoutCancel(ctx), snapshot, in); err != nil {
-		g.logf("warning: could not mark snapshot %s incomplete: %s", snapshot, sanitizeTerminal(err.Error()))
+		g.logf("warning: could not mark snapshot %s incomplete: %s", snapshot, terminal.Sanitize(err.Error()))
 	}
 }
 
@@ -51,7 +52,7 @@ func removeIfCreatedEmpty(ctx context.Context, g *globals, st *store.Store, snap
 	removed, err := st.RemoveIfEmpty(context.WithoutCancel(ctx), snapshot)
 	switch {
 	case err != nil:
-		g.logf("warning: could not remove the empty snapshot %s: %s", snapshot, sanitizeTerminal(err.Error()))
+		g.logf("warning: could not remove the empty snapshot %s: %s", snapshot, terminal.Sanitize(err.Error()))
 	case removed:
 		g.logf("nothing was stored: snapshot %s, created by this run, was removed again", snapshot)
 	}

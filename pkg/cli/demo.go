@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
@@ -82,7 +83,7 @@ func demoCommand(g *globals) *cli.Command {
 
 func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
 	if !strings.HasSuffix(o.WriteShodan, ".gz") && o.WriteShodan != "-" {
-		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", sanitizeTerminal(o.WriteShodan))
+		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", terminal.Sanitize(o.WriteShodan))
 	}
 	start := time.Now()
 	n := 0

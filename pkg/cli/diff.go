@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/compare"
@@ -128,6 +129,6 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 // made the same way (unless --quiet).
 func (g *globals) warnMethod(a, b string, d []compare.Difference) {
 	if w := compare.Warning(a, b, d); w != "" {
-		g.logf("warning: %s", sanitizeTerminal(w))
+		g.logf("warning: %s", terminal.Sanitize(w))
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/source/all"
@@ -71,7 +72,7 @@ func (g *globals) engines(c *cli.Context, only string) ([]source.Engine, error) 
 	}
 	deps := source.Deps{HTTPClient: &http.Client{Timeout: d}, Now: g.env.Now, Sleep: g.env.Sleep,
 		Logger: slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: level})),
-		Warn:   func(msg string) { g.logf("%s", sanitizeTerminal(msg)) }}
+		Warn:   func(msg string) { g.logf("%s", terminal.Sanitize(msg)) }}
 	flag := func(name string) (string, bool) {
 		if !c.IsSet(name) {
 			return "", false

@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/eol"
@@ -139,7 +140,7 @@ func runEOLUpdate(ctx context.Context, g *globals, o eolUpdateOptions) error {
 			return usagef("eol update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), sanitizeTerminal(o.API), sanitizeTerminal(dir))
+	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), terminal.Sanitize(o.API), terminal.Sanitize(dir))
 	d, err := eol.Update(ctx, dir, eol.UpdateOptions{Client: o.Client, BaseURL: o.API, UserAgent: "orchex", Now: g.env.Now})
 	if err != nil {
 		return err
@@ -148,7 +149,7 @@ func runEOLUpdate(ctx context.Context, g *globals, o eolUpdateOptions) error {
 		return nil
 	}
 	printEOLCalendars(g, d)
-	fmt.Fprintf(g.env.Stdout, "%d calendars of %s written to %s\n", len(d.Products), d.Date, sanitizeTerminal(d.Origin))
+	fmt.Fprintf(g.env.Stdout, "%d calendars of %s written to %s\n", len(d.Products), d.Date, terminal.Sanitize(d.Origin))
 	return nil
 }
 
@@ -160,11 +161,11 @@ func runEOLInfo(g *globals, dir string) error {
 	w := g.env.Stdout
 	origin := d.Origin
 	if origin != "embedded" {
-		origin = sanitizeTerminal(origin)
+		origin = terminal.Sanitize(origin)
 	}
-	fmt.Fprintf(w, "source   %s: %s", origin, sanitizeTerminal(dash(d.Source)))
+	fmt.Fprintf(w, "source   %s: %s", origin, terminal.Sanitize(dash(d.Source)))
 	if d.Commit != "" {
-		fmt.Fprintf(w, ", commit %s", sanitizeTerminal(d.Commit))
+		fmt.Fprintf(w, ", commit %s", terminal.Sanitize(d.Commit))
 	}
 	fmt.Fprintln(w)
 	if d.Date == "" {
@@ -176,7 +177,7 @@ func runEOLInfo(g *globals, dir string) error {
 	if d.Licence.Copyright != "" {
 		lic += ", " + d.Licence.Copyright
 	}
-	fmt.Fprintf(w, "licence  %s\n\n", sanitizeTerminal(lic))
+	fmt.Fprintf(w, "licence  %s\n\n", terminal.Sanitize(lic))
 	printEOLCalendars(g, d)
 	fmt.Fprintln(w)
 
@@ -211,8 +212,8 @@ func printEOLCalendars(g *globals, d *eol.Data) {
 	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CALENDAR\tTITLE\tCYCLES\tNEWEST\tOLDEST")
 	for _, p := range d.Products {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", sanitizeTerminal(p.ID), sanitizeTerminal(dash(p.Title)), len(p.Cycles),
-			sanitizeTerminal(p.Cycles[0].Name), sanitizeTerminal(p.Cycles[len(p.Cycles)-1].Name))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", terminal.Sanitize(p.ID), terminal.Sanitize(dash(p.Title)), len(p.Cycles),
+			terminal.Sanitize(p.Cycles[0].Name), terminal.Sanitize(p.Cycles[len(p.Cycles)-1].Name))
 	}
 	tw.Flush()
 }

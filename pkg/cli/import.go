@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/orchex/orchex/internal/inputs"
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/importer"
@@ -225,12 +226,12 @@ func (g *globals) checkInputs(o importOptions) (files []string, empty int, err e
 	}
 	files, skipped, problems := inputs.Check(o.Files)
 	for _, f := range skipped {
-		g.logf("%s: the file is empty: nothing to import from it", sanitizeTerminal(f))
+		g.logf("%s: the file is empty: nothing to import from it", terminal.Sanitize(f))
 	}
 	if len(problems) > 0 {
 		var lines []string
 		for _, p := range problems {
-			line := sanitizeTerminal(p.Error())
+			line := terminal.Sanitize(p.Error())
 			if errors.Is(p, inputs.ErrDirectory) {
 				line += "; give the files in it (orchex import DIR/*.json.gz)"
 			}
@@ -279,7 +280,7 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	// An interrupt closes the input, which ends a read blocked on a named
 	// pipe or an endless device (/dev/zero) at once.
 	defer context.AfterFunc(ctx, func() { in.Close() })()
-	name := sanitizeTerminal(inputName(file))
+	name := terminal.Sanitize(inputName(file))
 	m := g.meter("import "+name, "bytes", in.Size)
 	defer m.Stop()
 	var records atomic.Int64
@@ -315,13 +316,13 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	}
 	m.Stop()
 	for _, re := range res.Errors {
-		g.logf("%s", sanitizeTerminal(re.Error()))
+		g.logf("%s", terminal.Sanitize(re.Error()))
 	}
 	if res.Bad > len(res.Errors) {
 		g.logf("%s: %d more bad records not shown", name, res.Bad-len(res.Errors))
 	}
 	if res.Truncated {
-		g.logf("%s: %s", name, sanitizeTerminal(res.TruncatedReason))
+		g.logf("%s: %s", name, terminal.Sanitize(res.TruncatedReason))
 	}
 	if err != nil {
 		return fileResult{bad: res.Bad, read: res.Read}, err // the importer's errors name the file and line

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"github.com/orchex/orchex/internal/outfile"
+	"github.com/orchex/orchex/internal/terminal"
 )
 
 // writeOut writes the output of flag (--out, --write-shodan...) to path
@@ -55,7 +56,7 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 		return err
 	}
 	if say && !o.Direct() {
-		g.logf("wrote %s", sanitizeTerminal(filepath.Clean(path)))
+		g.logf("wrote %s", terminal.Sanitize(filepath.Clean(path)))
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"golang.org/x/term"
 
 	"github.com/orchex/orchex/internal/progress"
@@ -68,7 +69,7 @@ func (c *pageCounter) page(p source.Progress) {
 	sort.Strings(engines)
 	var on []string
 	for _, e := range engines {
-		on = append(on, e+" "+sanitizeTerminal(c.current[e]))
+		on = append(on, e+" "+terminal.Sanitize(c.current[e]))
 	}
 	c.m.Update(int64(done), int64(want), fmt.Sprintf("%s; %d results, %d credits", strings.Join(on, ", "), results, credits))
 }

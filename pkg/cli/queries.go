@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/catalog"
@@ -144,7 +145,7 @@ func runQueriesCheck(g *globals, dir string) error {
 	problems := catalog.Check(fsys)
 	out := g.env.Stdout
 	for _, p := range relocate(problems, prefix, join) {
-		fmt.Fprintln(out, sanitizeTerminal(p.Error()))
+		fmt.Fprintln(out, terminal.Sanitize(p.Error()))
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("queries check: %d problem(s) in %s", len(problems), prefix)
@@ -155,7 +156,7 @@ func runQueriesCheck(g *globals, dir string) error {
 	}
 	if !g.quiet {
 		fmt.Fprintf(out, "ok: %s: catalog version %s: %d families, %d products, %d queries, %d examples passed\n",
-			sanitizeTerminal(prefix), sanitizeTerminal(c.Version()), len(c.Families()), len(c.Products()), len(c.Queries()), c.Examples())
+			terminal.Sanitize(prefix), terminal.Sanitize(c.Version()), len(c.Families()), len(c.Products()), len(c.Queries()), c.Examples())
 	}
 	return nil
 }
@@ -187,15 +188,15 @@ func writeCatalogTable(g *globals, c *catalog.Catalog) error {
 	fmt.Fprintln(w, "ID\tNAME\tFAMILY\tCATEGORY\tSHODAN\tCENSYS\tV2\tCONFIDENCE NOTES")
 	for _, p := range c.Products() {
 		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n",
-			sanitizeTerminal(p.ID), sanitizeTerminal(p.Name), p.Family, p.Category,
-			len(p.Shodan), len(p.Censys), len(p.CensysV2), sanitizeTerminal(confidenceNote(p)))
+			terminal.Sanitize(p.ID), terminal.Sanitize(p.Name), p.Family, p.Category,
+			len(p.Shodan), len(p.Censys), len(p.CensysV2), terminal.Sanitize(confidenceNote(p)))
 	}
 	if err := w.Flush(); err != nil {
 		return fmt.Errorf("queries list: writing: %w", err)
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.env.Stdout, "\ncatalog version %s: %d products, %d queries\n",
-			sanitizeTerminal(c.Version()), len(c.Products()), len(c.Queries()))
+			terminal.Sanitize(c.Version()), len(c.Products()), len(c.Queries()))
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/cloud"
@@ -170,7 +171,7 @@ func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) err
 			return usagef("ranges update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), sanitizeTerminal(dir))
+	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), terminal.Sanitize(dir))
 	infos, err := cloud.Update(ctx, dir, cloud.UpdateOptions{Client: o.Client, URLs: o.URLs, UserAgent: "orchex"})
 	if err != nil {
 		return err
@@ -179,7 +180,7 @@ func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) err
 		return nil
 	}
 	printRangesFeeds(g, infos)
-	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), sanitizeTerminal(dir))
+	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), terminal.Sanitize(dir))
 	return nil
 }
 
@@ -190,16 +191,16 @@ func runRangesInfo(g *globals, dir string) error {
 	}
 	if r == nil {
 		fmt.Fprintf(g.env.Stdout, "no feeds loaded (no cache at %s): cloud tags come from the engines' cloud fields and ASNs only.\n"+
-			"Run 'orchex ranges update' or pass --ranges DIR.\n", sanitizeTerminal(dash(DefaultDir(g.env.Getenv))))
+			"Run 'orchex ranges update' or pass --ranges DIR.\n", terminal.Sanitize(dash(DefaultDir(g.env.Getenv))))
 		return nil
 	}
 	if dir == "" {
 		dir = DefaultDir(g.env.Getenv)
 	}
 	printRangesFeeds(g, r.Info())
-	fmt.Fprintf(g.env.Stdout, "%d distinct prefixes from %d feeds in %s\n", r.Len(), len(r.Info()), sanitizeTerminal(dir))
+	fmt.Fprintf(g.env.Stdout, "%d distinct prefixes from %d feeds in %s\n", r.Len(), len(r.Info()), terminal.Sanitize(dir))
 	for _, s := range r.Skipped() {
-		fmt.Fprintf(g.env.Stdout, "skipped %s\n", sanitizeTerminal(s))
+		fmt.Fprintf(g.env.Stdout, "skipped %s\n", terminal.Sanitize(s))
 	}
 	return nil
 }
@@ -208,7 +209,7 @@ func printRangesFeeds(g *globals, infos []cloud.FeedInfo) {
 	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "PROVIDER\tFILE\tDATE\tTOKEN\tIPV4\tIPV6")
 	for _, f := range infos {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", f.Provider, sanitizeTerminal(f.File), dash(f.Date), dash(f.Token), f.Prefixes4, f.Prefixes6)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", f.Provider, terminal.Sanitize(f.File), dash(f.Date), dash(f.Token), f.Prefixes4, f.Prefixes6)
 	}
 	tw.Flush()
 }
@@ -228,7 +229,7 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 		a, err := netip.ParseAddr(s)
 		if err != nil {
 			bad++
-			fmt.Fprintf(g.env.Stderr, "orchex: ranges lookup: %q is not an IP address\n", sanitizeTerminal(s))
+			fmt.Fprintf(g.env.Stderr, "orchex: ranges lookup: %q is not an IP address\n", terminal.Sanitize(s))
 			continue
 		}
 		m, ok := r.Lookup(a)
@@ -246,7 +247,7 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 		if m.FeedDate != "" {
 			feed += "@" + m.FeedDate
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a, m.Provider, sanitizeTerminal(dash(region)), sanitizeTerminal(dash(m.Service)), m.Prefix, sanitizeTerminal(feed))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a, m.Provider, terminal.Sanitize(dash(region)), terminal.Sanitize(dash(m.Service)), m.Prefix, terminal.Sanitize(feed))
 	}
 	tw.Flush()
 	if bad > 0 {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/internal/cliargs"
@@ -131,7 +132,7 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 		for _, c := range path {
 			name += " " + c.Name
 		}
-		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
+		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", terminal.Sanitize(err.Error()))
 		if h := hint(err); h != "" {
 			fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
 		}
@@ -141,7 +142,7 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 		fmt.Fprintln(g.env.Stderr, "orchex: interrupted")
 		return ExitFailure
 	}
-	fmt.Fprintf(g.env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
+	fmt.Fprintf(g.env.Stderr, "orchex: %s\n", terminal.Sanitize(err.Error()))
 	if h := hint(err); h != "" {
 		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
 	}

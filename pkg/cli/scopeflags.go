@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/model"
@@ -36,7 +37,7 @@ func (g *globals) loadScopes(verb, file string) (*scope.Set, error) {
 	var inv *scope.Invalid
 	if errors.As(err, &inv) {
 		for _, p := range inv.Problems {
-			fmt.Fprintln(g.env.Stderr, sanitizeTerminal(p.Error()))
+			fmt.Fprintln(g.env.Stderr, terminal.Sanitize(p.Error()))
 		}
 		return nil, usagef("%s: --scopes %s has %d problem(s): fix them ('orchex scopes check %s' lists them)", verb, file, len(inv.Problems), file)
 	}
@@ -44,7 +45,7 @@ func (g *globals) loadScopes(verb, file string) (*scope.Set, error) {
 		return nil, fmt.Errorf("%s: --scopes: %w", verb, err)
 	}
 	for _, w := range set.Warnings() {
-		g.logf("warning: %s", sanitizeTerminal(w.Error()))
+		g.logf("warning: %s", terminal.Sanitize(w.Error()))
 	}
 	return set, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"text/tabwriter"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/scope"
@@ -46,7 +47,7 @@ func runScopesCheck(g *globals, file string) error {
 	var inv *scope.Invalid
 	if errors.As(err, &inv) {
 		for _, p := range inv.Problems {
-			fmt.Fprintln(g.env.Stdout, sanitizeTerminal(p.Error()))
+			fmt.Fprintln(g.env.Stdout, terminal.Sanitize(p.Error()))
 		}
 		return usagef("scopes check: %d problem(s) in %s", len(inv.Problems), file)
 	}
@@ -61,17 +62,17 @@ func runScopesCheck(g *globals, file string) error {
 		for i := 0; i < set.Len(); i++ {
 			s := set.Scope(i)
 			networks += len(s.CIDRs)
-			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", sanitizeTerminal(s.Name),
+			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", terminal.Sanitize(s.Name),
 				len(s.CIDRs), len(s.ASNs), len(s.Orgs), len(s.Domains), len(s.Countries), len(s.Contacts), s.Line)
 		}
 		if err := w.Flush(); err != nil {
 			return fmt.Errorf("scopes check: writing: %w", err)
 		}
 		fmt.Fprintf(out, "\nok: %s: %d scopes, %d networks (%d distinct), %d warning(s)\n",
-			sanitizeTerminal(file), set.Len(), networks, set.Networks(), len(set.Warnings()))
+			terminal.Sanitize(file), set.Len(), networks, set.Networks(), len(set.Warnings()))
 	}
 	for _, w := range set.Warnings() {
-		fmt.Fprintln(g.env.Stderr, "warning: "+sanitizeTerminal(w.Error()))
+		fmt.Fprintln(g.env.Stderr, "warning: "+terminal.Sanitize(w.Error()))
 	}
 	return nil
 }

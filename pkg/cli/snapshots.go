@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/store"
@@ -150,14 +151,14 @@ func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions
 		return snapWriteJSON(out, list)
 	}
 	if len(sns) == 0 {
-		g.logf("no snapshots in %s; run orchex import or collect", sanitizeTerminal(g.db))
+		g.logf("no snapshots in %s; run orchex import or collect", terminal.Sanitize(g.db))
 		return nil
 	}
 	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "LABEL\tCREATED\tSERVICES\tHOSTS\tOBSERVATIONS\tCATALOG\tENGINES")
 	for _, sn := range sns {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", cellN(sn.Label, 64), sn.Created.UTC().Format(time.RFC3339),
-			sn.Services, sn.Hosts, sn.Observations, cellN(dash(sn.Meta.CatalogVersion), 32), cellN(snapEngines(sn.Meta.Engines), 64))
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", terminal.Cell(sn.Label, 64), sn.Created.UTC().Format(time.RFC3339),
+			sn.Services, sn.Hosts, sn.Observations, terminal.Cell(dash(sn.Meta.CatalogVersion), 32), terminal.Cell(snapEngines(sn.Meta.Engines), 64))
 	}
 	return tw.Flush()
 }
@@ -242,23 +243,23 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 	w := &snapErrWriter{w: g.env.Stdout}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	m := sn.Meta
-	fmt.Fprintf(tw, "Snapshot\t%s\n", cellN(sn.Label, 64))
+	fmt.Fprintf(tw, "Snapshot\t%s\n", terminal.Cell(sn.Label, 64))
 	fmt.Fprintf(tw, "Created\t%s\n", sn.Created.UTC().Format(time.RFC3339))
-	fmt.Fprintf(tw, "Catalog version\t%s\n", cellN(dash(m.CatalogVersion), 64))
+	fmt.Fprintf(tw, "Catalog version\t%s\n", terminal.Cell(dash(m.CatalogVersion), 64))
 	fmt.Fprintf(tw, "Services\t%d\n", sn.Services)
 	fmt.Fprintf(tw, "Hosts\t%d\n", sn.Hosts)
 	fmt.Fprintf(tw, "Observations\t%d\n", sn.Observations)
-	fmt.Fprintf(tw, "Engines\t%s\n", cellN(snapEngines(m.Engines), 200))
+	fmt.Fprintf(tw, "Engines\t%s\n", terminal.Cell(snapEngines(m.Engines), 200))
 	var feeds []string
 	for _, f := range m.Feeds {
 		feeds = append(feeds, f.Provider+" "+f.Date)
 	}
-	fmt.Fprintf(tw, "Range feeds\t%s\n", cellN(dash(strings.Join(feeds, ", ")), 400))
+	fmt.Fprintf(tw, "Range feeds\t%s\n", terminal.Cell(dash(strings.Join(feeds, ", ")), 400))
 	for i, in := range m.Inputs {
-		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Inputs"), cellN(in, 200))
+		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Inputs"), terminal.Cell(in, 200))
 	}
 	for i, n := range m.Notes {
-		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Notes"), cellN(n, 200))
+		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Notes"), terminal.Cell(n, 200))
 	}
 	tw.Flush()
 
@@ -267,7 +268,7 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ENGINE\tOBSERVATIONS\tSERVICES\tONLY THIS ENGINE\tPAGES\tCREDITS")
 		for _, c := range counts {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", cellN(string(c.Engine), 32), c.Observations, c.Services, c.Only, c.Pages, c.Credits)
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", terminal.Cell(string(c.Engine), 32), c.Observations, c.Services, c.Only, c.Pages, c.Credits)
 		}
 		tw.Flush()
 	}
@@ -276,8 +277,8 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		fmt.Fprintln(tw, "ENGINE\tQUERY ID\tTOTAL\tPAGES\tFETCHED\tTRUNCATED\tQUERY")
 		for _, q := range m.Queries {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", cellN(q.Engine, 32), cellN(q.ID, 64), q.Total, q.Pages, q.Fetched,
-				cellN(dash(q.Truncated), 32), cellN(q.Text, 80))
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", terminal.Cell(q.Engine, 32), terminal.Cell(q.ID, 64), q.Total, q.Pages, q.Fetched,
+				terminal.Cell(dash(q.Truncated), 32), terminal.Cell(q.Text, 80))
 		}
 		tw.Flush()
 	}
@@ -290,8 +291,8 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 			if len(sum) > 12 {
 				sum = sum[:12]
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", cellN(im.File, 80), cellN(string(im.Engine), 32), cellN(im.Format, 32),
-				im.Read, im.Kept, im.Bad, im.Skipped, dash(snapTime(im.At)), cellN(sum, 12))
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", terminal.Cell(im.File, 80), terminal.Cell(string(im.Engine), 32), terminal.Cell(im.Format, 32),
+				im.Read, im.Kept, im.Bad, im.Skipped, dash(snapTime(im.At)), terminal.Cell(sum, 12))
 		}
 		tw.Flush()
 	}
@@ -310,7 +311,7 @@ func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error 
 		}
 		return suggestLabel(ctx, s, err, from)
 	}
-	g.logf("renamed snapshot %s to %s", cellN(from, 64), cellN(to, 64))
+	g.logf("renamed snapshot %s to %s", terminal.Cell(from, 64), terminal.Cell(to, 64))
 	return nil
 }
 
@@ -339,11 +340,11 @@ func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) er
 	}
 	var names []string
 	for _, sn := range sns {
-		names = append(names, cellN(sn.Label, 64))
+		names = append(names, terminal.Cell(sn.Label, 64))
 	}
 	what := fmt.Sprintf("%s (%d services, %d observations)", strings.Join(names, ", "), services, observations)
 	if !opts.Yes {
-		fmt.Fprintf(g.env.Stderr, "Remove snapshot %s from %s? This cannot be undone. [y/N] ", what, cellN(g.db, 200))
+		fmt.Fprintf(g.env.Stderr, "Remove snapshot %s from %s? This cannot be undone. [y/N] ", what, terminal.Cell(g.db, 200))
 		if !snapConfirmed(g.env.Stdin) {
 			fmt.Fprintln(g.env.Stderr)
 			return fmt.Errorf("snapshots rm: not confirmed; nothing was removed (pass --yes to skip the question)")

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/csvreport"
@@ -105,7 +106,7 @@ func statsTable(rows []collect.StatsRow, clean func(string) string) *report.Tabl
 // writeStatsTable prints statsTable for a terminal.
 func writeStatsTable(w io.Writer, rows []collect.StatsRow) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	t := statsTable(rows, cell)
+	t := statsTable(rows, func(s string) string { return terminal.Cell(s, 80) })
 	fmt.Fprintln(tw, "ENGINE\tQUERY\tFACET\tVALUE\tCOUNT")
 	for _, r := range t.Rows {
 		fmt.Fprintln(tw, strings.Join(r, "\t"))

@@ -5,6 +5,7 @@ import (
 	"runtime/debug"
 	"strings"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 )
 
@@ -59,5 +60,5 @@ func buildInfo(catalog string) string {
 		commit += " (" + strings.Join(notes, ", ") + ")"
 	}
 	return fmt.Sprintf("orchex %s\ncommit  %s\ngo      %s\ncatalog %s\n",
-		sanitizeTerminal(version), sanitizeTerminal(commit), goVersion, sanitizeTerminal(catalog))
+		terminal.Sanitize(version), terminal.Sanitize(commit), goVersion, terminal.Sanitize(catalog))
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/orchex/orchex/internal/suggest"
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/assemble"
@@ -60,7 +61,7 @@ func suggestLabel(ctx context.Context, st *store.Store, err error, label string)
 		labels = append(labels, s.Label)
 	}
 	if hint := suggest.DidYouMean(label, labels); hint != "" {
-		return fmt.Errorf("%w%s", err, sanitizeTerminal(hint))
+		return fmt.Errorf("%w%s", err, terminal.Sanitize(hint))
 	}
 	return err
 }
