@@ -167,8 +167,12 @@ func (m *Meter) Printf(format string, args ...any) {
 	}
 }
 
-// Stop ends the meter: the live line is erased, plain lines stop.
+// Stop ends the meter: the live line is erased, plain lines stop. It may
+// be called more than once, and on a nil Meter (none started yet).
 func (m *Meter) Stop() {
+	if m == nil {
+		return
+	}
 	m.mu.Lock()
 	if m.bar != nil {
 		_ = m.bar.Clear()

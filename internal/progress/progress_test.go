@@ -93,3 +93,9 @@ func TestLiveLine(t *testing.T) {
 		}
 	}
 }
+
+// TestStopNil: stopping a meter that was never started does nothing.
+func TestStopNil(t *testing.T) {
+	var m *Meter
+	m.Stop()
+}

@@ -166,7 +166,7 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.S
 		for _, f := range feeds {
 			m.AddFeed(f)
 		}
-		recordDisagreements(m, tagger)
+		m.AddDisagreements(tagger.DisagreementCount())
 	})
 	if err != nil {
 		return g.collectError(ctx, err, st, cfg.Snapshot)
