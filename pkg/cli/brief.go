@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,12 +14,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/brief"
-	"github.com/orchex/orchex/pkg/compare"
-	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report/assemble"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
 	"github.com/orchex/orchex/pkg/scope"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/store"
@@ -183,92 +177,43 @@ func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Se
 	if err != nil {
 		return err
 	}
-	snap, method, err := assemble.Method(ctx, st, label)
+	cfg, diffs, err := assemble.Brief(ctx, st, cat, label, o.Since)
 	if err != nil {
 		return err
 	}
-	meta, err := assemble.Meta(ctx, st, cat, snap, assemble.Options{})
-	if err != nil {
-		return err
-	}
-	cfg := brief.Config{Scopes: set, Select: sel, Catalog: cat, Meta: meta,
-		Now: brief.Side{Label: label, Created: snap.Created, Services: func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }}}
-	for _, n := range snap.Meta.Narrowings {
-		cfg.NarrowedTo = append(cfg.NarrowedTo, n.Scope)
-	}
-	if o.Since != "" {
-		then, m, err := assemble.Method(ctx, st, o.Since)
-		if err != nil {
-			return err
-		}
-		// A narrowing is weighed per scope by the briefing (a scope both
-		// snapshots were collected for compares alike), not as a method
-		// difference of the run.
-		diffs := slices.DeleteFunc(compare.Differences(m, method), func(d compare.Difference) bool { return d.What == "narrowing" })
-		g.warnMethod(o.Since, label, diffs)
-		for _, d := range diffs {
-			cfg.Differences = append(cfg.Differences, d.String())
-		}
-		for _, n := range then.Meta.Narrowings {
-			cfg.SinceNarrowedTo = append(cfg.SinceNarrowedTo, n.Scope)
-		}
-		cfg.Since = &brief.Side{Label: then.Label, Created: then.Created,
-			Services: func(fn func(*model.Service) error) error { return st.Services(ctx, then.Label, fn) }}
-	}
+	g.warnMethod(o.Since, label, diffs)
 	if err := os.MkdirAll(o.Out, 0o755); err != nil {
 		return fmt.Errorf("brief: %w", err)
 	}
-	cfg.Dir = o.Out
+	cfg.Scopes, cfg.Select, cfg.Dir = set, sel, o.Out
 	start := time.Now()
 	run, err := brief.Select(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer run.Close()
-	poster := &brief.Poster{UserAgent: "orchex", Retry: &source.Retrier{Seed: 1, Sleep: g.env.Sleep},
-		Client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		OnRetry: func(host string, n int, d time.Duration, why string) {
-			g.logf("brief: webhook %s: retry %d in %v: %s", host, n, d.Round(time.Millisecond), terminal.Sanitize(why))
-		}}
-	ix := run.NewIndex()
-	var failed []string
-	posted, open, withOpen := 0, 0, 0
-	for k := range run.Len() {
-		b, err := run.Brief(ctx, k)
-		if err != nil {
-			return err
-		}
-		files, err := writeBrief(ctx, g, o, b)
-		if err == nil {
-			var n int
-			n, err = postBrief(ctx, g, poster, o, b, &failed)
-			posted += n
-		}
-		ix.Add(b, files)
-		open += b.Counts.Open
-		if b.Counts.Open > 0 {
-			withOpen++
-		}
-		b.Close()
-		if err != nil {
-			return err
-		}
-	}
-	if err := g.writeQuiet(ctx, "--out", filepath.Join(o.Out, "index.json"), ix.WriteJSON); err != nil {
-		return fmt.Errorf("brief: %w", err)
-	}
-	err = g.writeQuiet(ctx, "--out", filepath.Join(o.Out, "index.md"), func(w io.Writer) error { return markdown.RenderDocument(w, ix.Document()) })
+	w, err := run.Write(ctx, brief.Output{CSV: o.Formats["csv"], PDF: o.Formats["pdf"], HTML: o.Formats["html"], Webhook: o.Webhook,
+		Create: func(name string, fn func(io.Writer) error) error {
+			return g.writeQuiet(ctx, "--out", filepath.Join(o.Out, name), fn)
+		},
+		Poster: &brief.Poster{UserAgent: "orchex", Retry: &source.Retrier{Seed: 1, Sleep: g.env.Sleep},
+			OnRetry: func(host string, n int, d time.Duration, why string) {
+				g.logf("brief: webhook %s: retry %d in %v: %s", host, n, d.Round(time.Millisecond), terminal.Sanitize(why))
+			}},
+		NoSince: func(name string) {
+			g.logf("brief: scope %s has a webhook, but without --since there is nothing new to post", terminal.Sanitize(name))
+		}})
 	if err != nil {
-		return fmt.Errorf("brief: %w", err)
+		return err
 	}
 	g.logf("wrote %d %s of snapshot %s to %s in %s: %d open %s in %d %s",
-		run.Len(), plural(run.Len(), "briefing", "briefings"), label, filepath.Clean(o.Out), time.Since(start).Round(100*time.Millisecond),
-		open, plural(open, "service", "services"), withOpen, plural(withOpen, "scope", "scopes"))
-	if posted > 0 {
-		g.logf("posted %d webhook %s", posted, plural(posted, "message", "messages"))
+		w.Briefings, plural(w.Briefings, "briefing", "briefings"), label, filepath.Clean(o.Out), time.Since(start).Round(100*time.Millisecond),
+		w.Open, plural(w.Open, "service", "services"), w.WithOpen, plural(w.WithOpen, "scope", "scopes"))
+	if w.Posted > 0 {
+		g.logf("posted %d webhook %s", w.Posted, plural(w.Posted, "message", "messages"))
 	}
-	if len(failed) > 0 {
-		for _, f := range failed {
+	if len(w.Failed) > 0 {
+		for _, f := range w.Failed {
 			fmt.Fprintf(g.env.Stderr, "brief: %s\n", terminal.Sanitize(f))
 		}
 		return partialError{msg: "some webhook messages could not be posted"}
@@ -281,76 +226,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// writeBrief writes a scope's files into OUT/NAME/, each atomically, and
-// returns their names.
-func writeBrief(ctx context.Context, g *globals, o briefOptions, b *brief.Brief) ([]string, error) {
-	dir := filepath.Join(o.Out, b.Scope.Name)
-	full := "brief.md, brief.json"
-	if o.Formats["csv"] {
-		full += " and services.csv"
-	}
-	type file struct {
-		name  string
-		write func(io.Writer) error
-	}
-	files := []file{
-		{"brief.md", func(w io.Writer) error { return markdown.RenderDocument(w, b.Document(brief.DocOptions{})) }},
-		{"brief.json", b.WriteJSON},
-	}
-	if o.Formats["csv"] {
-		files = append(files, file{"services.csv", b.WriteCSV})
-	}
-	capped := brief.DocOptions{MaxListed: brief.DefaultMaxListed, FullList: full}
-	if o.Formats["pdf"] {
-		files = append(files, file{"brief.pdf", func(w io.Writer) error { return pdf.RenderDocument(w, b.Document(capped), pdf.Options{}) }})
-	}
-	if o.Formats["html"] {
-		files = append(files, file{"brief.html", func(w io.Writer) error { return html.RenderDocument(w, b.Document(capped)) }})
-	}
-	var names []string
-	for _, f := range files {
-		if err := g.writeQuiet(ctx, "--out", filepath.Join(dir, f.name), f.write); err != nil {
-			return names, fmt.Errorf("brief: scope %s: %w", b.Scope.Name, err)
-		}
-		names = append(names, f.name)
-	}
-	return names, nil
-}
-
-// postBrief posts a scope's message to --webhook and to the scope's own
-// webhook; a failure is recorded in failed (the other scopes go on) and
-// the number posted returned.
-func postBrief(ctx context.Context, g *globals, p *brief.Poster, o briefOptions, b *brief.Brief, failed *[]string) (int, error) {
-	var hooks []source.Secret
-	if !o.Webhook.Empty() {
-		hooks = append(hooks, o.Webhook)
-	}
-	if !b.Scope.Webhook.Empty() && b.Scope.Webhook.Reveal() != o.Webhook.Reveal() {
-		hooks = append(hooks, b.Scope.Webhook)
-	}
-	if len(hooks) == 0 {
-		return 0, nil
-	}
-	if b.Since == "" {
-		g.logf("brief: scope %s has a webhook, but without --since there is nothing new to post", terminal.Sanitize(b.Scope.Name))
-		return 0, nil
-	}
-	m, ok, err := b.Message()
-	if err != nil || !ok {
-		return 0, err
-	}
-	n := 0
-	for _, h := range hooks {
-		if err := p.Post(ctx, h, m); err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			*failed = append(*failed, "scope "+b.Scope.Name+": "+err.Error())
-			continue
-		}
-		n++
-	}
-	return n, nil
 }
