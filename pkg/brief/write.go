@@ -25,7 +25,7 @@ type Output struct {
 	// Webhook, when set, is posted every scope's message, as is the
 	// scope's own webhook (once when they are the same URL).
 	Webhook source.Secret
-	Poster  *Poster
+	Poster  *Poster // nil: a Poster's defaults
 	// NoSince, when set, is told of a scope with a webhook in a run with
 	// no earlier snapshot: it has nothing new to post.
 	NoSince func(scope string)
@@ -137,9 +137,13 @@ func (b *Brief) post(ctx context.Context, out Output, failed *[]string) (int, er
 	if err != nil || !ok {
 		return 0, err
 	}
+	p := out.Poster
+	if p == nil {
+		p = &Poster{}
+	}
 	n := 0
 	for _, h := range hooks {
-		if err := out.Poster.Post(ctx, h, m); err != nil {
+		if err := p.Post(ctx, h, m); err != nil {
 			if ctx.Err() != nil {
 				return n, ctx.Err()
 			}

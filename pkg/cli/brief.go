@@ -206,8 +206,14 @@ func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Se
 	if err != nil {
 		return err
 	}
+	return g.logBriefs(w, label, o.Out, time.Since(start))
+}
+
+// logBriefs says what a run of briefings wrote and posted; a webhook
+// message that could not be posted makes it a partial error (exit 3).
+func (g *globals) logBriefs(w brief.Written, label, dir string, took time.Duration) error {
 	g.logf("wrote %d %s of snapshot %s to %s in %s: %d open %s in %d %s",
-		w.Briefings, plural(w.Briefings, "briefing", "briefings"), label, filepath.Clean(o.Out), time.Since(start).Round(100*time.Millisecond),
+		w.Briefings, plural(w.Briefings, "briefing", "briefings"), label, filepath.Clean(dir), took.Round(100*time.Millisecond),
 		w.Open, plural(w.Open, "service", "services"), w.WithOpen, plural(w.WithOpen, "scope", "scopes"))
 	if w.Posted > 0 {
 		g.logf("posted %d webhook %s", w.Posted, plural(w.Posted, "message", "messages"))

@@ -12,7 +12,6 @@ import (
 
 	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/internal/terminal"
-	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/store"
@@ -91,7 +90,8 @@ func collectCommand(g *globals) *cli.Command {
 				return err
 			}
 			defer st.Close()
-			return runCollect(c.Context, g, cfg, st, tagger, feeds, true)
+			cfg.Store, cfg.Tagger, cfg.Feeds = st, tagger, feeds
+			return runCollect(c.Context, g, cfg, true)
 		},
 	}
 }
@@ -145,11 +145,10 @@ func quarterLabel(t time.Time) string {
 	return fmt.Sprintf("%dQ%d", t.Year(), (int(t.Month())-1)/3+1)
 }
 
-// runCollect runs the collection, prints its summary and records the
-// range feeds and tag disagreements in the snapshot, even after a
-// failure: the pages stored so far were tagged with them.
-func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.Store, tagger *cloud.Tagger, feeds []store.FeedMeta, summary bool) error {
-	cfg.Store, cfg.Tagger = st, tagger
+// runCollect runs the collection (which records the range feeds and
+// tag disagreements in the snapshot) and prints its progress, notices
+// and, with summary, its summary.
+func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary bool) error {
 	m := g.meter("collect "+cfg.Snapshot, "pages", 0)
 	pc := newPageCounter(m)
 	cfg.Events = g.collectEvents(pc)
@@ -162,17 +161,8 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.S
 	if len(sum.Engines) > 0 && summary {
 		printSummary(g.env.Stdout, sum)
 	}
-	merr := st.UpdateMeta(context.WithoutCancel(ctx), cfg.Snapshot, func(m *store.Meta) {
-		for _, f := range feeds {
-			m.AddFeed(f)
-		}
-		m.AddDisagreements(tagger.DisagreementCount())
-	})
 	if err != nil {
-		return g.collectError(ctx, err, st, cfg.Snapshot)
-	}
-	if merr != nil {
-		return merr
+		return g.collectError(ctx, err, cfg.Snapshot)
 	}
 	return nil
 }
@@ -180,7 +170,7 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.S
 // collectError maps a collection's error to what the user sees: usage
 // errors for a bad selection, resume advice after an interruption, the
 // reasons of an incomplete snapshot (exit 3), hints for the rest.
-func (g *globals) collectError(ctx context.Context, err error, st *store.Store, snapshot string) error {
+func (g *globals) collectError(ctx context.Context, err error, snapshot string) error {
 	var se *collect.SelectionError
 	var partial *collect.Partial
 	switch {

@@ -4,29 +4,18 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/orchex/orchex/internal/terminal"
-	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
+	"github.com/orchex/orchex/pkg/demo/tour"
 	"github.com/orchex/orchex/pkg/report"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
-	"github.com/orchex/orchex/pkg/source"
-	"github.com/orchex/orchex/pkg/source/all"
-	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
-
-// demoSnapshot is the snapshot the demo collects into.
-const demoSnapshot = "demo"
 
 type demoOptions struct {
 	Seed        int64
@@ -99,49 +88,27 @@ func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
 	return nil
 }
 
+// runDemo runs the tour (pkg/demo/tour), printing its events, then the
+// headline figures.
 func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	start := time.Now()
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return fmt.Errorf("demo: %w", err)
-	}
 	cat, err := g.loadCatalog()
 	if err != nil {
 		return err
 	}
-	w := demo.NewWorld(demo.Config{Seed: o.Seed, Size: o.Size}, cat, o.Rate)
-	defer w.Close()
-	ranges := filepath.Join(o.Out, "ranges")
-	if err := w.Pop.WriteRanges(ranges); err != nil {
+	t, err := tour.Open(tour.Config{Seed: o.Seed, Size: o.Size, Rate: o.Rate, Out: o.Out, NoPDF: o.NoPDF, Catalog: cat, Sleep: g.env.Sleep,
+		Collect: func(ctx context.Context, cfg collect.Config) error { return runCollect(ctx, g, cfg, false) },
+		Create:  func(path string, fn func(io.Writer) error) error { return g.writeQuiet(ctx, "--out", path, fn) },
+		Events:  func(ev tour.Event) { g.tourEvent(ev) }})
+	if err != nil {
 		return err
 	}
-	truth := w.Pop.Truth()
-	g.logf("demo: %s services on %s hosts (%s open), served by simulated Shodan at %s and Censys at %s",
-		markdown.Num(truth.Services), markdown.Num(truth.Hosts), markdown.Num(truth.Open), w.Shodan.URL(), w.Censys.URL())
+	defer t.Close()
 	if o.Serve {
-		return serveDemo(ctx, g, w, ranges)
+		return serveDemo(ctx, g, t.World, t.Ranges)
 	}
-	db := filepath.Join(o.Out, "demo.db")
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(db + suffix); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("demo: remove old %s: %w", db+suffix, err)
-		}
-	}
-	st, err := store.Open(ctx, db)
+	v, err := t.Run(ctx)
 	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := collectDemo(ctx, g, o, w, ranges, st, cat); err != nil {
-		return err
-	}
-	v, err := buildView(ctx, st, cat, demoSnapshot, viewOptions{Title: "orchex demo: simulated exposure of orchestration panels"})
-	if err != nil {
-		return err
-	}
-	if err := writeDemoReports(ctx, g, o, v); err != nil {
-		return err
-	}
-	if _, err := writeDemoBriefs(ctx, g, o, w, ranges, st, cat); err != nil {
 		return err
 	}
 	printHeadline(g, v)
@@ -149,44 +116,23 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 	return nil
 }
 
-// collectDemo runs the real collection against the simulated APIs, with
-// the demo's credentials and a fixed date (the same demo gives the same
-// report), never the user's key files.
-func collectDemo(ctx context.Context, g *globals, o demoOptions, w *demo.World, ranges string, st *store.Store, cat *catalog.Catalog) error {
-	tagger, feeds, err := g.tagger(ranges)
-	if err != nil {
-		return err
+// tourEvent prints an event of the demo.
+func (g *globals) tourEvent(ev tour.Event) {
+	switch e := ev.(type) {
+	case tour.Serving:
+		g.logf("demo: %s services on %s hosts (%s open), served by simulated Shodan at %s and Censys at %s",
+			markdown.Num(e.Truth.Services), markdown.Num(e.Truth.Hosts), markdown.Num(e.Truth.Open), e.Shodan, e.Censys)
+	case tour.EarlierServing:
+		g.logf("demo: the quarter before: %d services of the example scopes, served at %s and %s", e.Services, e.Shodan, e.Censys)
+	case tour.Warning:
+		g.logf("%s", e.Text)
+	case tour.Wrote:
+		g.logf("wrote %s", terminal.Sanitize(filepath.Clean(e.Path)))
+	case tour.MethodDiffers:
+		g.warnMethod(e.Since, e.Label, e.Differences)
+	case tour.Briefed:
+		_ = g.logBriefs(e.Written, e.Label, e.Dir, e.Took) // the demo posts no webhook message
 	}
-	at := w.Pop.Config.At
-	now := func() time.Time { return at }
-	engines, err := w.Engines(all.Engines(), o.Rate, source.Deps{HTTPClient: &http.Client{Timeout: time.Minute}, Now: now, Sleep: g.env.Sleep,
-		Warn: func(msg string) { g.logf("%s", msg) }})
-	if err != nil {
-		return err
-	}
-	cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: demoSnapshot, Sleep: g.env.Sleep, Now: now}
-	if err := runCollect(ctx, g, cfg, st, tagger, feeds, false); err != nil {
-		return fmt.Errorf("demo: collect against the simulated APIs: %w", err)
-	}
-	return nil
-}
-
-func writeDemoReports(ctx context.Context, g *globals, o demoOptions, v *report.View) error {
-	out := map[string]func(io.Writer) error{
-		"report.md":   func(w io.Writer) error { return markdown.Render(w, v, "") },
-		"report.json": func(w io.Writer) error { return jsonreport.Render(w, v) },
-		"report.html": func(w io.Writer) error { return html.Render(w, v) },
-		"report.pdf":  func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) },
-	}
-	for _, name := range []string{"report.md", "report.json", "report.html", "report.pdf"} {
-		if name == "report.pdf" && o.NoPDF {
-			continue
-		}
-		if err := g.writeOut(ctx, "--out", filepath.Join(o.Out, name), out[name]); err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 func printHeadline(g *globals, v *report.View) {

@@ -1,0 +1,221 @@
+package tour
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/orchex/orchex/pkg/brief"
+	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/pkg/collect"
+	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/demo"
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/assemble"
+	"github.com/orchex/orchex/pkg/report/html"
+	"github.com/orchex/orchex/pkg/report/jsonreport"
+	"github.com/orchex/orchex/pkg/report/markdown"
+	"github.com/orchex/orchex/pkg/report/pdf"
+	"github.com/orchex/orchex/pkg/source"
+	"github.com/orchex/orchex/pkg/source/all"
+	"github.com/orchex/orchex/pkg/store"
+)
+
+// Snapshot is the snapshot the demo collects into.
+const Snapshot = "demo"
+
+// Title is the title of the demo's reports.
+const Title = "orchex demo: simulated exposure of orchestration panels"
+
+// Config is one demo.
+type Config struct {
+	Seed int64
+	Size int // exposed services in the population
+	// Rate is the requests per second the simulated APIs allow.
+	Rate float64
+	// Out is the output directory: reports, ranges/, demo.db, briefs/.
+	Out string
+	// NoPDF skips the PDF report and briefings.
+	NoPDF   bool
+	Catalog *catalog.Catalog
+	// Sleep waits between retries; nil sleeps for real.
+	Sleep func(ctx context.Context, d time.Duration) error
+	// Collect runs one collection into the demo's database; nil runs
+	// collect.Run. A caller passes its own to show progress.
+	Collect func(ctx context.Context, cfg collect.Config) error
+	// Create writes the file at path (under Out) through write, replacing
+	// any previous one whole.
+	Create func(path string, write func(io.Writer) error) error
+	// Events receives what happens, one call at a time; nil discards it.
+	Events func(Event)
+}
+
+// Event is something a tour reports: one of the types below.
+type Event interface{ event() }
+
+// Serving says the population is served: its truth and the simulated
+// APIs' URLs.
+type Serving struct {
+	Truth          demo.Truth
+	Shodan, Censys string
+}
+
+// EarlierServing says the quarter before is served for the example
+// scopes' collection.
+type EarlierServing struct {
+	Services       int
+	Shodan, Censys string
+}
+
+// Warning is an engine adapter's notice.
+type Warning struct{ Text string }
+
+// Wrote says a report file was written.
+type Wrote struct{ Path string }
+
+// MethodDiffers says the briefings compare snapshots made differently.
+type MethodDiffers struct {
+	Since, Label string
+	Differences  []compare.Difference
+}
+
+// Briefed says the briefings were written to Dir.
+type Briefed struct {
+	Label, Dir string
+	Written    brief.Written
+	Took       time.Duration
+}
+
+func (Serving) event()        {}
+func (EarlierServing) event() {}
+func (Warning) event()        {}
+func (Wrote) event()          {}
+func (MethodDiffers) event()  {}
+func (Briefed) event()        {}
+
+// Tour is an open demo: the population served on loopback, its range
+// feeds written.
+type Tour struct {
+	World  *demo.World
+	Ranges string // the range feeds' directory, OUT/ranges
+	cfg    Config
+}
+
+// Open creates the output directory, starts the simulated APIs and
+// writes the range feeds. Close stops the APIs.
+func Open(cfg Config) (*Tour, error) {
+	if err := os.MkdirAll(cfg.Out, 0o755); err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	t := &Tour{World: demo.NewWorld(demo.Config{Seed: cfg.Seed, Size: cfg.Size}, cfg.Catalog, cfg.Rate),
+		Ranges: filepath.Join(cfg.Out, "ranges"), cfg: cfg}
+	if err := t.World.Pop.WriteRanges(t.Ranges); err != nil {
+		t.Close()
+		return nil, err
+	}
+	t.emit(Serving{Truth: t.World.Pop.Truth(), Shodan: t.World.Shodan.URL(), Censys: t.World.Censys.URL()})
+	return t, nil
+}
+
+// Close stops the simulated APIs.
+func (t *Tour) Close() { t.World.Close() }
+
+func (t *Tour) emit(e Event) {
+	if t.cfg.Events != nil {
+		t.cfg.Events(e)
+	}
+}
+
+// Run collects the population into a new OUT/demo.db (an old one is
+// removed), writes the reports, then the example scopes' briefings, and
+// returns the report's view.
+func (t *Tour) Run(ctx context.Context) (*report.View, error) {
+	db := filepath.Join(t.cfg.Out, "demo.db")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		if err := os.Remove(db + suffix); err != nil && !os.IsNotExist(err) {
+			return nil, fmt.Errorf("demo: remove old %s: %w", db+suffix, err)
+		}
+	}
+	st, err := store.Open(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	r, feeds, err := t.ranges()
+	if err != nil {
+		return nil, err
+	}
+	cfg := collect.Config{Store: st, Snapshot: Snapshot, Tagger: cloud.NewTagger(r), Feeds: feeds}
+	if err := t.collect(ctx, t.World, cfg); err != nil {
+		return nil, fmt.Errorf("demo: collect against the simulated APIs: %w", err)
+	}
+	v, err := assemble.View(ctx, st, t.cfg.Catalog, Snapshot, assemble.Options{Title: Title})
+	if err != nil {
+		return nil, err
+	}
+	if err := t.writeReports(v); err != nil {
+		return nil, err
+	}
+	if err := t.writeBriefs(ctx, st, r, feeds); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// ranges loads the demo's range feeds, and returns them with the feeds
+// for the method.
+func (t *Tour) ranges() (*cloud.Ranges, []store.FeedMeta, error) {
+	r, err := cloud.LoadDir(t.Ranges)
+	if err != nil {
+		return nil, nil, fmt.Errorf("demo: %s: %w", t.Ranges, err)
+	}
+	var feeds []store.FeedMeta
+	for _, f := range r.Info() {
+		feeds = append(feeds, store.FeedMeta{Provider: f.Provider, Date: f.Date, Token: f.Token, Prefixes: f.Prefixes4 + f.Prefixes6})
+	}
+	return r, feeds, nil
+}
+
+// collect runs the real collection cfg against w's simulated APIs, with
+// the demo's credentials and w's clock (the same demo gives the same
+// report), never the user's key files.
+func (t *Tour) collect(ctx context.Context, w *demo.World, cfg collect.Config) error {
+	at := w.Pop.Config.At
+	now := func() time.Time { return at }
+	engines, err := w.Engines(all.Engines(), t.cfg.Rate, source.Deps{HTTPClient: &http.Client{Timeout: time.Minute}, Now: now, Sleep: t.cfg.Sleep,
+		Warn: func(msg string) { t.emit(Warning{Text: msg}) }})
+	if err != nil {
+		return err
+	}
+	cfg.Engines, cfg.Catalog, cfg.Sleep, cfg.Now = engines, t.cfg.Catalog, t.cfg.Sleep, now
+	if t.cfg.Collect != nil {
+		return t.cfg.Collect(ctx, cfg)
+	}
+	_, err = collect.Run(ctx, cfg)
+	return err
+}
+
+func (t *Tour) writeReports(v *report.View) error {
+	out := map[string]func(io.Writer) error{
+		"report.md":   func(w io.Writer) error { return markdown.Render(w, v, "") },
+		"report.json": func(w io.Writer) error { return jsonreport.Render(w, v) },
+		"report.html": func(w io.Writer) error { return html.Render(w, v) },
+		"report.pdf":  func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) },
+	}
+	for _, name := range []string{"report.md", "report.json", "report.html", "report.pdf"} {
+		if name == "report.pdf" && t.cfg.NoPDF {
+			continue
+		}
+		path := filepath.Join(t.cfg.Out, name)
+		if err := t.cfg.Create(path, out[name]); err != nil {
+			return err
+		}
+		t.emit(Wrote{Path: path})
+	}
+	return nil
+}
