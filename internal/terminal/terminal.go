@@ -57,14 +57,11 @@ type Options struct {
 	// Right aligns every column right and pads the last one too, for
 	// tables of figures.
 	Right bool
-	// Limits caps the cells of column i at Limits[i] runes (Cell); a
-	// missing or 0 limit leaves the column's cells whole.
-	Limits []int
 }
 
 // Table writes t as columns two spaces apart: its column titles (none
-// when every title is empty), then its rows, every cell through Cell.
-// It returns the first write error.
+// when every title is empty), then its rows, every cell through Cell
+// with its column's Max. It returns the first write error.
 func Table(w io.Writer, t *report.Table, o Options) error {
 	flags, end := uint(0), "\n"
 	if o.Right {
@@ -72,14 +69,15 @@ func Table(w io.Writer, t *report.Table, o Options) error {
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', flags)
 	line := func(cells []string) error {
+		out := make([]string, len(cells))
 		for i, c := range cells {
 			limit := 0
-			if i < len(o.Limits) {
-				limit = o.Limits[i]
+			if i < len(t.Columns) {
+				limit = t.Columns[i].Max
 			}
-			cells[i] = Cell(c, limit)
+			out[i] = Cell(c, limit)
 		}
-		_, err := io.WriteString(tw, strings.Join(cells, "\t")+end)
+		_, err := io.WriteString(tw, strings.Join(out, "\t")+end)
 		return err
 	}
 	var titles []string
@@ -93,8 +91,52 @@ func Table(w io.Writer, t *report.Table, o Options) error {
 			return err
 		}
 	}
-	if err := t.Each(func(row []string) error { return line(append([]string(nil), row...)) }); err != nil {
+	if err := t.Each(line); err != nil {
 		return err
 	}
 	return tw.Flush()
+}
+
+// Document writes d for a terminal: its intro's blocks, then each
+// section after a blank line, under its title when it has one. A table
+// is written by Table, a paragraph or a list item as a line of its own,
+// sanitized. It returns the first write error.
+func Document(w io.Writer, d *report.Document, o Options) error {
+	if err := blocks(w, d.Intro, o); err != nil {
+		return err
+	}
+	for _, s := range d.Sections {
+		head := "\n"
+		if s.Title != "" {
+			head += Cell(s.Title, 0) + "\n"
+		}
+		if _, err := io.WriteString(w, head); err != nil {
+			return err
+		}
+		if err := blocks(w, s.Blocks, o); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func blocks(w io.Writer, bs []report.Block, o Options) error {
+	for _, b := range bs {
+		lines := b.List
+		switch {
+		case b.Table != nil:
+			if err := Table(w, b.Table, o); err != nil {
+				return err
+			}
+			continue
+		case b.Text != "" || b.Lead != "":
+			lines = []string{strings.TrimSpace(b.Lead + " " + b.Text)}
+		}
+		for _, l := range lines {
+			if _, err := io.WriteString(w, Sanitize(l)+"\n"); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -49,11 +49,11 @@ func TestCell(t *testing.T) {
 // every column; hostile cells stay on their line and in their column;
 // a table with no titles has no header; streamed rows follow Rows.
 func TestTable(t *testing.T) {
-	tb := &report.Table{Columns: []report.Column{{Title: "NAME"}, {Title: "COUNT"}, {Title: "NOTE"}}}
+	tb := &report.Table{Columns: []report.Column{{Title: "NAME"}, {Title: "COUNT"}, {Title: "NOTE", Max: 10}}}
 	tb.Add("kubernetes", "12", "x\ty\n\x1b[2Jz")
 	tb.Add("k", "3", "long note here")
 	var b strings.Builder
-	if err := Table(&b, tb, Options{Limits: []int{0, 0, 10}}); err != nil {
+	if err := Table(&b, tb, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	want := "" +
@@ -64,6 +64,7 @@ func TestTable(t *testing.T) {
 		t.Errorf("left:\n%q\nwant\n%q", b.String(), want)
 	}
 	b.Reset()
+	tb.Columns[2].Max = 0
 	if err := Table(&b, tb, Options{Right: true}); err != nil {
 		t.Fatal(err)
 	}
@@ -82,5 +83,26 @@ func TestTable(t *testing.T) {
 	}
 	if want := "Snapshot  2026Q4\nHosts     2\nNotes     n\n"; b.String() != want {
 		t.Errorf("key-value:\n%q\nwant\n%q", b.String(), want)
+	}
+}
+
+// TestDocument: the intro, then each section after a blank line, under
+// its title when it has one; paragraphs and list items one line each,
+// sanitized.
+func TestDocument(t *testing.T) {
+	kv := &report.Table{Columns: []report.Column{{}, {}}, Rows: [][]string{{"Snapshot", "2026Q4"}}}
+	by := &report.Table{Columns: []report.Column{{Title: "ENGINE"}, {Title: "PAGES"}}, Rows: [][]string{{"shodan", "3"}}}
+	d := &report.Document{Intro: []report.Block{{Table: kv}},
+		Sections: []report.Section{
+			{Title: "By engine", Blocks: []report.Block{{Table: by}}},
+			{Blocks: []report.Block{report.Para("note \x1b[2J"), {List: []string{"a", "b"}}}},
+		}}
+	var b strings.Builder
+	if err := Document(&b, d, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	want := "Snapshot  2026Q4\n\nBy engine\nENGINE  PAGES\nshodan  3\n\nnote \uFFFD[2J\na\nb\n"
+	if b.String() != want {
+		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }

@@ -7,10 +7,9 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/store"
@@ -114,17 +113,6 @@ type snapshotsListOptions struct {
 	Format string // table or json
 }
 
-// snapshotJSON is one snapshot in `snapshots list --format json`.
-type snapshotJSON struct {
-	Label          string             `json:"label"`
-	Created        string             `json:"created"`
-	Services       int                `json:"services"`
-	Hosts          int                `json:"hosts"`
-	Observations   int                `json:"observations"`
-	CatalogVersion string             `json:"catalog_version"`
-	Engines        []store.EngineMeta `json:"engines"`
-}
-
 func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions) error {
 	if opts.Format != "table" && opts.Format != "json" {
 		return usagef("snapshots list: unknown --format %q; use table or json", opts.Format)
@@ -135,70 +123,21 @@ func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions
 	}
 	defer s.Close()
 	sns, err := s.Snapshots(ctx)
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
-	}
-	out := g.env.Stdout
-	if opts.Format == "json" {
-		list := make([]snapshotJSON, 0, len(sns))
-		for _, sn := range sns {
-			list = append(list, snapshotJSON{
-				Label: sn.Label, Created: sn.Created.UTC().Format(time.RFC3339Nano),
-				Services: sn.Services, Hosts: sn.Hosts, Observations: sn.Observations,
-				CatalogVersion: sn.Meta.CatalogVersion, Engines: snapNonNil(sn.Meta.Engines),
-			})
-		}
-		return snapWriteJSON(out, list)
-	}
-	if len(sns) == 0 {
+	case opts.Format == "json":
+		return writeJSON(g.env.Stdout, assemble.SnapshotList(sns))
+	case len(sns) == 0:
 		g.logf("no snapshots in %s; run orchex import or collect", terminal.Sanitize(g.db))
 		return nil
 	}
-	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "LABEL\tCREATED\tSERVICES\tHOSTS\tOBSERVATIONS\tCATALOG\tENGINES")
-	for _, sn := range sns {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", terminal.Cell(sn.Label, 64), sn.Created.UTC().Format(time.RFC3339),
-			sn.Services, sn.Hosts, sn.Observations, terminal.Cell(dash(sn.Meta.CatalogVersion), 32), terminal.Cell(snapEngines(sn.Meta.Engines), 64))
-	}
-	return tw.Flush()
+	return terminal.Table(g.env.Stdout, assemble.SnapshotTable(sns), terminal.Options{})
 }
 
 type snapshotsShowOptions struct {
 	Label  string
 	Format string // text or json
-}
-
-// showJSON is `snapshots show --format json`.
-type showJSON struct {
-	Label        string            `json:"label"`
-	Created      string            `json:"created"`
-	Services     int               `json:"services"`
-	Hosts        int               `json:"hosts"`
-	Observations int               `json:"observations"`
-	Meta         store.Meta        `json:"meta"`
-	ByEngine     []engineCountJSON `json:"by_engine"`
-	Imports      []importJSON      `json:"imports"`
-}
-
-type engineCountJSON struct {
-	Engine       string `json:"engine"`
-	Observations int    `json:"observations"`
-	Services     int    `json:"services"`
-	Only         int    `json:"only"`
-	Pages        int    `json:"pages"`
-	Credits      int    `json:"credits"`
-}
-
-type importJSON struct {
-	File    string `json:"file"`
-	SHA256  string `json:"sha256"`
-	Engine  string `json:"engine"`
-	Format  string `json:"format"`
-	Read    int    `json:"read"`
-	Kept    int    `json:"kept"`
-	Bad     int    `json:"bad"`
-	Skipped int    `json:"skipped"`
-	At      string `json:"at"`
 }
 
 func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions) error {
@@ -210,93 +149,17 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 		return err
 	}
 	defer s.Close()
-	sn, err := snapshotOf(ctx, s, opts.Label)
+	d, err := assemble.Snapshot(ctx, s, opts.Label)
 	if err != nil {
-		return err
-	}
-	counts, err := s.EngineCounts(ctx, opts.Label)
-	if err != nil {
-		return err
-	}
-	imports, err := s.Imports(ctx, opts.Label)
-	if err != nil {
-		return err
+		return suggestLabel(ctx, s, err, opts.Label)
 	}
 	if opts.Format == "json" {
-		v := showJSON{
-			Label: sn.Label, Created: sn.Created.UTC().Format(time.RFC3339Nano),
-			Services: sn.Services, Hosts: sn.Hosts, Observations: sn.Observations, Meta: sn.Meta,
-			ByEngine: []engineCountJSON{}, Imports: []importJSON{},
-		}
-		v.Meta.Engines, v.Meta.Feeds, v.Meta.Queries = snapNonNil(v.Meta.Engines), snapNonNil(v.Meta.Feeds), snapNonNil(v.Meta.Queries)
-		v.Meta.Inputs, v.Meta.Notes = snapNonNil(v.Meta.Inputs), snapNonNil(v.Meta.Notes)
-		for _, c := range counts {
-			v.ByEngine = append(v.ByEngine, engineCountJSON{string(c.Engine), c.Observations, c.Services, c.Only, c.Pages, c.Credits})
-		}
-		for _, im := range imports {
-			v.Imports = append(v.Imports, importJSON{im.File, im.SHA256, string(im.Engine), im.Format,
-				im.Read, im.Kept, im.Bad, im.Skipped, snapTime(im.At)})
-		}
-		return snapWriteJSON(g.env.Stdout, v)
+		return writeJSON(g.env.Stdout, d)
 	}
-
-	w := &snapErrWriter{w: g.env.Stdout}
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	m := sn.Meta
-	fmt.Fprintf(tw, "Snapshot\t%s\n", terminal.Cell(sn.Label, 64))
-	fmt.Fprintf(tw, "Created\t%s\n", sn.Created.UTC().Format(time.RFC3339))
-	fmt.Fprintf(tw, "Catalog version\t%s\n", terminal.Cell(dash(m.CatalogVersion), 64))
-	fmt.Fprintf(tw, "Services\t%d\n", sn.Services)
-	fmt.Fprintf(tw, "Hosts\t%d\n", sn.Hosts)
-	fmt.Fprintf(tw, "Observations\t%d\n", sn.Observations)
-	fmt.Fprintf(tw, "Engines\t%s\n", terminal.Cell(snapEngines(m.Engines), 200))
-	var feeds []string
-	for _, f := range m.Feeds {
-		feeds = append(feeds, f.Provider+" "+f.Date)
+	if err := terminal.Document(g.env.Stdout, d.Document(), terminal.Options{}); err != nil {
+		return fmt.Errorf("write output: %w", err)
 	}
-	fmt.Fprintf(tw, "Range feeds\t%s\n", terminal.Cell(dash(strings.Join(feeds, ", ")), 400))
-	for i, in := range m.Inputs {
-		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Inputs"), terminal.Cell(in, 200))
-	}
-	for i, n := range m.Notes {
-		fmt.Fprintf(tw, "%s\t%s\n", snapLabel(i, "Notes"), terminal.Cell(n, 200))
-	}
-	tw.Flush()
-
-	if len(counts) > 0 {
-		fmt.Fprintln(w, "\nBy engine")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ENGINE\tOBSERVATIONS\tSERVICES\tONLY THIS ENGINE\tPAGES\tCREDITS")
-		for _, c := range counts {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\n", terminal.Cell(string(c.Engine), 32), c.Observations, c.Services, c.Only, c.Pages, c.Credits)
-		}
-		tw.Flush()
-	}
-	if len(m.Queries) > 0 {
-		fmt.Fprintln(w, "\nQueries")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "ENGINE\tQUERY ID\tTOTAL\tPAGES\tFETCHED\tTRUNCATED\tQUERY")
-		for _, q := range m.Queries {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%s\t%s\n", terminal.Cell(q.Engine, 32), terminal.Cell(q.ID, 64), q.Total, q.Pages, q.Fetched,
-				terminal.Cell(dash(q.Truncated), 32), terminal.Cell(q.Text, 80))
-		}
-		tw.Flush()
-	}
-	if len(imports) > 0 {
-		fmt.Fprintln(w, "\nImports")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "FILE\tENGINE\tFORMAT\tREAD\tKEPT\tBAD\tSKIPPED\tIMPORTED\tSHA256")
-		for _, im := range imports {
-			sum := im.SHA256
-			if len(sum) > 12 {
-				sum = sum[:12]
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\t%s\n", terminal.Cell(im.File, 80), terminal.Cell(string(im.Engine), 32), terminal.Cell(im.Format, 32),
-				im.Read, im.Kept, im.Bad, im.Skipped, dash(snapTime(im.At)), terminal.Cell(sum, 12))
-		}
-		tw.Flush()
-	}
-	return w.err
+	return nil
 }
 
 func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error {
@@ -377,63 +240,4 @@ func snapConfirmed(r io.Reader) bool {
 		return true
 	}
 	return false
-}
-
-func snapEngines(es []store.EngineMeta) string {
-	var parts []string
-	for _, e := range es {
-		if e.API != "" {
-			parts = append(parts, e.Name+" ("+e.API+")")
-		} else {
-			parts = append(parts, e.Name)
-		}
-	}
-	return dash(strings.Join(parts, ", "))
-}
-
-// label returns name for the first line of a list, "" for the others.
-func snapLabel(i int, name string) string {
-	if i == 0 {
-		return name
-	}
-	return ""
-}
-
-func snapTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.UTC().Format(time.RFC3339)
-}
-
-func snapNonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
-
-func snapWriteJSON(w io.Writer, v any) error {
-	if err := writeJSON(w, v); err != nil {
-		return fmt.Errorf("write JSON: %w", err)
-	}
-	return nil
-}
-
-// errWriter remembers the first write error, so that a series of
-// Fprintf calls can be checked once.
-type snapErrWriter struct {
-	w   io.Writer
-	err error
-}
-
-func (e *snapErrWriter) Write(p []byte) (int, error) {
-	if e.err != nil {
-		return 0, e.err
-	}
-	n, err := e.w.Write(p)
-	if err != nil {
-		e.err = fmt.Errorf("write output: %w", err)
-	}
-	return n, err
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"fmt"
 	"io"
 
 	"github.com/orchex/orchex/internal/safejson"
@@ -8,7 +9,12 @@ import (
 
 // writeJSON writes v as indented JSON for a terminal or a pipe, with bidi
 // controls escaped (see safejson).
-func writeJSON(w io.Writer, v any) error { return safejson.Encode(w, v) }
+func writeJSON(w io.Writer, v any) error {
+	if err := safejson.Encode(w, v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
 
 // dash is s, or "-" for an empty value in a table.
 func dash(s string) string {
