@@ -4,16 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/orchex/orchex/internal/cachedir"
 	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/cloud"
@@ -107,49 +107,27 @@ func rangesSourceNames() []string {
 	return out
 }
 
-// DefaultDir returns the directory where `orchex ranges update` keeps the
-// feeds: $XDG_CACHE_HOME/orchex/ranges when XDG_CACHE_HOME is an absolute
-// path, else $HOME/.cache/orchex/ranges, else "" (no home to put it in).
-func DefaultDir(getenv func(string) string) string {
-	if x := getenv("XDG_CACHE_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "orchex", "ranges")
-	}
-	if h := getenv("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "orchex", "ranges")
-	}
-	return ""
-}
-
 // loadRanges loads the feeds of dir. dir "" means the cache directory: if
 // it does not exist or holds no feed, loadRanges returns nil ranges and no
 // error (tagging then falls back to the engines' cloud fields and ASNs). A
 // malformed feed is an error naming the file.
-func (g *globals) loadRanges(dir string) (*cloud.Ranges, error) {
-	explicit := dir != ""
-	if explicit {
+func (g *globals) loadRanges(dir string) (r *cloud.Ranges, err error) {
+	if dir != "" {
 		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 			return nil, usagef("--ranges %s: not a directory of feed files", dir)
 		}
-	} else {
-		dir = DefaultDir(g.env.Getenv)
-		if dir == "" {
-			return nil, nil
-		}
-		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			g.debugf("ranges: no feed cache at %s", dir)
-			return nil, nil
-		}
-	}
-	r, err := cloud.LoadDir(dir)
-	if errors.Is(err, cloud.ErrNoFeeds) && !explicit {
-		g.debugf("ranges: no feed files in %s", dir)
-		return nil, nil
-	}
-	if err != nil {
-		if explicit {
+		if r, err = cloud.LoadDir(dir); err != nil {
 			return nil, fmt.Errorf("--ranges %s: %w", dir, err)
 		}
-		return nil, fmt.Errorf("%w (run 'orchex ranges update' to replace the cache)", err)
+	} else {
+		var note string
+		r, note, err = cloud.LoadCache(cachedir.Dir(g.env.Getenv, "ranges"))
+		if note != "" {
+			g.debugf("ranges: %s", note)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w (run 'orchex ranges update' to replace the cache)", err)
+		}
 	}
 	for _, s := range r.Skipped() {
 		g.debugf("ranges: skipped %s", s)
@@ -167,19 +145,18 @@ type rangesUpdateOptions struct {
 func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) error {
 	dir := o.Dir
 	if dir == "" {
-		if dir = DefaultDir(g.env.Getenv); dir == "" {
+		if dir = cachedir.Dir(g.env.Getenv, "ranges"); dir == "" {
 			return usagef("ranges update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
 	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), terminal.Sanitize(dir))
 	infos, err := cloud.Update(ctx, dir, cloud.UpdateOptions{Client: o.Client, URLs: o.URLs, UserAgent: "orchex"})
-	if err != nil {
+	if err != nil || g.quiet {
 		return err
 	}
-	if g.quiet {
-		return nil
+	if err := terminal.Table(g.env.Stdout, rangesFeeds(infos), terminal.Options{}); err != nil {
+		return err
 	}
-	printRangesFeeds(g, infos)
 	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), terminal.Sanitize(dir))
 	return nil
 }
@@ -189,29 +166,30 @@ func runRangesInfo(g *globals, dir string) error {
 	if err != nil {
 		return err
 	}
+	cache := cachedir.Dir(g.env.Getenv, "ranges")
 	if r == nil {
 		fmt.Fprintf(g.env.Stdout, "no feeds loaded (no cache at %s): cloud tags come from the engines' cloud fields and ASNs only.\n"+
-			"Run 'orchex ranges update' or pass --ranges DIR.\n", terminal.Sanitize(dash(DefaultDir(g.env.Getenv))))
+			"Run 'orchex ranges update' or pass --ranges DIR.\n", terminal.Sanitize(dash(cache)))
 		return nil
 	}
 	if dir == "" {
-		dir = DefaultDir(g.env.Getenv)
+		dir = cache
 	}
-	printRangesFeeds(g, r.Info())
-	fmt.Fprintf(g.env.Stdout, "%d distinct prefixes from %d feeds in %s\n", r.Len(), len(r.Info()), terminal.Sanitize(dir))
+	notes := []string{fmt.Sprintf("%d distinct prefixes from %d feeds in %s", r.Len(), len(r.Info()), dir)}
 	for _, s := range r.Skipped() {
-		fmt.Fprintf(g.env.Stdout, "skipped %s\n", terminal.Sanitize(s))
+		notes = append(notes, "skipped "+s)
 	}
-	return nil
+	return terminal.Document(g.env.Stdout, &report.Document{Intro: []report.Block{{Table: rangesFeeds(r.Info())}, {List: notes}}}, terminal.Options{})
 }
 
-func printRangesFeeds(g *globals, infos []cloud.FeedInfo) {
-	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tFILE\tDATE\tTOKEN\tIPV4\tIPV6")
+// rangesFeeds lists feeds: provider, file, date, sync token, prefixes.
+func rangesFeeds(infos []cloud.FeedInfo) *report.Table {
+	t := &report.Table{Columns: []report.Column{{Title: "PROVIDER"}, {Title: "FILE"}, {Title: "DATE"}, {Title: "TOKEN"},
+		{Title: "IPV4", Figure: true}, {Title: "IPV6", Figure: true}}}
 	for _, f := range infos {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", f.Provider, terminal.Sanitize(f.File), dash(f.Date), dash(f.Token), f.Prefixes4, f.Prefixes6)
+		t.Add(f.Provider, f.File, dash(f.Date), dash(f.Token), strconv.Itoa(f.Prefixes4), strconv.Itoa(f.Prefixes6))
 	}
-	tw.Flush()
+	return t
 }
 
 func runRangesLookup(g *globals, dir string, args []string) error {
@@ -222,8 +200,7 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 	if r == nil {
 		return errors.New("ranges lookup: no feeds loaded: run 'orchex ranges update' or pass --ranges DIR")
 	}
-	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ADDRESS\tPROVIDER\tREGION\tSERVICE\tPREFIX\tFEED")
+	t := &report.Table{Columns: []report.Column{{Title: "ADDRESS"}, {Title: "PROVIDER"}, {Title: "REGION"}, {Title: "SERVICE"}, {Title: "PREFIX"}, {Title: "FEED"}}}
 	bad := 0
 	for _, s := range args {
 		a, err := netip.ParseAddr(s)
@@ -234,7 +211,7 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 		}
 		m, ok := r.Lookup(a)
 		if !ok {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\n", a)
+			t.Add(a.String(), "-", "-", "-", "-", "-")
 			continue
 		}
 		region := m.Region
@@ -247,9 +224,9 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 		if m.FeedDate != "" {
 			feed += "@" + m.FeedDate
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a, m.Provider, terminal.Sanitize(dash(region)), terminal.Sanitize(dash(m.Service)), m.Prefix, terminal.Sanitize(feed))
+		t.Add(a.String(), m.Provider, dash(region), dash(m.Service), m.Prefix.String(), feed)
 	}
-	tw.Flush()
+	terminal.Table(g.env.Stdout, t, terminal.Options{})
 	if bad > 0 {
 		return partialError{fmt.Sprintf("%d argument(s) were not addresses", bad)}
 	}
