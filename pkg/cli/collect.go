@@ -152,7 +152,7 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary boo
 	m := g.meter("collect "+cfg.Snapshot, "pages", 0)
 	pc := newPageCounter(m)
 	cfg.Events = g.collectEvents(pc)
-	g.onInterrupt(func() string {
+	g.guard.OnInterrupt(func() string {
 		return fmt.Sprintf("the %d pages fetched in this run are stored in snapshot %s; run the same command again to resume (stored pages are not fetched again)",
 			pc.fetched(), cfg.Snapshot)
 	})

@@ -140,7 +140,7 @@ func (g *globals) importEvent(m *progress.Meter, snapshot string, ev fileimport.
 	case fileimport.FileStarted:
 		name := terminal.Sanitize(e.File)
 		m = g.meter("import "+name, "bytes", e.Size)
-		g.onInterrupt(func() string {
+		g.guard.OnInterrupt(func() string {
 			return fmt.Sprintf("snapshot %s keeps what was stored before the interrupt (%s observations of %s were read); import the same files again to complete it: records already stored are not stored twice",
 				snapshot, markdown.Num(e.Records()), name)
 		})

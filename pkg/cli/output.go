@@ -45,8 +45,7 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 	case err != nil:
 		return err
 	}
-	g.trackTemp(o.Temp(), true)
-	defer g.trackTemp(o.Temp(), false)
+	defer g.guard.Track(o.Temp())()
 	defer o.Close()
 	if err := fn(ctxWriter{ctx, o}); err != nil {
 		// The error may name the temporary file; name the output too.

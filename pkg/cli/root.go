@@ -7,9 +7,9 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
-	"sync"
 	"time"
 
+	"github.com/orchex/orchex/internal/interrupt"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 
@@ -85,27 +85,18 @@ func Main(ctx context.Context, args []string, env Env) ExitCode {
 	if env.Grace == 0 {
 		env.Grace = time.Second
 	}
-	g := &globals{env: env, temps: map[string]bool{}}
+	g := &globals{env: env}
 	app := newApp(g)
 	a, err := cliargs.Normalize(app, args)
 	if err != nil {
 		return g.exit(ctx, a.Path, usageError{err})
 	}
-	done := make(chan error, 1)
-	go func() { done <- app.RunContext(ctx, append([]string{"orchex"}, a.Argv...)) }()
-	select {
-	case err = <-done:
-	case <-ctx.Done():
+	abandoned, err := g.guard.Run(ctx, env.Grace, func() error { return app.RunContext(ctx, append([]string{"orchex"}, a.Argv...)) })
+	if abandoned {
 		var in Interrupt
-		if !errors.As(context.Cause(ctx), &in) {
-			err = <-done // cancelled by the caller, not a signal: wait
-			break
-		}
-		select {
-		case err = <-done:
-		case <-time.After(env.Grace):
-			return g.abandon(ctx)
-		}
+		errors.As(context.Cause(ctx), &in)
+		fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s; the command did not stop within %v and was ended: %s\n", in, g.env.Grace, g.kept())
+		return ExitCode(in.Code())
 	}
 	return g.exit(ctx, a.Path, err)
 }
@@ -115,7 +106,7 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 	var in Interrupt
 	if errors.As(context.Cause(ctx), &in) {
 		if err != nil {
-			fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s: %s\n", in, g.keptText())
+			fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s: %s\n", in, g.kept())
 		}
 		return ExitCode(in.Code())
 	}
@@ -149,52 +140,9 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 	return ExitFailure
 }
 
-// abandon ends a command that did not stop within the grace period after
-// an interruption: it removes the command's temporary files and says what
-// was kept.
-func (g *globals) abandon(ctx context.Context) ExitCode {
-	g.mu.Lock()
-	for t := range g.temps {
-		os.Remove(t)
-	}
-	g.mu.Unlock()
-	var in Interrupt
-	errors.As(context.Cause(ctx), &in)
-	fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s; the command did not stop within %v and was ended: %s\n", in, g.env.Grace, g.keptText())
-	return ExitCode(in.Code())
-}
-
-// onInterrupt sets what an interruption keeps, for the message: fn is
-// called from another goroutine when the command is abandoned, so it reads
-// only what is safe to read concurrently.
-func (g *globals) onInterrupt(fn func() string) {
-	g.mu.Lock()
-	g.kept = fn
-	g.mu.Unlock()
-}
-
-func (g *globals) keptText() string {
-	g.mu.Lock()
-	fn := g.kept
-	g.mu.Unlock()
-	if fn == nil {
-		return "nothing partial was written (files are replaced only when complete, database changes are committed whole)"
-	}
-	return fn()
-}
-
-// trackTemp records (add) or forgets a temporary file, for abandon.
-func (g *globals) trackTemp(name string, add bool) {
-	if name == "" {
-		return
-	}
-	g.mu.Lock()
-	if add {
-		g.temps[name] = true
-	} else {
-		delete(g.temps, name)
-	}
-	g.mu.Unlock()
+// kept says what an interrupted command kept (guard.OnInterrupt).
+func (g *globals) kept() string {
+	return g.guard.Kept("nothing partial was written (files are replaced only when complete, database changes are committed whole)")
 }
 
 // globals holds the global flags and the environment.
@@ -206,10 +154,9 @@ type globals struct {
 	verbose bool
 	cpuprof string
 	stopCPU func() error
-
-	mu    sync.Mutex
-	kept  func() string   // what an interruption keeps (onInterrupt)
-	temps map[string]bool // temporary output files being written
+	// guard holds what an interruption keeps and the temporary output
+	// files being written, which an abandoned command leaves.
+	guard interrupt.Guard
 }
 
 func newApp(g *globals) *cli.App {
