@@ -10,6 +10,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/orchex/orchex/internal/progress"
 	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
@@ -150,11 +151,11 @@ func quarterLabel(t time.Time) string {
 // and, with summary, its summary.
 func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary bool) error {
 	m := g.meter("collect "+cfg.Snapshot, "pages", 0)
-	pc := newPageCounter(m)
-	cfg.Events = g.collectEvents(pc)
+	pages := &collect.Pages{}
+	cfg.Events = g.collectEvents(m, pages)
 	g.guard.OnInterrupt(func() string {
 		return fmt.Sprintf("the %d pages fetched in this run are stored in snapshot %s; run the same command again to resume (stored pages are not fetched again)",
-			pc.fetched(), cfg.Snapshot)
+			pages.Fetched(), cfg.Snapshot)
 	})
 	sum, err := collect.Run(ctx, cfg)
 	m.Stop()
@@ -217,54 +218,38 @@ func selectionError(se *collect.SelectionError) error {
 	return usagef("--products: unknown product %q%s (see 'orchex queries list')", se.Value, suggest.DidYouMean(se.Value, se.Known))
 }
 
-// collectEvents prints a run's events: pages through pc's meter, notices
-// (unless --quiet) with the flag or command that helps.
-func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
-	pr := struct{ logf func(string, ...any) }{func(format string, args ...any) {
+// collectEvents prints a run's events: pages through the meter m,
+// notices (unless --quiet) with the flag or command that helps.
+func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages) func(collect.Event) {
+	say := func(format string, args ...any) {
 		if !g.quiet {
-			pc.m.Printf(format, args...)
+			m.Printf(format, args...)
 		}
-	}}
+	}
 	return func(ev collect.Event) {
 		switch e := ev.(type) {
 		case collect.PageDone:
-			pc.page(e.Progress)
+			done, want, info := pages.Add(e.Progress)
+			m.Update(done, want, terminal.Sanitize(info))
 		case collect.QueryDone:
 			if e.Err != nil {
-				pr.logf("%s %s: failed after %d pages", e.Result.Engine, terminal.Sanitize(e.Result.QueryID), e.Result.Pages)
+				say("%s", terminal.Sanitize(e.String()))
 			}
-		case collect.Retry:
-			pr.logf("%s: retry %d in %v: %s", e.Engine, e.Attempt, e.Wait.Round(time.Millisecond), terminal.Sanitize(e.Err.Error()))
-		case collect.AccountChecked:
-			pr.logf("%s: %s", e.Engine, terminal.Sanitize(e.Account.Text)) // the plan name is engine text
-		case collect.AccountFailed:
-			pr.logf("%s", terminal.Sanitize(e.Err.Error()))
 		case collect.CreditsCapped:
-			pr.logf("%s: --max-credits %d is more than the %d credits left; stopping at %d", e.Engine, e.Asked, e.Left, e.Left)
-		case collect.NoCredits:
-			pr.logf("%s: no query credits left: only free pages can be fetched", e.Engine)
-		case collect.CatalogChanged:
-			pr.logf("warning: snapshot %s was made with catalog %s, this collection uses catalog %s: the method changed within the snapshot",
-				e.Snapshot, e.Was, e.Now)
-		case collect.BadRecord:
-			pr.logf("%s: bad record: %s", e.Engine, terminal.Sanitize(e.Err.Error()))
+			say("%s: --max-credits %d is more than the %d credits left; stopping at %d", e.Engine, e.Asked, e.Left, e.Left)
 		case collect.EngineStopped:
 			switch e.Reason {
 			case collect.StoppedQuota:
-				pr.logf("%s: no credits left; what was fetched is stored: run the same command when credits renew to resume", e.Engine)
+				say("%s: no credits left; what was fetched is stored: run the same command when credits renew to resume", e.Engine)
 			case collect.StoppedGaveUp:
-				pr.logf("%s: stopped after a query failed %d times; what was fetched is stored: check the connection or the engine's status and run the same command to resume", e.Engine, e.Attempts)
+				say("%s: stopped after a query failed %d times; what was fetched is stored: check the connection or the engine's status and run the same command to resume", e.Engine, e.Attempts)
 			case collect.StoppedBudget:
-				pr.logf("%s: stopped before exceeding the credit budget (%d spent of %d); raise --max-credits and run again to continue", e.Engine, e.Spent, e.Budget)
+				say("%s: stopped before exceeding the credit budget (%d spent of %d); raise --max-credits and run again to continue", e.Engine, e.Spent, e.Budget)
 			case collect.StoppedRefused:
-				pr.logf("%s: the engine refused the credentials or the plan: check %s", e.Engine, credentials(e.Engine))
+				say("%s: the engine refused the credentials or the plan: check %s", e.Engine, credentials(e.Engine))
 			}
-		case collect.FacetSkipped:
-			pr.logf("%s: facet %s is not available (known: %s); skipped", e.Engine, terminal.Sanitize(e.Facet), strings.Join(e.Known, ", "))
-		case collect.SnapshotRemoved:
-			pr.logf("nothing was stored: snapshot %s, created by this run, was removed again", e.Snapshot)
-		case collect.MarkFailed:
-			pr.logf("warning: %s: could not mark the snapshot incomplete: %s", e.Engine, terminal.Sanitize(e.Err.Error()))
+		case fmt.Stringer:
+			say("%s", terminal.Sanitize(e.String()))
 		}
 	}
 }
@@ -273,7 +258,7 @@ func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
 // collection would cost.
 func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	m := g.meter("dry run", "queries", 0)
-	cfg.Events = g.collectEvents(newPageCounter(m))
+	cfg.Events = g.collectEvents(m, &collect.Pages{})
 	plan, err := collect.DryRun(ctx, cfg)
 	m.Stop()
 	var se *collect.SelectionError

@@ -50,7 +50,7 @@ func statsCommand(g *globals) *cli.Command {
 			m := g.meter("stats", "queries", 0)
 			defer m.Stop()
 			cfg := collect.StatsConfig{Engines: engines, Catalog: cat, Select: selection(c), Limit: c.Int("limit"),
-				Events: g.collectEvents(newPageCounter(m))}
+				Events: g.collectEvents(m, &collect.Pages{})}
 			for _, f := range strings.Split(c.String("facets"), ",") {
 				if f = strings.TrimSpace(f); f != "" {
 					cfg.Facets = append(cfg.Facets, f)
