@@ -119,19 +119,10 @@ func runDemo(ctx context.Context, g *globals, o demoOptions) error {
 // tourEvent prints an event of the demo.
 func (g *globals) tourEvent(ev tour.Event) {
 	switch e := ev.(type) {
-	case tour.Serving:
-		g.logf("demo: %s services on %s hosts (%s open), served by simulated Shodan at %s and Censys at %s",
-			markdown.Num(e.Truth.Services), markdown.Num(e.Truth.Hosts), markdown.Num(e.Truth.Open), e.Shodan, e.Censys)
-	case tour.EarlierServing:
-		g.logf("demo: the quarter before: %d services of the example scopes, served at %s and %s", e.Services, e.Shodan, e.Censys)
-	case tour.Warning:
-		g.logf("%s", e.Text)
-	case tour.Wrote:
-		g.logf("wrote %s", terminal.Sanitize(filepath.Clean(e.Path)))
-	case tour.MethodDiffers:
-		g.warnMethod(e.Since, e.Label, e.Differences)
 	case tour.Briefed:
 		_ = g.logBriefs(e.Written, e.Label, e.Dir, e.Took) // the demo posts no webhook message
+	case fmt.Stringer:
+		g.logf("%s", terminal.Sanitize(e.String()))
 	}
 }
 

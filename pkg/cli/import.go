@@ -151,34 +151,12 @@ func (g *globals) importEvent(m *progress.Meter, snapshot string, ev fileimport.
 	}
 	m.Stop()
 	switch e := ev.(type) {
-	case fileimport.CatalogChanged:
-		g.logf("warning: snapshot %s was made with catalog %s, this import uses catalog %s: the method changed within the snapshot",
-			e.Snapshot, e.Was, e.Now)
-	case fileimport.FileRead:
-		name, res := terminal.Sanitize(e.File), e.Result
-		for _, re := range res.Errors {
-			g.logf("%s", terminal.Sanitize(re.Error()))
+	case interface{ Lines() []string }:
+		for _, l := range e.Lines() {
+			g.logf("%s", terminal.Sanitize(l))
 		}
-		if res.Bad > len(res.Errors) {
-			g.logf("%s: %d more bad records not shown", name, res.Bad-len(res.Errors))
-		}
-		if res.Truncated {
-			g.logf("%s: %s", name, terminal.Sanitize(res.TruncatedReason))
-		}
-	case fileimport.FileDone:
-		name, res, stats := terminal.Sanitize(e.File), e.Result, e.Stats
-		if stats.Clamped > 0 {
-			g.logf("%s: %d observations were dated after now; their time was set to the import's", name, stats.Clamped)
-		}
-		g.logf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
-			name, res.Format, res.Engine, res.Read, stats.Observations, res.Ignored, stats.Matched, stats.Skipped, res.Bad,
-			stats.NewServices, stats.MergedServices)
-	case fileimport.MarkFailed:
-		g.logf("warning: could not mark snapshot %s incomplete: %s", e.Snapshot, terminal.Sanitize(e.Err.Error()))
-	case fileimport.RemoveFailed:
-		g.logf("warning: could not remove the empty snapshot %s: %s", e.Snapshot, terminal.Sanitize(e.Err.Error()))
-	case fileimport.SnapshotRemoved:
-		g.logf("nothing was stored: snapshot %s, created by this run, was removed again", e.Snapshot)
+	case fmt.Stringer:
+		g.logf("%s", terminal.Sanitize(e.String()))
 	}
 	return nil
 }

@@ -2,9 +2,8 @@ package cli
 
 import (
 	"fmt"
-	"runtime/debug"
-	"strings"
 
+	"github.com/orchex/orchex/internal/buildinfo"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/urfave/cli/v2"
 )
@@ -32,33 +31,10 @@ func versionCommand(g *globals) *cli.Command {
 	}
 }
 
-// buildInfo formats the running binary's build information. Go records
-// the commit's time, not the build's: that is the date shown.
+// buildInfo formats the running binary's build information and the
+// catalog version.
 func buildInfo(catalog string) string {
-	version, commit, goVersion := "unknown", "", "unknown"
-	var notes []string
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		goVersion = bi.GoVersion
-		if bi.Main.Version != "" {
-			version = bi.Main.Version
-		}
-		for _, s := range bi.Settings {
-			switch {
-			case s.Key == "vcs.revision":
-				commit = s.Value
-			case s.Key == "vcs.time":
-				notes = append([]string{"committed " + s.Value}, notes...)
-			case s.Key == "vcs.modified" && s.Value == "true":
-				notes = append(notes, "with uncommitted changes")
-			}
-		}
-	}
-	if commit == "" {
-		commit, notes = "unknown", []string{"built without version control information"}
-	}
-	if len(notes) > 0 {
-		commit += " (" + strings.Join(notes, ", ") + ")"
-	}
+	in := buildinfo.Read()
 	return fmt.Sprintf("orchex %s\ncommit  %s\ngo      %s\ncatalog %s\n",
-		terminal.Sanitize(version), terminal.Sanitize(commit), goVersion, terminal.Sanitize(catalog))
+		terminal.Sanitize(in.Version), terminal.Sanitize(in.Commit), in.Go, terminal.Sanitize(catalog))
 }

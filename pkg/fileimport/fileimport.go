@@ -322,3 +322,52 @@ func importFile(ctx context.Context, cfg *Config, file string) (fr fileResult, e
 func (c *Config) options(in io.Reader) importer.Options {
 	return importer.Options{Engine: c.Engine, Input: in, Products: func(id string) bool { _, ok := c.Catalog.Product(id); return ok }}
 }
+
+// The String and Lines methods of the events that are notices say what
+// happened, one line each, not what to do about it. They hold file names
+// and engine text: escape them.
+
+func (e CatalogChanged) String() string {
+	return fmt.Sprintf("warning: snapshot %s was made with catalog %s, this import uses catalog %s: the method changed within the snapshot",
+		e.Snapshot, e.Was, e.Now)
+}
+
+// Lines are the file's bad records (the first importer.MaxErrors), how
+// many more there were, and where it ended early.
+func (e FileRead) Lines() []string {
+	var out []string
+	for _, re := range e.Result.Errors {
+		out = append(out, re.Error())
+	}
+	if n := e.Result.Bad - len(e.Result.Errors); n > 0 {
+		out = append(out, fmt.Sprintf("%s: %d more bad records not shown", e.File, n))
+	}
+	if e.Result.Truncated {
+		out = append(out, e.File+": "+e.Result.TruncatedReason)
+	}
+	return out
+}
+
+// Lines say how many observations were clamped to the import's time, and
+// what the file held and added.
+func (e FileDone) Lines() []string {
+	var out []string
+	res, st := e.Result, e.Stats
+	if st.Clamped > 0 {
+		out = append(out, fmt.Sprintf("%s: %d observations were dated after now; their time was set to the import's", e.File, st.Clamped))
+	}
+	return append(out, fmt.Sprintf("%s: %s (%s): %d records read, %d observations (%d not hosts), %d matched a product, %d skipped, %d bad; %d new services, %d merged",
+		e.File, res.Format, res.Engine, res.Read, st.Observations, res.Ignored, st.Matched, st.Skipped, res.Bad, st.NewServices, st.MergedServices))
+}
+
+func (e MarkFailed) String() string {
+	return fmt.Sprintf("warning: could not mark snapshot %s incomplete: %s", e.Snapshot, e.Err)
+}
+
+func (e RemoveFailed) String() string {
+	return fmt.Sprintf("warning: could not remove the empty snapshot %s: %s", e.Snapshot, e.Err)
+}
+
+func (e SnapshotRemoved) String() string {
+	return fmt.Sprintf("nothing was stored: snapshot %s, created by this run, was removed again", e.Snapshot)
+}

@@ -219,3 +219,21 @@ func (t *Tour) writeReports(v *report.View) error {
 	}
 	return nil
 }
+
+// The String methods of the events say what happened in a line. They hold
+// URLs, paths and engine text: escape them.
+
+func (e Serving) String() string {
+	return fmt.Sprintf("demo: %s services on %s hosts (%s open), served by simulated Shodan at %s and Censys at %s",
+		report.Num(e.Truth.Services), report.Num(e.Truth.Hosts), report.Num(e.Truth.Open), e.Shodan, e.Censys)
+}
+
+func (e EarlierServing) String() string {
+	return fmt.Sprintf("demo: the quarter before: %d services of the example scopes, served at %s and %s", e.Services, e.Shodan, e.Censys)
+}
+
+func (e Warning) String() string { return e.Text }
+
+func (e Wrote) String() string { return "wrote " + filepath.Clean(e.Path) }
+
+func (e MethodDiffers) String() string { return "warning: " + compare.Warning(e.Since, e.Label, e.Differences) }
