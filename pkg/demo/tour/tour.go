@@ -236,4 +236,6 @@ func (e Warning) String() string { return e.Text }
 
 func (e Wrote) String() string { return "wrote " + filepath.Clean(e.Path) }
 
-func (e MethodDiffers) String() string { return "warning: " + compare.Warning(e.Since, e.Label, e.Differences) }
+func (e MethodDiffers) String() string {
+	return "warning: " + compare.Warning(e.Since, e.Label, e.Differences)
+}
