@@ -4,18 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/report/assemble"
-	"github.com/orchex/orchex/pkg/report/csvreport"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
 )
 
 type diffOptions struct {
@@ -66,17 +62,9 @@ func diffCommand(g *globals) *cli.Command {
 }
 
 func runDiff(ctx context.Context, g *globals, o diffOptions) error {
-	o.Format = strings.ToLower(o.Format)
-	switch o.Format {
-	case "md", "markdown":
-		o.Format = "md"
-	case "json", "csv", "html":
-	case "pdf":
-		if o.Out == "" || o.Out == "-" {
-			return usagef("diff: --format pdf needs --out FILE")
-		}
-	default:
-		return usagef("diff: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
+	f, err := reportFormat("diff", o.Format, o.Out)
+	if err != nil {
+		return err
 	}
 	if o.A == o.B {
 		return usagef("diff: A and B are the same snapshot %q", o.A)
@@ -107,17 +95,7 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 		d.Scope = sc.scope.Name
 	}
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
-		switch o.Format {
-		case "json":
-			return jsonreport.Write(w, "diff "+o.A+" → "+o.B, d)
-		case "csv":
-			return csvreport.WriteDocument(w, assemble.DiffDocument(d))
-		case "pdf":
-			return pdf.RenderDocument(w, assemble.DiffDocument(d), pdf.Options{})
-		case "html":
-			return html.RenderDocument(w, assemble.DiffDocument(d))
-		}
-		return markdown.RenderDocument(w, assemble.DiffDocument(d))
+		return render.Document(w, f, func() *report.Document { return assemble.DiffDocument(d) }, d, "diff "+o.A+" → "+o.B)
 	})
 	if err != nil {
 		return fmt.Errorf("diff %s %s: %w", o.A, o.B, err)

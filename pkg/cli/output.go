@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/orchex/orchex/internal/outfile"
 	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report/render"
 )
 
 // writeOut writes the output of flag (--out, --write-shodan...) to path
@@ -72,4 +74,17 @@ func (c ctxWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.w.Write(p)
+}
+
+// reportFormat reads the --format of report, diff and trend: a PDF needs
+// --out FILE.
+func reportFormat(verb, format, out string) (render.Format, error) {
+	f, ok := render.Parse(format)
+	if !ok {
+		return "", usagef("%s: unknown --format %q (want md, json, csv, pdf or html)", verb, strings.ToLower(format))
+	}
+	if f == render.PDF && (out == "" || out == "-") {
+		return "", usagef("%s: --format pdf needs --out FILE", verb)
+	}
+	return f, nil
 }

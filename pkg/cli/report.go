@@ -3,17 +3,14 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/report/csvreport"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 )
 
@@ -72,24 +69,16 @@ func reportCommand(g *globals) *cli.Command {
 
 func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	ctx := c.Context
-	o.Format = strings.ToLower(o.Format)
-	switch o.Format {
-	case "md", "markdown":
-		o.Format = "md"
-	case "json", "csv", "html":
-	case "pdf":
-		if o.Out == "" || o.Out == "-" {
-			return usagef("report: --format pdf needs --out FILE")
-		}
-	default:
-		return usagef("report: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
+	f, err := reportFormat("report", o.Format, o.Out)
+	if err != nil {
+		return err
 	}
-	if o.Compare != "" && o.Format == "csv" {
+	if o.Compare != "" && f == render.CSV {
 		return usagef("report: --compare applies to md, json, pdf and html (csv lists services; use 'orchex diff')")
 	}
 	tmpl := ""
 	if o.Template != "" {
-		if o.Format != "md" {
+		if f != render.Markdown {
 			return usagef("report: --template applies to --format md only")
 		}
 		var err error
@@ -125,8 +114,8 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		}
 		g.warnMethod(o.Compare, label, diffs)
 	}
-	render := func(w io.Writer) error {
-		if o.Format == "csv" {
+	write := func(w io.Writer) error {
+		if f == render.CSV {
 			snap, err := st.Snapshot(ctx, label)
 			if err != nil {
 				return err
@@ -139,17 +128,9 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return err
 		}
 		v.Compare = cmp
-		switch o.Format {
-		case "json":
-			return jsonreport.Render(w, v)
-		case "pdf":
-			return pdf.Render(w, v, pdf.Options{Title: o.Title})
-		case "html":
-			return html.Render(w, v)
-		}
-		return markdown.Render(w, v, tmpl)
+		return render.View(w, f, v, tmpl, o.Title)
 	}
-	if err := g.writeOut(ctx, "--out", o.Out, render, o.Template); err != nil {
+	if err := g.writeOut(ctx, "--out", o.Out, write, o.Template); err != nil {
 		return fmt.Errorf("report %s: %w", label, err)
 	}
 	return nil

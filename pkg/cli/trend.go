@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/report/assemble"
-	"github.com/orchex/orchex/pkg/report/csvreport"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
 )
 
 type trendOptions struct {
@@ -58,17 +54,9 @@ func trendCommand(g *globals) *cli.Command {
 }
 
 func runTrend(ctx context.Context, g *globals, o trendOptions) error {
-	o.Format = strings.ToLower(o.Format)
-	switch o.Format {
-	case "md", "markdown":
-		o.Format = "md"
-	case "json", "csv", "html":
-	case "pdf":
-		if o.Out == "" || o.Out == "-" {
-			return usagef("trend: --format pdf needs --out FILE")
-		}
-	default:
-		return usagef("trend: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
+	f, err := reportFormat("trend", o.Format, o.Out)
+	if err != nil {
+		return err
 	}
 	sc, err := g.chooseScope("trend", o.Scopes, o.Scope)
 	if err != nil {
@@ -101,17 +89,7 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 		g.warnMethod(s.From, s.To, s.Differences)
 	}
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
-		switch o.Format {
-		case "json":
-			return jsonreport.Write(w, "trend", t)
-		case "csv":
-			return csvreport.WriteDocument(w, assemble.TrendDocument(t))
-		case "pdf":
-			return pdf.RenderDocument(w, assemble.TrendDocument(t), pdf.Options{})
-		case "html":
-			return html.RenderDocument(w, assemble.TrendDocument(t))
-		}
-		return markdown.RenderDocument(w, assemble.TrendDocument(t))
+		return render.Document(w, f, func() *report.Document { return assemble.TrendDocument(t) }, t, "trend")
 	})
 	if err != nil {
 		return fmt.Errorf("trend: %w", err)

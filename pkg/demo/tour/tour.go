@@ -17,10 +17,7 @@ import (
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/assemble"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/source/all"
 	"github.com/orchex/orchex/pkg/store"
@@ -201,18 +198,12 @@ func (t *Tour) collect(ctx context.Context, w *demo.World, cfg collect.Config) e
 }
 
 func (t *Tour) writeReports(v *report.View) error {
-	out := map[string]func(io.Writer) error{
-		"report.md":   func(w io.Writer) error { return markdown.Render(w, v, "") },
-		"report.json": func(w io.Writer) error { return jsonreport.Render(w, v) },
-		"report.html": func(w io.Writer) error { return html.Render(w, v) },
-		"report.pdf":  func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) },
-	}
-	for _, name := range []string{"report.md", "report.json", "report.html", "report.pdf"} {
-		if name == "report.pdf" && t.cfg.NoPDF {
+	for _, f := range []render.Format{render.Markdown, render.JSON, render.HTML, render.PDF} {
+		if f == render.PDF && t.cfg.NoPDF {
 			continue
 		}
-		path := filepath.Join(t.cfg.Out, name)
-		if err := t.cfg.Create(path, out[name]); err != nil {
+		path := filepath.Join(t.cfg.Out, "report."+string(f))
+		if err := t.cfg.Create(path, func(w io.Writer) error { return render.View(w, f, v, "", "") }); err != nil {
 			return err
 		}
 		t.emit(Wrote{Path: path})
