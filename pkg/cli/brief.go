@@ -11,13 +11,13 @@ import (
 	"time"
 
 	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/brief"
 	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/scope"
 	"github.com/orchex/orchex/pkg/source"
-	"github.com/orchex/orchex/pkg/store"
 )
 
 type briefOptions struct {
@@ -132,50 +132,13 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, label, cat, err := g.openSnapshot(ctx, o.Snapshot)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return writeBriefs(ctx, g, st, set, sel, o)
-}
-
-// selectScopes returns the indexes of the scopes of --scope, in the
-// order named, or nil for every scope.
-func selectScopes(set *scope.Set, o briefOptions) ([]int, error) {
-	// The index files sit beside the scopes' directories.
-	for i := range set.Len() {
-		if n := set.Scope(i).Name; strings.EqualFold(n, "index.md") || strings.EqualFold(n, "index.json") {
-			return nil, usagef("brief: scope %q (%s line %d) would be written over the index %s: rename the scope", n, o.Scopes, set.Scope(i).Line, n)
-		}
-	}
-	var sel []int
-	for _, n := range o.Scope {
-		i, ok := set.Index(n)
-		if !ok {
-			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, scopeNames(set, 10))
-		}
-		if !slices.Contains(sel, i) {
-			sel = append(sel, i)
-		}
-	}
-	return sel, nil
-}
-
-// writeBriefs writes the briefings of the scopes sel (nil: every scope)
-// of set from st: the files of each scope, the index, and the webhook
-// messages.
-func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Set, sel []int, o briefOptions) error {
-	label, err := resolveSnapshot(ctx, st, o.Snapshot)
-	if err != nil {
-		return err
-	}
 	if label == o.Since {
 		return usagef("brief: --since %s is the snapshot being briefed", o.Since)
-	}
-	cat, err := g.loadCatalog()
-	if err != nil {
-		return err
 	}
 	cfg, diffs, err := assemble.Brief(ctx, st, cat, label, o.Since)
 	if err != nil {
@@ -213,10 +176,10 @@ func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Se
 // message that could not be posted makes it a partial error (exit 3).
 func (g *globals) logBriefs(w brief.Written, label, dir string, took time.Duration) error {
 	g.logf("wrote %d %s of snapshot %s to %s in %s: %d open %s in %d %s",
-		w.Briefings, plural(w.Briefings, "briefing", "briefings"), label, filepath.Clean(dir), took.Round(100*time.Millisecond),
-		w.Open, plural(w.Open, "service", "services"), w.WithOpen, plural(w.WithOpen, "scope", "scopes"))
+		w.Briefings, report.Plural(w.Briefings, "briefing", "briefings"), label, filepath.Clean(dir), took.Round(100*time.Millisecond),
+		w.Open, report.Plural(w.Open, "service", "services"), w.WithOpen, report.Plural(w.WithOpen, "scope", "scopes"))
 	if w.Posted > 0 {
-		g.logf("posted %d webhook %s", w.Posted, plural(w.Posted, "message", "messages"))
+		g.logf("posted %d webhook %s", w.Posted, report.Plural(w.Posted, "message", "messages"))
 	}
 	if len(w.Failed) > 0 {
 		for _, f := range w.Failed {
@@ -227,9 +190,24 @@ func (g *globals) logBriefs(w brief.Written, label, dir string, took time.Durati
 	return nil
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
+// selectScopes returns the indexes of the scopes of --scope, in the
+// order named, or nil for every scope.
+func selectScopes(set *scope.Set, o briefOptions) ([]int, error) {
+	// The index files sit beside the scopes' directories.
+	for i := range set.Len() {
+		if n := set.Scope(i).Name; strings.EqualFold(n, "index.md") || strings.EqualFold(n, "index.json") {
+			return nil, usagef("brief: scope %q (%s line %d) would be written over the index %s: rename the scope", n, o.Scopes, set.Scope(i).Line, n)
+		}
 	}
-	return many
+	var sel []int
+	for _, n := range o.Scope {
+		i, ok := set.Index(n)
+		if !ok {
+			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, scopeNames(set, 10))
+		}
+		if !slices.Contains(sel, i) {
+			sel = append(sel, i)
+		}
+	}
+	return sel, nil
 }

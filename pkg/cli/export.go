@@ -91,7 +91,7 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, label, cat, err := g.openSnapshot(ctx, o.Snapshot)
 	if err != nil {
 		return err
 	}
@@ -100,15 +100,7 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 	if sc != nil {
 		src = export.Filtered(st, sc.keep)
 	}
-	label, err := resolveSnapshot(ctx, st, o.Snapshot)
-	if err != nil {
-		return err
-	}
 	snap, err := st.Snapshot(ctx, label)
-	if err != nil {
-		return err
-	}
-	cat, err := g.loadCatalog()
 	if err != nil {
 		return err
 	}

@@ -90,26 +90,18 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, label, cat, err := g.openSnapshot(ctx, o.Snapshot)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	label, err := resolveSnapshot(ctx, st, o.Snapshot)
-	if err != nil {
-		return err
-	}
-	cat, err := g.loadCatalog()
-	if err != nil {
-		return err
-	}
 	var cmp *report.Comparison
 	if o.Compare != "" {
 		if o.Compare == label {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
 		var diffs []compare.Difference
-		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, viewOptions{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()}); err != nil {
+		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()}); err != nil {
 			return suggestLabel(ctx, st, err, o.Compare)
 		}
 		g.warnMethod(o.Compare, label, diffs)
@@ -123,7 +115,7 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return csvreport.WriteWith(w, sc.filter().Services(func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }),
 				csvreport.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Incomplete: !snap.Meta.Complete()})
 		}
-		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()})
+		v, err := assemble.View(ctx, st, cat, label, assemble.Options{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()})
 		if err != nil {
 			return err
 		}

@@ -8,17 +8,27 @@ import (
 	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/catalog"
-	"github.com/orchex/orchex/pkg/report"
-	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/store"
 )
 
-// viewOptions are the reader's choices for a report.
-type viewOptions = assemble.Options
-
-// buildView builds the report view of one snapshot (assemble.View).
-func buildView(ctx context.Context, st *store.Store, cat *catalog.Catalog, label string, o viewOptions) (*report.View, error) {
-	return assemble.View(ctx, st, cat, label, o)
+// openSnapshot opens the database read-only and returns it with the
+// label of the snapshot to read (label, else the newest) and the catalog;
+// the caller closes the store.
+func (g *globals) openSnapshot(ctx context.Context, label string) (*store.Store, string, *catalog.Catalog, error) {
+	st, err := g.openStore(ctx)
+	if err != nil {
+		return nil, "", nil, err
+	}
+	label, err = resolveSnapshot(ctx, st, label)
+	var cat *catalog.Catalog
+	if err == nil {
+		cat, err = g.loadCatalog()
+	}
+	if err != nil {
+		st.Close()
+		return nil, "", nil, err
+	}
+	return st, label, cat, nil
 }
 
 // resolveSnapshot returns label, or the newest snapshot's label when label
