@@ -79,13 +79,7 @@ func briefCommand(g *globals) *cli.Command {
 func parseBrief(c *cli.Context) (briefOptions, error) {
 	o := briefOptions{Scopes: c.String("scopes"), Snapshot: c.String("snapshot"), Since: c.String("since"), Out: c.String("out"),
 		Formats: map[string]bool{"md": true, "json": true}}
-	for _, v := range c.StringSlice("scope") {
-		for _, n := range strings.Split(v, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				o.Scope = append(o.Scope, n)
-			}
-		}
-	}
+	o.Scope = commaList(c.StringSlice("scope")...)
 	for _, f := range strings.Split(c.String("format"), ",") {
 		f = strings.ToLower(strings.TrimSpace(f))
 		if f == "markdown" {

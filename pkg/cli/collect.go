@@ -4,16 +4,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/orchex/orchex/internal/progress"
 	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
@@ -131,13 +131,7 @@ func parseCollect(c *cli.Context, g *globals) (collectOptions, error) {
 
 // selection reads --products and --family.
 func selection(c *cli.Context) collect.Selection {
-	s := collect.Selection{Family: c.String("family")}
-	for _, p := range strings.Split(c.String("products"), ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			s.Products = append(s.Products, p)
-		}
-	}
-	return s
+	return collect.Selection{Family: c.String("family"), Products: commaList(c.String("products"))}
 }
 
 // quarterLabel is the snapshot label of t's quarter: "2026Q4".
@@ -160,7 +154,7 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary boo
 	sum, err := collect.Run(ctx, cfg)
 	m.Stop()
 	if len(sum.Engines) > 0 && summary {
-		printSummary(g.env.Stdout, sum)
+		terminal.Table(g.env.Stdout, sum.Table(), terminal.Options{Right: true})
 	}
 	if err != nil {
 		return g.collectError(ctx, err, cfg.Snapshot)
@@ -271,20 +265,22 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	if ctx.Err() != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(g.env.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tquery\ttotal\tpages\tcredits\t")
+	t := &report.Table{Columns: []report.Column{{Title: "engine"}, {Title: "query"}, {Title: "total"}, {Title: "pages"}, {Title: "credits"}}}
+	row := func(ep collect.EnginePlan, query string, total, pages, credits int) {
+		t.Add(string(ep.Name), query, strconv.Itoa(total), strconv.Itoa(pages), strconv.Itoa(credits))
+	}
 	var notes []string
 	for _, ep := range plan.Engines {
 		for _, q := range ep.Queries {
 			if q.Err != nil {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\n", ep.Name, terminal.Sanitize(q.Query.ID), "error")
+				t.Add(string(ep.Name), q.Query.ID, "error", "", "")
 				continue
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, terminal.Sanitize(q.Query.ID), q.Total, q.Pages, q.Credits)
+			row(ep, q.Query.ID, q.Total, q.Pages, q.Credits)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, "total", ep.Total, ep.Pages, ep.Credits)
+		row(ep, "total", ep.Total, ep.Pages, ep.Credits)
 		if f := ep.Full; f != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, "total without --scope", f.Total, f.Pages, f.Credits)
+			row(ep, "total without --scope", f.Total, f.Pages, f.Credits)
 		}
 		note := ""
 		if ep.Account != nil {
@@ -305,27 +301,11 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		}
 		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
 	}
-	if werr := tw.Flush(); werr != nil {
+	if werr := terminal.Table(g.env.Stdout, t, terminal.Options{Right: true}); werr != nil {
 		return werr
 	}
 	for _, n := range notes {
 		g.logf("%s", n)
 	}
 	return err
-}
-
-// printSummary prints one line per query and a total per engine.
-func printSummary(w io.Writer, sum collect.Summary) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tquery\ttotal\tpages\tstored\tresults\tnew\tmerged\tcredits\tstatus\t")
-	for _, r := range sum.Engines {
-		for _, res := range r.Results {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Name, terminal.Sanitize(res.QueryID), res.Total,
-				res.Pages, res.Resumed, res.Results, res.NewServices, res.MergedServices, res.Credits, res.Stopped)
-		}
-		t := r.Total()
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Name, "total", t.Total, t.Pages, t.Resumed, t.Results,
-			t.NewServices, t.MergedServices, t.Credits, "")
-	}
-	tw.Flush()
 }

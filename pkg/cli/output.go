@@ -88,3 +88,17 @@ func reportFormat(verb, format, out string) (render.Format, error) {
 	}
 	return f, nil
 }
+
+// commaList splits comma-separated flag values into their items, spaces
+// trimmed, empty items dropped.
+func commaList(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
+	}
+	return out
+}
