@@ -5,12 +5,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/orchex/orchex/internal/outfile"
+	"github.com/orchex/orchex/internal/progress"
+	"github.com/orchex/orchex/internal/safejson"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/report/render"
+	"golang.org/x/term"
 )
 
 // writeOut writes the output of flag (--out, --write-shodan...) to path
@@ -101,4 +105,36 @@ func commaList(values ...string) []string {
 		}
 	}
 	return out
+}
+
+// writeJSON writes v as indented JSON for a terminal or a pipe, with bidi
+// controls escaped (see safejson).
+func writeJSON(w io.Writer, v any) error {
+	if err := safejson.Encode(w, v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// dash is s, or "-" for an empty value in a table.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// meter starts the progress display of a long task on stderr: one live
+// line on a terminal, a plain line every 10 s otherwise, nothing with
+// --quiet; colour unless NO_COLOR is set or TERM is dumb.
+func (g *globals) meter(label, unit string, total int64) *progress.Meter {
+	o := progress.Options{Mode: progress.Plain, Label: label, Unit: unit, Total: total, Ticks: g.env.Ticks, Now: g.env.Now}
+	if f, ok := g.env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		o.Mode = progress.Live
+		o.Color = g.env.Getenv("NO_COLOR") == "" && g.env.Getenv("TERM") != "dumb"
+	}
+	if g.quiet {
+		o.Mode = progress.Off
+	}
+	return progress.Start(g.env.Stderr, o)
 }
