@@ -80,11 +80,11 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	defer st.Close()
 	a, err := assemble.DiffInputFiltered(ctx, st, o.A, sc.filter())
 	if err != nil {
-		return suggestLabel(ctx, st, err, o.A)
+		return assemble.Suggest(ctx, st, err, o.A)
 	}
 	b, err := assemble.DiffInputFiltered(ctx, st, o.B, sc.filter())
 	if err != nil {
-		return suggestLabel(ctx, st, err, o.B)
+		return assemble.Suggest(ctx, st, err, o.B)
 	}
 	g.warnMethod(o.A, o.B, compare.Differences(a.Method, b.Method))
 	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})

@@ -102,7 +102,7 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		}
 		var diffs []compare.Difference
 		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()}); err != nil {
-			return suggestLabel(ctx, st, err, o.Compare)
+			return assemble.Suggest(ctx, st, err, o.Compare)
 		}
 		g.warnMethod(o.Compare, label, diffs)
 	}

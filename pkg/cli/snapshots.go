@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 
-	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/report/assemble"
@@ -152,7 +151,7 @@ func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions
 	defer s.Close()
 	d, err := assemble.Snapshot(ctx, s, opts.Label)
 	if err != nil {
-		return suggestLabel(ctx, s, err, opts.Label)
+		return assemble.Suggest(ctx, s, err, opts.Label)
 	}
 	if opts.Format == "json" {
 		return writeJSON(g.env.Stdout, d)
@@ -173,7 +172,7 @@ func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error 
 		if errors.Is(err, store.ErrBadLabel) {
 			return usageError{err}
 		}
-		return suggestLabel(ctx, s, err, from)
+		return assemble.Suggest(ctx, s, err, from)
 	}
 	g.logf("renamed snapshot %s to %s", terminal.Cell(from, 64), terminal.Cell(to, 64))
 	return nil
@@ -195,9 +194,9 @@ func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) er
 	var sns []store.Snapshot
 	services, observations := 0, 0
 	for _, label := range opts.Labels {
-		sn, err := snapshotOf(ctx, s, label)
+		sn, err := s.Snapshot(ctx, label)
 		if err != nil {
-			return err
+			return assemble.Suggest(ctx, s, err, label)
 		}
 		sns = append(sns, sn)
 		services, observations = services+sn.Services, observations+sn.Observations
@@ -264,46 +263,16 @@ func (g *globals) openSnapshot(ctx context.Context, label string) (*store.Store,
 }
 
 // resolveSnapshot returns label, or the newest snapshot's label when label
-// is empty.
+// is empty (assemble.Resolve).
 func resolveSnapshot(ctx context.Context, st *store.Store, label string) (string, error) {
-	if label != "" {
-		if _, err := snapshotOf(ctx, st, label); err != nil {
-			return "", err
-		}
-		return label, nil
+	label, err := assemble.Resolve(ctx, st, label)
+	if errors.Is(err, assemble.ErrNoSnapshots) {
+		return "", noSnapshots(st)
 	}
-	snaps, err := st.Snapshots(ctx)
-	if err != nil {
-		return "", err
-	}
-	if len(snaps) == 0 {
-		return "", fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
-	}
-	return snaps[len(snaps)-1].Label, nil
+	return label, err
 }
 
-// snapshotOf is st.Snapshot with a suggestion when the label is unknown.
-func snapshotOf(ctx context.Context, st *store.Store, label string) (store.Snapshot, error) {
-	sn, err := st.Snapshot(ctx, label)
-	return sn, suggestLabel(ctx, st, err, label)
-}
-
-// suggestLabel adds "did you mean" to an error for an unknown snapshot
-// label: the stored label closest to it, case ignored.
-func suggestLabel(ctx context.Context, st *store.Store, err error, label string) error {
-	if !errors.Is(err, store.ErrNoSnapshot) {
-		return err
-	}
-	snaps, lerr := st.Snapshots(ctx)
-	if lerr != nil {
-		return err
-	}
-	var labels []string
-	for _, s := range snaps {
-		labels = append(labels, s.Label)
-	}
-	if hint := suggest.DidYouMean(label, labels); hint != "" {
-		return fmt.Errorf("%w%s", err, terminal.Sanitize(hint))
-	}
-	return err
+// noSnapshots is the error of a database with no snapshot yet.
+func noSnapshots(st *store.Store) error {
+	return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
 }

@@ -79,9 +79,9 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 		if _, ferr := st.Snapshot(ctx, o.From); o.From != "" && ferr != nil {
 			label = o.From
 		}
-		return usagef("trend: %w", suggestLabel(ctx, st, rerr.Err, label))
+		return usagef("trend: %w", assemble.Suggest(ctx, st, rerr.Err, label))
 	case errors.Is(err, assemble.ErrNoSnapshots):
-		return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
+		return noSnapshots(st)
 	case err != nil:
 		return err
 	}

@@ -1,0 +1,50 @@
+package assemble
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/orchex/orchex/internal/suggest"
+	"github.com/orchex/orchex/pkg/store"
+)
+
+// Resolve returns the label of the snapshot to read: label when st holds
+// it, or the newest snapshot's when label is "" ([ErrNoSnapshots] when
+// there is none). An unknown label is an error as [Suggest] words it.
+func Resolve(ctx context.Context, st *store.Store, label string) (string, error) {
+	if label != "" {
+		_, err := st.Snapshot(ctx, label)
+		return label, Suggest(ctx, st, err, label)
+	}
+	snaps, err := st.Snapshots(ctx)
+	if err != nil {
+		return "", err
+	}
+	if len(snaps) == 0 {
+		return "", ErrNoSnapshots
+	}
+	return snaps[len(snaps)-1].Label, nil
+}
+
+// Suggest adds to err, when it says that st has no snapshot label
+// (store.ErrNoSnapshot), the stored label closest to it, case ignored:
+// "; did you mean 2026Q4?". Other errors, and nil, are returned as they
+// are.
+func Suggest(ctx context.Context, st *store.Store, err error, label string) error {
+	if !errors.Is(err, store.ErrNoSnapshot) {
+		return err
+	}
+	snaps, lerr := st.Snapshots(ctx)
+	if lerr != nil {
+		return err
+	}
+	labels := make([]string, len(snaps))
+	for i, s := range snaps {
+		labels[i] = s.Label
+	}
+	if hint := suggest.DidYouMean(label, labels); hint != "" {
+		return fmt.Errorf("%w%s", err, hint)
+	}
+	return err
+}
