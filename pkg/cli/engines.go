@@ -83,36 +83,24 @@ func (g *globals) engines(c *cli.Context, only string) ([]source.Engine, error) 
 }
 
 // buildEngines resolves each engine's settings with l and builds its
-// adapter; an engine without credentials is skipped, and said so.
+// adapter (source.Registry.Build); an engine without credentials is
+// skipped, and said so.
 func (g *globals) buildEngines(only string, l source.Lookup, d source.Deps) ([]source.Engine, error) {
 	if err := engineNames(only); err != nil {
 		return nil, err
 	}
-	var out []source.Engine
+	out, missing, err := all.Engines().Build(model.Engine(only), l, d)
+	if err != nil {
+		return nil, settingError(err)
+	}
 	var hints []string
-	for _, f := range all.Engines().Factories() {
-		if only != "" && string(f.Name) != only {
-			continue
+	for _, me := range missing {
+		hint := "set " + sources(me.Settings, " and ")
+		if only != "" {
+			return nil, usagef("%s: no credentials: %s", me.Engine, hint)
 		}
-		v, err := f.Resolve(l)
-		var e source.Engine
-		if err == nil {
-			e, err = f.New(v, d)
-		}
-		var me *source.MissingError
-		switch {
-		case errors.As(err, &me):
-			hint := "set " + sources(me.Settings, " and ")
-			if only != "" {
-				return nil, usagef("%s: no credentials: %s", f.Name, hint)
-			}
-			g.logf("%s: skipped: no credentials (%s)", f.Name, hint)
-			hints = append(hints, fmt.Sprintf("%s: %s", f.Name, hint))
-			continue
-		case err != nil:
-			return nil, settingError(err)
-		}
-		out = append(out, e)
+		g.logf("%s: skipped: no credentials (%s)", me.Engine, hint)
+		hints = append(hints, fmt.Sprintf("%s: %s", me.Engine, hint))
 	}
 	if len(out) == 0 {
 		return nil, usagef("no engine has credentials: %s", strings.Join(hints, "; "))

@@ -7,7 +7,6 @@ import (
 	"os"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/orchex/orchex/internal/cachedir"
 	"github.com/orchex/orchex/internal/terminal"
@@ -140,7 +139,7 @@ func runEOLInfo(g *globals, dir string) error {
 	}
 	date := "not recorded"
 	if d.Date != "" {
-		date = d.Date + " (" + eolAge(d.Date, g.env.Now()) + ")"
+		date = d.Date + " (" + eol.Age(d.Date, g.env.Now()) + ")"
 	}
 	lic := dash(d.Licence.Name)
 	if d.Licence.Copyright != "" {
@@ -155,13 +154,8 @@ func runEOLInfo(g *globals, dir string) error {
 			continue
 		}
 		cal := r.Calendar
-		switch r.Reading {
-		case eol.ReadKubernetes:
-			cal += " (EKS, GKE, AKS builds: their provider's)"
-		case eol.ReadOpenShiftAPI:
-			cal += " (via the Kubernetes version)"
-		case eol.ReadKong:
-			cal += " (Enterprise: enterprise support)"
+		if n := r.Reading.Note(); n != "" {
+			cal += " (" + n + ")"
 		}
 		if _, ok := d.Product(r.Calendar); !ok {
 			cal += " [not loaded: unknown cycle]"
@@ -181,20 +175,4 @@ func eolCalendars(d *eol.Data) *report.Table {
 		t.Add(p.ID, dash(p.Title), strconv.Itoa(len(p.Cycles)), p.Cycles[0].Name, p.Cycles[len(p.Cycles)-1].Name)
 	}
 	return t
-}
-
-// eolAge says how old data of day date is on now: "12 days old".
-func eolAge(date string, now time.Time) string {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return "date unreadable"
-	}
-	days := int(now.UTC().Sub(t).Hours() / 24)
-	switch {
-	case days < 0:
-		return "dated in the future"
-	case days == 1:
-		return "1 day old"
-	}
-	return fmt.Sprintf("%d days old", days)
 }

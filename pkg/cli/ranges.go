@@ -214,17 +214,7 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 			t.Add(a.String(), "-", "-", "-", "-", "-")
 			continue
 		}
-		region := m.Region
-		if m.City != "" && m.City != region {
-			region += " (" + m.City + ", " + m.Country + ")"
-		} else if m.Country != "" {
-			region += " (" + m.Country + ")"
-		}
-		feed := m.Feed
-		if m.FeedDate != "" {
-			feed += "@" + m.FeedDate
-		}
-		t.Add(a.String(), m.Provider, dash(region), dash(m.Service), m.Prefix.String(), feed)
+		t.Add(a.String(), m.Provider, dash(m.Place()), dash(m.Service), m.Prefix.String(), m.Source())
 	}
 	terminal.Table(g.env.Stdout, t, terminal.Options{})
 	if bad > 0 {

@@ -36,6 +36,27 @@ type Match struct {
 	FeedDate    string // that file's date, YYYY-MM-DD, "" when it has none
 }
 
+// Place is the match's region with its city and country, as a lookup
+// shows it: "us-east-1", "fra1 (Frankfurt, DE)", "Frankfurt (DE)" (a
+// city the region already names), "" when the feed names none.
+func (m Match) Place() string {
+	switch {
+	case m.City != "" && m.City != m.Region:
+		return m.Region + " (" + m.City + ", " + m.Country + ")"
+	case m.Country != "":
+		return m.Region + " (" + m.Country + ")"
+	}
+	return m.Region
+}
+
+// Source names the feed file of the match with its date: "aws.json@2026-11-01".
+func (m Match) Source() string {
+	if m.FeedDate == "" {
+		return m.Feed
+	}
+	return m.Feed + "@" + m.FeedDate
+}
+
 // FeedInfo describes one loaded feed file.
 type FeedInfo struct {
 	Provider  string

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // LoadCache returns the calendars to judge with when none are named: those
@@ -29,4 +30,36 @@ func LoadCache(dir string) (d *Data, note string, err error) {
 		return emb, fmt.Sprintf("the cache's calendars of %s are older than the embedded ones of %s; using the embedded ones", d.Date, emb.Date), nil
 	}
 	return d, "", nil
+}
+
+// Age says how old data of day date (YYYY-MM-DD) is at now: "12 days
+// old", "1 day old", "dated in the future" or "date unreadable".
+func Age(date string, now time.Time) string {
+	t, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return "date unreadable"
+	}
+	days := int(now.UTC().Sub(t).Hours() / 24)
+	switch {
+	case days < 0:
+		return "dated in the future"
+	case days == 1:
+		return "1 day old"
+	}
+	return fmt.Sprintf("%d days old", days)
+}
+
+// Note says how a reading departs from the calendar's own versions, for
+// a list of the rules: "EKS, GKE, AKS builds: their provider's"; "" when
+// the version is read as it is.
+func (r Reading) Note() string {
+	switch r {
+	case ReadKubernetes:
+		return "EKS, GKE, AKS builds: their provider's"
+	case ReadOpenShiftAPI:
+		return "via the Kubernetes version"
+	case ReadKong:
+		return "Enterprise: enterprise support"
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestLoadCache: no cache or an empty one gives the embedded calendars
@@ -45,5 +46,22 @@ func TestLoadCache(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, FileName), []byte("{"), 0o644)
 	if _, _, err := LoadCache(dir); err == nil || !strings.Contains(err.Error(), dir) {
 		t.Errorf("malformed cache: %v", err)
+	}
+}
+
+func TestAgeAndNote(t *testing.T) {
+	now := time.Date(2026, 12, 1, 15, 0, 0, 0, time.UTC)
+	for date, want := range map[string]string{"2026-11-19": "12 days old", "2026-11-30": "1 day old", "2026-12-05": "dated in the future", "2026-13-01": "date unreadable"} {
+		if got := Age(date, now); got != want {
+			t.Errorf("Age(%s) = %q, want %q", date, got, want)
+		}
+	}
+	for _, r := range []Reading{ReadKubernetes, ReadOpenShiftAPI, ReadKong} {
+		if r.Note() == "" {
+			t.Errorf("reading %q has no note", r)
+		}
+	}
+	if n := Reading("plain").Note(); n != "" {
+		t.Errorf("a plain reading has a note %q", n)
 	}
 }

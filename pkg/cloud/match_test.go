@@ -1,0 +1,19 @@
+package cloud
+
+import "testing"
+
+func TestMatchText(t *testing.T) {
+	for _, tc := range []struct {
+		m           Match
+		place, feed string
+	}{
+		{Match{Region: "us-east-1", Feed: "aws.json", FeedDate: "2026-11-01"}, "us-east-1", "aws.json@2026-11-01"},
+		{Match{Region: "fra1", City: "Frankfurt", Country: "DE", Feed: "do.csv"}, "fra1 (Frankfurt, DE)", "do.csv"},
+		{Match{Region: "Frankfurt", City: "Frankfurt", Country: "DE"}, "Frankfurt (DE)", ""},
+		{Match{}, "", ""},
+	} {
+		if p, f := tc.m.Place(), tc.m.Source(); p != tc.place || f != tc.feed {
+			t.Errorf("%+v: %q %q, want %q %q", tc.m, p, f, tc.place, tc.feed)
+		}
+	}
+}
