@@ -63,16 +63,13 @@ func briefCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`: one directory per scope, and the index (required)"},
 			&cli.StringFlag{Name: "webhook", EnvVars: []string{"ORCHEX_WEBHOOK"}, Usage: "post each scope's new and newly open services to `URL` (https; needs --since)"},
 		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("brief: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("brief", func(c *cli.Context) error {
 			o, err := parseBrief(c)
 			if err != nil {
 				return err
 			}
 			return runBrief(c.Context, g, o)
-		},
+		}),
 	}
 }
 

@@ -52,10 +52,7 @@ func demoCommand(g *globals) *cli.Command {
 			&cli.Float64Flag{Name: "rate", Value: 100, Usage: "requests per second the simulated APIs allow (the real ones allow about 1)", Destination: &o.Rate},
 			&cli.BoolFlag{Name: "no-pdf", Usage: "skip the PDF report", Destination: &o.NoPDF},
 		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("demo: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("demo", func(c *cli.Context) error {
 			if o.Size <= 0 {
 				return usagef("demo: --size must be positive")
 			}
@@ -66,7 +63,7 @@ func demoCommand(g *globals) *cli.Command {
 				return runWriteShodan(c.Context, g, o)
 			}
 			return runDemo(c.Context, g, o)
-		},
+		}),
 	}
 }
 

@@ -44,12 +44,9 @@ func eolCommand(g *globals) *cli.Command {
 					&cli.StringFlag{Name: "dir", Usage: "write the calendars to `DIR` instead of the cache"},
 					&cli.StringFlag{Name: "api", Value: eol.DefaultAPI, Usage: "endoflife.date API v1 base `URL` (a mirror)"},
 				},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("eol update: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("eol update", func(c *cli.Context) error {
 					return runEOLUpdate(c.Context, g, eolUpdateOptions{Dir: c.String("dir"), API: c.String("api")})
-				},
+				}),
 			},
 			{
 				Name:      "info",
@@ -57,12 +54,9 @@ func eolCommand(g *globals) *cli.Command {
 				UsageText: "orchex eol info [--eol DIR]",
 				Flags: []cli.Flag{&cli.StringFlag{Name: "eol", Aliases: []string{"dir"},
 					Usage: "show the calendars in `DIR` (written by 'orchex eol update', or endoflife.date pages) instead of those reports would use"}},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("eol info: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("eol info", func(c *cli.Context) error {
 					return runEOLInfo(g, c.String("eol"))
-				},
+				}),
 			},
 		},
 	}

@@ -45,16 +45,13 @@ func exportCommand(g *globals) *cli.Command {
 			&cli.BoolFlag{Name: "observations", Usage: "one row per engine observation instead of per service (parquet, csv)", Destination: &o.Observations},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "export the services of hosts flagged as honeypots too, marked (parquet, csv; ndjson always holds them)", Destination: &o.IncludeHoneypots},
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("export: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("export", func(c *cli.Context) error {
 			f, err := o.format()
 			if err != nil {
 				return err
 			}
 			return runExport(c, g, o, f)
-		},
+		}),
 	}
 }
 

@@ -37,10 +37,7 @@ func queriesCommand(g *globals) *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json"},
 				},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("queries list: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("queries list", func(c *cli.Context) error {
 					format := c.String("format")
 					if format != "table" && format != "json" {
 						return usagef("queries list: unknown --format %q (want table or json)", format)
@@ -53,7 +50,7 @@ func queriesCommand(g *globals) *cli.Command {
 						return writeJSON(g.env.Stdout, cat.Listing())
 					}
 					return writeCatalogTable(g, cat)
-				},
+				}),
 			},
 			{
 				Name:      "check",

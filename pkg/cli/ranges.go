@@ -49,10 +49,7 @@ func rangesCommand(g *globals) *cli.Command {
 					&cli.StringFlag{Name: "dir", Usage: "write the feeds to `DIR` instead of the cache"},
 					&cli.StringSliceFlag{Name: "url", Usage: "fetch feed NAME from URL, e.g. a mirror (`NAME=URL`, repeatable)"},
 				},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("ranges update: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("ranges update", func(c *cli.Context) error {
 					o := rangesUpdateOptions{Dir: c.String("dir"), URLs: map[string]string{}}
 					known := rangesSourceNames()
 					for _, kv := range c.StringSlice("url") {
@@ -63,19 +60,16 @@ func rangesCommand(g *globals) *cli.Command {
 						o.URLs[name] = u
 					}
 					return runRangesUpdate(c.Context, g, o)
-				},
+				}),
 			},
 			{
 				Name:      "info",
 				Usage:     "print the loaded feeds, their dates and prefix counts",
 				UsageText: "orchex ranges info [--ranges DIR]",
 				Flags:     []cli.Flag{rangesFlag()},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("ranges info: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("ranges info", func(c *cli.Context) error {
 					return runRangesInfo(g, c.String("ranges"))
-				},
+				}),
 			},
 			{
 				Name:      "lookup",

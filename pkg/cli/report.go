@@ -58,12 +58,9 @@ func reportCommand(g *globals) *cli.Command {
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots in every figure (otherwise left out)", Destination: &o.IncludeHoneypots},
 			&cli.StringFlag{Name: "compare", Usage: "compare with the earlier snapshot `LABEL`", Destination: &o.Compare},
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("report: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("report", func(c *cli.Context) error {
 			return runReport(c, g, o)
-		},
+		}),
 	}
 }
 

@@ -285,3 +285,14 @@ func Run(args []string) ExitCode {
 	defer stop()
 	return Main(ctx, args, Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
 }
+
+// noArgs is the Action of a command that takes no argument: it refuses
+// any with a usage error naming the command, then runs action.
+func noArgs(name string, action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			return usagef("%s: unexpected argument %q", name, c.Args().First())
+		}
+		return action(c)
+	}
+}

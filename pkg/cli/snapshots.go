@@ -58,12 +58,9 @@ func snapshotsCommand(g *globals) *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json"},
 				},
-				Action: func(c *cli.Context) error {
-					if c.NArg() != 0 {
-						return usagef("snapshots list: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("snapshots list", func(c *cli.Context) error {
 					return runSnapshotsList(c.Context, g, snapshotsListOptions{Format: c.String("format")})
-				},
+				}),
 			},
 			{
 				Name:      "show",

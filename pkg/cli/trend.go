@@ -44,12 +44,9 @@ func trendCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("trend: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("trend", func(c *cli.Context) error {
 			return runTrend(c.Context, g, o)
-		},
+		}),
 	}
 }
 

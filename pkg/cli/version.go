@@ -17,17 +17,14 @@ func versionCommand(g *globals) *cli.Command {
 		Description: "The module version, the commit, its time and whether the tree had uncommitted changes come\n" +
 			"from the build information Go records (go version -m shows the same; Go records no build\n" +
 			"time). The catalog version is that of --catalog, else the embedded one.",
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("version: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("version", func(c *cli.Context) error {
 			cat, err := g.loadCatalog()
 			if err != nil {
 				return err
 			}
 			fmt.Fprint(g.env.Stdout, buildInfo(cat.Version()))
 			return nil
-		},
+		}),
 	}
 }
 
