@@ -78,22 +78,11 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 		return err
 	}
 	defer st.Close()
-	a, err := assemble.DiffInputFiltered(ctx, st, o.A, sc.filter())
-	if err != nil {
-		return assemble.Suggest(ctx, st, err, o.A)
-	}
-	b, err := assemble.DiffInputFiltered(ctx, st, o.B, sc.filter())
-	if err != nil {
-		return assemble.Suggest(ctx, st, err, o.B)
-	}
-	g.warnMethod(o.A, o.B, compare.Differences(a.Method, b.Method))
-	d, err := compare.NewDiff(ctx, a, b, compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})
+	d, diffs, err := assemble.Diff(ctx, st, o.A, o.B, sc.filter(), compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots})
 	if err != nil {
 		return err
 	}
-	if sc != nil {
-		d.Scope = sc.scope.Name
-	}
+	g.warnMethod(o.A, o.B, diffs)
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
 		return render.Document(w, f, func() *report.Document { return assemble.DiffDocument(d) }, d, "diff "+o.A+" → "+o.B)
 	})

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/orchex/orchex/internal/suggest"
+	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/store"
 )
 
@@ -47,4 +48,27 @@ func Suggest(ctx context.Context, st *store.Store, err error, label string) erro
 		return fmt.Errorf("%w%s", err, hint)
 	}
 	return err
+}
+
+// Diff is the diff of snapshots a and b of st (their services f keeps, f
+// may be nil: one scope's diff, named in it), and how their methods
+// differ (nil when they were made the same way). An unknown label is an
+// error as [Suggest] words it.
+func Diff(ctx context.Context, st *store.Store, a, b string, f *Filter, o compare.Options) (*compare.Diff, []compare.Difference, error) {
+	ia, err := DiffInputFiltered(ctx, st, a, f)
+	if err != nil {
+		return nil, nil, Suggest(ctx, st, err, a)
+	}
+	ib, err := DiffInputFiltered(ctx, st, b, f)
+	if err != nil {
+		return nil, nil, Suggest(ctx, st, err, b)
+	}
+	d, err := compare.NewDiff(ctx, ia, ib, o)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f != nil {
+		d.Scope = f.Name
+	}
+	return d, compare.Differences(ia.Method, ib.Method), nil
 }
