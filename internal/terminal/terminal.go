@@ -1,6 +1,7 @@
 package terminal
 
 import (
+	"bufio"
 	"io"
 	"strings"
 	"text/tabwriter"
@@ -139,4 +140,22 @@ func blocks(w io.Writer, bs []report.Block, o Options) error {
 		}
 	}
 	return nil
+}
+
+// Confirmed reads one line from r, a user's answer to a yes/no question,
+// and reports whether it is "y" or "yes" (case and spaces ignored). No
+// answer (nil reader, end of input) is a no.
+func Confirmed(r io.Reader) bool {
+	if r == nil {
+		return false
+	}
+	line, err := bufio.NewReader(io.LimitReader(r, 1024)).ReadString('\n')
+	if err != nil && line == "" {
+		return false
+	}
+	switch strings.ToLower(strings.TrimSpace(line)) {
+	case "y", "yes":
+		return true
+	}
+	return false
 }

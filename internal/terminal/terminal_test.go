@@ -106,3 +106,14 @@ func TestDocument(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", b.String(), want)
 	}
 }
+
+func TestConfirmed(t *testing.T) {
+	for in, want := range map[string]bool{"y\n": true, " YES \n": true, "yes": true, "": false, "n\n": false, "yes please\n": false, "\ny\n": false} {
+		if got := Confirmed(strings.NewReader(in)); got != want {
+			t.Errorf("Confirmed(%q) = %v, want %v", in, got, want)
+		}
+	}
+	if Confirmed(nil) {
+		t.Error("Confirmed(nil)")
+	}
+}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/brief"
@@ -77,18 +78,12 @@ func parseBrief(c *cli.Context) (briefOptions, error) {
 	o := briefOptions{Scopes: c.String("scopes"), Snapshot: c.String("snapshot"), Since: c.String("since"), Out: c.String("out"),
 		Formats: map[string]bool{"md": true, "json": true}}
 	o.Scope = commaList(c.StringSlice("scope")...)
-	for _, f := range strings.Split(c.String("format"), ",") {
-		f = strings.ToLower(strings.TrimSpace(f))
-		if f == "markdown" {
-			f = "md"
+	for _, name := range commaList(c.String("format")) {
+		f, ok := render.Parse(name)
+		if !ok {
+			return o, usagef("brief: unknown --format %q (want a comma-separated list of %s)", strings.ToLower(name), strings.Join(briefFormats(), ", "))
 		}
-		if f == "" {
-			continue
-		}
-		if !slices.Contains(briefFormats(), f) {
-			return o, usagef("brief: unknown --format %q (want a comma-separated list of %s)", f, strings.Join(briefFormats(), ", "))
-		}
-		o.Formats[f] = true
+		o.Formats[string(f)] = true
 	}
 	if o.Scopes == "" {
 		return o, usagef("brief: --scopes FILE is required: the scopes file that names the networks to brief (docs/scopes.md)")

@@ -19,19 +19,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// collectOptions are collect's parsed flags.
-type collectOptions struct {
-	Engine     string // "" runs every engine with credentials
-	Snapshot   string // label; default the current quarter
-	Select     collect.Selection
-	MaxPages   int
-	MaxCredits int
-	Refresh    bool
-	DryRun     bool
-	Ranges     string // cloud range feeds directory; "" for the cache
-	Scope      *collect.Scope
-}
-
 func collectCommand(g *globals) *cli.Command {
 	flags := []cli.Flag{
 		&cli.StringFlag{Name: "engine", Usage: "collect from `ENGINE` only (shodan or censys); default every engine with credentials, concurrently"},
@@ -65,24 +52,20 @@ func collectCommand(g *globals) *cli.Command {
 			"Exit codes: 0 done, 1 failure, 2 usage error, 3 stopped at a limit or some records were bad.",
 		Flags: append(flags, engineFlags()...),
 		Action: func(c *cli.Context) error {
-			o, err := parseCollect(c, g)
+			cfg, err := parseCollect(c, g)
 			if err != nil {
 				return err
 			}
-			engines, err := g.engines(c, o.Engine)
-			if err != nil {
+			if cfg.Engines, err = g.engines(c, c.String("engine")); err != nil {
 				return err
 			}
-			cat, err := g.loadCatalog()
-			if err != nil {
+			if cfg.Catalog, err = g.loadCatalog(); err != nil {
 				return err
 			}
-			cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: o.Snapshot, Select: o.Select, MaxPages: o.MaxPages,
-				MaxCredits: o.MaxCredits, Refresh: o.Refresh, Sleep: g.env.Sleep, Now: g.env.Now, Scope: o.Scope}
-			if o.DryRun {
+			if c.Bool("dry-run") {
 				return runDryRun(c.Context, g, cfg)
 			}
-			tagger, feeds, err := g.tagger(o.Ranges)
+			tagger, feeds, err := g.tagger(c.String("ranges"))
 			if err != nil {
 				return err
 			}
@@ -97,36 +80,34 @@ func collectCommand(g *globals) *cli.Command {
 	}
 }
 
-// parseCollect validates the flags.
-func parseCollect(c *cli.Context, g *globals) (collectOptions, error) {
-	o := collectOptions{
-		Engine: c.String("engine"), Snapshot: c.String("snapshot"), Select: selection(c),
-		MaxPages: c.Int("max-pages"), MaxCredits: c.Int("max-credits"), Refresh: c.Bool("refresh"),
-		DryRun: c.Bool("dry-run"), Ranges: c.String("ranges"),
-	}
+// parseCollect validates the flags and returns the collection they ask
+// for, without its engines, catalog and store.
+func parseCollect(c *cli.Context, g *globals) (collect.Config, error) {
+	cfg := collect.Config{Snapshot: c.String("snapshot"), Select: selection(c), MaxPages: c.Int("max-pages"),
+		MaxCredits: c.Int("max-credits"), Refresh: c.Bool("refresh"), Sleep: g.env.Sleep, Now: g.env.Now}
 	if c.NArg() > 0 {
-		return o, usagef("collect takes no arguments, got %q", c.Args().First())
+		return cfg, usagef("collect takes no arguments, got %q", c.Args().First())
 	}
-	if err := engineNames(o.Engine); err != nil {
-		return o, err
+	if err := engineNames(c.String("engine")); err != nil {
+		return cfg, err
 	}
-	if o.Snapshot == "" {
-		o.Snapshot = quarterLabel(g.env.Now())
+	if cfg.Snapshot == "" {
+		cfg.Snapshot = quarterLabel(g.env.Now())
 	}
-	if err := store.CheckLabel(o.Snapshot); err != nil {
-		return o, usagef("--snapshot: %v", err)
+	if err := store.CheckLabel(cfg.Snapshot); err != nil {
+		return cfg, usagef("--snapshot: %v", err)
 	}
-	if o.MaxPages < 0 || o.MaxCredits < 0 {
-		return o, usagef("--max-pages and --max-credits must be 0 (no limit) or positive")
+	if cfg.MaxPages < 0 || cfg.MaxCredits < 0 {
+		return cfg, usagef("--max-pages and --max-credits must be 0 (no limit) or positive")
 	}
 	sc, err := g.chooseScope("collect", c.String("scopes"), c.String("scope"))
 	if err != nil {
-		return o, err
+		return cfg, err
 	}
 	if sc != nil {
-		o.Scope = &collect.Scope{Name: sc.scope.Name, File: filepath.Base(c.String("scopes")), Narrowing: sc.scope.Narrowing()}
+		cfg.Scope = &collect.Scope{Name: sc.scope.Name, File: filepath.Base(c.String("scopes")), Narrowing: sc.scope.Narrowing()}
 	}
-	return o, nil
+	return cfg, nil
 }
 
 // selection reads --products and --family.

@@ -113,22 +113,10 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 		return ExitOK
 	}
 	var ue usageError
-	var pe partialError
 	switch {
-	case errors.As(err, &pe):
+	case errors.As(err, new(partialError)):
 		return ExitPartial
-	case errors.As(err, &ue):
-		name := "orchex help"
-		for _, c := range path {
-			name += " " + c.Name
-		}
-		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", terminal.Sanitize(err.Error()))
-		if h := hint(err); h != "" {
-			fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
-		}
-		fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", cliargs.UsageLine("orchex", path), name)
-		return ExitUsage
-	case errors.Is(err, context.Canceled):
+	case !errors.As(err, &ue) && errors.Is(err, context.Canceled):
 		fmt.Fprintln(g.env.Stderr, "orchex: interrupted")
 		return ExitFailure
 	}
@@ -136,7 +124,15 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 	if h := hint(err); h != "" {
 		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
 	}
-	return ExitFailure
+	if !errors.As(err, &ue) {
+		return ExitFailure
+	}
+	name := "orchex help"
+	for _, c := range path {
+		name += " " + c.Name
+	}
+	fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", cliargs.UsageLine("orchex", path), name)
+	return ExitUsage
 }
 
 // kept says what an interrupted command kept (guard.OnInterrupt).

@@ -4,10 +4,10 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/scope"
 	"github.com/urfave/cli/v2"
@@ -58,16 +58,18 @@ func runScopesCheck(g *globals, file string) error {
 	}
 	out := g.env.Stdout
 	if !g.quiet {
-		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(w, "NAME\tCIDRS\tASNS\tORGS\tDOMAINS\tCOUNTRIES\tCONTACTS\tLINE")
+		t := &report.Table{}
+		for _, c := range []string{"NAME", "CIDRS", "ASNS", "ORGS", "DOMAINS", "COUNTRIES", "CONTACTS", "LINE"} {
+			t.Columns = append(t.Columns, report.Column{Title: c})
+		}
 		networks := 0
-		for i := 0; i < set.Len(); i++ {
+		for i := range set.Len() {
 			s := set.Scope(i)
 			networks += len(s.CIDRs)
-			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", terminal.Sanitize(s.Name),
-				len(s.CIDRs), len(s.ASNs), len(s.Orgs), len(s.Domains), len(s.Countries), len(s.Contacts), s.Line)
+			t.Add(s.Name, fmt.Sprint(len(s.CIDRs)), fmt.Sprint(len(s.ASNs)), fmt.Sprint(len(s.Orgs)), fmt.Sprint(len(s.Domains)),
+				fmt.Sprint(len(s.Countries)), fmt.Sprint(len(s.Contacts)), fmt.Sprint(s.Line))
 		}
-		if err := w.Flush(); err != nil {
+		if err := terminal.Table(out, t, terminal.Options{}); err != nil {
 			return fmt.Errorf("scopes check: writing: %w", err)
 		}
 		fmt.Fprintf(out, "\nok: %s: %d scopes, %d networks (%d distinct), %d warning(s)\n",

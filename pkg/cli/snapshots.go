@@ -1,11 +1,9 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"strings"
 
 	"github.com/orchex/orchex/internal/terminal"
@@ -59,7 +57,7 @@ func snapshotsCommand(g *globals) *cli.Command {
 					&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json"},
 				},
 				Action: noArgs("snapshots list", func(c *cli.Context) error {
-					return runSnapshotsList(c.Context, g, snapshotsListOptions{Format: c.String("format")})
+					return runSnapshotsList(c.Context, g, c.String("format"))
 				}),
 			},
 			{
@@ -73,7 +71,7 @@ func snapshotsCommand(g *globals) *cli.Command {
 					if c.NArg() != 1 {
 						return usagef("snapshots show: want one snapshot label, got %d arguments", c.NArg())
 					}
-					return runSnapshotsShow(c.Context, g, snapshotsShowOptions{Label: c.Args().First(), Format: c.String("format")})
+					return runSnapshotsShow(c.Context, g, c.Args().First(), c.String("format"))
 				},
 			},
 			{
@@ -99,20 +97,17 @@ func snapshotsCommand(g *globals) *cli.Command {
 					if c.NArg() == 0 {
 						return usagef("snapshots rm: want at least one snapshot label")
 					}
-					return runSnapshotsRm(c.Context, g, snapshotsRmOptions{Labels: c.Args().Slice(), Yes: c.Bool("yes")})
+					return runSnapshotsRm(c.Context, g, c.Args().Slice(), c.Bool("yes"))
 				},
 			},
 		},
 	}
 }
 
-type snapshotsListOptions struct {
-	Format string // table or json
-}
-
-func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions) error {
-	if opts.Format != "table" && opts.Format != "json" {
-		return usagef("snapshots list: unknown --format %q; use table or json", opts.Format)
+// runSnapshotsList lists the snapshots as a table or JSON (format).
+func runSnapshotsList(ctx context.Context, g *globals, format string) error {
+	if format != "table" && format != "json" {
+		return usagef("snapshots list: unknown --format %q; use table or json", format)
 	}
 	s, err := g.openStore(ctx)
 	if err != nil {
@@ -123,7 +118,7 @@ func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions
 	switch {
 	case err != nil:
 		return err
-	case opts.Format == "json":
+	case format == "json":
 		return writeJSON(g.env.Stdout, assemble.SnapshotList(sns))
 	case len(sns) == 0:
 		g.logf("no snapshots in %s; run orchex import or collect", terminal.Sanitize(g.db))
@@ -132,25 +127,21 @@ func runSnapshotsList(ctx context.Context, g *globals, opts snapshotsListOptions
 	return terminal.Table(g.env.Stdout, assemble.SnapshotTable(sns), terminal.Options{})
 }
 
-type snapshotsShowOptions struct {
-	Label  string
-	Format string // text or json
-}
-
-func runSnapshotsShow(ctx context.Context, g *globals, opts snapshotsShowOptions) error {
-	if opts.Format != "text" && opts.Format != "json" {
-		return usagef("snapshots show: unknown --format %q; use text or json", opts.Format)
+// runSnapshotsShow shows snapshot label as text or JSON (format).
+func runSnapshotsShow(ctx context.Context, g *globals, label, format string) error {
+	if format != "text" && format != "json" {
+		return usagef("snapshots show: unknown --format %q; use text or json", format)
 	}
 	s, err := g.openStore(ctx)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	d, err := assemble.Snapshot(ctx, s, opts.Label)
+	d, err := assemble.Snapshot(ctx, s, label)
 	if err != nil {
-		return assemble.Suggest(ctx, s, err, opts.Label)
+		return assemble.Suggest(ctx, s, err, label)
 	}
-	if opts.Format == "json" {
+	if format == "json" {
 		return writeJSON(g.env.Stdout, d)
 	}
 	if err := terminal.Document(g.env.Stdout, d.Document(), terminal.Options{}); err != nil {
@@ -175,14 +166,9 @@ func runSnapshotsRename(ctx context.Context, g *globals, from, to string) error 
 	return nil
 }
 
-type snapshotsRmOptions struct {
-	Labels []string
-	Yes    bool // do not ask
-}
-
 // runSnapshotsRm removes the snapshots named, after checking that every
 // one exists (a mistyped label removes nothing) and asking once.
-func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) error {
+func runSnapshotsRm(ctx context.Context, g *globals, labels []string, yes bool) error {
 	s, err := g.openExisting(ctx, store.Options{})
 	if err != nil {
 		return err
@@ -190,7 +176,7 @@ func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) er
 	defer s.Close()
 	var sns []store.Snapshot
 	services, observations := 0, 0
-	for _, label := range opts.Labels {
+	for _, label := range labels {
 		sn, err := s.Snapshot(ctx, label)
 		if err != nil {
 			return assemble.Suggest(ctx, s, err, label)
@@ -203,9 +189,9 @@ func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) er
 		names = append(names, terminal.Cell(sn.Label, 64))
 	}
 	what := fmt.Sprintf("%s (%d services, %d observations)", strings.Join(names, ", "), services, observations)
-	if !opts.Yes {
+	if !yes {
 		fmt.Fprintf(g.env.Stderr, "Remove snapshot %s from %s? This cannot be undone. [y/N] ", what, terminal.Cell(g.db, 200))
-		if !snapConfirmed(g.env.Stdin) {
+		if !terminal.Confirmed(g.env.Stdin) {
 			fmt.Fprintln(g.env.Stderr)
 			return fmt.Errorf("snapshots rm: not confirmed; nothing was removed (pass --yes to skip the question)")
 		}
@@ -220,23 +206,6 @@ func runSnapshotsRm(ctx context.Context, g *globals, opts snapshotsRmOptions) er
 	}
 	g.logf("removed snapshot %s", what)
 	return nil
-}
-
-// confirmed reads one line from r and reports whether it is "y" or "yes".
-// No input (nil reader, EOF) is a no.
-func snapConfirmed(r io.Reader) bool {
-	if r == nil {
-		return false
-	}
-	line, err := bufio.NewReader(io.LimitReader(r, 1024)).ReadString('\n')
-	if err != nil && line == "" {
-		return false
-	}
-	switch strings.ToLower(strings.TrimSpace(line)) {
-	case "y", "yes":
-		return true
-	}
-	return false
 }
 
 // openSnapshot opens the database read-only and returns it with the
