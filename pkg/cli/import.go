@@ -17,18 +17,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-type importOptions struct {
-	Snapshot string
-	Engine   string
-	Strict   bool
-	Ranges   string
-	Files    []string
-	// Workers is the number of decoding goroutines; 0 means GOMAXPROCS.
-	Workers int
-}
-
 func importCommand(g *globals) *cli.Command {
-	var o importOptions
+	var cfg fileimport.Config
+	var ranges string
+	var strict bool
 	return &cli.Command{
 		Name:      "import",
 		Usage:     "import Shodan and Censys data downloaded with the official tools into a snapshot",
@@ -44,32 +36,32 @@ func importCommand(g *globals) *cli.Command {
 			"twice into a snapshot changes nothing. '-' reads standard input. An interrupted import keeps\n" +
 			"what it stored; import the same files again to complete the snapshot.",
 		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL`", DefaultText: "the current quarter, e.g. 2026Q4", Destination: &o.Snapshot},
-			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &o.Engine},
-			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &o.Strict},
-			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &o.Ranges},
-			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging 'shodan download' banners (at most 256); the snapshot is the same for any N", DefaultText: "the number of CPUs", Destination: &o.Workers},
+			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL`", DefaultText: "the current quarter, e.g. 2026Q4", Destination: &cfg.Snapshot},
+			&cli.StringFlag{Name: "engine", Usage: "force the engine: shodan, censys or orchex (default: detect)", Destination: &cfg.Engine},
+			&cli.BoolFlag{Name: "strict", Usage: "fail on the first bad record and write nothing", Destination: &strict},
+			&cli.StringFlag{Name: "ranges", Usage: "cloud range feeds `DIR` (default: the cache written by 'orchex ranges update')", Destination: &ranges},
+			&cli.IntFlag{Name: "workers", Usage: "`N` goroutines decoding, classifying and tagging 'shodan download' banners (at most 256); the snapshot is the same for any N", DefaultText: "the number of CPUs", Destination: &cfg.Workers},
 		},
 		Action: func(c *cli.Context) error {
-			o.Files = c.Args().Slice()
-			if len(o.Files) == 0 {
+			cfg.Files = c.Args().Slice()
+			if len(cfg.Files) == 0 {
 				return usagef("import: no input file (orchex import [--snapshot LABEL] FILE...)")
 			}
-			switch o.Engine {
+			switch cfg.Engine {
 			case "", "shodan", "censys", "orchex":
 			default:
-				return usagef("import: unknown --engine %q (want shodan, censys or orchex)", o.Engine)
+				return usagef("import: unknown --engine %q (want shodan, censys or orchex)", cfg.Engine)
 			}
-			if o.Workers < 0 {
-				return usagef("import: --workers %d: want 1 or more (0 for the number of CPUs)", o.Workers)
+			if cfg.Workers < 0 {
+				return usagef("import: --workers %d: want 1 or more (0 for the number of CPUs)", cfg.Workers)
 			}
-			if o.Snapshot == "" {
-				o.Snapshot = quarterLabel(g.env.Now())
+			if cfg.Snapshot == "" {
+				cfg.Snapshot = quarterLabel(g.env.Now())
 			}
-			if err := store.CheckLabel(o.Snapshot); err != nil {
+			if err := store.CheckLabel(cfg.Snapshot); err != nil {
 				return usagef("import: %v", err)
 			}
-			return runImport(c.Context, g, o)
+			return runImport(c.Context, g, cfg, ranges, strict)
 		},
 	}
 }
@@ -95,22 +87,19 @@ func (g *globals) tagger(dir string) (*cloud.Tagger, []store.FeedMeta, error) {
 // runImport checks the inputs, loads the catalog and the feeds, makes
 // the strict pass when asked, and runs the import (pkg/fileimport),
 // printing its events.
-func runImport(ctx context.Context, g *globals, o importOptions) error {
-	files, empty, err := g.checkInputs(o)
+func runImport(ctx context.Context, g *globals, cfg fileimport.Config, ranges string, strict bool) error {
+	files, empty, err := g.checkInputs(cfg.Files, strict)
 	if err != nil {
 		return err
 	}
-	cat, err := g.loadCatalog()
-	if err != nil {
+	if cfg.Catalog, err = g.loadCatalog(); err != nil {
 		return err
 	}
-	tagger, feeds, err := g.tagger(o.Ranges)
-	if err != nil {
+	if cfg.Tagger, cfg.Feeds, err = g.tagger(ranges); err != nil {
 		return err
 	}
-	cfg := fileimport.Config{Files: files, Stdin: g.env.Stdin, Snapshot: o.Snapshot, Engine: o.Engine, Workers: o.Workers,
-		Catalog: cat, Tagger: tagger, Feeds: feeds, Now: g.env.Now}
-	if o.Strict {
+	cfg.Files, cfg.Stdin, cfg.Now = files, g.env.Stdin, g.env.Now
+	if strict {
 		// Validate every file before writing anything.
 		if err := fileimport.Validate(ctx, cfg); err != nil {
 			return fmt.Errorf("import (strict, nothing written): %w", err)
@@ -122,7 +111,7 @@ func runImport(ctx context.Context, g *globals, o importOptions) error {
 	defer cfg.Store.Close()
 	var m *progress.Meter
 	defer func() { m.Stop() }()
-	cfg.Events = func(e fileimport.Event) { m = g.importEvent(m, o.Snapshot, e) }
+	cfg.Events = func(e fileimport.Event) { m = g.importEvent(m, cfg.Snapshot, e) }
 	res, err := fileimport.Run(ctx, cfg)
 	if err != nil {
 		return err
@@ -166,16 +155,16 @@ func (g *globals) importEvent(m *progress.Meter, snapshot string, ev fileimport.
 // one line each; an empty file is skipped with a warning (it counts as
 // bad input); "-" (standard input) may come once, and not with --strict,
 // which reads every input twice.
-func (g *globals) checkInputs(o importOptions) (files []string, empty int, err error) {
-	if n := slices.Index(o.Files, inputs.Stdin); n >= 0 {
-		if slices.Contains(o.Files[n+1:], inputs.Stdin) {
+func (g *globals) checkInputs(files []string, strict bool) (read []string, empty int, err error) {
+	if n := slices.Index(files, inputs.Stdin); n >= 0 {
+		if slices.Contains(files[n+1:], inputs.Stdin) {
 			return nil, 0, usagef("import: '-' (standard input) can be given once")
 		}
-		if o.Strict {
+		if strict {
 			return nil, 0, usagef("import: --strict reads every input twice and cannot read standard input; save it to a file first")
 		}
 	}
-	files, skipped, problems := inputs.Check(o.Files)
+	read, skipped, problems := inputs.Check(files)
 	for _, f := range skipped {
 		g.logf("%s: the file is empty: nothing to import from it", terminal.Sanitize(f))
 	}
@@ -190,5 +179,5 @@ func (g *globals) checkInputs(o importOptions) (files []string, empty int, err e
 		}
 		return nil, 0, fmt.Errorf("import: nothing was imported:\n%s", strings.Join(lines, "\n"))
 	}
-	return files, len(skipped), nil
+	return read, len(skipped), nil
 }

@@ -6,10 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/pprof"
 	"time"
 
 	"github.com/orchex/orchex/internal/cliargs"
+	"github.com/orchex/orchex/internal/cpuprofile"
 	"github.com/orchex/orchex/internal/interrupt"
 	"github.com/orchex/orchex/internal/outfile"
 	"github.com/orchex/orchex/internal/terminal"
@@ -236,17 +236,12 @@ func (g *globals) startProfile() error {
 	if g.cpuprof == "" {
 		return nil
 	}
-	f, err := outfile.Create(g.cpuprof, outfile.Protected{Path: g.db, What: "the database (--db)"})
+	stop, err := cpuprofile.Start(g.cpuprof, outfile.Protected{Path: g.db, What: "the database (--db)"})
 	if err != nil {
 		return fmt.Errorf("--cpuprofile: %w", err)
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return fmt.Errorf("--cpuprofile %s: %w", g.cpuprof, err)
-	}
 	g.stopCPU = func() error {
-		pprof.StopCPUProfile()
-		if err := f.Commit(); err != nil {
+		if err := stop(); err != nil {
 			return fmt.Errorf("--cpuprofile: %w", err)
 		}
 		return nil
