@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 
@@ -74,24 +73,8 @@ func eolFlag() cli.Flag {
 // the embedded snapshot, else the embedded snapshot (eol.LoadCache). A
 // malformed cache or directory is an error naming it.
 func (g *globals) loadEOL(dir string) (*eol.Data, error) {
-	if dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, usagef("--eol %s: not a directory of release calendars", dir)
-		}
-		d, err := eol.LoadDir(dir)
-		if err != nil {
-			return nil, fmt.Errorf("--eol %s: %w", dir, err)
-		}
-		return d, nil
-	}
-	d, note, err := eol.LoadCache(cachedir.Dir(g.env.Getenv, "eol"))
-	if note != "" {
-		g.debugf("eol: %s", note)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("%w (run 'orchex eol update' to replace the cache, or pass --eol DIR)", err)
-	}
-	return d, nil
+	return loadReference(g, "eol", dir, "release calendars", eol.LoadDir, eol.LoadCache,
+		"run 'orchex eol update' to replace the cache, or pass --eol DIR")
 }
 
 // eolUpdateOptions are the parsed flags of `orchex eol update`.

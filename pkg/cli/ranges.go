@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -43,23 +42,18 @@ func rangesCommand(g *globals) *cli.Command {
 					"and is not older (sync token or date) than the copy it replaces, and only then\n" +
 					"replaces the files, each by an atomic rename. If any feed fails, nothing is replaced\n" +
 					"and the previous set stays in use. Azure's weekly file is found through its download\n" +
-					"page. Feed names for --url: " + strings.Join(rangesSourceNames(), ", ") + ".\n\n" +
+					"page. Feed names for --url: " + strings.Join(cloud.SourceNames(), ", ") + ".\n\n" +
 					"Exit codes: 0 all feeds updated, 1 nothing replaced (the error says which feed failed).",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "dir", Usage: "write the feeds to `DIR` instead of the cache"},
 					&cli.StringSliceFlag{Name: "url", Usage: "fetch feed NAME from URL, e.g. a mirror (`NAME=URL`, repeatable)"},
 				},
 				Action: noArgs("ranges update", func(c *cli.Context) error {
-					o := rangesUpdateOptions{Dir: c.String("dir"), URLs: map[string]string{}}
-					known := rangesSourceNames()
-					for _, kv := range c.StringSlice("url") {
-						name, u, ok := strings.Cut(kv, "=")
-						if !ok || !slices.Contains(known, name) || u == "" {
-							return usagef("ranges update: --url %q: want NAME=URL with NAME one of %s", kv, strings.Join(known, ", "))
-						}
-						o.URLs[name] = u
+					urls, err := cloud.Mirrors(c.StringSlice("url"))
+					if err != nil {
+						return usagef("ranges update: --url %v", err)
 					}
-					return runRangesUpdate(c.Context, g, o)
+					return runRangesUpdate(c.Context, g, rangesUpdateOptions{Dir: c.String("dir"), URLs: urls})
 				}),
 			},
 			{
@@ -93,40 +87,42 @@ func rangesFlag() cli.Flag {
 	return &cli.StringFlag{Name: "ranges", Usage: "load feed files from `DIR` instead of the cache"}
 }
 
-func rangesSourceNames() []string {
-	var out []string
-	for _, s := range cloud.Sources() {
-		out = append(out, s.Name)
-	}
-	return out
-}
-
 // loadRanges loads the feeds of dir. dir "" means the cache directory: if
 // it does not exist or holds no feed, loadRanges returns nil ranges and no
 // error (tagging then falls back to the engines' cloud fields and ASNs). A
 // malformed feed is an error naming the file.
-func (g *globals) loadRanges(dir string) (r *cloud.Ranges, err error) {
-	if dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, usagef("--ranges %s: not a directory of feed files", dir)
-		}
-		if r, err = cloud.LoadDir(dir); err != nil {
-			return nil, fmt.Errorf("--ranges %s: %w", dir, err)
-		}
-	} else {
-		var note string
-		r, note, err = cloud.LoadCache(cachedir.Dir(g.env.Getenv, "ranges"))
-		if note != "" {
-			g.debugf("ranges: %s", note)
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w (run 'orchex ranges update' to replace the cache)", err)
-		}
-	}
+func (g *globals) loadRanges(dir string) (*cloud.Ranges, error) {
+	r, err := loadReference(g, "ranges", dir, "feed files", cloud.LoadDir, cloud.LoadCache, "run 'orchex ranges update' to replace the cache")
 	for _, s := range r.Skipped() {
 		g.debugf("ranges: skipped %s", s)
 	}
-	return r, nil
+	return r, err
+}
+
+// loadReference loads reference data (range feeds, release calendars) from
+// the directory dir of --flag, which must be one, else from the cache
+// directory of the name flag (cache says why it passed the cache over, a
+// debug line); advice says how to replace a cache that does not load.
+func loadReference[T any](g *globals, flag, dir, kind string, load func(string) (T, error), cache func(string) (T, string, error), advice string) (T, error) {
+	var none T
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return none, usagef("--%s %s: not a directory of %s", flag, dir, kind)
+		}
+		d, err := load(dir)
+		if err != nil {
+			return none, fmt.Errorf("--%s %s: %w", flag, dir, err)
+		}
+		return d, nil
+	}
+	d, note, err := cache(cachedir.Dir(g.env.Getenv, flag))
+	if note != "" {
+		g.debugf("%s: %s", flag, note)
+	}
+	if err != nil {
+		return none, fmt.Errorf("%w (%s)", err, advice)
+	}
+	return d, nil
 }
 
 // rangesUpdateOptions are the parsed flags of `orchex ranges update`.

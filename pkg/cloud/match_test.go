@@ -17,3 +17,18 @@ func TestMatchText(t *testing.T) {
 		}
 	}
 }
+
+func TestMirrors(t *testing.T) {
+	urls, err := Mirrors([]string{"aws=http://127.0.0.1:1/aws.json", "gcp=http://mirror/x=y"})
+	if err != nil || urls["aws"] != "http://127.0.0.1:1/aws.json" || urls["gcp"] != "http://mirror/x=y" || len(urls) != 2 {
+		t.Errorf("Mirrors = %v, %v", urls, err)
+	}
+	for _, bad := range []string{"nosuch=http://x", "aws", "aws="} {
+		if _, err := Mirrors([]string{bad}); err == nil {
+			t.Errorf("Mirrors(%q) accepted", bad)
+		}
+	}
+	if n := SourceNames(); len(n) != len(Sources()) || n[0] != "aws" {
+		t.Errorf("SourceNames = %v", n)
+	}
+}
