@@ -189,7 +189,7 @@ func selectScopes(set *scope.Set, o briefOptions) ([]int, error) {
 	for _, n := range o.Scope {
 		i, ok := set.Index(n)
 		if !ok {
-			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, scopeNames(set, 10))
+			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, set.Names(10))
 		}
 		if !slices.Contains(sel, i) {
 			sel = append(sel, i)

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
@@ -13,7 +12,6 @@ import (
 	"github.com/orchex/orchex/internal/suggest"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
-	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
@@ -246,23 +244,8 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	if ctx.Err() != nil {
 		return err
 	}
-	t := &report.Table{Columns: []report.Column{{Title: "engine"}, {Title: "query"}, {Title: "total"}, {Title: "pages"}, {Title: "credits"}}}
-	row := func(ep collect.EnginePlan, query string, total, pages, credits int) {
-		t.Add(string(ep.Name), query, strconv.Itoa(total), strconv.Itoa(pages), strconv.Itoa(credits))
-	}
 	var notes []string
 	for _, ep := range plan.Engines {
-		for _, q := range ep.Queries {
-			if q.Err != nil {
-				t.Add(string(ep.Name), q.Query.ID, "error", "", "")
-				continue
-			}
-			row(ep, q.Query.ID, q.Total, q.Pages, q.Credits)
-		}
-		row(ep, "total", ep.Total, ep.Pages, ep.Credits)
-		if f := ep.Full; f != nil {
-			row(ep, "total without --scope", f.Total, f.Pages, f.Credits)
-		}
 		note := ""
 		if ep.Account != nil {
 			note = fmt.Sprintf("; the account has %d", ep.Account.Credits)
@@ -282,7 +265,7 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		}
 		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
 	}
-	if werr := terminal.Table(g.env.Stdout, t, terminal.Options{Right: true}); werr != nil {
+	if werr := terminal.Table(g.env.Stdout, plan.Table("total without --scope"), terminal.Options{Right: true}); werr != nil {
 		return werr
 	}
 	for _, n := range notes {

@@ -3,7 +3,6 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/model"
@@ -134,21 +133,9 @@ func (g *globals) chooseScope(verb, file, name string) (*chosenScope, error) {
 	}
 	i, ok := set.Index(name)
 	if !ok {
-		return nil, usagef("%s: --scope %q is not in %s (scopes: %s)", verb, name, file, scopeNames(set, 10))
+		return nil, usagef("%s: --scope %q is not in %s (scopes: %s)", verb, name, file, set.Names(10))
 	}
 	return &chosenScope{set: set, index: i, scope: set.Scope(i)}, nil
-}
-
-// scopeNames lists up to n scope names of set.
-func scopeNames(set *scope.Set, n int) string {
-	var names []string
-	for i := 0; i < set.Len() && i < n; i++ {
-		names = append(names, set.Scope(i).Name)
-	}
-	if set.Len() > n {
-		names = append(names, fmt.Sprintf("and %d more", set.Len()-n))
-	}
-	return strings.Join(names, ", ")
 }
 
 // keep reports whether a stored service is in the scope.

@@ -72,11 +72,7 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):
-		label := o.To
-		if _, ferr := st.Snapshot(ctx, o.From); o.From != "" && ferr != nil {
-			label = o.From
-		}
-		return usagef("trend: %w", assemble.Suggest(ctx, st, rerr.Err, label))
+		return usagef("trend: %w", rerr.Err)
 	case errors.Is(err, assemble.ErrNoSnapshots):
 		return noSnapshots(st)
 	case err != nil:

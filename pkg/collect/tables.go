@@ -51,3 +51,27 @@ func StatsTable(rows []StatsRow) *report.Table {
 	}
 	return t
 }
+
+// Table is the plan as a table of figures: one row per query (its total,
+// pages and credits; "error" for a count that failed), a total row per
+// engine and, for a narrowed plan, the engine's totals without the
+// narrowing in a row named full.
+func (p Plan) Table(full string) *report.Table {
+	t := &report.Table{Columns: []report.Column{{Title: "engine"}, {Title: "query"}, {Title: "total", Figure: true},
+		{Title: "pages", Figure: true}, {Title: "credits", Figure: true}}}
+	for _, ep := range p.Engines {
+		name := string(ep.Name)
+		for _, q := range ep.Queries {
+			if q.Err != nil {
+				t.Add(name, q.Query.ID, "error", "", "")
+				continue
+			}
+			t.Add(name, q.Query.ID, fmt.Sprint(q.Total), fmt.Sprint(q.Pages), fmt.Sprint(q.Credits))
+		}
+		t.AddTotal(name, "total", fmt.Sprint(ep.Total), fmt.Sprint(ep.Pages), fmt.Sprint(ep.Credits))
+		if f := ep.Full; f != nil {
+			t.AddTotal(name, full, fmt.Sprint(f.Total), fmt.Sprint(f.Pages), fmt.Sprint(f.Credits))
+		}
+	}
+	return t
+}

@@ -1,6 +1,7 @@
 package collect
 
 import (
+	"errors"
 	"reflect"
 	"testing"
 
@@ -37,5 +38,12 @@ func TestTables(t *testing.T) {
 	}
 	if !reflect.DeepEqual(st.Rows, want) {
 		t.Errorf("stats rows %q", st.Rows)
+	}
+	plan := Plan{Engines: []EnginePlan{{Name: "shodan", Total: 30, Pages: 1, Credits: 1,
+		Queries: []QueryPlan{{Query: source.Query{ID: "a"}, Total: 30, Pages: 1, Credits: 1}, {Query: source.Query{ID: "b"}, Err: errors.New("x")}},
+		Full:    &EnginePlan{Total: 90, Pages: 3, Credits: 3}}}}
+	want = [][]string{{"shodan", "a", "30", "1", "1"}, {"shodan", "b", "error", "", ""}, {"shodan", "total", "30", "1", "1"}, {"shodan", "all", "90", "3", "3"}}
+	if pt := plan.Table("all"); !reflect.DeepEqual(pt.Rows, want) {
+		t.Errorf("plan rows %q", pt.Rows)
 	}
 }
