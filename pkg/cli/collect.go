@@ -234,17 +234,12 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	cfg.Events = g.collectEvents(m, &collect.Pages{})
 	plan, err := collect.DryRun(ctx, cfg)
 	m.Stop()
-	var se *collect.SelectionError
-	if errors.As(err, &se) {
-		return selectionError(se)
+	if errors.As(err, new(*collect.SelectionError)) || errors.Is(err, source.ErrCannotNarrow) || ctx.Err() != nil {
+		return g.collectError(ctx, err, cfg.Snapshot)
 	}
-	if errors.Is(err, source.ErrCannotNarrow) {
-		return narrowError(err)
+	if werr := terminal.Table(g.env.Stdout, plan.Table("total without --scope"), terminal.Options{Right: true}); werr != nil {
+		return werr
 	}
-	if ctx.Err() != nil {
-		return err
-	}
-	var notes []string
 	for _, ep := range plan.Engines {
 		note := ""
 		if ep.Account != nil {
@@ -257,19 +252,12 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		if ep.Spent > 0 {
 			spent = fmt.Sprintf("%d credits (its counts are paid aggregate calls)", ep.Spent)
 		}
-		if ep.Full != nil {
-			f := ep.Full
-			notes = append(notes, fmt.Sprintf("%s: narrowed to scope %s, a collection would fetch %d results in %d pages for %d credits%s; without the narrowing, %d results in %d pages for %d credits: the narrowing saves %d credits",
-				ep.Name, terminal.Sanitize(cfg.Scope.Name), ep.Total, ep.Pages, ep.Credits, note, f.Total, f.Pages, f.Credits, f.Credits-ep.Credits))
+		if f := ep.Full; f != nil {
+			g.logf("%s: narrowed to scope %s, a collection would fetch %d results in %d pages for %d credits%s; without the narrowing, %d results in %d pages for %d credits: the narrowing saves %d credits",
+				ep.Name, terminal.Sanitize(cfg.Scope.Name), ep.Total, ep.Pages, ep.Credits, note, f.Total, f.Pages, f.Credits, f.Credits-ep.Credits)
 			continue
 		}
-		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
-	}
-	if werr := terminal.Table(g.env.Stdout, plan.Table("total without --scope"), terminal.Options{Right: true}); werr != nil {
-		return werr
-	}
-	for _, n := range notes {
-		g.logf("%s", n)
+		g.logf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent)
 	}
 	return err
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/orchex/orchex/internal/safejson"
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/report/render"
-	"golang.org/x/term"
 )
 
 // writeOut writes the output of flag (--out, --write-shodan...) to path
@@ -128,13 +126,6 @@ func dash(s string) string {
 // line on a terminal, a plain line every 10 s otherwise, nothing with
 // --quiet; colour unless NO_COLOR is set or TERM is dumb.
 func (g *globals) meter(label, unit string, total int64) *progress.Meter {
-	o := progress.Options{Mode: progress.Plain, Label: label, Unit: unit, Total: total, Ticks: g.env.Ticks, Now: g.env.Now}
-	if f, ok := g.env.Stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		o.Mode = progress.Live
-		o.Color = g.env.Getenv("NO_COLOR") == "" && g.env.Getenv("TERM") != "dumb"
-	}
-	if g.quiet {
-		o.Mode = progress.Off
-	}
-	return progress.Start(g.env.Stderr, o)
+	o := progress.Options{Label: label, Unit: unit, Total: total, Ticks: g.env.Ticks, Now: g.env.Now}
+	return progress.Start(g.env.Stderr, o.For(g.env.Stderr, g.env.Getenv, g.quiet))
 }
