@@ -1,6 +1,7 @@
 package outfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -222,4 +223,21 @@ func Write(path string, fn func(io.Writer) error, protect ...Protected) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return o.Commit()
+}
+
+// StopWith returns a writer to w whose writes fail with ctx's error once
+// ctx is done, so that a renderer stops at its next write after an
+// interrupt.
+func StopWith(ctx context.Context, w io.Writer) io.Writer { return ctxWriter{ctx, w} }
+
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }

@@ -2,6 +2,7 @@ package outfile
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -220,5 +221,20 @@ func TestDirectoryAndProtectedRefused(t *testing.T) {
 	}
 	if read(t, db) != "database" {
 		t.Errorf("the database was changed")
+	}
+}
+
+// TestStopWith: writes go through until the context is done, then fail
+// with its error.
+func TestStopWith(t *testing.T) {
+	var b strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	w := StopWith(ctx, &b)
+	if _, err := io.WriteString(w, "one "); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if _, err := io.WriteString(w, "two"); !errors.Is(err, context.Canceled) || b.String() != "one " {
+		t.Errorf("after cancel: %v, %q", err, b.String())
 	}
 }

@@ -42,6 +42,17 @@ type Written struct {
 	Failed []string
 }
 
+// Write selects the run of cfg ([Select]), writes it ([Run.Write]) and
+// removes its spill files.
+func Write(ctx context.Context, cfg Config, out Output) (Written, error) {
+	run, err := Select(ctx, cfg)
+	if err != nil {
+		return Written{}, err
+	}
+	defer run.Close()
+	return run.Write(ctx, out)
+}
+
 // Write writes the briefing of every scope of the run (its files, then
 // its webhook messages), then the index. A file that cannot be written
 // stops the run; a message that cannot be posted is recorded in

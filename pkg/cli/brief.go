@@ -136,12 +136,7 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	}
 	cfg.Scopes, cfg.Select, cfg.Dir = set, sel, o.Out
 	start := time.Now()
-	run, err := brief.Select(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer run.Close()
-	w, err := run.Write(ctx, brief.Output{CSV: o.Formats["csv"], PDF: o.Formats["pdf"], HTML: o.Formats["html"], Webhook: o.Webhook,
+	w, err := brief.Write(ctx, cfg, brief.Output{CSV: o.Formats["csv"], PDF: o.Formats["pdf"], HTML: o.Formats["html"], Webhook: o.Webhook,
 		Create: func(name string, fn func(io.Writer) error) error {
 			return g.writeQuiet(ctx, "--out", filepath.Join(o.Out, name), fn)
 		},

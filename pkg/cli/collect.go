@@ -143,7 +143,7 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary boo
 
 // collectError maps a collection's error to what the user sees: usage
 // errors for a bad selection, resume advice after an interruption, the
-// reasons of an incomplete snapshot (exit 3), hints for the rest.
+// reasons of an incomplete snapshot (exit 3).
 func (g *globals) collectError(ctx context.Context, err error, snapshot string) error {
 	var se *collect.SelectionError
 	var partial *collect.Partial
@@ -163,18 +163,7 @@ func (g *globals) collectError(ctx context.Context, err error, snapshot string) 
 		}
 		return partialError{msg: "collection stopped early"}
 	}
-	var hints []string
-	if errors.Is(err, source.ErrBadCursor) {
-		hints = append(hints, "a stored page cannot be resumed from: rerun with --refresh to fetch its query again")
-	}
-	var fp *collect.FreePlanError
-	if errors.As(err, &fp) {
-		hints = append(hints, "--dry-run and 'orchex stats' still work on a free plan")
-	}
-	if len(hints) == 0 {
-		return err
-	}
-	return fmt.Errorf("%w\n%s", err, strings.Join(hints, "\n"))
+	return err // hint adds what to do about a stored page or a free plan
 }
 
 // narrowError says what to do when a collection cannot be narrowed to

@@ -17,18 +17,10 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-type demoOptions struct {
-	Seed        int64
-	Size        int
-	Out         string
-	Serve       bool
-	WriteShodan string
-	Rate        float64
-	NoPDF       bool
-}
-
 func demoCommand(g *globals) *cli.Command {
-	var o demoOptions
+	var cfg tour.Config
+	var serve bool
+	var writeShodan string
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "run the whole pipeline on simulated Shodan and Censys APIs, with no keys",
@@ -44,38 +36,40 @@ func demoCommand(g *globals) *cli.Command {
 			"come only from 198.18.0.0/15 and 2001:db8::/32, mapped to providers and regions by range\n" +
 			"feeds the demo writes itself. The database is <out>/demo.db, never your orchex.db.",
 		Flags: []cli.Flag{
-			&cli.Int64Flag{Name: "seed", Value: demo.DefaultSeed, Usage: "population seed", Destination: &o.Seed},
-			&cli.IntFlag{Name: "size", Value: demo.DefaultSize, Usage: "exposed services in the population (or banners with --write-shodan)", Destination: &o.Size},
-			&cli.StringFlag{Name: "out", Value: filepath.Join("reports", "demo"), Usage: "output `DIR`", Destination: &o.Out},
-			&cli.BoolFlag{Name: "serve", Usage: "keep the simulated APIs running and print their URLs and demo keys", Destination: &o.Serve},
-			&cli.StringFlag{Name: "write-shodan", Usage: "write a 'shodan download' `FILE` (.json.gz) of --size banners and exit", Destination: &o.WriteShodan},
-			&cli.Float64Flag{Name: "rate", Value: 100, Usage: "requests per second the simulated APIs allow (the real ones allow about 1)", Destination: &o.Rate},
-			&cli.BoolFlag{Name: "no-pdf", Usage: "skip the PDF report", Destination: &o.NoPDF},
+			&cli.Int64Flag{Name: "seed", Value: demo.DefaultSeed, Usage: "population seed", Destination: &cfg.Seed},
+			&cli.IntFlag{Name: "size", Value: demo.DefaultSize, Usage: "exposed services in the population (or banners with --write-shodan)", Destination: &cfg.Size},
+			&cli.StringFlag{Name: "out", Value: filepath.Join("reports", "demo"), Usage: "output `DIR`", Destination: &cfg.Out},
+			&cli.BoolFlag{Name: "serve", Usage: "keep the simulated APIs running and print their URLs and demo keys", Destination: &serve},
+			&cli.StringFlag{Name: "write-shodan", Usage: "write a 'shodan download' `FILE` (.json.gz) of --size banners and exit", Destination: &writeShodan},
+			&cli.Float64Flag{Name: "rate", Value: 100, Usage: "requests per second the simulated APIs allow (the real ones allow about 1)", Destination: &cfg.Rate},
+			&cli.BoolFlag{Name: "no-pdf", Usage: "skip the PDF report", Destination: &cfg.NoPDF},
 		},
 		Action: noArgs("demo", func(c *cli.Context) error {
-			if o.Size <= 0 {
+			if cfg.Size <= 0 {
 				return usagef("demo: --size must be positive")
 			}
-			if o.Rate <= 0 {
+			if cfg.Rate <= 0 {
 				return usagef("demo: --rate must be positive")
 			}
-			if o.WriteShodan != "" {
-				return runWriteShodan(c.Context, g, o)
+			if writeShodan != "" {
+				return runWriteShodan(c.Context, g, writeShodan, cfg)
 			}
-			return runDemo(c.Context, g, o)
+			return runDemo(c.Context, g, cfg, serve)
 		}),
 	}
 }
 
-func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
-	if !strings.HasSuffix(o.WriteShodan, ".gz") && o.WriteShodan != "-" {
-		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", terminal.Sanitize(o.WriteShodan))
+// runWriteShodan writes cfg.Size banners of the population of cfg.Seed
+// as a 'shodan download' file at path.
+func runWriteShodan(ctx context.Context, g *globals, path string, cfg tour.Config) error {
+	if !strings.HasSuffix(path, ".gz") && path != "-" {
+		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", terminal.Sanitize(path))
 	}
 	start := time.Now()
 	n := 0
-	err := g.writeOut(ctx, "--write-shodan", o.WriteShodan, func(w io.Writer) error {
+	err := g.writeOut(ctx, "--write-shodan", path, func(w io.Writer) error {
 		var err error
-		n, err = demo.WriteShodan(ctx, w, demo.Config{Seed: o.Seed}, o.Size)
+		n, err = demo.WriteShodan(ctx, w, demo.Config{Seed: cfg.Seed}, cfg.Size)
 		return err
 	})
 	if err != nil {
@@ -87,21 +81,22 @@ func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
 
 // runDemo runs the tour (pkg/demo/tour), printing its events, then the
 // headline figures.
-func runDemo(ctx context.Context, g *globals, o demoOptions) error {
+func runDemo(ctx context.Context, g *globals, cfg tour.Config, serve bool) error {
 	start := time.Now()
-	cat, err := g.loadCatalog()
-	if err != nil {
+	var err error
+	if cfg.Catalog, err = g.loadCatalog(); err != nil {
 		return err
 	}
-	t, err := tour.Open(tour.Config{Seed: o.Seed, Size: o.Size, Rate: o.Rate, Out: o.Out, NoPDF: o.NoPDF, Catalog: cat, Sleep: g.env.Sleep,
-		Collect: func(ctx context.Context, cfg collect.Config) error { return runCollect(ctx, g, cfg, false) },
-		Create:  func(path string, fn func(io.Writer) error) error { return g.writeQuiet(ctx, "--out", path, fn) },
-		Events:  func(ev tour.Event) { g.tourEvent(ev) }})
+	cfg.Sleep = g.env.Sleep
+	cfg.Collect = func(ctx context.Context, c collect.Config) error { return runCollect(ctx, g, c, false) }
+	cfg.Create = func(path string, fn func(io.Writer) error) error { return g.writeQuiet(ctx, "--out", path, fn) }
+	cfg.Events = g.tourEvent
+	t, err := tour.Open(cfg)
 	if err != nil {
 		return err
 	}
 	defer t.Close()
-	if o.Serve {
+	if serve {
 		return serveDemo(ctx, g, t.World, t.Ranges)
 	}
 	v, err := t.Run(ctx)

@@ -33,7 +33,7 @@ func (g *globals) writeQuiet(ctx context.Context, flag, path string, fn func(io.
 
 func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Writer) error, say bool, inputs ...string) error {
 	if path == "" || path == "-" {
-		return fn(ctxWriter{ctx, g.env.Stdout})
+		return fn(outfile.StopWith(ctx, g.env.Stdout))
 	}
 	protect := []outfile.Protected{{Path: g.db, What: "the database (--db)"}}
 	for _, in := range inputs {
@@ -51,7 +51,7 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 	}
 	defer g.guard.Track(o.Temp())()
 	defer o.Close()
-	if err := fn(ctxWriter{ctx, o}); err != nil {
+	if err := fn(outfile.StopWith(ctx, o)); err != nil {
 		// The error may name the temporary file; name the output too.
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -62,20 +62,6 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 		g.logf("wrote %s", terminal.Sanitize(filepath.Clean(path)))
 	}
 	return nil
-}
-
-// ctxWriter fails writes once ctx is done, so that a renderer stops at
-// its next write after an interrupt.
-type ctxWriter struct {
-	ctx context.Context
-	w   io.Writer
-}
-
-func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
-	}
-	return c.w.Write(p)
 }
 
 // reportFormat reads the --format of report, diff and trend: a PDF needs

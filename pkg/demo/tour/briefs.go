@@ -74,12 +74,7 @@ func (t *Tour) writeBriefs(ctx context.Context, st *store.Store, r *cloud.Ranges
 		t.emit(MethodDiffers{Since: Earlier, Label: Snapshot, Differences: diffs})
 	}
 	bc.Scopes, bc.Dir = set, dir
-	run, err := brief.Select(ctx, bc)
-	if err != nil {
-		return err
-	}
-	defer run.Close()
-	w, err := run.Write(ctx, brief.Output{CSV: true, HTML: true, PDF: !t.cfg.NoPDF,
+	w, err := brief.Write(ctx, bc, brief.Output{CSV: true, HTML: true, PDF: !t.cfg.NoPDF,
 		Create: func(name string, write func(io.Writer) error) error {
 			return t.cfg.Create(filepath.Join(dir, name), write)
 		}})
