@@ -59,22 +59,16 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, _, cat, err := g.openSnapshot(ctx, "") // a store with no snapshot fails here
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	cat, err := g.loadCatalog()
-	if err != nil {
-		return err
-	}
 	t, err := assemble.Trend(ctx, st, cat, o.From, o.To, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter()})
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):
 		return usagef("trend: %w", rerr.Err)
-	case errors.Is(err, assemble.ErrNoSnapshots):
-		return noSnapshots(st)
 	case err != nil:
 		return err
 	}
