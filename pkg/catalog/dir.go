@@ -3,6 +3,7 @@ package catalog
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -46,16 +47,22 @@ func LoadDir(dir string) (*Catalog, error) {
 
 // CheckDir is [Check] of the *.yaml files in dir, or of the embedded
 // catalog when dir is "": every problem, each naming its file as
-// dir/file.yaml (queries/file.yaml for the embedded catalog). A directory
-// that is missing or is not one is an error.
-func CheckDir(dir string) ([]error, error) {
-	if dir == "" {
-		return relocate(Check(queries.FS), "queries", path.Join), nil
+// dir/file.yaml (queries/file.yaml for the embedded catalog), and the
+// catalog when there is none. A directory that is missing or is not one
+// is an error.
+func CheckDir(dir string) ([]error, *Catalog, error) {
+	fsys, name, join := fs.FS(queries.FS), "queries", path.Join
+	if dir != "" {
+		if err := isDir(dir); err != nil {
+			return nil, nil, err
+		}
+		fsys, name, join = os.DirFS(dir), dir, filepath.Join
 	}
-	if err := isDir(dir); err != nil {
-		return nil, err
+	c, errs := parse(fsys)
+	if len(errs) > 0 {
+		return relocate(errs, name, join), nil, nil
 	}
-	return relocate(Check(os.DirFS(dir)), dir, filepath.Join), nil
+	return nil, c, nil
 }
 
 func isDir(dir string) error {

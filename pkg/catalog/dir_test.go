@@ -30,14 +30,15 @@ func TestLoadDir(t *testing.T) {
 			t.Errorf("problem names %s, want a file of %s", ce.File, bad)
 		}
 	}
-	if problems, err := catalog.CheckDir(bad); err != nil || len(problems) != len(p.Errs) {
+	if problems, c, err := catalog.CheckDir(bad); err != nil || c != nil || len(problems) != len(p.Errs) {
 		t.Errorf("CheckDir(bad): %d problems, %v; LoadDir found %d", len(problems), err, len(p.Errs))
 	}
-	if problems, err := catalog.CheckDir(""); err != nil || len(problems) != 0 {
+	if problems, c, err := catalog.CheckDir(""); err != nil || len(problems) != 0 || c == nil || len(c.Products()) == 0 {
 		t.Errorf("CheckDir(embedded): %v, %v", problems, err)
 	}
 	missing := filepath.Join("testdata", "missing")
-	for _, err := range []error{second(catalog.LoadDir(missing)), second(catalog.CheckDir(missing))} {
+	_, _, cerr := catalog.CheckDir(missing)
+	for _, err := range []error{second(catalog.LoadDir(missing)), cerr} {
 		if err == nil || !strings.Contains(err.Error(), "catalog directory") || !strings.Contains(err.Error(), missing) {
 			t.Errorf("missing dir: %v", err)
 		}

@@ -174,19 +174,15 @@ func runSnapshotsRm(ctx context.Context, g *globals, labels []string, yes bool) 
 		return err
 	}
 	defer s.Close()
-	var sns []store.Snapshot
+	var names []string
 	services, observations := 0, 0
 	for _, label := range labels {
 		sn, err := s.Snapshot(ctx, label)
 		if err != nil {
 			return assemble.Suggest(ctx, s, err, label)
 		}
-		sns = append(sns, sn)
-		services, observations = services+sn.Services, observations+sn.Observations
-	}
-	var names []string
-	for _, sn := range sns {
 		names = append(names, terminal.Cell(sn.Label, 64))
+		services, observations = services+sn.Services, observations+sn.Observations
 	}
 	what := fmt.Sprintf("%s (%d services, %d observations)", strings.Join(names, ", "), services, observations)
 	if !yes {
@@ -196,8 +192,8 @@ func runSnapshotsRm(ctx context.Context, g *globals, labels []string, yes bool) 
 			return fmt.Errorf("snapshots rm: not confirmed; nothing was removed (pass --yes to skip the question)")
 		}
 	}
-	for i, sn := range sns {
-		if err := s.Remove(ctx, sn.Label); err != nil {
+	for i, label := range labels {
+		if err := s.Remove(ctx, label); err != nil {
 			if i > 0 {
 				g.logf("removed snapshot %s before the error", strings.Join(names[:i], ", "))
 			}
