@@ -58,10 +58,14 @@ func engineNames(only string) error {
 	return nil
 }
 
-// engines builds the adapters of the run from the flags and environment:
-// the engine named, which must have credentials, or every engine that
-// has them.
+// engines builds the adapters of the run from the flags and environment
+// (source.Registry.Build): the engine named, which must have
+// credentials, or every engine that has them; an engine without
+// credentials is skipped, and said so.
 func (g *globals) engines(c *cli.Context, only string) ([]source.Engine, error) {
+	if err := engineNames(only); err != nil {
+		return nil, err
+	}
 	d := c.Duration("http-timeout")
 	if d <= 0 {
 		return nil, usagef("--http-timeout %v: want a positive duration such as 30s or 2m", d)
@@ -79,17 +83,7 @@ func (g *globals) engines(c *cli.Context, only string) ([]source.Engine, error) 
 		}
 		return fmt.Sprint(c.Value(name)), true
 	}
-	return g.buildEngines(only, source.Lookup{Flag: flag, Getenv: g.env.Getenv, Warn: deps.Warn}, deps)
-}
-
-// buildEngines resolves each engine's settings with l and builds its
-// adapter (source.Registry.Build); an engine without credentials is
-// skipped, and said so.
-func (g *globals) buildEngines(only string, l source.Lookup, d source.Deps) ([]source.Engine, error) {
-	if err := engineNames(only); err != nil {
-		return nil, err
-	}
-	out, missing, err := all.Engines().Build(model.Engine(only), l, d)
+	out, missing, err := all.Engines().Build(model.Engine(only), source.Lookup{Flag: flag, Getenv: g.env.Getenv, Warn: deps.Warn}, deps)
 	if err != nil {
 		return nil, settingError(err)
 	}
