@@ -229,12 +229,7 @@ func (g *globals) openSnapshot(ctx context.Context, label string) (*store.Store,
 func resolveSnapshot(ctx context.Context, st *store.Store, label string) (string, error) {
 	label, err := assemble.Resolve(ctx, st, label)
 	if errors.Is(err, assemble.ErrNoSnapshots) {
-		return "", noSnapshots(st)
+		return "", fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
 	}
 	return label, err
-}
-
-// noSnapshots is the error of a database with no snapshot yet.
-func noSnapshots(st *store.Store) error {
-	return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
 }
