@@ -174,3 +174,22 @@ func UsageLine(program string, path []*cli.Command) string {
 	}
 	return strings.Join(parts, " ")
 }
+
+// HelpLine is the help command of the command at the end of path:
+// "orchex help snapshots rm".
+func HelpLine(program string, path []*cli.Command) string {
+	parts := []string{program, "help"}
+	for _, c := range path {
+		parts = append(parts, c.Name)
+	}
+	return strings.Join(parts, " ")
+}
+
+// OnUsageError sets fn as the usage-error handler of every command of
+// cmds and of their subcommands, all the way down.
+func OnUsageError(cmds []*cli.Command, fn cli.OnUsageErrorFunc) {
+	for _, c := range cmds {
+		c.OnUsageError = fn
+		OnUsageError(c.Subcommands, fn)
+	}
+}

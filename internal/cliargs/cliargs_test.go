@@ -68,4 +68,18 @@ func TestNormalizeUnknown(t *testing.T) {
 			t.Errorf("%s: usage %q, want %q", tc.in, got, tc.usage)
 		}
 	}
+	if got := HelpLine("tool", app().Commands[1].Subcommands[:1]); got != "tool help rm" {
+		t.Errorf("HelpLine = %q", got)
+	}
+}
+
+// TestOnUsageError: every command down the tree gets the handler.
+func TestOnUsageError(t *testing.T) {
+	a := app()
+	OnUsageError(a.Commands, func(*cli.Context, error, bool) error { return nil })
+	for _, c := range []*cli.Command{a.Commands[0], a.Commands[1], a.Commands[1].Subcommands[0], a.Commands[1].Subcommands[1]} {
+		if c.OnUsageError == nil {
+			t.Errorf("%s has no handler", c.Name)
+		}
+	}
 }

@@ -201,10 +201,8 @@ func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages) func(co
 			say("%s: --max-credits %d is more than the %d credits left; stopping at %d", e.Engine, e.Asked, e.Left, e.Left)
 		case collect.EngineStopped:
 			switch e.Reason {
-			case collect.StoppedQuota:
-				say("%s: no credits left; what was fetched is stored: run the same command when credits renew to resume", e.Engine)
-			case collect.StoppedGaveUp:
-				say("%s: stopped after a query failed %d times; what was fetched is stored: check the connection or the engine's status and run the same command to resume", e.Engine, e.Attempts)
+			case collect.StoppedQuota, collect.StoppedGaveUp:
+				say("%s", e.String())
 			case collect.StoppedBudget:
 				say("%s: stopped before exceeding the credit budget (%d spent of %d); raise --max-credits and run again to continue", e.Engine, e.Spent, e.Budget)
 			case collect.StoppedRefused:

@@ -12,8 +12,6 @@ import (
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/demo/tour"
-	"github.com/orchex/orchex/pkg/report"
-	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/urfave/cli/v2"
 )
 
@@ -103,7 +101,7 @@ func runDemo(ctx context.Context, g *globals, cfg tour.Config, serve bool) error
 	if err != nil {
 		return err
 	}
-	printHeadline(g, v)
+	fmt.Fprint(g.env.Stdout, tour.Headline(v))
 	g.logf("demo finished in %s", time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
@@ -116,19 +114,6 @@ func (g *globals) tourEvent(ev tour.Event) {
 	case fmt.Stringer:
 		g.logf("%s", terminal.Sanitize(e.String()))
 	}
-}
-
-func printHeadline(g *globals, v *report.View) {
-	h := v.Headline
-	out := g.env.Stdout
-	fmt.Fprintf(out, "%s\n", strings.Repeat("-", 60))
-	fmt.Fprintf(out, "Exposed services      %8s on %s hosts\n", markdown.Num(h.Services), markdown.Num(h.Hosts))
-	fmt.Fprintf(out, "No authentication     %8s (%s)\n", markdown.Num(h.Open), markdown.Pct(h.OpenShare))
-	fmt.Fprintf(out, "Kubernetes open       %8s\n", markdown.Num(h.KubernetesOpen))
-	fmt.Fprintf(out, "Kubernetes share      %8s\n", markdown.Pct(h.KubernetesShare))
-	fmt.Fprintf(out, "On AWS                %8s\n", markdown.Pct(h.AWSShare))
-	fmt.Fprintf(out, "AWS in US regions     %8s\n", markdown.Pct(h.AWSUSShare))
-	fmt.Fprintf(out, "%s\n", strings.Repeat("-", 60))
 }
 
 func serveDemo(ctx context.Context, g *globals, w *demo.World, ranges string) error {

@@ -7,12 +7,12 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/orchex/orchex/internal/cachedir"
-	"github.com/orchex/orchex/internal/terminal"
-	"github.com/orchex/orchex/pkg/report"
 	"github.com/urfave/cli/v2"
 
+	"github.com/orchex/orchex/internal/cachedir"
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/eol"
+	"github.com/orchex/orchex/pkg/report"
 )
 
 // eolCommand is `orchex eol`: the release calendars that say which

@@ -16,11 +16,9 @@ import (
 )
 
 // writeOut writes the output of flag (--out, --write-shodan...) to path
-// through fn, as internal/outfile does: a regular file atomically (the
-// previous one is left whole on any failure) keeping its mode, through
-// symbolic links, straight to a device, pipe or socket; "-" or "" is
-// standard output. The database and the files in inputs are refused as
-// outputs. Writing stops with ctx (an interrupt).
+// through fn as internal/outfile writes (a regular file atomically, a
+// device, pipe or socket directly; "-" or "" is standard output), refusing
+// the database and the files in inputs, and says what it wrote.
 func (g *globals) writeOut(ctx context.Context, flag, path string, fn func(io.Writer) error, inputs ...string) error {
 	return g.write(ctx, flag, path, fn, true, inputs...)
 }
@@ -39,7 +37,7 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 	for _, in := range inputs {
 		protect = append(protect, outfile.Protected{Path: in, What: "an input of this command"})
 	}
-	o, err := outfile.Create(path, protect...)
+	direct, err := outfile.WriteTo(ctx, path, fn, g.guard.Track, protect...)
 	var pe *outfile.ProtectedError
 	switch {
 	case errors.As(err, &pe):
@@ -49,16 +47,7 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 	case err != nil:
 		return err
 	}
-	defer g.guard.Track(o.Temp())()
-	defer o.Close()
-	if err := fn(outfile.StopWith(ctx, o)); err != nil {
-		// The error may name the temporary file; name the output too.
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := o.Commit(); err != nil {
-		return err
-	}
-	if say && !o.Direct() {
+	if say && !direct {
 		g.logf("wrote %s", terminal.Sanitize(filepath.Clean(path)))
 	}
 	return nil

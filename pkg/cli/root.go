@@ -127,11 +127,7 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 	if !errors.As(err, &ue) {
 		return ExitFailure
 	}
-	name := "orchex help"
-	for _, c := range path {
-		name += " " + c.Name
-	}
-	fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", cliargs.UsageLine("orchex", path), name)
+	fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", cliargs.UsageLine("orchex", path), cliargs.HelpLine("orchex", path))
 	return ExitUsage
 }
 
@@ -201,17 +197,8 @@ func newApp(g *globals) *cli.App {
 			return usageError{err}
 		},
 	}
-	for _, c := range app.Commands {
-		setUsageHandler(c)
-	}
+	cliargs.OnUsageError(app.Commands, app.OnUsageError)
 	return app
-}
-
-func setUsageHandler(c *cli.Command) {
-	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
-	for _, s := range c.Subcommands {
-		setUsageHandler(s)
-	}
 }
 
 // logf prints a progress line to stderr unless --quiet.

@@ -47,3 +47,16 @@ func (e SnapshotRemoved) String() string {
 func (e MarkFailed) String() string {
 	return fmt.Sprintf("warning: %s: could not mark the snapshot incomplete: %s", e.Engine, e.Err)
 }
+
+// String says why the engine stopped and that what was fetched is stored;
+// for a budget or refused credentials it says only that it stopped (what
+// to raise or check is the caller's to say).
+func (e EngineStopped) String() string {
+	switch e.Reason {
+	case StoppedQuota:
+		return fmt.Sprintf("%s: no credits left; what was fetched is stored: run the same command when credits renew to resume", e.Engine)
+	case StoppedGaveUp:
+		return fmt.Sprintf("%s: stopped after a query failed %d times; what was fetched is stored: check the connection or the engine's status and run the same command to resume", e.Engine, e.Attempts)
+	}
+	return fmt.Sprintf("%s: stopped (%s)", e.Engine, e.Reason)
+}

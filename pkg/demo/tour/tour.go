@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/orchex/orchex/pkg/brief"
@@ -229,4 +230,19 @@ func (e Wrote) String() string { return "wrote " + filepath.Clean(e.Path) }
 
 func (e MethodDiffers) String() string {
 	return "warning: " + compare.Warning(e.Since, e.Label, e.Differences)
+}
+
+// Headline is the demo's headline figures as lines of text between two
+// rules: services and hosts, unauthenticated services, Kubernetes, AWS.
+func Headline(v *report.View) string {
+	h := v.Headline
+	rule := strings.Repeat("-", 60) + "\n"
+	return rule +
+		fmt.Sprintf("Exposed services      %8s on %s hosts\n", report.Num(h.Services), report.Num(h.Hosts)) +
+		fmt.Sprintf("No authentication     %8s (%s)\n", report.Num(h.Open), report.Pct(h.OpenShare)) +
+		fmt.Sprintf("Kubernetes open       %8s\n", report.Num(h.KubernetesOpen)) +
+		fmt.Sprintf("Kubernetes share      %8s\n", report.Pct(h.KubernetesShare)) +
+		fmt.Sprintf("On AWS                %8s\n", report.Pct(h.AWSShare)) +
+		fmt.Sprintf("AWS in US regions     %8s\n", report.Pct(h.AWSUSShare)) +
+		rule
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/demo"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/scope"
 )
 
@@ -71,6 +72,9 @@ func TestRun(t *testing.T) {
 	pop.Restrict(func(p string) bool { return len(shodanQs[p]) > 0 }, func(p string) bool { return len(censysQs[p]) > 0 })
 	if truth := pop.Truth(); v.Headline.Services != truth.Services || v.Headline.Open != truth.Open || v.Snapshot != Snapshot {
 		t.Errorf("headline %+v, want the truth %d services, %d open", v.Headline, truth.Services, truth.Open)
+	}
+	if h := Headline(v); strings.Count(h, "\n") != 8 || !strings.Contains(h, "Exposed services") || !strings.Contains(h, report.Num(v.Headline.Services)+" on ") {
+		t.Errorf("headline:\n%s", h)
 	}
 	set, err := scope.Load(filepath.Join(out, "briefs", "scopes.yaml"))
 	if err != nil || set.Len() != 2 {
