@@ -1,6 +1,7 @@
 package outfile
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -213,13 +214,44 @@ func (o *File) Close() error {
 // Write creates path, writes it through fn and commits it; on any error
 // the target is left as it was.
 func Write(path string, fn func(io.Writer) error, protect ...Protected) error {
+	_, err := WriteTo(context.Background(), path, fn, nil, protect...)
+	return err
+}
+
+// WriteTo is Write whose writes stop with ctx (StopWith); track, when
+// set, is told the temporary file while it is written, and returns the
+// function that forgets it (a command abandoned on an interrupt removes
+// it). It reports whether path was written directly (a device, a pipe, a
+// socket: no temporary file, nothing replaced).
+func WriteTo(ctx context.Context, path string, fn func(io.Writer) error, track func(string) func(), protect ...Protected) (direct bool, err error) {
 	o, err := Create(path, protect...)
 	if err != nil {
-		return err
+		return false, err
+	}
+	if track != nil {
+		defer track(o.Temp())()
 	}
 	defer o.Close()
-	if err := fn(o); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+	if err := fn(StopWith(ctx, o)); err != nil {
+		// The error may name the temporary file; name the output too.
+		return o.Direct(), fmt.Errorf("write %s: %w", path, err)
 	}
-	return o.Commit()
+	return o.Direct(), o.Commit()
+}
+
+// StopWith returns a writer to w whose writes fail with ctx's error once
+// ctx is done, so that a renderer stops at its next write after an
+// interrupt.
+func StopWith(ctx context.Context, w io.Writer) io.Writer { return ctxWriter{ctx, w} }
+
+type ctxWriter struct {
+	ctx context.Context
+	w   io.Writer
+}
+
+func (c ctxWriter) Write(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.w.Write(p)
 }

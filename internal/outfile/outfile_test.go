@@ -2,6 +2,7 @@ package outfile
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"io"
 	"io/fs"
@@ -220,5 +221,39 @@ func TestDirectoryAndProtectedRefused(t *testing.T) {
 	}
 	if read(t, db) != "database" {
 		t.Errorf("the database was changed")
+	}
+}
+
+// TestStopWith: writes go through until the context is done, then fail
+// with its error.
+func TestStopWith(t *testing.T) {
+	var b strings.Builder
+	ctx, cancel := context.WithCancel(context.Background())
+	w := StopWith(ctx, &b)
+	if _, err := io.WriteString(w, "one "); err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	if _, err := io.WriteString(w, "two"); !errors.Is(err, context.Canceled) || b.String() != "one " {
+		t.Errorf("after cancel: %v, %q", err, b.String())
+	}
+}
+
+// TestWriteTo: the temporary file is tracked while written and forgotten
+// after; a regular file is not written directly; a failed write leaves
+// the target whole and names it.
+func TestWriteTo(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "out.txt")
+	var tracked []string
+	forgot := 0
+	track := func(name string) func() { tracked = append(tracked, name); return func() { forgot++ } }
+	direct, err := WriteTo(context.Background(), path, func(w io.Writer) error { _, err := io.WriteString(w, "whole"); return err }, track)
+	if err != nil || direct || len(tracked) != 1 || tracked[0] == "" || forgot != 1 {
+		t.Fatalf("WriteTo: direct %v, tracked %q, forgot %d, %v", direct, tracked, forgot, err)
+	}
+	boom := errors.New("boom")
+	_, err = WriteTo(context.Background(), path, func(w io.Writer) error { io.WriteString(w, "part"); return boom }, nil)
+	if b, _ := os.ReadFile(path); !errors.Is(err, boom) || !strings.Contains(err.Error(), path) || string(b) != "whole" {
+		t.Errorf("failed write: %v, file %q", err, b)
 	}
 }

@@ -3,12 +3,14 @@ package progress
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/dustin/go-humanize"
 	"github.com/schollz/progressbar/v3"
+	"golang.org/x/term"
 )
 
 // Mode says how progress is shown.
@@ -167,8 +169,12 @@ func (m *Meter) Printf(format string, args ...any) {
 	}
 }
 
-// Stop ends the meter: the live line is erased, plain lines stop.
+// Stop ends the meter: the live line is erased, plain lines stop. It may
+// be called more than once, and on a nil Meter (none started yet).
 func (m *Meter) Stop() {
+	if m == nil {
+		return
+	}
 	m.mu.Lock()
 	if m.bar != nil {
 		_ = m.bar.Clear()
@@ -218,4 +224,19 @@ func (m *Meter) amount(n int64) string {
 		return humanize.Bytes(uint64(n))
 	}
 	return humanize.Comma(n) + " " + m.o.Unit
+}
+
+// For returns o with the mode that suits a meter written to w: Live on a
+// terminal, in colour unless getenv says NO_COLOR is set or TERM is dumb;
+// Plain elsewhere (a pipe, a file, a log); Off when quiet.
+func (o Options) For(w io.Writer, getenv func(string) string, quiet bool) Options {
+	o.Mode, o.Color = Plain, false
+	if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		o.Mode = Live
+		o.Color = getenv("NO_COLOR") == "" && getenv("TERM") != "dumb"
+	}
+	if quiet {
+		o.Mode = Off
+	}
+	return o
 }

@@ -93,3 +93,22 @@ func TestLiveLine(t *testing.T) {
 		}
 	}
 }
+
+// TestStopNil: stopping a meter that was never started does nothing.
+func TestStopNil(t *testing.T) {
+	var m *Meter
+	m.Stop()
+}
+
+// TestFor: a buffer is not a terminal: plain lines, no colour; quiet is
+// no meter at all.
+func TestFor(t *testing.T) {
+	env := func(string) string { return "" }
+	var b bytes.Buffer
+	if o := (Options{Label: "x"}).For(&b, env, false); o.Mode != Plain || o.Color || o.Label != "x" {
+		t.Errorf("buffer: %+v", o)
+	}
+	if o := (Options{}).For(&b, env, true); o.Mode != Off {
+		t.Errorf("quiet: %+v", o)
+	}
+}

@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/orchex/orchex/internal/cliargs"
 )
 
 // TestNormalizeArgs pins how a command line is rewritten for urfave/cli:
@@ -40,12 +42,12 @@ func TestNormalizeArgs(t *testing.T) {
 		{"--version", "version"},
 		{"queries check dir --catalog c", "--catalog c queries check -- dir"},
 	} {
-		a, err := normalizeArgs(app, strings.Fields(tc.in))
+		a, err := cliargs.Normalize(app, strings.Fields(tc.in))
 		if err != nil {
 			t.Errorf("%s: %v", tc.in, err)
 			continue
 		}
-		if got := strings.Join(a.argv, " "); got != tc.want {
+		if got := strings.Join(a.Argv, " "); got != tc.want {
 			t.Errorf("%s:\n got %s\nwant %s", tc.in, got, tc.want)
 		}
 	}

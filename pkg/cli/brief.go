@@ -4,26 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/brief"
-	"github.com/orchex/orchex/pkg/compare"
-	"github.com/orchex/orchex/pkg/eol"
-	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report/assemble"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
 	"github.com/orchex/orchex/pkg/scope"
 	"github.com/orchex/orchex/pkg/source"
-	"github.com/orchex/orchex/pkg/store"
 )
 
 type briefOptions struct {
@@ -34,8 +29,7 @@ type briefOptions struct {
 	Formats  map[string]bool
 	Out      string
 	Webhook  source.Secret
-	EOL      string    // --eol DIR
-	Support  *eol.Data // the release data when given (the demo's embedded one); else loaded from EOL
+	EOL      string // --eol DIR
 }
 
 // briefFormats are the formats of --format; md and json are always
@@ -72,41 +66,26 @@ func briefCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "webhook", EnvVars: []string{"ORCHEX_WEBHOOK"}, Usage: "post each scope's new and newly open services to `URL` (https; needs --since)"},
 			eolFlag(),
 		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("brief: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("brief", func(c *cli.Context) error {
 			o, err := parseBrief(c)
 			if err != nil {
 				return err
 			}
 			return runBrief(c.Context, g, o)
-		},
+		}),
 	}
 }
 
 func parseBrief(c *cli.Context) (briefOptions, error) {
 	o := briefOptions{Scopes: c.String("scopes"), Snapshot: c.String("snapshot"), Since: c.String("since"), Out: c.String("out"),
 		Formats: map[string]bool{"md": true, "json": true}, EOL: c.String("eol")}
-	for _, v := range c.StringSlice("scope") {
-		for _, n := range strings.Split(v, ",") {
-			if n = strings.TrimSpace(n); n != "" {
-				o.Scope = append(o.Scope, n)
-			}
+	o.Scope = commaList(c.StringSlice("scope")...)
+	for _, name := range commaList(c.String("format")) {
+		f, ok := render.Parse(name)
+		if !ok {
+			return o, usagef("brief: unknown --format %q (want a comma-separated list of %s)", strings.ToLower(name), strings.Join(briefFormats(), ", "))
 		}
-	}
-	for _, f := range strings.Split(c.String("format"), ",") {
-		f = strings.ToLower(strings.TrimSpace(f))
-		if f == "markdown" {
-			f = "md"
-		}
-		if f == "" {
-			continue
-		}
-		if !slices.Contains(briefFormats(), f) {
-			return o, usagef("brief: unknown --format %q (want a comma-separated list of %s)", f, strings.Join(briefFormats(), ", "))
-		}
-		o.Formats[f] = true
+		o.Formats[string(f)] = true
 	}
 	if o.Scopes == "" {
 		return o, usagef("brief: --scopes FILE is required: the scopes file that names the networks to brief (docs/scopes.md)")
@@ -141,12 +120,60 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, label, cat, err := g.openSnapshot(ctx, o.Snapshot)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	return writeBriefs(ctx, g, st, set, sel, o)
+	if label == o.Since {
+		return usagef("brief: --since %s is the snapshot being briefed", o.Since)
+	}
+	cfg, diffs, err := assemble.Brief(ctx, st, cat, label, o.Since)
+	if err != nil {
+		return err
+	}
+	g.warnMethod(o.Since, label, diffs)
+	if cfg.Support, err = g.loadEOL(o.EOL); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.Out, 0o755); err != nil {
+		return fmt.Errorf("brief: %w", err)
+	}
+	cfg.Scopes, cfg.Select, cfg.Dir = set, sel, o.Out
+	start := time.Now()
+	w, err := brief.Write(ctx, cfg, brief.Output{CSV: o.Formats["csv"], PDF: o.Formats["pdf"], HTML: o.Formats["html"], Webhook: o.Webhook,
+		Create: func(name string, fn func(io.Writer) error) error {
+			return g.writeQuiet(ctx, "--out", filepath.Join(o.Out, name), fn)
+		},
+		Poster: &brief.Poster{UserAgent: "orchex", Retry: &source.Retrier{Seed: 1, Sleep: g.env.Sleep},
+			OnRetry: func(host string, n int, d time.Duration, why string) {
+				g.logf("brief: webhook %s: retry %d in %v: %s", host, n, d.Round(time.Millisecond), terminal.Sanitize(why))
+			}},
+		NoSince: func(name string) {
+			g.logf("brief: scope %s has a webhook, but without --since there is nothing new to post", terminal.Sanitize(name))
+		}})
+	if err != nil {
+		return err
+	}
+	return g.logBriefs(w, label, o.Out, time.Since(start))
+}
+
+// logBriefs says what a run of briefings wrote and posted; a webhook
+// message that could not be posted makes it a partial error (exit 3).
+func (g *globals) logBriefs(w brief.Written, label, dir string, took time.Duration) error {
+	g.logf("wrote %d %s of snapshot %s to %s in %s: %d open %s in %d %s",
+		w.Briefings, report.Plural(w.Briefings, "briefing", "briefings"), label, filepath.Clean(dir), took.Round(100*time.Millisecond),
+		w.Open, report.Plural(w.Open, "service", "services"), w.WithOpen, report.Plural(w.WithOpen, "scope", "scopes"))
+	if w.Posted > 0 {
+		g.logf("posted %d webhook %s", w.Posted, report.Plural(w.Posted, "message", "messages"))
+	}
+	if len(w.Failed) > 0 {
+		for _, f := range w.Failed {
+			fmt.Fprintf(g.env.Stderr, "brief: %s\n", terminal.Sanitize(f))
+		}
+		return partialError{msg: "some webhook messages could not be posted"}
+	}
+	return nil
 }
 
 // selectScopes returns the indexes of the scopes of --scope, in the
@@ -162,206 +189,11 @@ func selectScopes(set *scope.Set, o briefOptions) ([]int, error) {
 	for _, n := range o.Scope {
 		i, ok := set.Index(n)
 		if !ok {
-			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, scopeNames(set, 10))
+			return nil, usagef("brief: --scope %q is not in %s (scopes: %s)", n, o.Scopes, set.Names(10))
 		}
 		if !slices.Contains(sel, i) {
 			sel = append(sel, i)
 		}
 	}
 	return sel, nil
-}
-
-// writeBriefs writes the briefings of the scopes sel (nil: every scope)
-// of set from st: the files of each scope, the index, and the webhook
-// messages.
-func writeBriefs(ctx context.Context, g *globals, st *store.Store, set *scope.Set, sel []int, o briefOptions) error {
-	label, err := resolveSnapshot(ctx, st, o.Snapshot)
-	if err != nil {
-		return err
-	}
-	if label == o.Since {
-		return usagef("brief: --since %s is the snapshot being briefed", o.Since)
-	}
-	cat, err := g.loadCatalog()
-	if err != nil {
-		return err
-	}
-	snap, method, err := assemble.Method(ctx, st, label)
-	if err != nil {
-		return err
-	}
-	meta, err := assemble.Meta(ctx, st, cat, snap, assemble.Options{})
-	if err != nil {
-		return err
-	}
-	cfg := brief.Config{Scopes: set, Select: sel, Catalog: cat, Meta: meta, Support: o.Support,
-		Now: brief.Side{Label: label, Created: snap.Created, Services: func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }}}
-	if cfg.Support == nil {
-		if cfg.Support, err = g.loadEOL(o.EOL); err != nil {
-			return err
-		}
-	}
-	if cfg.AsOf, err = assemble.AsOf(ctx, st, label, false); err != nil {
-		return err
-	}
-	for _, n := range snap.Meta.Narrowings {
-		cfg.NarrowedTo = append(cfg.NarrowedTo, n.Scope)
-	}
-	if o.Since != "" {
-		then, m, err := assemble.Method(ctx, st, o.Since)
-		if err != nil {
-			return err
-		}
-		// A narrowing is weighed per scope by the briefing (a scope both
-		// snapshots were collected for compares alike), not as a method
-		// difference of the run.
-		diffs := slices.DeleteFunc(compare.Differences(m, method), func(d compare.Difference) bool { return d.What == "narrowing" })
-		g.warnMethod(o.Since, label, diffs)
-		for _, d := range diffs {
-			cfg.Differences = append(cfg.Differences, d.String())
-		}
-		for _, n := range then.Meta.Narrowings {
-			cfg.SinceNarrowedTo = append(cfg.SinceNarrowedTo, n.Scope)
-		}
-		cfg.Since = &brief.Side{Label: then.Label, Created: then.Created,
-			Services: func(fn func(*model.Service) error) error { return st.Services(ctx, then.Label, fn) }}
-	}
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return fmt.Errorf("brief: %w", err)
-	}
-	cfg.Dir = o.Out
-	start := time.Now()
-	run, err := brief.Select(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer run.Close()
-	poster := &brief.Poster{UserAgent: "orchex", Retry: &source.Retrier{Seed: 1, Sleep: g.env.Sleep},
-		Client: &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }},
-		OnRetry: func(host string, n int, d time.Duration, why string) {
-			g.logf("brief: webhook %s: retry %d in %v: %s", host, n, d.Round(time.Millisecond), sanitizeTerminal(why))
-		}}
-	ix := run.NewIndex()
-	var failed []string
-	posted, open, withOpen := 0, 0, 0
-	for k := range run.Len() {
-		b, err := run.Brief(ctx, k)
-		if err != nil {
-			return err
-		}
-		files, err := writeBrief(ctx, g, o, b)
-		if err == nil {
-			var n int
-			n, err = postBrief(ctx, g, poster, o, b, &failed)
-			posted += n
-		}
-		ix.Add(b, files)
-		open += b.Counts.Open
-		if b.Counts.Open > 0 {
-			withOpen++
-		}
-		b.Close()
-		if err != nil {
-			return err
-		}
-	}
-	if err := g.writeQuiet(ctx, "--out", filepath.Join(o.Out, "index.json"), ix.WriteJSON); err != nil {
-		return fmt.Errorf("brief: %w", err)
-	}
-	err = g.writeQuiet(ctx, "--out", filepath.Join(o.Out, "index.md"), func(w io.Writer) error { return markdown.RenderDocument(w, ix.Document()) })
-	if err != nil {
-		return fmt.Errorf("brief: %w", err)
-	}
-	g.logf("wrote %d %s of snapshot %s to %s in %s: %d open %s in %d %s",
-		run.Len(), plural(run.Len(), "briefing", "briefings"), label, filepath.Clean(o.Out), time.Since(start).Round(100*time.Millisecond),
-		open, plural(open, "service", "services"), withOpen, plural(withOpen, "scope", "scopes"))
-	if posted > 0 {
-		g.logf("posted %d webhook %s", posted, plural(posted, "message", "messages"))
-	}
-	if len(failed) > 0 {
-		for _, f := range failed {
-			fmt.Fprintf(g.env.Stderr, "brief: %s\n", sanitizeTerminal(f))
-		}
-		return partialError{msg: "some webhook messages could not be posted"}
-	}
-	return nil
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
-}
-
-// writeBrief writes a scope's files into OUT/NAME/, each atomically, and
-// returns their names.
-func writeBrief(ctx context.Context, g *globals, o briefOptions, b *brief.Brief) ([]string, error) {
-	dir := filepath.Join(o.Out, b.Scope.Name)
-	full := "brief.md, brief.json"
-	if o.Formats["csv"] {
-		full += " and services.csv"
-	}
-	type file struct {
-		name  string
-		write func(io.Writer) error
-	}
-	files := []file{
-		{"brief.md", func(w io.Writer) error { return markdown.RenderDocument(w, b.Document(brief.DocOptions{})) }},
-		{"brief.json", b.WriteJSON},
-	}
-	if o.Formats["csv"] {
-		files = append(files, file{"services.csv", b.WriteCSV})
-	}
-	capped := brief.DocOptions{MaxListed: brief.DefaultMaxListed, FullList: full}
-	if o.Formats["pdf"] {
-		files = append(files, file{"brief.pdf", func(w io.Writer) error { return pdf.RenderDocument(w, b.Document(capped), pdf.Options{}) }})
-	}
-	if o.Formats["html"] {
-		files = append(files, file{"brief.html", func(w io.Writer) error { return html.RenderDocument(w, b.Document(capped)) }})
-	}
-	var names []string
-	for _, f := range files {
-		if err := g.writeQuiet(ctx, "--out", filepath.Join(dir, f.name), f.write); err != nil {
-			return names, fmt.Errorf("brief: scope %s: %w", b.Scope.Name, err)
-		}
-		names = append(names, f.name)
-	}
-	return names, nil
-}
-
-// postBrief posts a scope's message to --webhook and to the scope's own
-// webhook; a failure is recorded in failed (the other scopes go on) and
-// the number posted returned.
-func postBrief(ctx context.Context, g *globals, p *brief.Poster, o briefOptions, b *brief.Brief, failed *[]string) (int, error) {
-	var hooks []source.Secret
-	if !o.Webhook.Empty() {
-		hooks = append(hooks, o.Webhook)
-	}
-	if !b.Scope.Webhook.Empty() && b.Scope.Webhook.Reveal() != o.Webhook.Reveal() {
-		hooks = append(hooks, b.Scope.Webhook)
-	}
-	if len(hooks) == 0 {
-		return 0, nil
-	}
-	if b.Since == "" {
-		g.logf("brief: scope %s has a webhook, but without --since there is nothing new to post", sanitizeTerminal(b.Scope.Name))
-		return 0, nil
-	}
-	m, ok, err := b.Message()
-	if err != nil || !ok {
-		return 0, err
-	}
-	n := 0
-	for _, h := range hooks {
-		if err := p.Post(ctx, h, m); err != nil {
-			if ctx.Err() != nil {
-				return n, ctx.Err()
-			}
-			*failed = append(*failed, "scope "+b.Scope.Name+": "+err.Error())
-			continue
-		}
-		n++
-	}
-	return n, nil
 }

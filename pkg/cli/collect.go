@@ -4,31 +4,18 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 	"time"
 
-	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/internal/progress"
+	"github.com/orchex/orchex/internal/suggest"
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
-
-// collectOptions are collect's parsed flags.
-type collectOptions struct {
-	Engine     string // "" runs every engine with credentials
-	Snapshot   string // label; default the current quarter
-	Select     collect.Selection
-	MaxPages   int
-	MaxCredits int
-	Refresh    bool
-	DryRun     bool
-	Ranges     string // cloud range feeds directory; "" for the cache
-	Scope      *collect.Scope
-}
 
 func collectCommand(g *globals) *cli.Command {
 	flags := []cli.Flag{
@@ -63,24 +50,20 @@ func collectCommand(g *globals) *cli.Command {
 			"Exit codes: 0 done, 1 failure, 2 usage error, 3 stopped at a limit or some records were bad.",
 		Flags: append(flags, engineFlags()...),
 		Action: func(c *cli.Context) error {
-			o, err := parseCollect(c, g)
+			cfg, err := parseCollect(c, g)
 			if err != nil {
 				return err
 			}
-			engines, err := g.engines(c, o.Engine)
-			if err != nil {
+			if cfg.Engines, err = g.engines(c, c.String("engine")); err != nil {
 				return err
 			}
-			cat, err := g.loadCatalog()
-			if err != nil {
+			if cfg.Catalog, err = g.loadCatalog(); err != nil {
 				return err
 			}
-			cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: o.Snapshot, Select: o.Select, MaxPages: o.MaxPages,
-				MaxCredits: o.MaxCredits, Refresh: o.Refresh, Sleep: g.env.Sleep, Now: g.env.Now, Scope: o.Scope}
-			if o.DryRun {
+			if c.Bool("dry-run") {
 				return runDryRun(c.Context, g, cfg)
 			}
-			tagger, feeds, err := g.tagger(o.Ranges)
+			tagger, feeds, err := g.tagger(c.String("ranges"))
 			if err != nil {
 				return err
 			}
@@ -89,52 +72,45 @@ func collectCommand(g *globals) *cli.Command {
 				return err
 			}
 			defer st.Close()
-			return runCollect(c.Context, g, cfg, st, tagger, feeds, true)
+			cfg.Store, cfg.Tagger, cfg.Feeds = st, tagger, feeds
+			return runCollect(c.Context, g, cfg, true)
 		},
 	}
 }
 
-// parseCollect validates the flags.
-func parseCollect(c *cli.Context, g *globals) (collectOptions, error) {
-	o := collectOptions{
-		Engine: c.String("engine"), Snapshot: c.String("snapshot"), Select: selection(c),
-		MaxPages: c.Int("max-pages"), MaxCredits: c.Int("max-credits"), Refresh: c.Bool("refresh"),
-		DryRun: c.Bool("dry-run"), Ranges: c.String("ranges"),
-	}
+// parseCollect validates the flags and returns the collection they ask
+// for, without its engines, catalog and store.
+func parseCollect(c *cli.Context, g *globals) (collect.Config, error) {
+	cfg := collect.Config{Snapshot: c.String("snapshot"), Select: selection(c), MaxPages: c.Int("max-pages"),
+		MaxCredits: c.Int("max-credits"), Refresh: c.Bool("refresh"), Sleep: g.env.Sleep, Now: g.env.Now}
 	if c.NArg() > 0 {
-		return o, usagef("collect takes no arguments, got %q", c.Args().First())
+		return cfg, usagef("collect takes no arguments, got %q", c.Args().First())
 	}
-	if err := engineNames(o.Engine); err != nil {
-		return o, err
+	if err := engineNames(c.String("engine")); err != nil {
+		return cfg, err
 	}
-	if o.Snapshot == "" {
-		o.Snapshot = quarterLabel(g.env.Now())
+	if cfg.Snapshot == "" {
+		cfg.Snapshot = quarterLabel(g.env.Now())
 	}
-	if err := store.CheckLabel(o.Snapshot); err != nil {
-		return o, usagef("--snapshot: %v", err)
+	if err := store.CheckLabel(cfg.Snapshot); err != nil {
+		return cfg, usagef("--snapshot: %v", err)
 	}
-	if o.MaxPages < 0 || o.MaxCredits < 0 {
-		return o, usagef("--max-pages and --max-credits must be 0 (no limit) or positive")
+	if cfg.MaxPages < 0 || cfg.MaxCredits < 0 {
+		return cfg, usagef("--max-pages and --max-credits must be 0 (no limit) or positive")
 	}
 	sc, err := g.chooseScope("collect", c.String("scopes"), c.String("scope"))
 	if err != nil {
-		return o, err
+		return cfg, err
 	}
 	if sc != nil {
-		o.Scope = &collect.Scope{Name: sc.scope.Name, File: filepath.Base(c.String("scopes")), Narrowing: sc.scope.Narrowing()}
+		cfg.Scope = &collect.Scope{Name: sc.scope.Name, File: filepath.Base(c.String("scopes")), Narrowing: sc.scope.Narrowing()}
 	}
-	return o, nil
+	return cfg, nil
 }
 
 // selection reads --products and --family.
 func selection(c *cli.Context) collect.Selection {
-	s := collect.Selection{Family: c.String("family")}
-	for _, p := range strings.Split(c.String("products"), ",") {
-		if p = strings.TrimSpace(p); p != "" {
-			s.Products = append(s.Products, p)
-		}
-	}
-	return s
+	return collect.Selection{Family: c.String("family"), Products: commaList(c.String("products"))}
 }
 
 // quarterLabel is the snapshot label of t's quarter: "2026Q4".
@@ -143,42 +119,32 @@ func quarterLabel(t time.Time) string {
 	return fmt.Sprintf("%dQ%d", t.Year(), (int(t.Month())-1)/3+1)
 }
 
-// runCollect runs the collection, prints its summary and records the
-// range feeds and tag disagreements in the snapshot, even after a
-// failure: the pages stored so far were tagged with them.
-func runCollect(ctx context.Context, g *globals, cfg collect.Config, st *store.Store, tagger *cloud.Tagger, feeds []store.FeedMeta, summary bool) error {
-	cfg.Store, cfg.Tagger = st, tagger
+// runCollect runs the collection (which records the range feeds and
+// tag disagreements in the snapshot) and prints its progress, notices
+// and, with summary, its summary.
+func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary bool) error {
 	m := g.meter("collect "+cfg.Snapshot, "pages", 0)
-	pc := newPageCounter(m)
-	cfg.Events = g.collectEvents(pc)
-	g.onInterrupt(func() string {
+	pages := &collect.Pages{}
+	cfg.Events = g.collectEvents(m, pages)
+	g.guard.OnInterrupt(func() string {
 		return fmt.Sprintf("the %d pages fetched in this run are stored in snapshot %s; run the same command again to resume (stored pages are not fetched again)",
-			pc.fetched(), cfg.Snapshot)
+			pages.Fetched(), cfg.Snapshot)
 	})
 	sum, err := collect.Run(ctx, cfg)
 	m.Stop()
 	if len(sum.Engines) > 0 && summary {
-		printSummary(g.env.Stdout, sum)
+		terminal.Table(g.env.Stdout, sum.Table(), terminal.Options{Right: true})
 	}
-	merr := st.UpdateMeta(context.WithoutCancel(ctx), cfg.Snapshot, func(m *store.Meta) {
-		for _, f := range feeds {
-			m.AddFeed(f)
-		}
-		recordDisagreements(m, tagger)
-	})
 	if err != nil {
-		return g.collectError(ctx, err, st, cfg.Snapshot)
-	}
-	if merr != nil {
-		return merr
+		return g.collectError(ctx, err, cfg.Snapshot)
 	}
 	return nil
 }
 
 // collectError maps a collection's error to what the user sees: usage
 // errors for a bad selection, resume advice after an interruption, the
-// reasons of an incomplete snapshot (exit 3), hints for the rest.
-func (g *globals) collectError(ctx context.Context, err error, st *store.Store, snapshot string) error {
+// reasons of an incomplete snapshot (exit 3).
+func (g *globals) collectError(ctx context.Context, err error, snapshot string) error {
 	var se *collect.SelectionError
 	var partial *collect.Partial
 	switch {
@@ -191,24 +157,13 @@ func (g *globals) collectError(ctx context.Context, err error, st *store.Store, 
 	case errors.As(err, &partial):
 		if !g.quiet {
 			for _, r := range partial.Reasons {
-				fmt.Fprintf(g.env.Stderr, "collect: %s\n", sanitizeTerminal(r))
+				fmt.Fprintf(g.env.Stderr, "collect: %s\n", terminal.Sanitize(r))
 			}
 			fmt.Fprintf(g.env.Stderr, "collect: snapshot %s is incomplete; raise the limits and run the same command again to continue\n", snapshot)
 		}
 		return partialError{msg: "collection stopped early"}
 	}
-	var hints []string
-	if errors.Is(err, source.ErrBadCursor) {
-		hints = append(hints, "a stored page cannot be resumed from: rerun with --refresh to fetch its query again")
-	}
-	var fp *collect.FreePlanError
-	if errors.As(err, &fp) {
-		hints = append(hints, "--dry-run and 'orchex stats' still work on a free plan")
-	}
-	if len(hints) == 0 {
-		return err
-	}
-	return fmt.Errorf("%w\n%s", err, strings.Join(hints, "\n"))
+	return err // hint adds what to do about a stored page or a free plan
 }
 
 // narrowError says what to do when a collection cannot be narrowed to
@@ -220,59 +175,41 @@ func narrowError(err error) error {
 // selectionError names the flag of an unknown product or family.
 func selectionError(se *collect.SelectionError) error {
 	if errors.Is(se, collect.ErrUnknownFamily) {
-		return usagef("--family %q: no product has it%s (families: %s)", se.Value, didYouMean(se.Value, se.Known), strings.Join(se.Known, ", "))
+		return usagef("--family %q: no product has it%s (families: %s)", se.Value, suggest.DidYouMean(se.Value, se.Known), strings.Join(se.Known, ", "))
 	}
-	return usagef("--products: unknown product %q%s (see 'orchex queries list')", se.Value, didYouMean(se.Value, se.Known))
+	return usagef("--products: unknown product %q%s (see 'orchex queries list')", se.Value, suggest.DidYouMean(se.Value, se.Known))
 }
 
-// collectEvents prints a run's events: pages through pc's meter, notices
-// (unless --quiet) with the flag or command that helps.
-func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
-	pr := struct{ logf func(string, ...any) }{func(format string, args ...any) {
+// collectEvents prints a run's events: pages through the meter m,
+// notices (unless --quiet) with the flag or command that helps.
+func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages) func(collect.Event) {
+	say := func(format string, args ...any) {
 		if !g.quiet {
-			pc.m.Printf(format, args...)
+			m.Printf(format, args...)
 		}
-	}}
+	}
 	return func(ev collect.Event) {
 		switch e := ev.(type) {
 		case collect.PageDone:
-			pc.page(e.Progress)
+			done, want, info := pages.Add(e.Progress)
+			m.Update(done, want, terminal.Sanitize(info))
 		case collect.QueryDone:
 			if e.Err != nil {
-				pr.logf("%s %s: failed after %d pages", e.Result.Engine, sanitizeTerminal(e.Result.QueryID), e.Result.Pages)
+				say("%s", terminal.Sanitize(e.String()))
 			}
-		case collect.Retry:
-			pr.logf("%s: retry %d in %v: %s", e.Engine, e.Attempt, e.Wait.Round(time.Millisecond), sanitizeTerminal(e.Err.Error()))
-		case collect.AccountChecked:
-			pr.logf("%s: %s", e.Engine, sanitizeTerminal(e.Account.Text)) // the plan name is engine text
-		case collect.AccountFailed:
-			pr.logf("%s", sanitizeTerminal(e.Err.Error()))
 		case collect.CreditsCapped:
-			pr.logf("%s: --max-credits %d is more than the %d credits left; stopping at %d", e.Engine, e.Asked, e.Left, e.Left)
-		case collect.NoCredits:
-			pr.logf("%s: no query credits left: only free pages can be fetched", e.Engine)
-		case collect.CatalogChanged:
-			pr.logf("warning: snapshot %s was made with catalog %s, this collection uses catalog %s: the method changed within the snapshot",
-				e.Snapshot, e.Was, e.Now)
-		case collect.BadRecord:
-			pr.logf("%s: bad record: %s", e.Engine, sanitizeTerminal(e.Err.Error()))
+			say("%s: --max-credits %d is more than the %d credits left; stopping at %d", e.Engine, e.Asked, e.Left, e.Left)
 		case collect.EngineStopped:
 			switch e.Reason {
-			case collect.StoppedQuota:
-				pr.logf("%s: no credits left; what was fetched is stored: run the same command when credits renew to resume", e.Engine)
-			case collect.StoppedGaveUp:
-				pr.logf("%s: stopped after a query failed %d times; what was fetched is stored: check the connection or the engine's status and run the same command to resume", e.Engine, e.Attempts)
+			case collect.StoppedQuota, collect.StoppedGaveUp:
+				say("%s", e.String())
 			case collect.StoppedBudget:
-				pr.logf("%s: stopped before exceeding the credit budget (%d spent of %d); raise --max-credits and run again to continue", e.Engine, e.Spent, e.Budget)
+				say("%s: stopped before exceeding the credit budget (%d spent of %d); raise --max-credits and run again to continue", e.Engine, e.Spent, e.Budget)
 			case collect.StoppedRefused:
-				pr.logf("%s: the engine refused the credentials or the plan: check %s", e.Engine, credentials(e.Engine))
+				say("%s: the engine refused the credentials or the plan: check %s", e.Engine, credentials(e.Engine))
 			}
-		case collect.FacetSkipped:
-			pr.logf("%s: facet %s is not available (known: %s); skipped", e.Engine, sanitizeTerminal(e.Facet), strings.Join(e.Known, ", "))
-		case collect.SnapshotRemoved:
-			pr.logf("nothing was stored: snapshot %s, created by this run, was removed again", e.Snapshot)
-		case collect.MarkFailed:
-			pr.logf("warning: %s: could not mark the snapshot incomplete: %s", e.Engine, sanitizeTerminal(e.Err.Error()))
+		case fmt.Stringer:
+			say("%s", terminal.Sanitize(e.String()))
 		}
 	}
 }
@@ -281,34 +218,16 @@ func (g *globals) collectEvents(pc *pageCounter) func(collect.Event) {
 // collection would cost.
 func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	m := g.meter("dry run", "queries", 0)
-	cfg.Events = g.collectEvents(newPageCounter(m))
+	cfg.Events = g.collectEvents(m, &collect.Pages{})
 	plan, err := collect.DryRun(ctx, cfg)
 	m.Stop()
-	var se *collect.SelectionError
-	if errors.As(err, &se) {
-		return selectionError(se)
+	if errors.As(err, new(*collect.SelectionError)) || errors.Is(err, source.ErrCannotNarrow) || ctx.Err() != nil {
+		return g.collectError(ctx, err, cfg.Snapshot)
 	}
-	if errors.Is(err, source.ErrCannotNarrow) {
-		return narrowError(err)
+	if werr := terminal.Table(g.env.Stdout, plan.Table("total without --scope"), terminal.Options{Right: true}); werr != nil {
+		return werr
 	}
-	if ctx.Err() != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(g.env.Stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tquery\ttotal\tpages\tcredits\t")
-	var notes []string
 	for _, ep := range plan.Engines {
-		for _, q := range ep.Queries {
-			if q.Err != nil {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t\t\t\n", ep.Name, sanitizeTerminal(q.Query.ID), "error")
-				continue
-			}
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, sanitizeTerminal(q.Query.ID), q.Total, q.Pages, q.Credits)
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, "total", ep.Total, ep.Pages, ep.Credits)
-		if f := ep.Full; f != nil {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t\n", ep.Name, "total without --scope", f.Total, f.Pages, f.Credits)
-		}
 		note := ""
 		if ep.Account != nil {
 			note = fmt.Sprintf("; the account has %d", ep.Account.Credits)
@@ -320,35 +239,12 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		if ep.Spent > 0 {
 			spent = fmt.Sprintf("%d credits (its counts are paid aggregate calls)", ep.Spent)
 		}
-		if ep.Full != nil {
-			f := ep.Full
-			notes = append(notes, fmt.Sprintf("%s: narrowed to scope %s, a collection would fetch %d results in %d pages for %d credits%s; without the narrowing, %d results in %d pages for %d credits: the narrowing saves %d credits",
-				ep.Name, sanitizeTerminal(cfg.Scope.Name), ep.Total, ep.Pages, ep.Credits, note, f.Total, f.Pages, f.Credits, f.Credits-ep.Credits))
+		if f := ep.Full; f != nil {
+			g.logf("%s: narrowed to scope %s, a collection would fetch %d results in %d pages for %d credits%s; without the narrowing, %d results in %d pages for %d credits: the narrowing saves %d credits",
+				ep.Name, terminal.Sanitize(cfg.Scope.Name), ep.Total, ep.Pages, ep.Credits, note, f.Total, f.Pages, f.Credits, f.Credits-ep.Credits)
 			continue
 		}
-		notes = append(notes, fmt.Sprintf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent))
-	}
-	if werr := tw.Flush(); werr != nil {
-		return werr
-	}
-	for _, n := range notes {
-		g.logf("%s", n)
+		g.logf("%s: a full collection would fetch %d pages for %d credits%s; the dry run spent %s", ep.Name, ep.Pages, ep.Credits, note, spent)
 	}
 	return err
-}
-
-// printSummary prints one line per query and a total per engine.
-func printSummary(w io.Writer, sum collect.Summary) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "engine\tquery\ttotal\tpages\tstored\tresults\tnew\tmerged\tcredits\tstatus\t")
-	for _, r := range sum.Engines {
-		for _, res := range r.Results {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Name, sanitizeTerminal(res.QueryID), res.Total,
-				res.Pages, res.Resumed, res.Results, res.NewServices, res.MergedServices, res.Credits, res.Stopped)
-		}
-		t := r.Total()
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%s\t\n", r.Name, "total", t.Total, t.Pages, t.Resumed, t.Results,
-			t.NewServices, t.MergedServices, t.Credits, "")
-	}
-	tw.Flush()
 }

@@ -4,42 +4,21 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
-	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/demo"
-	"github.com/orchex/orchex/pkg/eol"
-	"github.com/orchex/orchex/pkg/report"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
-	"github.com/orchex/orchex/pkg/source"
-	"github.com/orchex/orchex/pkg/source/all"
-	"github.com/orchex/orchex/pkg/store"
+	"github.com/orchex/orchex/pkg/demo/tour"
 	"github.com/urfave/cli/v2"
 )
 
-// demoSnapshot is the snapshot the demo collects into.
-const demoSnapshot = "demo"
-
-type demoOptions struct {
-	Seed        int64
-	Size        int
-	Out         string
-	Serve       bool
-	WriteShodan string
-	Rate        float64
-	NoPDF       bool
-}
-
 func demoCommand(g *globals) *cli.Command {
-	var o demoOptions
+	var cfg tour.Config
+	var serve bool
+	var writeShodan string
 	return &cli.Command{
 		Name:  "demo",
 		Usage: "run the whole pipeline on simulated Shodan and Censys APIs, with no keys",
@@ -55,41 +34,40 @@ func demoCommand(g *globals) *cli.Command {
 			"come only from 198.18.0.0/15 and 2001:db8::/32, mapped to providers and regions by range\n" +
 			"feeds the demo writes itself. The database is <out>/demo.db, never your orchex.db.",
 		Flags: []cli.Flag{
-			&cli.Int64Flag{Name: "seed", Value: demo.DefaultSeed, Usage: "population seed", Destination: &o.Seed},
-			&cli.IntFlag{Name: "size", Value: demo.DefaultSize, Usage: "exposed services in the population (or banners with --write-shodan)", Destination: &o.Size},
-			&cli.StringFlag{Name: "out", Value: filepath.Join("reports", "demo"), Usage: "output `DIR`", Destination: &o.Out},
-			&cli.BoolFlag{Name: "serve", Usage: "keep the simulated APIs running and print their URLs and demo keys", Destination: &o.Serve},
-			&cli.StringFlag{Name: "write-shodan", Usage: "write a 'shodan download' `FILE` (.json.gz) of --size banners and exit", Destination: &o.WriteShodan},
-			&cli.Float64Flag{Name: "rate", Value: 100, Usage: "requests per second the simulated APIs allow (the real ones allow about 1)", Destination: &o.Rate},
-			&cli.BoolFlag{Name: "no-pdf", Usage: "skip the PDF report", Destination: &o.NoPDF},
+			&cli.Int64Flag{Name: "seed", Value: demo.DefaultSeed, Usage: "population seed", Destination: &cfg.Seed},
+			&cli.IntFlag{Name: "size", Value: demo.DefaultSize, Usage: "exposed services in the population (or banners with --write-shodan)", Destination: &cfg.Size},
+			&cli.StringFlag{Name: "out", Value: filepath.Join("reports", "demo"), Usage: "output `DIR`", Destination: &cfg.Out},
+			&cli.BoolFlag{Name: "serve", Usage: "keep the simulated APIs running and print their URLs and demo keys", Destination: &serve},
+			&cli.StringFlag{Name: "write-shodan", Usage: "write a 'shodan download' `FILE` (.json.gz) of --size banners and exit", Destination: &writeShodan},
+			&cli.Float64Flag{Name: "rate", Value: 100, Usage: "requests per second the simulated APIs allow (the real ones allow about 1)", Destination: &cfg.Rate},
+			&cli.BoolFlag{Name: "no-pdf", Usage: "skip the PDF report", Destination: &cfg.NoPDF},
 		},
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("demo: unexpected argument %q", c.Args().First())
-			}
-			if o.Size <= 0 {
+		Action: noArgs("demo", func(c *cli.Context) error {
+			if cfg.Size <= 0 {
 				return usagef("demo: --size must be positive")
 			}
-			if o.Rate <= 0 {
+			if cfg.Rate <= 0 {
 				return usagef("demo: --rate must be positive")
 			}
-			if o.WriteShodan != "" {
-				return runWriteShodan(c.Context, g, o)
+			if writeShodan != "" {
+				return runWriteShodan(c.Context, g, writeShodan, cfg)
 			}
-			return runDemo(c.Context, g, o)
-		},
+			return runDemo(c.Context, g, cfg, serve)
+		}),
 	}
 }
 
-func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
-	if !strings.HasSuffix(o.WriteShodan, ".gz") && o.WriteShodan != "-" {
-		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", sanitizeTerminal(o.WriteShodan))
+// runWriteShodan writes cfg.Size banners of the population of cfg.Seed
+// as a 'shodan download' file at path.
+func runWriteShodan(ctx context.Context, g *globals, path string, cfg tour.Config) error {
+	if !strings.HasSuffix(path, ".gz") && path != "-" {
+		g.logf("warning: --write-shodan %s: the file is gzip-compressed, as 'shodan download' writes it; name it .json.gz", terminal.Sanitize(path))
 	}
 	start := time.Now()
 	n := 0
-	err := g.writeOut(ctx, "--write-shodan", o.WriteShodan, func(w io.Writer) error {
+	err := g.writeOut(ctx, "--write-shodan", path, func(w io.Writer) error {
 		var err error
-		n, err = demo.WriteShodan(ctx, w, demo.Config{Seed: o.Seed}, o.Size)
+		n, err = demo.WriteShodan(ctx, w, demo.Config{Seed: cfg.Seed}, cfg.Size)
 		return err
 	})
 	if err != nil {
@@ -99,111 +77,43 @@ func runWriteShodan(ctx context.Context, g *globals, o demoOptions) error {
 	return nil
 }
 
-func runDemo(ctx context.Context, g *globals, o demoOptions) error {
+// runDemo runs the tour (pkg/demo/tour), printing its events, then the
+// headline figures.
+func runDemo(ctx context.Context, g *globals, cfg tour.Config, serve bool) error {
 	start := time.Now()
-	if err := os.MkdirAll(o.Out, 0o755); err != nil {
-		return fmt.Errorf("demo: %w", err)
+	var err error
+	if cfg.Catalog, err = g.loadCatalog(); err != nil {
+		return err
 	}
-	cat, err := g.loadCatalog()
+	cfg.Sleep = g.env.Sleep
+	cfg.Collect = func(ctx context.Context, c collect.Config) error { return runCollect(ctx, g, c, false) }
+	cfg.Create = func(path string, fn func(io.Writer) error) error { return g.writeQuiet(ctx, "--out", path, fn) }
+	cfg.Events = g.tourEvent
+	t, err := tour.Open(cfg)
 	if err != nil {
 		return err
 	}
-	w := demo.NewWorld(demo.Config{Seed: o.Seed, Size: o.Size}, cat, o.Rate)
-	defer w.Close()
-	ranges := filepath.Join(o.Out, "ranges")
-	if err := w.Pop.WriteRanges(ranges); err != nil {
-		return err
+	defer t.Close()
+	if serve {
+		return serveDemo(ctx, g, t.World, t.Ranges)
 	}
-	truth := w.Pop.Truth()
-	g.logf("demo: %s services on %s hosts (%s open), served by simulated Shodan at %s and Censys at %s",
-		markdown.Num(truth.Services), markdown.Num(truth.Hosts), markdown.Num(truth.Open), w.Shodan.URL(), w.Censys.URL())
-	if o.Serve {
-		return serveDemo(ctx, g, w, ranges)
-	}
-	db := filepath.Join(o.Out, "demo.db")
-	for _, suffix := range []string{"", "-wal", "-shm"} {
-		if err := os.Remove(db + suffix); err != nil && !os.IsNotExist(err) {
-			return fmt.Errorf("demo: remove old %s: %w", db+suffix, err)
-		}
-	}
-	st, err := store.Open(ctx, db)
+	v, err := t.Run(ctx)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	if err := collectDemo(ctx, g, o, w, ranges, st, cat); err != nil {
-		return err
-	}
-	support, err := eol.Embedded() // the samples must not depend on a cache
-	if err != nil {
-		return err
-	}
-	v, err := buildView(ctx, st, cat, demoSnapshot, viewOptions{Title: "orchex demo: simulated exposure of orchestration panels", Support: support})
-	if err != nil {
-		return err
-	}
-	if err := writeDemoReports(ctx, g, o, v); err != nil {
-		return err
-	}
-	if _, err := writeDemoBriefs(ctx, g, o, w, ranges, st, cat); err != nil {
-		return err
-	}
-	printHeadline(g, v)
+	fmt.Fprint(g.env.Stdout, tour.Headline(v))
 	g.logf("demo finished in %s", time.Since(start).Round(100*time.Millisecond))
 	return nil
 }
 
-// collectDemo runs the real collection against the simulated APIs, with
-// the demo's credentials and a fixed date (the same demo gives the same
-// report), never the user's key files.
-func collectDemo(ctx context.Context, g *globals, o demoOptions, w *demo.World, ranges string, st *store.Store, cat *catalog.Catalog) error {
-	tagger, feeds, err := g.tagger(ranges)
-	if err != nil {
-		return err
+// tourEvent prints an event of the demo.
+func (g *globals) tourEvent(ev tour.Event) {
+	switch e := ev.(type) {
+	case tour.Briefed:
+		_ = g.logBriefs(e.Written, e.Label, e.Dir, e.Took) // the demo posts no webhook message
+	case fmt.Stringer:
+		g.logf("%s", terminal.Sanitize(e.String()))
 	}
-	at := w.Pop.Config.At
-	now := func() time.Time { return at }
-	engines, err := w.Engines(all.Engines(), o.Rate, source.Deps{HTTPClient: &http.Client{Timeout: time.Minute}, Now: now, Sleep: g.env.Sleep,
-		Warn: func(msg string) { g.logf("%s", msg) }})
-	if err != nil {
-		return err
-	}
-	cfg := collect.Config{Engines: engines, Catalog: cat, Snapshot: demoSnapshot, Sleep: g.env.Sleep, Now: now}
-	if err := runCollect(ctx, g, cfg, st, tagger, feeds, false); err != nil {
-		return fmt.Errorf("demo: collect against the simulated APIs: %w", err)
-	}
-	return nil
-}
-
-func writeDemoReports(ctx context.Context, g *globals, o demoOptions, v *report.View) error {
-	out := map[string]func(io.Writer) error{
-		"report.md":   func(w io.Writer) error { return markdown.Render(w, v, "") },
-		"report.json": func(w io.Writer) error { return jsonreport.Render(w, v) },
-		"report.html": func(w io.Writer) error { return html.Render(w, v) },
-		"report.pdf":  func(w io.Writer) error { return pdf.Render(w, v, pdf.Options{}) },
-	}
-	for _, name := range []string{"report.md", "report.json", "report.html", "report.pdf"} {
-		if name == "report.pdf" && o.NoPDF {
-			continue
-		}
-		if err := g.writeOut(ctx, "--out", filepath.Join(o.Out, name), out[name]); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func printHeadline(g *globals, v *report.View) {
-	h := v.Headline
-	out := g.env.Stdout
-	fmt.Fprintf(out, "%s\n", strings.Repeat("-", 60))
-	fmt.Fprintf(out, "Exposed services      %8s on %s hosts\n", markdown.Num(h.Services), markdown.Num(h.Hosts))
-	fmt.Fprintf(out, "No authentication     %8s (%s)\n", markdown.Num(h.Open), markdown.Pct(h.OpenShare))
-	fmt.Fprintf(out, "Kubernetes open       %8s\n", markdown.Num(h.KubernetesOpen))
-	fmt.Fprintf(out, "Kubernetes share      %8s\n", markdown.Pct(h.KubernetesShare))
-	fmt.Fprintf(out, "On AWS                %8s\n", markdown.Pct(h.AWSShare))
-	fmt.Fprintf(out, "AWS in US regions     %8s\n", markdown.Pct(h.AWSUSShare))
-	fmt.Fprintf(out, "%s\n", strings.Repeat("-", 60))
 }
 
 func serveDemo(ctx context.Context, g *globals, w *demo.World, ranges string) error {

@@ -4,17 +4,14 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/report/assemble"
-	"github.com/orchex/orchex/pkg/report/csvreport"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
 )
 
 type diffOptions struct {
@@ -60,25 +57,16 @@ func diffCommand(g *globals) *cli.Command {
 			if c.NArg() != 2 {
 				return usagef("diff: want two snapshots, got %d", c.NArg())
 			}
-			o.EOL = c.String("eol")
-			o.A, o.B = c.Args().Get(0), c.Args().Get(1)
+			o.A, o.B, o.EOL = c.Args().Get(0), c.Args().Get(1), c.String("eol")
 			return runDiff(c.Context, g, o)
 		},
 	}
 }
 
 func runDiff(ctx context.Context, g *globals, o diffOptions) error {
-	o.Format = strings.ToLower(o.Format)
-	switch o.Format {
-	case "md", "markdown":
-		o.Format = "md"
-	case "json", "csv", "html":
-	case "pdf":
-		if o.Out == "" || o.Out == "-" {
-			return usagef("diff: --format pdf needs --out FILE")
-		}
-	default:
-		return usagef("diff: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
+	f, err := reportFormat("diff", o.Format, o.Out)
+	if err != nil {
+		return err
 	}
 	if o.A == o.B {
 		return usagef("diff: A and B are the same snapshot %q", o.A)
@@ -92,44 +80,17 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 		return err
 	}
 	defer st.Close()
-	a, err := assemble.DiffInputFiltered(ctx, st, o.A, sc.filter())
-	if err != nil {
-		return suggestLabel(ctx, st, err, o.A)
-	}
-	b, err := assemble.DiffInputFiltered(ctx, st, o.B, sc.filter())
-	if err != nil {
-		return suggestLabel(ctx, st, err, o.B)
-	}
-	g.warnMethod(o.A, o.B, compare.Differences(a.Method, b.Method))
-	co := compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots}
-	if co.Support, err = g.loadEOL(o.EOL); err != nil {
-		return err
-	}
-	if co.AsOfA, err = assemble.AsOf(ctx, st, o.A, o.IncludeHoneypots); err != nil {
-		return err
-	}
-	if co.AsOfB, err = assemble.AsOf(ctx, st, o.B, o.IncludeHoneypots); err != nil {
-		return err
-	}
-	d, err := compare.NewDiff(ctx, a, b, co)
+	support, err := g.loadEOL(o.EOL)
 	if err != nil {
 		return err
 	}
-	if sc != nil {
-		d.Scope = sc.scope.Name
+	d, diffs, err := assemble.Diff(ctx, st, o.A, o.B, sc.filter(), compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Support: support})
+	if err != nil {
+		return err
 	}
+	g.warnMethod(o.A, o.B, diffs)
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
-		switch o.Format {
-		case "json":
-			return jsonreport.Write(w, "diff "+o.A+" → "+o.B, d)
-		case "csv":
-			return csvreport.WriteDocument(w, assemble.DiffDocument(d))
-		case "pdf":
-			return pdf.RenderDocument(w, assemble.DiffDocument(d), pdf.Options{})
-		case "html":
-			return html.RenderDocument(w, assemble.DiffDocument(d))
-		}
-		return markdown.RenderDocument(w, assemble.DiffDocument(d))
+		return render.Document(w, f, func() *report.Document { return assemble.DiffDocument(d) }, d, "diff "+o.A+" → "+o.B)
 	})
 	if err != nil {
 		return fmt.Errorf("diff %s %s: %w", o.A, o.B, err)
@@ -141,6 +102,6 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 // made the same way (unless --quiet).
 func (g *globals) warnMethod(a, b string, d []compare.Difference) {
 	if w := compare.Warning(a, b, d); w != "" {
-		g.logf("warning: %s", sanitizeTerminal(w))
+		g.logf("warning: %s", terminal.Sanitize(w))
 	}
 }

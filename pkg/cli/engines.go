@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/source/all"
@@ -57,10 +58,14 @@ func engineNames(only string) error {
 	return nil
 }
 
-// engines builds the adapters of the run from the flags and environment:
-// the engine named, which must have credentials, or every engine that
-// has them.
+// engines builds the adapters of the run from the flags and environment
+// (source.Registry.Build): the engine named, which must have
+// credentials, or every engine that has them; an engine without
+// credentials is skipped, and said so.
 func (g *globals) engines(c *cli.Context, only string) ([]source.Engine, error) {
+	if err := engineNames(only); err != nil {
+		return nil, err
+	}
 	d := c.Duration("http-timeout")
 	if d <= 0 {
 		return nil, usagef("--http-timeout %v: want a positive duration such as 30s or 2m", d)
@@ -71,47 +76,25 @@ func (g *globals) engines(c *cli.Context, only string) ([]source.Engine, error) 
 	}
 	deps := source.Deps{HTTPClient: &http.Client{Timeout: d}, Now: g.env.Now, Sleep: g.env.Sleep,
 		Logger: slog.New(slog.NewTextHandler(g.env.Stderr, &slog.HandlerOptions{Level: level})),
-		Warn:   func(msg string) { g.logf("%s", sanitizeTerminal(msg)) }}
+		Warn:   func(msg string) { g.logf("%s", terminal.Sanitize(msg)) }}
 	flag := func(name string) (string, bool) {
 		if !c.IsSet(name) {
 			return "", false
 		}
 		return fmt.Sprint(c.Value(name)), true
 	}
-	return g.buildEngines(only, source.Lookup{Flag: flag, Getenv: g.env.Getenv, Warn: deps.Warn}, deps)
-}
-
-// buildEngines resolves each engine's settings with l and builds its
-// adapter; an engine without credentials is skipped, and said so.
-func (g *globals) buildEngines(only string, l source.Lookup, d source.Deps) ([]source.Engine, error) {
-	if err := engineNames(only); err != nil {
-		return nil, err
+	out, missing, err := all.Engines().Build(model.Engine(only), source.Lookup{Flag: flag, Getenv: g.env.Getenv, Warn: deps.Warn}, deps)
+	if err != nil {
+		return nil, settingError(err)
 	}
-	var out []source.Engine
 	var hints []string
-	for _, f := range all.Engines().Factories() {
-		if only != "" && string(f.Name) != only {
-			continue
+	for _, me := range missing {
+		hint := "set " + sources(me.Settings, " and ")
+		if only != "" {
+			return nil, usagef("%s: no credentials: %s", me.Engine, hint)
 		}
-		v, err := f.Resolve(l)
-		var e source.Engine
-		if err == nil {
-			e, err = f.New(v, d)
-		}
-		var me *source.MissingError
-		switch {
-		case errors.As(err, &me):
-			hint := "set " + sources(me.Settings, " and ")
-			if only != "" {
-				return nil, usagef("%s: no credentials: %s", f.Name, hint)
-			}
-			g.logf("%s: skipped: no credentials (%s)", f.Name, hint)
-			hints = append(hints, fmt.Sprintf("%s: %s", f.Name, hint))
-			continue
-		case err != nil:
-			return nil, settingError(err)
-		}
-		out = append(out, e)
+		g.logf("%s: skipped: no credentials (%s)", me.Engine, hint)
+		hints = append(hints, fmt.Sprintf("%s: %s", me.Engine, hint))
 	}
 	if len(out) == 0 {
 		return nil, usagef("no engine has credentials: %s", strings.Join(hints, "; "))

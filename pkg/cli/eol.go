@@ -2,19 +2,17 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
-	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
-	"text/tabwriter"
-	"time"
 
 	"github.com/urfave/cli/v2"
 
+	"github.com/orchex/orchex/internal/cachedir"
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/eol"
+	"github.com/orchex/orchex/pkg/report"
 )
 
 // eolCommand is `orchex eol`: the release calendars that say which
@@ -45,12 +43,9 @@ func eolCommand(g *globals) *cli.Command {
 					&cli.StringFlag{Name: "dir", Usage: "write the calendars to `DIR` instead of the cache"},
 					&cli.StringFlag{Name: "api", Value: eol.DefaultAPI, Usage: "endoflife.date API v1 base `URL` (a mirror)"},
 				},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("eol update: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("eol update", func(c *cli.Context) error {
 					return runEOLUpdate(c.Context, g, eolUpdateOptions{Dir: c.String("dir"), API: c.String("api")})
-				},
+				}),
 			},
 			{
 				Name:      "info",
@@ -58,12 +53,9 @@ func eolCommand(g *globals) *cli.Command {
 				UsageText: "orchex eol info [--eol DIR]",
 				Flags: []cli.Flag{&cli.StringFlag{Name: "eol", Aliases: []string{"dir"},
 					Usage: "show the calendars in `DIR` (written by 'orchex eol update', or endoflife.date pages) instead of those reports would use"}},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("eol info: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("eol info", func(c *cli.Context) error {
 					return runEOLInfo(g, c.String("eol"))
-				},
+				}),
 			},
 		},
 	}
@@ -76,53 +68,13 @@ func eolFlag() cli.Flag {
 		Usage: "judge support status with the calendars in `DIR` (written by 'orchex eol update', or endoflife.date pages) instead of the cache or the embedded ones"}
 }
 
-// eolDefaultDir is where `orchex eol update` keeps the calendars, beside
-// the ranges cache: $XDG_CACHE_HOME/orchex/eol or ~/.cache/orchex/eol; ""
-// when there is no home.
-func eolDefaultDir(getenv func(string) string) string {
-	d := DefaultDir(getenv)
-	if d == "" {
-		return ""
-	}
-	return filepath.Join(filepath.Dir(d), "eol")
-}
-
 // loadEOL returns the calendars to judge with: those of dir when given,
 // else the cache written by `orchex eol update` unless it is older than
-// the embedded snapshot, else the embedded snapshot. A malformed cache or
-// directory is an error naming it.
+// the embedded snapshot, else the embedded snapshot (eol.LoadCache). A
+// malformed cache or directory is an error naming it.
 func (g *globals) loadEOL(dir string) (*eol.Data, error) {
-	if dir != "" {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, usagef("--eol %s: not a directory of release calendars", dir)
-		}
-		d, err := eol.LoadDir(dir)
-		if err != nil {
-			return nil, fmt.Errorf("--eol %s: %w", dir, err)
-		}
-		return d, nil
-	}
-	emb, err := eol.Embedded()
-	if err != nil {
-		return nil, err
-	}
-	cache := eolDefaultDir(g.env.Getenv)
-	if cache == "" {
-		return emb, nil
-	}
-	if _, err := os.Stat(filepath.Join(cache, eol.FileName)); errors.Is(err, fs.ErrNotExist) {
-		g.debugf("eol: no calendars in %s; using the embedded ones of %s", cache, emb.Date)
-		return emb, nil
-	}
-	d, err := eol.LoadDir(cache)
-	if err != nil {
-		return nil, fmt.Errorf("%w (run 'orchex eol update' to replace the cache, or pass --eol DIR)", err)
-	}
-	if d.Date < emb.Date {
-		g.debugf("eol: the cache's calendars of %s are older than the embedded ones of %s; using the embedded ones", d.Date, emb.Date)
-		return emb, nil
-	}
-	return d, nil
+	return loadReference(g, "eol", dir, "release calendars", eol.LoadDir, eol.LoadCache,
+		"run 'orchex eol update' to replace the cache, or pass --eol DIR")
 }
 
 // eolUpdateOptions are the parsed flags of `orchex eol update`.
@@ -135,53 +87,43 @@ type eolUpdateOptions struct {
 func runEOLUpdate(ctx context.Context, g *globals, o eolUpdateOptions) error {
 	dir := o.Dir
 	if dir == "" {
-		if dir = eolDefaultDir(g.env.Getenv); dir == "" {
+		if dir = cachedir.Dir(g.env.Getenv, "eol"); dir == "" {
 			return usagef("eol update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), sanitizeTerminal(o.API), sanitizeTerminal(dir))
+	g.logf("eol: downloading %d calendars from %s into %s", len(eol.CalendarIDs()), terminal.Sanitize(o.API), terminal.Sanitize(dir))
 	d, err := eol.Update(ctx, dir, eol.UpdateOptions{Client: o.Client, BaseURL: o.API, UserAgent: "orchex", Now: g.env.Now})
-	if err != nil {
+	if err != nil || g.quiet {
 		return err
 	}
-	if g.quiet {
-		return nil
+	if err := terminal.Table(g.env.Stdout, eolCalendars(d), terminal.Options{}); err != nil {
+		return err
 	}
-	printEOLCalendars(g, d)
-	fmt.Fprintf(g.env.Stdout, "%d calendars of %s written to %s\n", len(d.Products), d.Date, sanitizeTerminal(d.Origin))
+	fmt.Fprintf(g.env.Stdout, "%d calendars of %s written to %s\n", len(d.Products), d.Date, terminal.Sanitize(d.Origin))
 	return nil
 }
 
+// runEOLInfo prints where the calendars come from, their date, age and
+// licence, each calendar, and which calendar judges each product.
 func runEOLInfo(g *globals, dir string) error {
 	d, err := g.loadEOL(dir)
 	if err != nil {
 		return err
 	}
-	w := g.env.Stdout
-	origin := d.Origin
-	if origin != "embedded" {
-		origin = sanitizeTerminal(origin)
-	}
-	fmt.Fprintf(w, "source   %s: %s", origin, sanitizeTerminal(dash(d.Source)))
+	source := d.Origin + ": " + dash(d.Source)
 	if d.Commit != "" {
-		fmt.Fprintf(w, ", commit %s", sanitizeTerminal(d.Commit))
+		source += ", commit " + d.Commit
 	}
-	fmt.Fprintln(w)
-	if d.Date == "" {
-		fmt.Fprintln(w, "date     not recorded")
-	} else {
-		fmt.Fprintf(w, "date     %s (%s)\n", d.Date, eolAge(d.Date, g.env.Now()))
+	date := "not recorded"
+	if d.Date != "" {
+		date = d.Date + " (" + eol.Age(d.Date, g.env.Now()) + ")"
 	}
 	lic := dash(d.Licence.Name)
 	if d.Licence.Copyright != "" {
 		lic += ", " + d.Licence.Copyright
 	}
-	fmt.Fprintf(w, "licence  %s\n\n", sanitizeTerminal(lic))
-	printEOLCalendars(g, d)
-	fmt.Fprintln(w)
-
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PRODUCT\tCALENDAR\tWHY")
+	head := &report.Table{Columns: []report.Column{{}, {}}, Rows: [][]string{{"source", source}, {"date", date}, {"licence", lic}}}
+	rules := &report.Table{Columns: []report.Column{{Title: "PRODUCT"}, {Title: "CALENDAR"}, {Title: "WHY"}}}
 	var none []string
 	for _, r := range eol.Rules() {
 		if r.Calendar == "" {
@@ -189,46 +131,25 @@ func runEOLInfo(g *globals, dir string) error {
 			continue
 		}
 		cal := r.Calendar
-		switch r.Reading {
-		case eol.ReadKubernetes:
-			cal += " (EKS, GKE, AKS builds: their provider's)"
-		case eol.ReadOpenShiftAPI:
-			cal += " (via the Kubernetes version)"
-		case eol.ReadKong:
-			cal += " (Enterprise: enterprise support)"
+		if n := r.Reading.Note(); n != "" {
+			cal += " (" + n + ")"
 		}
 		if _, ok := d.Product(r.Calendar); !ok {
 			cal += " [not loaded: unknown cycle]"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\n", r.Product, cal, r.Why)
+		rules.Add(r.Product, cal, r.Why)
 	}
-	tw.Flush()
-	fmt.Fprintf(w, "no support calendar (never counted as supported): %s\n", strings.Join(none, ", "))
-	return nil
+	return terminal.Document(g.env.Stdout, &report.Document{Intro: []report.Block{{Table: head}}, Sections: []report.Section{
+		{Blocks: []report.Block{{Table: eolCalendars(d)}}},
+		{Blocks: []report.Block{{Table: rules}, report.Para("no support calendar (never counted as supported): " + strings.Join(none, ", "))}},
+	}}, terminal.Options{})
 }
 
-func printEOLCalendars(g *globals, d *eol.Data) {
-	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "CALENDAR\tTITLE\tCYCLES\tNEWEST\tOLDEST")
+// eolCalendars lists the calendars of d: title, cycles, newest and oldest.
+func eolCalendars(d *eol.Data) *report.Table {
+	t := &report.Table{Columns: []report.Column{{Title: "CALENDAR"}, {Title: "TITLE"}, {Title: "CYCLES", Figure: true}, {Title: "NEWEST"}, {Title: "OLDEST"}}}
 	for _, p := range d.Products {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", sanitizeTerminal(p.ID), sanitizeTerminal(dash(p.Title)), len(p.Cycles),
-			sanitizeTerminal(p.Cycles[0].Name), sanitizeTerminal(p.Cycles[len(p.Cycles)-1].Name))
+		t.Add(p.ID, dash(p.Title), strconv.Itoa(len(p.Cycles)), p.Cycles[0].Name, p.Cycles[len(p.Cycles)-1].Name)
 	}
-	tw.Flush()
-}
-
-// eolAge says how old data of day date is on now: "12 days old".
-func eolAge(date string, now time.Time) string {
-	t, err := time.Parse(time.DateOnly, date)
-	if err != nil {
-		return "date unreadable"
-	}
-	days := int(now.UTC().Sub(t).Hours() / 24)
-	switch {
-	case days < 0:
-		return "dated in the future"
-	case days == 1:
-		return "1 day old"
-	}
-	return fmt.Sprintf("%d days old", days)
+	return t
 }

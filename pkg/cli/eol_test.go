@@ -103,10 +103,6 @@ func TestEOLCache(t *testing.T) {
 	if _, err = g.loadEOL(""); err == nil || !strings.Contains(err.Error(), "orchex eol update") || !strings.Contains(err.Error(), cache) {
 		t.Errorf("malformed cache: %v", err)
 	}
-	// XDG_CACHE_HOME wins over HOME.
-	if got := eolDefaultDir(func(k string) string { return map[string]string{"HOME": "/h", "XDG_CACHE_HOME": "/x"}[k] }); got != "/x/orchex/eol" {
-		t.Errorf("eolDefaultDir = %q", got)
-	}
 }
 
 func TestEOLInfoBadDir(t *testing.T) {

@@ -1,14 +1,11 @@
 package cli
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
 
 	"github.com/orchex/orchex/pkg/export"
-	"github.com/orchex/orchex/pkg/model"
-	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -48,16 +45,13 @@ func exportCommand(g *globals) *cli.Command {
 			&cli.BoolFlag{Name: "observations", Usage: "one row per engine observation instead of per service (parquet, csv)", Destination: &o.Observations},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "export the services of hosts flagged as honeypots too, marked (parquet, csv; ndjson always holds them)", Destination: &o.IncludeHoneypots},
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("export: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("export", func(c *cli.Context) error {
 			f, err := o.format()
 			if err != nil {
 				return err
 			}
 			return runExport(c, g, o, f)
-		},
+		}),
 	}
 }
 
@@ -94,24 +88,16 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, label, cat, err := g.openSnapshot(ctx, o.Snapshot)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	var src export.Source = st
 	if sc != nil {
-		src = &scopedSource{st: st, sc: sc}
-	}
-	label, err := resolveSnapshot(ctx, st, o.Snapshot)
-	if err != nil {
-		return err
+		src = export.Filtered(st, sc.keep)
 	}
 	snap, err := st.Snapshot(ctx, label)
-	if err != nil {
-		return err
-	}
-	cat, err := g.loadCatalog()
 	if err != nil {
 		return err
 	}
@@ -147,44 +133,4 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 		g.logf("exported %d %s of snapshot %s%s%s", stats.Rows, what, label, of, groups)
 	}
 	return nil
-}
-
-// scopedSource is an export source of one scope's services: services
-// the scope's selectors match, and the observations of those services.
-type scopedSource struct {
-	st   *store.Store
-	sc   *chosenScope
-	keys map[model.Key]struct{} // the scope's services, read once for observations
-}
-
-func (s *scopedSource) Services(ctx context.Context, snapshot string, fn func(*model.Service) error) error {
-	return s.st.Services(ctx, snapshot, func(sv *model.Service) error {
-		if !s.sc.keep(sv) {
-			return nil
-		}
-		return fn(sv)
-	})
-}
-
-// Observations streams the observations of the scope's services. The
-// store keeps an observation's service key, not its owner's facts, so
-// the scope's service keys are read first (memory: the scope's services,
-// not the snapshot's).
-func (s *scopedSource) Observations(ctx context.Context, snapshot string, fn func(*store.Observation) error) error {
-	if s.keys == nil {
-		s.keys = map[model.Key]struct{}{}
-		err := s.Services(ctx, snapshot, func(sv *model.Service) error {
-			s.keys[sv.Key] = struct{}{}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return s.st.Observations(ctx, snapshot, func(o *store.Observation) error {
-		if _, ok := s.keys[o.Key]; !ok {
-			return nil
-		}
-		return fn(o)
-	})
 }

@@ -5,7 +5,9 @@ import (
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/pkg/collect"
 	"github.com/orchex/orchex/pkg/compare"
+	"github.com/orchex/orchex/pkg/source"
 	"github.com/orchex/orchex/pkg/store"
 )
 
@@ -35,6 +37,10 @@ func hint(err error) string {
 		return "swap --from and --to"
 	case errors.As(err, &ce):
 		return "'orchex queries check' lists every problem of the catalog"
+	case errors.Is(err, source.ErrBadCursor):
+		return "a stored page cannot be resumed from: rerun with --refresh to fetch its query again"
+	case errors.As(err, new(*collect.FreePlanError)):
+		return "--dry-run and 'orchex stats' still work on a free plan"
 	}
 	return ""
 }

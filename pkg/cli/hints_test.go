@@ -1,10 +1,16 @@
 package cli
 
 import (
+	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orchex/orchex/pkg/collect"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/source"
 )
 
 // TestHints checks that the CLI, not the libraries, tells the user which
@@ -47,5 +53,18 @@ func TestHints(t *testing.T) {
 				t.Errorf("the library's message names a flag: %q", first)
 			}
 		})
+	}
+}
+
+// TestHintCollect: a stored page that cannot be resumed points at
+// --refresh; a free plan at what still works on it, also among the errors
+// of several engines.
+func TestHintCollect(t *testing.T) {
+	if h := hint(fmt.Errorf("shodan: page 3: %w", source.ErrBadCursor)); !strings.Contains(h, "--refresh") {
+		t.Errorf("bad cursor: %q", h)
+	}
+	free := errors.Join(errors.New("censys: down"), &collect.FreePlanError{Engine: model.Shodan})
+	if h := hint(free); !strings.Contains(h, "free plan") {
+		t.Errorf("free plan: %q", h)
 	}
 }

@@ -6,16 +6,19 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/orchex/orchex/internal/outfile"
+	"github.com/orchex/orchex/internal/progress"
+	"github.com/orchex/orchex/internal/safejson"
+	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report/render"
 )
 
 // writeOut writes the output of flag (--out, --write-shodan...) to path
-// through fn, as internal/outfile does: a regular file atomically (the
-// previous one is left whole on any failure) keeping its mode, through
-// symbolic links, straight to a device, pipe or socket; "-" or "" is
-// standard output. The database and the files in inputs are refused as
-// outputs. Writing stops with ctx (an interrupt).
+// through fn as internal/outfile writes (a regular file atomically, a
+// device, pipe or socket directly; "-" or "" is standard output), refusing
+// the database and the files in inputs, and says what it wrote.
 func (g *globals) writeOut(ctx context.Context, flag, path string, fn func(io.Writer) error, inputs ...string) error {
 	return g.write(ctx, flag, path, fn, true, inputs...)
 }
@@ -28,13 +31,13 @@ func (g *globals) writeQuiet(ctx context.Context, flag, path string, fn func(io.
 
 func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Writer) error, say bool, inputs ...string) error {
 	if path == "" || path == "-" {
-		return fn(ctxWriter{ctx, g.env.Stdout})
+		return fn(outfile.StopWith(ctx, g.env.Stdout))
 	}
 	protect := []outfile.Protected{{Path: g.db, What: "the database (--db)"}}
 	for _, in := range inputs {
 		protect = append(protect, outfile.Protected{Path: in, What: "an input of this command"})
 	}
-	o, err := outfile.Create(path, protect...)
+	direct, err := outfile.WriteTo(ctx, path, fn, g.guard.Track, protect...)
 	var pe *outfile.ProtectedError
 	switch {
 	case errors.As(err, &pe):
@@ -44,32 +47,60 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 	case err != nil:
 		return err
 	}
-	g.trackTemp(o.Temp(), true)
-	defer g.trackTemp(o.Temp(), false)
-	defer o.Close()
-	if err := fn(ctxWriter{ctx, o}); err != nil {
-		// The error may name the temporary file; name the output too.
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := o.Commit(); err != nil {
-		return err
-	}
-	if say && !o.Direct() {
-		g.logf("wrote %s", sanitizeTerminal(filepath.Clean(path)))
+	if say && !direct {
+		g.logf("wrote %s", terminal.Sanitize(filepath.Clean(path)))
 	}
 	return nil
 }
 
-// ctxWriter fails writes once ctx is done, so that a renderer stops at
-// its next write after an interrupt.
-type ctxWriter struct {
-	ctx context.Context
-	w   io.Writer
+// reportFormat reads the --format of report, diff and trend: a PDF needs
+// --out FILE.
+func reportFormat(verb, format, out string) (render.Format, error) {
+	f, ok := render.Parse(format)
+	if !ok {
+		return "", usagef("%s: unknown --format %q (want md, json, csv, pdf or html)", verb, strings.ToLower(format))
+	}
+	if f == render.PDF && (out == "" || out == "-") {
+		return "", usagef("%s: --format pdf needs --out FILE", verb)
+	}
+	return f, nil
 }
 
-func (c ctxWriter) Write(p []byte) (int, error) {
-	if err := c.ctx.Err(); err != nil {
-		return 0, err
+// commaList splits comma-separated flag values into their items, spaces
+// trimmed, empty items dropped.
+func commaList(values ...string) []string {
+	var out []string
+	for _, v := range values {
+		for _, item := range strings.Split(v, ",") {
+			if item = strings.TrimSpace(item); item != "" {
+				out = append(out, item)
+			}
+		}
 	}
-	return c.w.Write(p)
+	return out
+}
+
+// writeJSON writes v as indented JSON for a terminal or a pipe, with bidi
+// controls escaped (see safejson).
+func writeJSON(w io.Writer, v any) error {
+	if err := safejson.Encode(w, v); err != nil {
+		return fmt.Errorf("write JSON: %w", err)
+	}
+	return nil
+}
+
+// dash is s, or "-" for an empty value in a table.
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// meter starts the progress display of a long task on stderr: one live
+// line on a terminal, a plain line every 10 s otherwise, nothing with
+// --quiet; colour unless NO_COLOR is set or TERM is dumb.
+func (g *globals) meter(label, unit string, total int64) *progress.Meter {
+	o := progress.Options{Label: label, Unit: unit, Total: total, Ticks: g.env.Ticks, Now: g.env.Now}
+	return progress.Start(g.env.Stderr, o.For(g.env.Stderr, g.env.Getenv, g.quiet))
 }

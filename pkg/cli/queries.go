@@ -3,17 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path"
-	"path/filepath"
-	"text/tabwriter"
+	"strconv"
 
+	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/catalog"
-	"github.com/orchex/orchex/pkg/model"
-	"github.com/orchex/orchex/queries"
 )
 
 // queriesCommand is `orchex queries`: list and check the product catalog.
@@ -41,10 +37,7 @@ func queriesCommand(g *globals) *cli.Command {
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "format", Value: "table", Usage: "output `FORMAT`: table or json"},
 				},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("queries list: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("queries list", func(c *cli.Context) error {
 					format := c.String("format")
 					if format != "table" && format != "json" {
 						return usagef("queries list: unknown --format %q (want table or json)", format)
@@ -54,10 +47,10 @@ func queriesCommand(g *globals) *cli.Command {
 						return err
 					}
 					if format == "json" {
-						return writeCatalogJSON(g, cat)
+						return writeJSON(g.env.Stdout, cat.Listing())
 					}
 					return writeCatalogTable(g, cat)
-				},
+				}),
 			},
 			{
 				Name:      "check",
@@ -90,172 +83,52 @@ func (g *globals) loadCatalog() (*catalog.Catalog, error) {
 	if g.catalog == "" {
 		return catalog.Embedded()
 	}
-	if err := checkDir(g.catalog); err != nil {
-		return nil, fmt.Errorf("--catalog: %w", err)
-	}
-	fsys := os.DirFS(g.catalog)
-	c, err := catalog.Load(fsys)
-	if err != nil {
-		problems := catalog.Check(fsys)
-		if len(problems) == 0 {
-			return nil, fmt.Errorf("--catalog %s: %w", g.catalog, err)
-		}
+	c, err := catalog.LoadDir(g.catalog)
+	var p *catalog.Problems
+	switch {
+	case errors.As(err, &p):
 		return nil, fmt.Errorf("--catalog %s: %d problem(s); fix them (orchex queries check %s):\n%w",
-			g.catalog, len(problems), g.catalog, errors.Join(relocate(problems, g.catalog, filepath.Join)...))
+			g.catalog, len(p.Errs), g.catalog, errors.Join(p.Errs...))
+	case err != nil:
+		return nil, fmt.Errorf("--catalog: %w", err)
 	}
 	return c, nil
 }
 
-func checkDir(dir string) error {
-	st, err := os.Stat(dir)
-	if err != nil {
-		return fmt.Errorf("catalog directory: %w", err)
-	}
-	if !st.IsDir() {
-		return fmt.Errorf("catalog directory %s is not a directory", dir)
-	}
-	return nil
-}
-
-// relocate rewrites the file names of catalog errors so that they name
-// the file as the user knows it (dir/file.yaml).
-func relocate(problems []error, dir string, join func(...string) string) []error {
-	out := make([]error, len(problems))
-	for i, p := range problems {
-		var e *catalog.Error
-		if errors.As(p, &e) {
-			y := *e
-			y.File = join(dir, e.File)
-			p = &y
-		}
-		out[i] = p
-	}
-	return out
-}
-
 func runQueriesCheck(g *globals, dir string) error {
-	fsys, prefix, join := fs.FS(queries.FS), "queries", path.Join // the embedded catalog
-	if dir != "" {
-		if err := checkDir(dir); err != nil {
-			return fmt.Errorf("queries check: %w", err)
-		}
-		fsys, prefix, join = os.DirFS(dir), dir, filepath.Join
+	problems, c, err := catalog.CheckDir(dir)
+	if err != nil {
+		return fmt.Errorf("queries check: %w", err)
 	}
-	problems := catalog.Check(fsys)
-	out := g.env.Stdout
-	for _, p := range relocate(problems, prefix, join) {
-		fmt.Fprintln(out, sanitizeTerminal(p.Error()))
+	name, out := dir, g.env.Stdout
+	if dir == "" {
+		name = "queries" // the embedded catalog
+	}
+	for _, p := range problems {
+		fmt.Fprintln(out, terminal.Sanitize(p.Error()))
 	}
 	if len(problems) > 0 {
-		return fmt.Errorf("queries check: %d problem(s) in %s", len(problems), prefix)
-	}
-	c, err := catalog.Load(fsys)
-	if err != nil { // cannot happen after a clean Check; report it rather than hide it
-		return fmt.Errorf("queries check: %w", err)
+		return fmt.Errorf("queries check: %d problem(s) in %s", len(problems), name)
 	}
 	if !g.quiet {
 		fmt.Fprintf(out, "ok: %s: catalog version %s: %d families, %d products, %d queries, %d examples passed\n",
-			sanitizeTerminal(prefix), sanitizeTerminal(c.Version()), len(c.Families()), len(c.Products()), len(c.Queries()), c.Examples())
+			terminal.Sanitize(name), terminal.Sanitize(c.Version()), len(c.Families()), len(c.Products()), len(c.Queries()), c.Examples())
 	}
 	return nil
 }
 
-// lowCount returns how many rules are low-confidence.
-func lowCount(rules []catalog.Rule) int {
-	n := 0
-	for _, r := range rules {
-		if r.Confidence == model.Low {
-			n++
-		}
-	}
-	return n
-}
-
-func confidenceNote(p catalog.Product) string {
-	s := fmt.Sprintf("low: %d/%d match, %d/%d auth", lowCount(p.Match), len(p.Match), lowCount(p.Auth), len(p.Auth))
-	if p.AuthFrom != "" {
-		s += "; auth also from " + p.AuthFrom
-	}
-	if p.FoundBy != "" {
-		s += "; found by " + p.FoundBy
-	}
-	return s
-}
-
 func writeCatalogTable(g *globals, c *catalog.Catalog) error {
-	w := tabwriter.NewWriter(g.env.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(w, "ID\tNAME\tFAMILY\tCATEGORY\tSHODAN\tCENSYS\tV2\tCONFIDENCE NOTES")
-	for _, p := range c.Products() {
-		fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%d\t%d\t%d\t%s\n",
-			sanitizeTerminal(p.ID), sanitizeTerminal(p.Name), p.Family, p.Category,
-			len(p.Shodan), len(p.Censys), len(p.CensysV2), sanitizeTerminal(confidenceNote(p)))
+	t := &report.Table{Columns: []report.Column{{Title: "ID"}, {Title: "NAME"}, {Title: "FAMILY"}, {Title: "CATEGORY"},
+		{Title: "SHODAN", Figure: true}, {Title: "CENSYS", Figure: true}, {Title: "V2", Figure: true}, {Title: "CONFIDENCE NOTES"}}}
+	for _, p := range c.Listing().Products {
+		t.Add(p.ID, p.Name, p.Family, p.Category, strconv.Itoa(len(p.Shodan)), strconv.Itoa(len(p.Censys)), strconv.Itoa(len(p.CensysV2)), p.Confidence())
 	}
-	if err := w.Flush(); err != nil {
+	if err := terminal.Table(g.env.Stdout, t, terminal.Options{}); err != nil {
 		return fmt.Errorf("queries list: writing: %w", err)
 	}
 	if !g.quiet {
 		fmt.Fprintf(g.env.Stdout, "\ncatalog version %s: %d products, %d queries\n",
-			sanitizeTerminal(c.Version()), len(c.Products()), len(c.Queries()))
-	}
-	return nil
-}
-
-// catalogJSON is the --format json document; its keys are stable.
-type catalogJSON struct {
-	Version  string        `json:"version"`
-	Families []familyJSON  `json:"families"`
-	Products []productJSON `json:"products"`
-}
-
-type familyJSON struct {
-	ID    string `json:"id"`
-	Name  string `json:"name"`
-	Notes string `json:"notes,omitempty"`
-	File  string `json:"file"`
-}
-
-type productJSON struct {
-	ID                 string   `json:"id"`
-	Name               string   `json:"name"`
-	Family             string   `json:"family"`
-	Category           string   `json:"category"`
-	Priority           int      `json:"priority"`
-	Shodan             []string `json:"shodan"`
-	Censys             []string `json:"censys"`
-	CensysV2           []string `json:"censys_v2"`
-	FoundBy            string   `json:"found_by,omitempty"`
-	AuthFrom           string   `json:"auth_from,omitempty"`
-	MatchRules         int      `json:"match_rules"`
-	AuthRules          int      `json:"auth_rules"`
-	LowConfidenceMatch int      `json:"low_confidence_match_rules"`
-	LowConfidenceAuth  int      `json:"low_confidence_auth_rules"`
-	Notes              string   `json:"notes,omitempty"`
-	File               string   `json:"file"`
-}
-
-func writeCatalogJSON(g *globals, c *catalog.Catalog) error {
-	doc := catalogJSON{Version: c.Version(), Families: []familyJSON{}, Products: []productJSON{}}
-	for _, f := range c.Families() {
-		doc.Families = append(doc.Families, familyJSON{ID: f.ID, Name: f.Name, Notes: f.Notes, File: f.File})
-	}
-	nonNil := func(s []string) []string {
-		if s == nil {
-			return []string{}
-		}
-		return s
-	}
-	for _, p := range c.Products() {
-		doc.Products = append(doc.Products, productJSON{
-			ID: p.ID, Name: p.Name, Family: p.Family, Category: p.Category, Priority: p.Priority,
-			Shodan: nonNil(p.Shodan), Censys: nonNil(p.Censys), CensysV2: nonNil(p.CensysV2),
-			FoundBy: p.FoundBy, AuthFrom: p.AuthFrom,
-			MatchRules: len(p.Match), AuthRules: len(p.Auth),
-			LowConfidenceMatch: lowCount(p.Match), LowConfidenceAuth: lowCount(p.Auth),
-			Notes: p.Notes, File: p.File,
-		})
-	}
-	if err := writeJSON(g.env.Stdout, doc); err != nil {
-		return fmt.Errorf("queries list: writing JSON: %w", err)
+			terminal.Sanitize(c.Version()), len(c.Products()), len(c.Queries()))
 	}
 	return nil
 }

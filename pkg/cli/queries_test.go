@@ -83,7 +83,7 @@ func TestQueriesListJSON(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d, stderr %s", code, errOut)
 	}
-	var doc catalogJSON
+	var doc catalog.Listing
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatalf("not JSON: %v\n%s", err, out)
 	}
@@ -93,7 +93,7 @@ func TestQueriesListJSON(t *testing.T) {
 	if f := doc.Families[0]; f.ID != "argocd" || f.Name != "Argo CD" || f.File != "argocd.yaml" {
 		t.Errorf("first family = %+v", f)
 	}
-	var k *productJSON
+	var k *catalog.ListedProduct
 	for i := range doc.Products {
 		if doc.Products[i].ID == "openshift-api" {
 			k = &doc.Products[i]

@@ -4,15 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"net/http"
 	"net/netip"
 	"os"
-	"path/filepath"
-	"slices"
+	"strconv"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/orchex/orchex/internal/cachedir"
+	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/cloud"
@@ -42,39 +42,28 @@ func rangesCommand(g *globals) *cli.Command {
 					"and is not older (sync token or date) than the copy it replaces, and only then\n" +
 					"replaces the files, each by an atomic rename. If any feed fails, nothing is replaced\n" +
 					"and the previous set stays in use. Azure's weekly file is found through its download\n" +
-					"page. Feed names for --url: " + strings.Join(rangesSourceNames(), ", ") + ".\n\n" +
+					"page. Feed names for --url: " + strings.Join(cloud.SourceNames(), ", ") + ".\n\n" +
 					"Exit codes: 0 all feeds updated, 1 nothing replaced (the error says which feed failed).",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "dir", Usage: "write the feeds to `DIR` instead of the cache"},
 					&cli.StringSliceFlag{Name: "url", Usage: "fetch feed NAME from URL, e.g. a mirror (`NAME=URL`, repeatable)"},
 				},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("ranges update: unexpected argument %q", c.Args().First())
+				Action: noArgs("ranges update", func(c *cli.Context) error {
+					urls, err := cloud.Mirrors(c.StringSlice("url"))
+					if err != nil {
+						return usagef("ranges update: --url %v", err)
 					}
-					o := rangesUpdateOptions{Dir: c.String("dir"), URLs: map[string]string{}}
-					known := rangesSourceNames()
-					for _, kv := range c.StringSlice("url") {
-						name, u, ok := strings.Cut(kv, "=")
-						if !ok || !slices.Contains(known, name) || u == "" {
-							return usagef("ranges update: --url %q: want NAME=URL with NAME one of %s", kv, strings.Join(known, ", "))
-						}
-						o.URLs[name] = u
-					}
-					return runRangesUpdate(c.Context, g, o)
-				},
+					return runRangesUpdate(c.Context, g, rangesUpdateOptions{Dir: c.String("dir"), URLs: urls})
+				}),
 			},
 			{
 				Name:      "info",
 				Usage:     "print the loaded feeds, their dates and prefix counts",
 				UsageText: "orchex ranges info [--ranges DIR]",
 				Flags:     []cli.Flag{rangesFlag()},
-				Action: func(c *cli.Context) error {
-					if c.NArg() > 0 {
-						return usagef("ranges info: unexpected argument %q", c.Args().First())
-					}
+				Action: noArgs("ranges info", func(c *cli.Context) error {
 					return runRangesInfo(g, c.String("ranges"))
-				},
+				}),
 			},
 			{
 				Name:      "lookup",
@@ -98,62 +87,42 @@ func rangesFlag() cli.Flag {
 	return &cli.StringFlag{Name: "ranges", Usage: "load feed files from `DIR` instead of the cache"}
 }
 
-func rangesSourceNames() []string {
-	var out []string
-	for _, s := range cloud.Sources() {
-		out = append(out, s.Name)
-	}
-	return out
-}
-
-// DefaultDir returns the directory where `orchex ranges update` keeps the
-// feeds: $XDG_CACHE_HOME/orchex/ranges when XDG_CACHE_HOME is an absolute
-// path, else $HOME/.cache/orchex/ranges, else "" (no home to put it in).
-func DefaultDir(getenv func(string) string) string {
-	if x := getenv("XDG_CACHE_HOME"); x != "" && filepath.IsAbs(x) {
-		return filepath.Join(x, "orchex", "ranges")
-	}
-	if h := getenv("HOME"); h != "" {
-		return filepath.Join(h, ".cache", "orchex", "ranges")
-	}
-	return ""
-}
-
 // loadRanges loads the feeds of dir. dir "" means the cache directory: if
 // it does not exist or holds no feed, loadRanges returns nil ranges and no
 // error (tagging then falls back to the engines' cloud fields and ASNs). A
 // malformed feed is an error naming the file.
 func (g *globals) loadRanges(dir string) (*cloud.Ranges, error) {
-	explicit := dir != ""
-	if explicit {
-		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-			return nil, usagef("--ranges %s: not a directory of feed files", dir)
-		}
-	} else {
-		dir = DefaultDir(g.env.Getenv)
-		if dir == "" {
-			return nil, nil
-		}
-		if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
-			g.debugf("ranges: no feed cache at %s", dir)
-			return nil, nil
-		}
-	}
-	r, err := cloud.LoadDir(dir)
-	if errors.Is(err, cloud.ErrNoFeeds) && !explicit {
-		g.debugf("ranges: no feed files in %s", dir)
-		return nil, nil
-	}
-	if err != nil {
-		if explicit {
-			return nil, fmt.Errorf("--ranges %s: %w", dir, err)
-		}
-		return nil, fmt.Errorf("%w (run 'orchex ranges update' to replace the cache)", err)
-	}
+	r, err := loadReference(g, "ranges", dir, "feed files", cloud.LoadDir, cloud.LoadCache, "run 'orchex ranges update' to replace the cache")
 	for _, s := range r.Skipped() {
 		g.debugf("ranges: skipped %s", s)
 	}
-	return r, nil
+	return r, err
+}
+
+// loadReference loads reference data (range feeds, release calendars) from
+// the directory dir of --flag, which must be one, else from the cache
+// directory of the name flag (cache says why it passed the cache over, a
+// debug line); advice says how to replace a cache that does not load.
+func loadReference[T any](g *globals, flag, dir, kind string, load func(string) (T, error), cache func(string) (T, string, error), advice string) (T, error) {
+	var none T
+	if dir != "" {
+		if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+			return none, usagef("--%s %s: not a directory of %s", flag, dir, kind)
+		}
+		d, err := load(dir)
+		if err != nil {
+			return none, fmt.Errorf("--%s %s: %w", flag, dir, err)
+		}
+		return d, nil
+	}
+	d, note, err := cache(cachedir.Dir(g.env.Getenv, flag))
+	if note != "" {
+		g.debugf("%s: %s", flag, note)
+	}
+	if err != nil {
+		return none, fmt.Errorf("%w (%s)", err, advice)
+	}
+	return d, nil
 }
 
 // rangesUpdateOptions are the parsed flags of `orchex ranges update`.
@@ -166,20 +135,19 @@ type rangesUpdateOptions struct {
 func runRangesUpdate(ctx context.Context, g *globals, o rangesUpdateOptions) error {
 	dir := o.Dir
 	if dir == "" {
-		if dir = DefaultDir(g.env.Getenv); dir == "" {
+		if dir = cachedir.Dir(g.env.Getenv, "ranges"); dir == "" {
 			return usagef("ranges update: neither XDG_CACHE_HOME nor HOME is set: pass --dir DIR")
 		}
 	}
-	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), sanitizeTerminal(dir))
+	g.logf("ranges: downloading %d feeds into %s", len(cloud.Sources()), terminal.Sanitize(dir))
 	infos, err := cloud.Update(ctx, dir, cloud.UpdateOptions{Client: o.Client, URLs: o.URLs, UserAgent: "orchex"})
-	if err != nil {
+	if err != nil || g.quiet {
 		return err
 	}
-	if g.quiet {
-		return nil
+	if err := terminal.Table(g.env.Stdout, rangesFeeds(infos), terminal.Options{}); err != nil {
+		return err
 	}
-	printRangesFeeds(g, infos)
-	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), sanitizeTerminal(dir))
+	fmt.Fprintf(g.env.Stdout, "%d feeds written to %s\n", len(infos), terminal.Sanitize(dir))
 	return nil
 }
 
@@ -188,29 +156,30 @@ func runRangesInfo(g *globals, dir string) error {
 	if err != nil {
 		return err
 	}
+	cache := cachedir.Dir(g.env.Getenv, "ranges")
 	if r == nil {
 		fmt.Fprintf(g.env.Stdout, "no feeds loaded (no cache at %s): cloud tags come from the engines' cloud fields and ASNs only.\n"+
-			"Run 'orchex ranges update' or pass --ranges DIR.\n", sanitizeTerminal(dash(DefaultDir(g.env.Getenv))))
+			"Run 'orchex ranges update' or pass --ranges DIR.\n", terminal.Sanitize(dash(cache)))
 		return nil
 	}
 	if dir == "" {
-		dir = DefaultDir(g.env.Getenv)
+		dir = cache
 	}
-	printRangesFeeds(g, r.Info())
-	fmt.Fprintf(g.env.Stdout, "%d distinct prefixes from %d feeds in %s\n", r.Len(), len(r.Info()), sanitizeTerminal(dir))
+	notes := []string{fmt.Sprintf("%d distinct prefixes from %d feeds in %s", r.Len(), len(r.Info()), dir)}
 	for _, s := range r.Skipped() {
-		fmt.Fprintf(g.env.Stdout, "skipped %s\n", sanitizeTerminal(s))
+		notes = append(notes, "skipped "+s)
 	}
-	return nil
+	return terminal.Document(g.env.Stdout, &report.Document{Intro: []report.Block{{Table: rangesFeeds(r.Info())}, {List: notes}}}, terminal.Options{})
 }
 
-func printRangesFeeds(g *globals, infos []cloud.FeedInfo) {
-	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "PROVIDER\tFILE\tDATE\tTOKEN\tIPV4\tIPV6")
+// rangesFeeds lists feeds: provider, file, date, sync token, prefixes.
+func rangesFeeds(infos []cloud.FeedInfo) *report.Table {
+	t := &report.Table{Columns: []report.Column{{Title: "PROVIDER"}, {Title: "FILE"}, {Title: "DATE"}, {Title: "TOKEN"},
+		{Title: "IPV4", Figure: true}, {Title: "IPV6", Figure: true}}}
 	for _, f := range infos {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d\t%d\n", f.Provider, sanitizeTerminal(f.File), dash(f.Date), dash(f.Token), f.Prefixes4, f.Prefixes6)
+		t.Add(f.Provider, f.File, dash(f.Date), dash(f.Token), strconv.Itoa(f.Prefixes4), strconv.Itoa(f.Prefixes6))
 	}
-	tw.Flush()
+	return t
 }
 
 func runRangesLookup(g *globals, dir string, args []string) error {
@@ -221,34 +190,23 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 	if r == nil {
 		return errors.New("ranges lookup: no feeds loaded: run 'orchex ranges update' or pass --ranges DIR")
 	}
-	tw := tabwriter.NewWriter(g.env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ADDRESS\tPROVIDER\tREGION\tSERVICE\tPREFIX\tFEED")
+	t := &report.Table{Columns: []report.Column{{Title: "ADDRESS"}, {Title: "PROVIDER"}, {Title: "REGION"}, {Title: "SERVICE"}, {Title: "PREFIX"}, {Title: "FEED"}}}
 	bad := 0
 	for _, s := range args {
 		a, err := netip.ParseAddr(s)
 		if err != nil {
 			bad++
-			fmt.Fprintf(g.env.Stderr, "orchex: ranges lookup: %q is not an IP address\n", sanitizeTerminal(s))
+			fmt.Fprintf(g.env.Stderr, "orchex: ranges lookup: %q is not an IP address\n", terminal.Sanitize(s))
 			continue
 		}
 		m, ok := r.Lookup(a)
 		if !ok {
-			fmt.Fprintf(tw, "%s\t-\t-\t-\t-\t-\n", a)
+			t.Add(a.String(), "-", "-", "-", "-", "-")
 			continue
 		}
-		region := m.Region
-		if m.City != "" && m.City != region {
-			region += " (" + m.City + ", " + m.Country + ")"
-		} else if m.Country != "" {
-			region += " (" + m.Country + ")"
-		}
-		feed := m.Feed
-		if m.FeedDate != "" {
-			feed += "@" + m.FeedDate
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", a, m.Provider, sanitizeTerminal(dash(region)), sanitizeTerminal(dash(m.Service)), m.Prefix, sanitizeTerminal(feed))
+		t.Add(a.String(), m.Provider, dash(m.Place()), dash(m.Service), m.Prefix.String(), m.Source())
 	}
-	tw.Flush()
+	terminal.Table(g.env.Stdout, t, terminal.Options{})
 	if bad > 0 {
 		return partialError{fmt.Sprintf("%d argument(s) were not addresses", bad)}
 	}

@@ -104,23 +104,6 @@ func TestRangesLookupUsage(t *testing.T) {
 	}
 }
 
-func TestDefaultDir(t *testing.T) {
-	tests := []struct {
-		env  map[string]string
-		want string
-	}{
-		{map[string]string{"XDG_CACHE_HOME": "/x/cache", "HOME": "/home/u"}, "/x/cache/orchex/ranges"},
-		{map[string]string{"XDG_CACHE_HOME": "relative", "HOME": "/home/u"}, "/home/u/.cache/orchex/ranges"},
-		{map[string]string{"HOME": "/home/u"}, "/home/u/.cache/orchex/ranges"},
-		{map[string]string{}, ""},
-	}
-	for _, tt := range tests {
-		if got := DefaultDir(func(k string) string { return tt.env[k] }); got != tt.want {
-			t.Errorf("DefaultDir(%v) = %q, want %q", tt.env, got, tt.want)
-		}
-	}
-}
-
 func TestLoadRanges(t *testing.T) {
 	g := &globals{env: Env{Getenv: func(k string) string { return map[string]string{"XDG_CACHE_HOME": t.TempDir()}[k] }}}
 	if r, err := g.loadRanges(""); r != nil || err != nil {

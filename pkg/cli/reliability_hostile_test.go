@@ -16,6 +16,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/orchex/orchex/internal/safejson"
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
 )
@@ -204,7 +205,7 @@ func checkTerminalText(t *testing.T, what, s string) {
 		t.Errorf("%s is not valid UTF-8", what)
 	}
 	for i, r := range s {
-		if (unicode.IsControl(r) && r != '\n' && r != '\t') || isBidi(r) || r == '\u2028' || r == '\u2029' {
+		if (unicode.IsControl(r) && r != '\n' && r != '\t') || safejson.IsBidi(r) || r == '\u2028' || r == '\u2029' {
 			t.Errorf("%s holds %U at byte %d: %q", what, r, i, s[max(0, i-40):min(len(s), i+40)])
 			return
 		}

@@ -3,17 +3,14 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/report/csvreport"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 )
 
@@ -63,36 +60,25 @@ func reportCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "compare", Usage: "compare with the earlier snapshot `LABEL`", Destination: &o.Compare},
 			eolFlag(),
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("report: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("report", func(c *cli.Context) error {
 			o.EOL = c.String("eol")
 			return runReport(c, g, o)
-		},
+		}),
 	}
 }
 
 func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	ctx := c.Context
-	o.Format = strings.ToLower(o.Format)
-	switch o.Format {
-	case "md", "markdown":
-		o.Format = "md"
-	case "json", "csv", "html":
-	case "pdf":
-		if o.Out == "" || o.Out == "-" {
-			return usagef("report: --format pdf needs --out FILE")
-		}
-	default:
-		return usagef("report: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
+	f, err := reportFormat("report", o.Format, o.Out)
+	if err != nil {
+		return err
 	}
-	if o.Compare != "" && o.Format == "csv" {
+	if o.Compare != "" && f == render.CSV {
 		return usagef("report: --compare applies to md, json, pdf and html (csv lists services; use 'orchex diff')")
 	}
 	tmpl := ""
 	if o.Template != "" {
-		if o.Format != "md" {
+		if f != render.Markdown {
 			return usagef("report: --template applies to --format md only")
 		}
 		var err error
@@ -104,19 +90,11 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, label, cat, err := g.openSnapshot(ctx, o.Snapshot)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	label, err := resolveSnapshot(ctx, st, o.Snapshot)
-	if err != nil {
-		return err
-	}
-	cat, err := g.loadCatalog()
-	if err != nil {
-		return err
-	}
 	support, err := g.loadEOL(o.EOL)
 	if err != nil {
 		return err
@@ -127,13 +105,13 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
 		var diffs []compare.Difference
-		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, viewOptions{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support}); err != nil {
-			return suggestLabel(ctx, st, err, o.Compare)
+		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support}); err != nil {
+			return assemble.Suggest(ctx, st, err, o.Compare)
 		}
 		g.warnMethod(o.Compare, label, diffs)
 	}
-	render := func(w io.Writer) error {
-		if o.Format == "csv" {
+	write := func(w io.Writer) error {
+		if f == render.CSV {
 			snap, err := st.Snapshot(ctx, label)
 			if err != nil {
 				return err
@@ -141,22 +119,14 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return csvreport.WriteWith(w, sc.filter().Services(func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }),
 				csvreport.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Incomplete: !snap.Meta.Complete()})
 		}
-		v, err := buildView(ctx, st, cat, label, viewOptions{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support})
+		v, err := assemble.View(ctx, st, cat, label, assemble.Options{Title: o.Title, IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support})
 		if err != nil {
 			return err
 		}
 		v.Compare = cmp
-		switch o.Format {
-		case "json":
-			return jsonreport.Render(w, v)
-		case "pdf":
-			return pdf.Render(w, v, pdf.Options{Title: o.Title})
-		case "html":
-			return html.Render(w, v)
-		}
-		return markdown.Render(w, v, tmpl)
+		return render.View(w, f, v, tmpl, o.Title)
 	}
-	if err := g.writeOut(ctx, "--out", o.Out, render, o.Template); err != nil {
+	if err := g.writeOut(ctx, "--out", o.Out, write, o.Template); err != nil {
 		return fmt.Errorf("report %s: %w", label, err)
 	}
 	return nil

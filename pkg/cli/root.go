@@ -6,13 +6,14 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"runtime/pprof"
-	"sync"
 	"time"
 
-	"github.com/urfave/cli/v2"
-
+	"github.com/orchex/orchex/internal/cliargs"
+	"github.com/orchex/orchex/internal/cpuprofile"
+	"github.com/orchex/orchex/internal/interrupt"
 	"github.com/orchex/orchex/internal/outfile"
+	"github.com/orchex/orchex/internal/terminal"
+	"github.com/urfave/cli/v2"
 )
 
 // ExitCode is the process exit status.
@@ -83,29 +84,20 @@ func Main(ctx context.Context, args []string, env Env) ExitCode {
 	if env.Grace == 0 {
 		env.Grace = time.Second
 	}
-	g := &globals{env: env, temps: map[string]bool{}}
+	g := &globals{env: env}
 	app := newApp(g)
-	a, err := normalizeArgs(app, args)
+	a, err := cliargs.Normalize(app, args)
 	if err != nil {
-		return g.exit(ctx, a.path, err)
+		return g.exit(ctx, a.Path, usageError{err})
 	}
-	done := make(chan error, 1)
-	go func() { done <- app.RunContext(ctx, append([]string{"orchex"}, a.argv...)) }()
-	select {
-	case err = <-done:
-	case <-ctx.Done():
+	abandoned, err := g.guard.Run(ctx, env.Grace, func() error { return app.RunContext(ctx, append([]string{"orchex"}, a.Argv...)) })
+	if abandoned {
 		var in Interrupt
-		if !errors.As(context.Cause(ctx), &in) {
-			err = <-done // cancelled by the caller, not a signal: wait
-			break
-		}
-		select {
-		case err = <-done:
-		case <-time.After(env.Grace):
-			return g.abandon(ctx)
-		}
+		errors.As(context.Cause(ctx), &in)
+		fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s; the command did not stop within %v and was ended: %s\n", in, g.env.Grace, g.kept())
+		return ExitCode(in.Code())
 	}
-	return g.exit(ctx, a.path, err)
+	return g.exit(ctx, a.Path, err)
 }
 
 // exit prints err as the user needs it and returns its exit code.
@@ -113,7 +105,7 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 	var in Interrupt
 	if errors.As(context.Cause(ctx), &in) {
 		if err != nil {
-			fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s: %s\n", in, g.keptText())
+			fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s: %s\n", in, g.kept())
 		}
 		return ExitCode(in.Code())
 	}
@@ -121,78 +113,27 @@ func (g *globals) exit(ctx context.Context, path []*cli.Command, err error) Exit
 		return ExitOK
 	}
 	var ue usageError
-	var pe partialError
 	switch {
-	case errors.As(err, &pe):
+	case errors.As(err, new(partialError)):
 		return ExitPartial
-	case errors.As(err, &ue):
-		name := "orchex help"
-		for _, c := range path {
-			name += " " + c.Name
-		}
-		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
-		if h := hint(err); h != "" {
-			fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
-		}
-		fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", usageLine(path), name)
-		return ExitUsage
-	case errors.Is(err, context.Canceled):
+	case !errors.As(err, &ue) && errors.Is(err, context.Canceled):
 		fmt.Fprintln(g.env.Stderr, "orchex: interrupted")
 		return ExitFailure
 	}
-	fmt.Fprintf(g.env.Stderr, "orchex: %s\n", sanitizeTerminal(err.Error()))
+	fmt.Fprintf(g.env.Stderr, "orchex: %s\n", terminal.Sanitize(err.Error()))
 	if h := hint(err); h != "" {
 		fmt.Fprintf(g.env.Stderr, "orchex: %s\n", h)
 	}
-	return ExitFailure
+	if !errors.As(err, &ue) {
+		return ExitFailure
+	}
+	fmt.Fprintf(g.env.Stderr, "Usage: %s\nRun '%s' for details.\n", cliargs.UsageLine("orchex", path), cliargs.HelpLine("orchex", path))
+	return ExitUsage
 }
 
-// abandon ends a command that did not stop within the grace period after
-// an interruption: it removes the command's temporary files and says what
-// was kept.
-func (g *globals) abandon(ctx context.Context) ExitCode {
-	g.mu.Lock()
-	for t := range g.temps {
-		os.Remove(t)
-	}
-	g.mu.Unlock()
-	var in Interrupt
-	errors.As(context.Cause(ctx), &in)
-	fmt.Fprintf(g.env.Stderr, "orchex: interrupted by %s; the command did not stop within %v and was ended: %s\n", in, g.env.Grace, g.keptText())
-	return ExitCode(in.Code())
-}
-
-// onInterrupt sets what an interruption keeps, for the message: fn is
-// called from another goroutine when the command is abandoned, so it reads
-// only what is safe to read concurrently.
-func (g *globals) onInterrupt(fn func() string) {
-	g.mu.Lock()
-	g.kept = fn
-	g.mu.Unlock()
-}
-
-func (g *globals) keptText() string {
-	g.mu.Lock()
-	fn := g.kept
-	g.mu.Unlock()
-	if fn == nil {
-		return "nothing partial was written (files are replaced only when complete, database changes are committed whole)"
-	}
-	return fn()
-}
-
-// trackTemp records (add) or forgets a temporary file, for abandon.
-func (g *globals) trackTemp(name string, add bool) {
-	if name == "" {
-		return
-	}
-	g.mu.Lock()
-	if add {
-		g.temps[name] = true
-	} else {
-		delete(g.temps, name)
-	}
-	g.mu.Unlock()
+// kept says what an interrupted command kept (guard.OnInterrupt).
+func (g *globals) kept() string {
+	return g.guard.Kept("nothing partial was written (files are replaced only when complete, database changes are committed whole)")
 }
 
 // globals holds the global flags and the environment.
@@ -204,10 +145,9 @@ type globals struct {
 	verbose bool
 	cpuprof string
 	stopCPU func() error
-
-	mu    sync.Mutex
-	kept  func() string   // what an interruption keeps (onInterrupt)
-	temps map[string]bool // temporary output files being written
+	// guard holds what an interruption keeps and the temporary output
+	// files being written, which an abandoned command leaves.
+	guard interrupt.Guard
 }
 
 func newApp(g *globals) *cli.App {
@@ -257,17 +197,8 @@ func newApp(g *globals) *cli.App {
 			return usageError{err}
 		},
 	}
-	for _, c := range app.Commands {
-		setUsageHandler(c)
-	}
+	cliargs.OnUsageError(app.Commands, app.OnUsageError)
 	return app
-}
-
-func setUsageHandler(c *cli.Command) {
-	c.OnUsageError = func(_ *cli.Context, err error, _ bool) error { return usageError{err} }
-	for _, s := range c.Subcommands {
-		setUsageHandler(s)
-	}
 }
 
 // logf prints a progress line to stderr unless --quiet.
@@ -292,17 +223,12 @@ func (g *globals) startProfile() error {
 	if g.cpuprof == "" {
 		return nil
 	}
-	f, err := outfile.Create(g.cpuprof, outfile.Protected{Path: g.db, What: "the database (--db)"})
+	stop, err := cpuprofile.Start(g.cpuprof, outfile.Protected{Path: g.db, What: "the database (--db)"})
 	if err != nil {
 		return fmt.Errorf("--cpuprofile: %w", err)
 	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return fmt.Errorf("--cpuprofile %s: %w", g.cpuprof, err)
-	}
 	g.stopCPU = func() error {
-		pprof.StopCPUProfile()
-		if err := f.Commit(); err != nil {
+		if err := stop(); err != nil {
 			return fmt.Errorf("--cpuprofile: %w", err)
 		}
 		return nil
@@ -318,4 +244,33 @@ func (g *globals) stopProfile() error {
 	stop := g.stopCPU
 	g.stopCPU = nil
 	return stop()
+}
+
+// Interrupt is the cause of a context cancelled by a signal: Main then
+// exits 128 + the signal's number (130 for SIGINT, 143 for SIGTERM) and
+// says what the command kept.
+type Interrupt = interrupt.Cause
+
+// Run runs orchex as a process: Main with the process's arguments and
+// streams, its context cancelled by the first SIGINT or SIGTERM (the
+// command stops and says what it kept); a second one ends the process at
+// once.
+func Run(args []string) ExitCode {
+	ctx, stop := interrupt.Notify(context.Background(), func(c interrupt.Cause) {
+		fmt.Fprintf(os.Stderr, "\norchex: %s again: stopped at once\n", c)
+		os.Exit(c.Code())
+	})
+	defer stop()
+	return Main(ctx, args, Env{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr})
+}
+
+// noArgs is the Action of a command that takes no argument: it refuses
+// any with a usage error naming the command, then runs action.
+func noArgs(name string, action cli.ActionFunc) cli.ActionFunc {
+	return func(c *cli.Context) error {
+		if c.NArg() > 0 {
+			return usagef("%s: unexpected argument %q", name, c.Args().First())
+		}
+		return action(c)
+	}
 }

@@ -3,11 +3,13 @@ package cli
 import (
 	"errors"
 	"fmt"
-	"text/tabwriter"
 
-	"github.com/urfave/cli/v2"
-
+	"github.com/orchex/orchex/internal/terminal"
+	"github.com/orchex/orchex/pkg/model"
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/scope"
+	"github.com/urfave/cli/v2"
 )
 
 // scopesCommand is `orchex scopes`: check a scopes file (docs/scopes.md).
@@ -46,7 +48,7 @@ func runScopesCheck(g *globals, file string) error {
 	var inv *scope.Invalid
 	if errors.As(err, &inv) {
 		for _, p := range inv.Problems {
-			fmt.Fprintln(g.env.Stdout, sanitizeTerminal(p.Error()))
+			fmt.Fprintln(g.env.Stdout, terminal.Sanitize(p.Error()))
 		}
 		return usagef("scopes check: %d problem(s) in %s", len(inv.Problems), file)
 	}
@@ -55,23 +57,97 @@ func runScopesCheck(g *globals, file string) error {
 	}
 	out := g.env.Stdout
 	if !g.quiet {
-		w := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(w, "NAME\tCIDRS\tASNS\tORGS\tDOMAINS\tCOUNTRIES\tCONTACTS\tLINE")
+		t := &report.Table{}
+		for _, c := range []string{"NAME", "CIDRS", "ASNS", "ORGS", "DOMAINS", "COUNTRIES", "CONTACTS", "LINE"} {
+			t.Columns = append(t.Columns, report.Column{Title: c})
+		}
 		networks := 0
-		for i := 0; i < set.Len(); i++ {
+		for i := range set.Len() {
 			s := set.Scope(i)
 			networks += len(s.CIDRs)
-			fmt.Fprintf(w, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", sanitizeTerminal(s.Name),
-				len(s.CIDRs), len(s.ASNs), len(s.Orgs), len(s.Domains), len(s.Countries), len(s.Contacts), s.Line)
+			t.Add(s.Name, fmt.Sprint(len(s.CIDRs)), fmt.Sprint(len(s.ASNs)), fmt.Sprint(len(s.Orgs)), fmt.Sprint(len(s.Domains)),
+				fmt.Sprint(len(s.Countries)), fmt.Sprint(len(s.Contacts)), fmt.Sprint(s.Line))
 		}
-		if err := w.Flush(); err != nil {
+		if err := terminal.Table(out, t, terminal.Options{}); err != nil {
 			return fmt.Errorf("scopes check: writing: %w", err)
 		}
 		fmt.Fprintf(out, "\nok: %s: %d scopes, %d networks (%d distinct), %d warning(s)\n",
-			sanitizeTerminal(file), set.Len(), networks, set.Networks(), len(set.Warnings()))
+			terminal.Sanitize(file), set.Len(), networks, set.Networks(), len(set.Warnings()))
 	}
 	for _, w := range set.Warnings() {
-		fmt.Fprintln(g.env.Stderr, "warning: "+sanitizeTerminal(w.Error()))
+		fmt.Fprintln(g.env.Stderr, "warning: "+terminal.Sanitize(w.Error()))
 	}
 	return nil
+}
+
+// scopeFlags are --scopes FILE and --scope NAME, which select one scope's
+// services in report, diff, trend, export and collect (docs/scopes.md).
+func scopeFlags(file, name *string) []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "scopes", Usage: "scopes `FILE`: with --scope, only that scope's services (docs/scopes.md)", Destination: file},
+		&cli.StringFlag{Name: "scope", Usage: "only the services of scope `NAME` of --scopes", Destination: name},
+	}
+}
+
+// chosenScope is the scope of --scopes FILE --scope NAME.
+type chosenScope struct {
+	set   *scope.Set
+	index int
+	scope *scope.Scope
+}
+
+// loadScopes reads a scopes file: its problems are printed on stderr,
+// one per line as file:line: message, and make a usage error; its
+// warnings are printed too.
+func (g *globals) loadScopes(verb, file string) (*scope.Set, error) {
+	set, err := scope.Load(file)
+	var inv *scope.Invalid
+	if errors.As(err, &inv) {
+		for _, p := range inv.Problems {
+			fmt.Fprintln(g.env.Stderr, terminal.Sanitize(p.Error()))
+		}
+		return nil, usagef("%s: --scopes %s has %d problem(s): fix them ('orchex scopes check %s' lists them)", verb, file, len(inv.Problems), file)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%s: --scopes: %w", verb, err)
+	}
+	for _, w := range set.Warnings() {
+		g.logf("warning: %s", terminal.Sanitize(w.Error()))
+	}
+	return set, nil
+}
+
+// chooseScope reads --scopes and --scope; nil when neither is given.
+func (g *globals) chooseScope(verb, file, name string) (*chosenScope, error) {
+	switch {
+	case file == "" && name == "":
+		return nil, nil
+	case file == "":
+		return nil, usagef("%s: --scope %s needs --scopes FILE, the scopes file that defines it", verb, name)
+	case name == "":
+		return nil, usagef("%s: --scopes %s needs --scope NAME: which scope's services to select ('orchex brief' briefs every scope)", verb, file)
+	}
+	set, err := g.loadScopes(verb, file)
+	if err != nil {
+		return nil, err
+	}
+	i, ok := set.Index(name)
+	if !ok {
+		return nil, usagef("%s: --scope %q is not in %s (scopes: %s)", verb, name, file, set.Names(10))
+	}
+	return &chosenScope{set: set, index: i, scope: set.Scope(i)}, nil
+}
+
+// keep reports whether a stored service is in the scope.
+func (c *chosenScope) keep(s *model.Service) bool {
+	f := scope.ServiceFacts(s)
+	return c.set.Contains(c.index, &f)
+}
+
+// filter is the scope as a report filter; nil for no scope.
+func (c *chosenScope) filter() *assemble.Filter {
+	if c == nil {
+		return nil
+	}
+	return &assemble.Filter{Name: c.scope.Name, Keep: c.keep}
 }

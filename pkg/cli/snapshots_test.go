@@ -15,6 +15,7 @@ import (
 	"github.com/orchex/orchex/pkg/ingest"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/normalize"
+	"github.com/orchex/orchex/pkg/report/assemble"
 	"github.com/orchex/orchex/pkg/store"
 )
 
@@ -112,7 +113,7 @@ func TestSnapshotsList(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("code %d: %s", code, errs)
 	}
-	var list []snapshotJSON
+	var list []assemble.SnapshotEntry
 	if err := json.Unmarshal([]byte(out), &list); err != nil {
 		t.Fatal(err)
 	}
@@ -156,7 +157,7 @@ func TestSnapshotsShow(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("code %d: %s", code, errs)
 	}
-	var v showJSON
+	var v assemble.SnapshotDetail
 	if err := json.Unmarshal([]byte(out), &v); err != nil {
 		t.Fatal(err)
 	}

@@ -2,13 +2,10 @@ package cli
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"strings"
-	"text/tabwriter"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
-	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/urfave/cli/v2"
 )
@@ -49,66 +46,28 @@ func statsCommand(g *globals) *cli.Command {
 			m := g.meter("stats", "queries", 0)
 			defer m.Stop()
 			cfg := collect.StatsConfig{Engines: engines, Catalog: cat, Select: selection(c), Limit: c.Int("limit"),
-				Events: g.collectEvents(newPageCounter(m))}
-			for _, f := range strings.Split(c.String("facets"), ",") {
-				if f = strings.TrimSpace(f); f != "" {
-					cfg.Facets = append(cfg.Facets, f)
-				}
-			}
+				Events: g.collectEvents(m, &collect.Pages{})}
+			cfg.Facets = commaList(c.String("facets"))
 			rows, err := collect.Stats(c.Context, cfg)
 			var se *collect.SelectionError
 			if errors.As(err, &se) {
 				return selectionError(se)
 			}
 			var werr error
-			switch format {
+			switch t := collect.StatsTable(rows); format {
 			case "json":
-				if rows == nil {
-					rows = []collect.StatsRow{}
-				}
 				werr = writeJSON(g.env.Stdout, struct {
 					Queries []collect.StatsRow `json:"queries"`
-				}{rows})
+				}{append([]collect.StatsRow{}, rows...)})
 			case "csv":
-				werr = csvreport.WriteTable(g.env.Stdout, statsTable(rows, func(s string) string { return s }))
+				werr = csvreport.WriteTable(g.env.Stdout, t)
 			default:
-				werr = writeStatsTable(g.env.Stdout, rows)
+				for i := range t.Columns {
+					t.Columns[i].Title, t.Columns[i].Max = strings.ToUpper(t.Columns[i].Title), 80
+				}
+				werr = terminal.Table(g.env.Stdout, t, terminal.Options{})
 			}
 			return errors.Join(err, werr)
 		},
 	}
-}
-
-// statsTable is one row per facet value: engine, query, facet, value,
-// count, with each query's total first; text cells go through clean.
-func statsTable(rows []collect.StatsRow, clean func(string) string) *report.Table {
-	t := &report.Table{Columns: []report.Column{{Title: "engine"}, {Title: "query"}, {Title: "facet"}, {Title: "value"}, {Title: "count", Figure: true}}}
-	for _, r := range rows {
-		id := clean(r.QueryID)
-		if r.Error != "" {
-			t.Add(string(r.Engine), id, "error", clean(r.Error), "")
-			continue
-		}
-		t.Add(string(r.Engine), id, "total", "", fmt.Sprint(r.Total))
-		for _, f := range r.Facets {
-			if len(f.Buckets) == 0 {
-				t.Add(string(r.Engine), id, clean(f.Name), "(none)", "0")
-			}
-			for _, b := range f.Buckets {
-				t.Add(string(r.Engine), id, clean(f.Name), clean(b.Value), fmt.Sprint(b.Count))
-			}
-		}
-	}
-	return t
-}
-
-// writeStatsTable prints statsTable for a terminal.
-func writeStatsTable(w io.Writer, rows []collect.StatsRow) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	t := statsTable(rows, cell)
-	fmt.Fprintln(tw, "ENGINE\tQUERY\tFACET\tVALUE\tCOUNT")
-	for _, r := range t.Rows {
-		fmt.Fprintln(tw, strings.Join(r, "\t"))
-	}
-	return tw.Flush()
 }

@@ -5,16 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
 
+	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/render"
 	"github.com/urfave/cli/v2"
 
 	"github.com/orchex/orchex/pkg/report/assemble"
-	"github.com/orchex/orchex/pkg/report/csvreport"
-	"github.com/orchex/orchex/pkg/report/html"
-	"github.com/orchex/orchex/pkg/report/jsonreport"
-	"github.com/orchex/orchex/pkg/report/markdown"
-	"github.com/orchex/orchex/pkg/report/pdf"
 )
 
 type trendOptions struct {
@@ -50,42 +46,27 @@ func trendCommand(g *globals) *cli.Command {
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
 			eolFlag(),
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
-		Action: func(c *cli.Context) error {
-			if c.NArg() > 0 {
-				return usagef("trend: unexpected argument %q", c.Args().First())
-			}
+		Action: noArgs("trend", func(c *cli.Context) error {
 			o.EOL = c.String("eol")
 			return runTrend(c.Context, g, o)
-		},
+		}),
 	}
 }
 
 func runTrend(ctx context.Context, g *globals, o trendOptions) error {
-	o.Format = strings.ToLower(o.Format)
-	switch o.Format {
-	case "md", "markdown":
-		o.Format = "md"
-	case "json", "csv", "html":
-	case "pdf":
-		if o.Out == "" || o.Out == "-" {
-			return usagef("trend: --format pdf needs --out FILE")
-		}
-	default:
-		return usagef("trend: unknown --format %q (want md, json, csv, pdf or html)", o.Format)
+	f, err := reportFormat("trend", o.Format, o.Out)
+	if err != nil {
+		return err
 	}
 	sc, err := g.chooseScope("trend", o.Scopes, o.Scope)
 	if err != nil {
 		return err
 	}
-	st, err := g.openStore(ctx)
+	st, _, cat, err := g.openSnapshot(ctx, "") // a store with no snapshot fails here
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	cat, err := g.loadCatalog()
-	if err != nil {
-		return err
-	}
 	support, err := g.loadEOL(o.EOL)
 	if err != nil {
 		return err
@@ -94,13 +75,7 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 	var rerr *assemble.RangeError
 	switch {
 	case errors.As(err, &rerr):
-		label := o.To
-		if _, ferr := st.Snapshot(ctx, o.From); o.From != "" && ferr != nil {
-			label = o.From
-		}
-		return usagef("trend: %w", suggestLabel(ctx, st, rerr.Err, label))
-	case errors.Is(err, assemble.ErrNoSnapshots):
-		return fmt.Errorf("the database %s has no snapshot yet: run 'orchex import' or 'orchex collect' first", st.Path())
+		return usagef("trend: %w", rerr.Err)
 	case err != nil:
 		return err
 	}
@@ -108,17 +83,7 @@ func runTrend(ctx context.Context, g *globals, o trendOptions) error {
 		g.warnMethod(s.From, s.To, s.Differences)
 	}
 	err = g.writeOut(ctx, "--out", o.Out, func(w io.Writer) error {
-		switch o.Format {
-		case "json":
-			return jsonreport.Write(w, "trend", t)
-		case "csv":
-			return csvreport.WriteDocument(w, assemble.TrendDocument(t))
-		case "pdf":
-			return pdf.RenderDocument(w, assemble.TrendDocument(t), pdf.Options{})
-		case "html":
-			return html.RenderDocument(w, assemble.TrendDocument(t))
-		}
-		return markdown.RenderDocument(w, assemble.TrendDocument(t))
+		return render.Document(w, f, func() *report.Document { return assemble.TrendDocument(t) }, t, "trend")
 	})
 	if err != nil {
 		return fmt.Errorf("trend: %w", err)

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -33,6 +34,27 @@ type Match struct {
 	Prefix      netip.Prefix
 	Feed        string // file the prefix came from
 	FeedDate    string // that file's date, YYYY-MM-DD, "" when it has none
+}
+
+// Place is the match's region with its city and country, as a lookup
+// shows it: "us-east-1", "fra1 (Frankfurt, DE)", "Frankfurt (DE)" (a
+// city the region already names), "" when the feed names none.
+func (m Match) Place() string {
+	switch {
+	case m.City != "" && m.City != m.Region:
+		return m.Region + " (" + m.City + ", " + m.Country + ")"
+	case m.Country != "":
+		return m.Region + " (" + m.Country + ")"
+	}
+	return m.Region
+}
+
+// Source names the feed file of the match with its date: "aws.json@2026-11-01".
+func (m Match) Source() string {
+	if m.FeedDate == "" {
+		return m.Feed
+	}
+	return m.Feed + "@" + m.FeedDate
 }
 
 // FeedInfo describes one loaded feed file.
@@ -148,6 +170,25 @@ func (r *Ranges) Skipped() []string {
 
 // ErrNoFeeds is returned by LoadDir for a directory with no feed file.
 var ErrNoFeeds = errors.New("no feed files found")
+
+// LoadCache loads the feeds of the cache directory dir written by
+// [Update]. When dir is "", does not exist or holds no feed, it returns
+// nil Ranges and no error, and note says which (tagging then falls back to
+// the engines' cloud fields and ASNs). A malformed feed is an error naming
+// the file.
+func LoadCache(dir string) (r *Ranges, note string, err error) {
+	if dir == "" {
+		return nil, "", nil
+	}
+	if _, err := os.Stat(dir); errors.Is(err, fs.ErrNotExist) {
+		return nil, "no feed cache at " + dir, nil
+	}
+	r, err = LoadDir(dir)
+	if errors.Is(err, ErrNoFeeds) {
+		return nil, "no feed files in " + dir, nil
+	}
+	return r, "", err
+}
 
 // LoadDir loads every feed file in dir (not its subdirectories), parsing
 // them in parallel and combining them in file name order. Feed files are recognised by content (JSON keys) and, for

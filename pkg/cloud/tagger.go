@@ -73,6 +73,20 @@ func (t *Tagger) Disagreements() []Disagreement {
 	return out
 }
 
+// DisagreementCount is the number of times the sources disagreed, the
+// sum of Disagreements' counts (a snapshot's method records it); 0 for a
+// nil Tagger.
+func (t *Tagger) DisagreementCount() int {
+	if t == nil {
+		return 0
+	}
+	n := 0
+	for _, d := range t.Disagreements() {
+		n += d.Count
+	}
+	return n
+}
+
 // Tag returns the cloud tag of o's address. Source is
 // "ranges:<provider>@<feed date>" (without "@<date>" for a feed that has
 // no date), "engine:<engine>", "asn:<number>", or "" when no source knows

@@ -81,6 +81,12 @@ func TestTaggerDisagreements(t *testing.T) {
 	if got, want := tg.Stats(), (TagStats{Ranges: 6, Engine: 2}); got != want {
 		t.Errorf("Stats() = %+v, want %+v", got, want)
 	}
+	if got := tg.DisagreementCount(); got != 5 {
+		t.Errorf("DisagreementCount() = %d, want 5", got)
+	}
+	if got := (*Tagger)(nil).DisagreementCount(); got != 0 {
+		t.Errorf("nil Tagger: DisagreementCount() = %d, want 0", got)
+	}
 }
 
 func TestCanonicalProvider(t *testing.T) {

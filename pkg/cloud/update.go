@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,30 @@ type Source struct {
 	MinPrefixes int    // fewer prefixes than this means a broken or truncated download
 	// LinkHosts are the hosts a Page may link the file on (over https).
 	LinkHosts []string
+}
+
+// SourceNames returns the names of Sources, in their order.
+func SourceNames() []string {
+	var out []string
+	for _, s := range Sources() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// Mirrors reads mirror URLs of feeds, each "NAME=URL" with NAME one of
+// SourceNames, into UpdateOptions.URLs.
+func Mirrors(items []string) (map[string]string, error) {
+	known := SourceNames()
+	urls := map[string]string{}
+	for _, kv := range items {
+		name, u, ok := strings.Cut(kv, "=")
+		if !ok || !slices.Contains(known, name) || u == "" {
+			return nil, fmt.Errorf("%q: want NAME=URL with NAME one of %s", kv, strings.Join(known, ", "))
+		}
+		urls[name] = u
+	}
+	return urls, nil
 }
 
 // Sources returns the official feeds, in the order Update fetches them.

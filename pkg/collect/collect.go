@@ -30,11 +30,17 @@ type Config struct {
 	// Engines run concurrently, one goroutine each, their queries one
 	// after the other (an engine's rate limit is the bottleneck). Their
 	// names must differ.
-	Engines  []source.Engine
-	Catalog  *catalog.Catalog // the queries to run and the classifier
-	Store    Store
-	Tagger   ingest.Tagger // cloud provider and region; nil tags nothing
-	Snapshot string        // label; created when missing
+	Engines []source.Engine
+	Catalog *catalog.Catalog // the queries to run and the classifier
+	Store   Store
+	Tagger  ingest.Tagger // cloud provider and region; nil tags nothing
+	// Feeds are the range feeds Tagger was built from. The snapshot's
+	// method records them, and the tag disagreements when Tagger counts
+	// them (DisagreementCount, as *cloud.Tagger does), once the engines
+	// are done, also after a failure: the pages stored were tagged with
+	// them.
+	Feeds    []store.FeedMeta
+	Snapshot string // label; created when missing
 	Select   Selection
 	MaxPages int // per query; 0 means no limit
 	// MaxCredits is the most each engine may spend in this run; 0 means
@@ -169,6 +175,14 @@ func Run(ctx context.Context, cfg Config) (sum Summary, err error) {
 		}()
 	}
 	wg.Wait()
+	merr := r.updateMeta(context.WithoutCancel(ctx), func(m *store.Meta) {
+		for _, f := range cfg.Feeds {
+			m.AddFeed(f)
+		}
+		if t, ok := cfg.Tagger.(interface{ DisagreementCount() int }); ok {
+			m.AddDisagreements(t.DisagreementCount())
+		}
+	})
 
 	var errs []error
 	var partial []string
@@ -194,7 +208,7 @@ func Run(ctx context.Context, cfg Config) (sum Summary, err error) {
 	case len(partial) > 0:
 		return sum, &Partial{Snapshot: cfg.Snapshot, Reasons: partial}
 	}
-	return sum, nil
+	return sum, merr
 }
 
 // runner is one run's shared state.

@@ -68,6 +68,9 @@ type Column struct {
 	// Width is the column's share of a PDF table's width, relative to
 	// the other columns' (0: the renderer's default).
 	Width float64
+	// Max is the most runes of a cell a terminal table shows, the last
+	// one an ellipsis when cut (0: no cap).
+	Max int
 }
 
 // Each calls fn with every row of t, Rows then those Stream yields, and

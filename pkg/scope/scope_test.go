@@ -202,3 +202,16 @@ func TestWebhook(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestNames(t *testing.T) {
+	set, err := scope.Parse("s.yaml", []byte("scopes:\n  - {name: a, asns: [1]}\n  - {name: b, asns: [2]}\n  - {name: c, asns: [3]}\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := set.Names(10); got != "a, b, c" {
+		t.Errorf("Names(10) = %q", got)
+	}
+	if got := set.Names(2); got != "a, b, and 1 more" {
+		t.Errorf("Names(2) = %q", got)
+	}
+}

@@ -2,6 +2,7 @@ package scope
 
 import (
 	"cmp"
+	"fmt"
 	"net/netip"
 	"slices"
 	"strings"
@@ -115,6 +116,20 @@ func (s *Set) Scope(i int) *Scope { return &s.scopes[i] }
 func (s *Set) Index(name string) (int, bool) {
 	i, ok := s.byName[strings.ToLower(name)]
 	return i, ok
+}
+
+// Names lists the scopes' names, comma-separated, the first limit of
+// them and then "and N more": for a message naming the scopes a file
+// holds.
+func (s *Set) Names(limit int) string {
+	var names []string
+	for i := 0; i < len(s.scopes) && i < limit; i++ {
+		names = append(names, s.scopes[i].Name)
+	}
+	if len(s.scopes) > limit {
+		names = append(names, fmt.Sprintf("and %d more", len(s.scopes)-limit))
+	}
+	return strings.Join(names, ", ")
 }
 
 // Warnings returns the problems that did not make the file unusable (a

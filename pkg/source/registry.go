@@ -88,6 +88,34 @@ func (r *Registry) Names() []string {
 	return out
 }
 
+// Build resolves the settings of the engine named only, or of every
+// engine when only is "", with l, and builds their adapters, in the order
+// registered. An engine without credentials is not built: its
+// *MissingError is returned in missing. Any other error (a setting that
+// does not parse, an adapter that cannot be made) stops the build.
+func (r *Registry) Build(only model.Engine, l Lookup, d Deps) (engines []Engine, missing []*MissingError, err error) {
+	for _, f := range r.list {
+		if only != "" && f.Name != only {
+			continue
+		}
+		v, err := f.Resolve(l)
+		var e Engine
+		if err == nil {
+			e, err = f.New(v, d)
+		}
+		var me *MissingError
+		switch {
+		case errors.As(err, &me):
+			missing = append(missing, me)
+			continue
+		case err != nil:
+			return nil, nil, err
+		}
+		engines = append(engines, e)
+	}
+	return engines, missing, nil
+}
+
 // ErrNoCredentials means an engine was given no credentials: a program
 // that runs every engine it can skips it.
 var ErrNoCredentials = errors.New("no credentials")

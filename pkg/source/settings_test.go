@@ -161,6 +161,29 @@ func TestRegistry(t *testing.T) {
 	}
 }
 
+// TestRegistryBuild: an engine without credentials is reported
+// missing, not built; a setting that does not parse stops the build;
+// only builds the engine named.
+func TestRegistryBuild(t *testing.T) {
+	r := source.NewRegistry()
+	r.Register(testFactory())
+	other := testFactory()
+	other.Name = "other"
+	other.New = func(*source.Values, source.Deps) (source.Engine, error) { return nil, nil }
+	r.Register(other)
+	es, missing, err := r.Build("", lookup(nil, nil, nil), source.Deps{})
+	if err != nil || len(es) != 1 || len(missing) != 1 || missing[0].Engine != "test" {
+		t.Errorf("no key: %d engines, missing %v, %v", len(es), missing, err)
+	}
+	if es, missing, err := r.Build("test", lookup(nil, nil, nil), source.Deps{}); len(es) != 0 || len(missing) != 1 || err != nil {
+		t.Errorf("only test: %d engines, %d missing, %v", len(es), len(missing), err)
+	}
+	var se *source.SettingError
+	if _, _, err := r.Build("", lookup(map[string]string{"test-rate": "x"}, nil, nil), source.Deps{}); !errors.As(err, &se) {
+		t.Errorf("a bad rate: %v", err)
+	}
+}
+
 // TestBudgetZero checks that a budget of zero credits lets only free
 // pages through, and a nil budget everything.
 func TestBudgetZero(t *testing.T) {

@@ -7,7 +7,8 @@ import "errors"
 var ErrNoSnapshots = errors.New("the database has no snapshot yet")
 
 // RangeError is a trend range the store's snapshots cannot give: an
-// unknown label, or from after to.
+// unknown label (with the stored label closest to it, [Suggest]), or
+// from after to.
 type RangeError struct{ Err error }
 
 func (e *RangeError) Error() string { return "assemble: trend range: " + e.Err.Error() }

@@ -257,7 +257,11 @@ func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to 
 	ordered, order := compare.Order(snaps)
 	sel, err := compare.Range(ordered, from, to)
 	if err != nil {
-		return nil, &RangeError{Err: err}
+		wrong := to
+		if _, ferr := st.Snapshot(ctx, from); from != "" && ferr != nil {
+			wrong = from
+		}
+		return nil, &RangeError{Err: Suggest(ctx, st, err, wrong)}
 	}
 	var in []compare.TrendInput
 	for _, s := range sel {

@@ -1,4 +1,4 @@
-package cli
+package cliargs
 
 import (
 	"fmt"
@@ -6,26 +6,26 @@ import (
 	"strings"
 
 	"github.com/urfave/cli/v2"
-	"github.com/xrash/smetrics"
+
+	"github.com/orchex/orchex/internal/suggest"
 )
 
-// arguments is the command line after normalizeArgs: what urfave/cli
-// parses, and the command it names (for the usage line of an error).
-type arguments struct {
-	argv []string
-	path []*cli.Command // the command and its parents, outermost first
+// Args is a command line after Normalize: what urfave/cli parses, and
+// the command it names (for the usage line of an error).
+type Args struct {
+	Argv []string
+	Path []*cli.Command // the command and its parents, outermost first
 }
 
-// normalizeArgs rewrites args into the shape urfave/cli v2 parses, so
-// that orchex reads a command line the way git, gh and kubectl do
-// (docs/decisions.md): global flags anywhere (`orchex report --db x`),
-// a command's flags before, between or after its arguments
-// (`orchex import -s Q a.json b.json --ranges DIR`), `--` ending the
-// flags, `help A B` as `A B --help`, and `--version` as `version`. Every
-// flag is put right after the command that defines it, then `--` and the
-// arguments. An unknown command or flag is a usage error with a
-// suggestion.
-func normalizeArgs(app *cli.App, args []string) (arguments, error) {
+// Normalize rewrites args into the shape urfave/cli v2 parses: global
+// flags anywhere (`orchex report --db x`), a command's flags before,
+// between or after its arguments (`orchex import -s Q a.json b.json
+// --ranges DIR`), `--` ending the flags, `help A B` as `A B --help`, and
+// `--version` as `version`. Every flag is put right after the command
+// that defines it, then `--` and the arguments. An unknown command or
+// flag is an error with a suggestion; Args.Path then holds the commands
+// read so far.
+func Normalize(app *cli.App, args []string) (Args, error) {
 	var globals, pos []string
 	var path []*cli.Command
 	levels := [][]string{nil} // flags per command of path (0: the app)
@@ -57,14 +57,14 @@ func normalizeArgs(app *cli.App, args []string) (arguments, error) {
 					continue
 				}
 				if len(path) == 0 || path[len(path)-1].Action == nil || help {
-					return arguments{path: path}, usagef("unknown command %q%s", a, didYouMean(a, commandNames(subs())))
+					return Args{Path: path}, fmt.Errorf("unknown command %q%s", a, suggest.DidYouMean(a, commandNames(subs())))
 				}
 			}
 			pos = append(pos, a)
 		case a == "--":
 			dashdash = true
 		case a == "--version" && !help:
-			return arguments{argv: []string{"version"}}, nil
+			return Args{Argv: []string{"version"}}, nil
 		default:
 			name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
 			level, f := -1, cli.Flag(nil)
@@ -81,7 +81,7 @@ func normalizeArgs(app *cli.App, args []string) (arguments, error) {
 				for l := range levels {
 					names = append(names, flagNames(flagsOf(l))...)
 				}
-				return arguments{path: path}, usagef("unknown flag %s%s", a, didYouMean(name, names))
+				return Args{Path: path}, fmt.Errorf("unknown flag %s%s", a, suggest.DidYouMean(name, names))
 			}
 			take := []string{a}
 			if v, ok := f.(interface{ TakesValue() bool }); ok && v.TakesValue() && !hasValue && i+1 < len(args) {
@@ -105,7 +105,7 @@ func normalizeArgs(app *cli.App, args []string) (arguments, error) {
 	if len(pos) > 0 {
 		argv = append(append(argv, "--"), pos...)
 	}
-	return arguments{argv: argv, path: path}, nil
+	return Args{Argv: argv, Path: path}, nil
 }
 
 func findCommand(cmds []*cli.Command, name string) *cli.Command {
@@ -151,42 +151,15 @@ func flagNames(flags []cli.Flag) []string {
 	return out
 }
 
-// didYouMean returns "; did you mean X?" for the candidate closest to s,
-// or "" when none is close. Case is ignored; an exact match but for case
-// wins.
-func didYouMean(s string, candidates []string) string {
-	if c := suggest(s, candidates); c != "" {
-		return fmt.Sprintf("; did you mean %s?", c)
+// UsageLine is the one-line synopsis of the command at the end of path,
+// under the program name: "orchex import [flags] FILE...".
+func UsageLine(program string, path []*cli.Command) string {
+	if len(path) == 0 {
+		return program + " [global flags] COMMAND [flags] [ARGS...]"
 	}
-	return ""
-}
-
-// suggest returns the candidate closest to s (Jaro-Winkler similarity, as
-// urfave/cli's own suggestions, at least 0.8, case-insensitive), or "".
-func suggest(s string, candidates []string) string {
-	low := strings.ToLower(strings.TrimLeft(s, "-"))
-	best, score := "", 0.8
-	for _, c := range candidates {
-		lc := strings.ToLower(strings.TrimLeft(c, "-"))
-		if lc == low {
-			return c
-		}
-		if d := smetrics.JaroWinkler(low, lc, 0.7, 4); d > score {
-			best, score = c, d
-		}
-	}
-	return best
-}
-
-// usageLine is the one-line synopsis of the command at the end of path:
-// "orchex import [flags] FILE...".
-func usageLine(path []*cli.Command) string {
-	parts := []string{"orchex"}
+	parts := []string{program}
 	for _, c := range path {
 		parts = append(parts, c.Name)
-	}
-	if len(path) == 0 {
-		return "orchex [global flags] COMMAND [flags] [ARGS...]"
 	}
 	c := path[len(path)-1]
 	subs := slices.ContainsFunc(c.Subcommands, func(s *cli.Command) bool { return s.Name != "help" })
@@ -200,4 +173,23 @@ func usageLine(path []*cli.Command) string {
 		parts = append(parts, c.ArgsUsage)
 	}
 	return strings.Join(parts, " ")
+}
+
+// HelpLine is the help command of the command at the end of path:
+// "orchex help snapshots rm".
+func HelpLine(program string, path []*cli.Command) string {
+	parts := []string{program, "help"}
+	for _, c := range path {
+		parts = append(parts, c.Name)
+	}
+	return strings.Join(parts, " ")
+}
+
+// OnUsageError sets fn as the usage-error handler of every command of
+// cmds and of their subcommands, all the way down.
+func OnUsageError(cmds []*cli.Command, fn cli.OnUsageErrorFunc) {
+	for _, c := range cmds {
+		c.OnUsageError = fn
+		OnUsageError(c.Subcommands, fn)
+	}
 }

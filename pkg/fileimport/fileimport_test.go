@@ -1,0 +1,163 @@
+package fileimport
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orchex/orchex/pkg/catalog"
+	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/pkg/demo"
+	"github.com/orchex/orchex/pkg/store"
+)
+
+var at = time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC)
+
+// banners returns n Shodan banners of a small demo population, from the
+// from-th, as a 'shodan download' file's lines.
+func banners(from, n int) []byte {
+	var b bytes.Buffer
+	for _, s := range demo.Generate(demo.Config{Seed: 19, Size: 400}).Services[from : from+n] {
+		b.Write(s.ShodanBanner(s.SeenAt))
+		b.WriteByte('\n')
+	}
+	return b.Bytes()
+}
+
+func write(t *testing.T, dir, name string, data []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// setup opens a store and returns a config importing files into 2026Q4,
+// its events recorded by type name and file.
+func setup(t *testing.T, files ...string) (Config, *[]string) {
+	t.Helper()
+	cat, err := catalog.Embedded()
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "o.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	var events []string
+	cfg := Config{Files: files, Snapshot: "2026Q4", Catalog: cat, Tagger: cloud.NewTagger(nil), Store: st, Workers: 2,
+		Feeds: []store.FeedMeta{{Provider: "aws", Date: "2026-11-01"}}, Now: func() time.Time { return at },
+		Events: func(e Event) {
+			name := reflect.TypeOf(e).Name()
+			switch e := e.(type) {
+			case FileStarted:
+				name += " " + filepath.Base(e.File)
+			case FileRead:
+				name += " " + filepath.Base(e.File)
+			case FileDone:
+				name += " " + filepath.Base(e.File)
+			}
+			events = append(events, name)
+		}}
+	return cfg, &events
+}
+
+// TestRun: two files, one with a bad line, are imported in order; the bad
+// record is counted; the method records the inputs, the engine, the
+// feeds; each import is recorded.
+func TestRun(t *testing.T) {
+	dir := t.TempDir()
+	a := write(t, dir, "a.json", banners(0, 20))
+	b := write(t, dir, "b.json", append(banners(20, 10), []byte("{not json\n")...))
+	cfg, events := setup(t, a, b)
+	res, err := Run(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Bad != 1 {
+		t.Errorf("Bad = %d, want 1", res.Bad)
+	}
+	want := []string{"FileStarted a.json", "FileRead a.json", "FileDone a.json", "FileStarted b.json", "FileRead b.json", "FileDone b.json"}
+	if !reflect.DeepEqual(*events, want) {
+		t.Errorf("events %q, want %q", *events, want)
+	}
+	ctx := context.Background()
+	snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := snap.Meta
+	if !reflect.DeepEqual(m.Inputs, []string{"a.json", "b.json"}) || len(m.Engines) != 1 || m.Engines[0].API != "file:shodan-download" ||
+		len(m.Feeds) != 1 || m.CatalogVersion != cfg.Catalog.Version() || !m.Complete() || snap.Services == 0 {
+		t.Errorf("snapshot %+v", snap)
+	}
+	ims, err := cfg.Store.Imports(ctx, "2026Q4")
+	if err != nil || len(ims) != 2 || ims[1].Bad != 1 || ims[0].Read != 20 || !ims[0].At.Equal(at) {
+		t.Errorf("imports %+v, %v", ims, err)
+	}
+}
+
+// TestRunTruncated: a .gz cut short leaves the snapshot marked
+// incomplete, with where it broke; the whole file imported again clears
+// the mark.
+func TestRunTruncated(t *testing.T) {
+	dir := t.TempDir()
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(banners(0, 40))
+	zw.Close()
+	cut := write(t, dir, "k8s.json.gz", gz.Bytes()[:gz.Len()*2/3])
+	cfg, _ := setup(t, cut)
+	ctx := context.Background()
+	res, err := Run(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Bad < 1 || snap.Meta.Complete() || snap.Meta.Incomplete[0].Run != "the import of k8s.json.gz" {
+		t.Fatalf("truncated: bad %d, marks %+v", res.Bad, snap.Meta.Incomplete)
+	}
+	write(t, dir, "k8s.json.gz", gz.Bytes())
+	if _, err := Run(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if snap, _ = cfg.Store.Snapshot(ctx, "2026Q4"); !snap.Meta.Complete() {
+		t.Errorf("the whole file did not clear the mark: %+v", snap.Meta.Incomplete)
+	}
+}
+
+// TestRunNothingStored: a run that creates the snapshot and stores
+// nothing (its one file cannot be opened) removes it and says so;
+// Validate refuses a bad file and writes nothing.
+func TestRunNothingStored(t *testing.T) {
+	dir := t.TempDir()
+	cfg, events := setup(t, filepath.Join(dir, "gone.json"))
+	ctx := context.Background()
+	if _, err := Run(ctx, cfg); err == nil || !strings.Contains(err.Error(), "gone.json") {
+		t.Fatalf("Run: %v, want an error naming gone.json", err)
+	}
+	if got := (*events)[len(*events)-1]; got != "SnapshotRemoved" {
+		t.Errorf("last event %s, want SnapshotRemoved", got)
+	}
+	if _, err := cfg.Store.Snapshot(ctx, "2026Q4"); !errors.Is(err, store.ErrNoSnapshot) {
+		t.Errorf("the empty snapshot stayed: %v", err)
+	}
+	good := write(t, dir, "good.json", banners(0, 5))
+	bad := write(t, dir, "bad.json", []byte("{not json\n"))
+	cfg.Files, cfg.Store = []string{good, bad}, nil
+	if err := Validate(ctx, cfg); err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("Validate: %v, want an error naming bad.json", err)
+	}
+}
