@@ -382,11 +382,11 @@ func (b *Brief) remedySections(o DocOptions) []report.Section {
 			s.Blocks = append(s.Blocks, report.Para(counts+" The catalog has no advice for this product: restrict it to the networks of its users."))
 		} else {
 			s.Blocks = append(s.Blocks, report.Para(counts+" "+p.Remediation.Text))
-			var links []string
+			var links []report.Link
 			for _, l := range p.Remediation.Links {
-				links = append(links, l.Title+": "+l.URL)
+				links = append(links, report.Link{Title: l.Title, URL: l.URL})
 			}
-			s.Blocks = append(s.Blocks, report.Block{List: links})
+			s.Blocks = append(s.Blocks, report.Block{Links: links})
 		}
 		if cycles := b.endOfLifeCycles(p.ID); len(cycles) > 0 {
 			s.Blocks = append(s.Blocks, report.Para("Releases past their end of life (upgrade to a supported release):"), report.Block{List: cycles})

@@ -38,8 +38,28 @@ type Block struct {
 	Lead  string
 	Text  string
 	List  []string
+	Links []Link // a list of links to documentation (a briefing's advice)
 	Table *Table
 	Chart *Chart
+}
+
+// Link is a titled link to a page outside the report, shown as its title
+// and address; a format that has links (Markdown) makes it one when the
+// address is a plain https or http URL.
+type Link struct {
+	Title, URL string
+}
+
+// Items is the block's list as text: List, or each link as "title: URL".
+func (b Block) Items() []string {
+	if b.Links == nil {
+		return b.List
+	}
+	out := make([]string, len(b.Links))
+	for i, l := range b.Links {
+		out[i] = l.Title + ": " + l.URL
+	}
+	return out
 }
 
 // Table is a table of formatted cells. Columns marked Figure hold numbers

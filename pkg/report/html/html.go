@@ -299,8 +299,8 @@ func blocks(id, caption string, bs []report.Block) ([]block, error) {
 			if c := docChart(bid, b.Chart); c != nil {
 				out = append(out, block{Chart: c})
 			}
-		case b.List != nil:
-			out = append(out, block{List: b.List})
+		case b.List != nil || b.Links != nil:
+			out = append(out, block{List: b.Items()})
 		default:
 			out = append(out, block{Lead: b.Lead, Text: b.Text})
 		}

@@ -74,6 +74,11 @@ func (m *mdWriter) blocks(bs []report.Block) {
 			for _, it := range b.List {
 				m.printf("- %s\n", Escape(it, ItemMax))
 			}
+		case b.Links != nil:
+			m.printf("\n")
+			for _, l := range b.Links {
+				m.printf("- %s\n", Link(l))
+			}
 		case b.Chart != nil:
 		case b.Lead != "":
 			m.printf("\n**%s** %s\n", Escape(b.Lead, CellMax), Escape(b.Text, ParaMax))

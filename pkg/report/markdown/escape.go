@@ -1,6 +1,7 @@
 package markdown
 
 import (
+	"net/url"
 	"strings"
 
 	"github.com/orchex/orchex/pkg/report"
@@ -60,4 +61,21 @@ func escape(s string, limit int, block bool) string {
 		}
 	}
 	return b.String()
+}
+
+// Link writes l as a Markdown link, [title](<URL>), when its address is a
+// plain http or https URL that cannot break out of the angle brackets (no
+// space, control character, angle bracket or backslash); otherwise as the
+// escaped text "title: URL", which a reader can still copy.
+func Link(l report.Link) string {
+	title := Escape(l.Title, ItemMax)
+	u, err := url.Parse(l.URL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(l.URL) > ItemMax*4 ||
+		strings.IndexFunc(l.URL, func(r rune) bool { return r <= ' ' || r == 0x7f || strings.ContainsRune("<>\\", r) || r > 0x7e }) >= 0 {
+		return Escape(l.Title+": "+l.URL, ItemMax)
+	}
+	if title == "" {
+		title = Escape(l.URL, ItemMax)
+	}
+	return "[" + title + "](<" + l.URL + ">)"
 }

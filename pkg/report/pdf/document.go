@@ -66,10 +66,11 @@ func (d *doc) blocks(bs []report.Block) {
 			d.docTable(b.Table)
 		case b.Chart != nil:
 			d.chart(b.Chart)
-		case b.List != nil:
-			for i, it := range b.List {
+		case b.List != nil || b.Links != nil:
+			items := b.Items()
+			for i, it := range items {
 				if i == maxNotes {
-					d.note(fmt.Sprintf("%d more in the Markdown and JSON outputs.", len(b.List)-i))
+					d.note(fmt.Sprintf("%d more in the Markdown and JSON outputs.", len(items)-i))
 					break
 				}
 				d.para("\u2022 " + capRunes(clean(it, d.cov), 400))
