@@ -614,6 +614,12 @@ func Present(v *View) {
 		v.Summary = append([]string{"This snapshot was collected for one scope's networks only (" + strings.Join(v.Method.Narrowed, "; ") +
 			"): its figures describe those networks, not the internet."}, v.Summary...)
 	}
+	// A snapshot is incomplete when a run left a reason; a view built by
+	// hand with none is complete, whatever its zero value says.
+	v.Completeness.Complete = len(v.Completeness.Reasons) == 0
+	if v.Completeness.Reasons == nil {
+		v.Completeness.Reasons = []string{}
+	}
 	v.Warnings = warnings(v)
 	v.Shown = shown(v)
 	for i := range v.ByProvider {
