@@ -416,8 +416,8 @@ func putObservations(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, b *p
 	}
 
 	var (
-		index  = make(map[model.Key]int)
-		groups []group
+		index  = make(map[model.Key]int, len(b.keys))
+		groups = make([]group, 0, len(b.keys))
 	)
 	for j, ok := range isNew {
 		if !ok {
