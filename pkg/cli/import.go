@@ -112,6 +112,7 @@ func (g *globals) tagger(dir string) (*cloud.Tagger, []store.FeedMeta, error) {
 }
 
 func runImport(ctx context.Context, g *globals, o importOptions) error {
+	defer importer.TuneGC(g.env.Getenv)()
 	files, empty, err := g.checkInputs(o)
 	if err != nil {
 		return err
