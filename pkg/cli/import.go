@@ -286,7 +286,7 @@ func importFile(ctx context.Context, g *globals, o importOptions, st *store.Stor
 	var records atomic.Int64
 	// Observations dated after now (a banner timestamped in 9999) are
 	// clamped to now and counted for the method section.
-	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st, Snapshot: o.Snapshot, BatchSize: 5000, Background: true,
+	p := &ingest.Pipeline{Classifier: cat, Tagger: tagger, Sink: st.Writer(), Snapshot: o.Snapshot, BatchSize: 5000, Background: true,
 		Until: g.env.Now().UTC()}
 	g.onInterrupt(func() string {
 		return fmt.Sprintf("snapshot %s keeps what was stored before the interrupt (%s observations of %s were read); import the same files again to complete it: records already stored are not stored twice",
