@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/orchex/orchex/pkg/ingest"
 )
@@ -20,13 +21,26 @@ func writerItems(n int) []ingest.Item {
 }
 
 // TestWriterSameSnapshot stores the same items in batches through
-// Store.Put and through a Writer committing every 3,000 items: every
-// service, observation, service group and host count is the same, and
-// storing the items again through a Writer changes nothing.
+// Store.Put and through a Writer committing every 3,000 items, into a
+// snapshot that already holds services seen by Shodan and Censys (some
+// of the new items merge into them): every service, observation, service
+// group and host count is the same, and storing the items again through
+// a Writer changes nothing.
 func TestWriterSameSnapshot(t *testing.T) {
 	ctx := context.Background()
 	items := writerItems(9000)
 	put, wr := openTemp(t), openTemp(t)
+	before := benchItems(2000)
+	for _, s := range []*Store{put, wr} {
+		if _, err := s.Put(ctx, "2026Q4", before, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Items seen again by Censys at the addresses stored before.
+	for i := 0; i < 300; i++ {
+		o := censysObs(before[i*2].Obs.Addr.String(), 6443, t0.Add(48*time.Hour))
+		items = append(items, item(o, k8sOpen, awsTag))
+	}
 	w := wr.Writer()
 	w.CommitItems = 3000
 	var pst, wst ingest.PutStats
@@ -45,8 +59,8 @@ func TestWriterSameSnapshot(t *testing.T) {
 	if err := w.Commit(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if pst != wst {
-		t.Errorf("stats: Put %+v, Writer %+v", pst, wst)
+	if pst != wst || wst.MergedServices < 300 {
+		t.Errorf("stats: Put %+v, Writer %+v (want the same, with at least 300 merges)", pst, wst)
 	}
 	sameSnapshot(t, put, wr)
 
