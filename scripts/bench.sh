@@ -1,42 +1,50 @@
 #!/usr/bin/env bash
-# bench.sh: import and report a million (and three million) Shodan banners
-# with orchex, next to the official Shodan CLI and jq on the same files.
+# bench.sh: import Shodan banners with orchex side by side with the
+# official Shodan CLI and jq on the same files, in one run, and print the
+# ratios, the peak memory and the machine's floor.
 #
-# Usage: scripts/bench.sh [-n "1000000 3000000"] [-r RUNS] [-w WORKDIR] [-s SKIP]
-#   -n  banner counts to generate and measure (default: "1000000 3000000")
-#   -r  runs per command; the table shows the run with the median wall time
-#       (default: 3; the machine may be shared, so one run is not a figure)
-#   -w  work directory for the inputs and databases (default: /tmp/orchex-bench;
-#       needs about 4.2 GB per million banners: the .json.gz and its
-#       decompressed copy for jq)
-#   -s  comma-separated commands to skip: shodan, jq, real-feeds, demo-ranges,
-#       no-ranges, report (e.g. -s shodan,jq to re-measure orchex alone)
+# Usage: scripts/bench.sh [-n "200000 1000000"] [-r RUNS] [-w WORKDIR] [-s SKIP]
+#   -n  banner counts to generate and measure (default: "200000 1000000";
+#       add 3000000 to check that memory stays flat)
+#   -r  rounds (default: 3); the table shows the median wall time of
+#       each command and the range (the machine may be shared: one run is
+#       not a figure)
+#   -w  work directory for the inputs and databases (default:
+#       /tmp/orchex-bench; about 4.2 GB per million banners: the .json.gz
+#       and its decompressed copy for jq)
+#   -s  comma-separated commands to skip: shodan, jq, real-feeds,
+#       demo-feeds, no-feeds, floor, report (e.g. -s report,demo-feeds)
 #
-# What it does, for each count N, one command after the other on an otherwise
-# idle machine (nothing runs concurrently with a measured command):
-#   1. installs what it needs (Debian: time, jq, python3-shodan) when missing;
-#   2. builds orchex (go build ./cmd/orchex);
+# What it does, for each count N:
+#   1. installs what it needs (Debian: time, jq, python3-shodan) when
+#      missing;
+#   2. builds orchex (go build ./cmd/orchex) and the importer's benchmark
+#      binary (go test -c ./pkg/importer, for the floor);
 #   3. writes N banners with `orchex demo --write-shodan` (realistic sizes,
 #      about 3 KB a banner, certificates and PEM chains included) and a
 #      decompressed copy for jq, unless they are there already;
-#   4. measures with /usr/bin/time (wall, user+system CPU, peak RSS):
-#        orchex import                                        (no feeds: tagging from engine and ASN only)
-#        orchex import --ranges <demo ranges>                 (feeds matching the demo addresses)
-#        orchex import --ranges ../shared/data/cloud-ranges   (all real feeds)
+#   4. runs, in each round, one command after the other, so that every
+#      command of a round shares the machine's load of that moment
+#      (/usr/bin/time: wall, user+system CPU, peak RSS):
+#        orchex import                                       (no feeds: tags from the engines' fields and ASNs)
+#        orchex import --ranges <demo ranges>                (feeds matching the demo addresses)
+#        orchex import --ranges ../shared/data/cloud-ranges  (all real feeds, when present)
 #        shodan parse --fields ip_str,port,product FILE.json.gz
-#        jq -c '{ip_str,port,product}' FILE.json             (decompressed, jq cannot read gzip)
-#        orchex report --format md / json                     (from the snapshot of the last import)
-#      each orchex import into a fresh database;
-#   5. prints a table per N and the ratios: baseline wall / orchex wall
-#      (above 1 means orchex is faster) and the memory growth from the
-#      first to the last N.
+#        jq -c '{ip_str,port,product}' FILE.json            (decompressed: jq cannot read gzip)
+#        floor: inflate + decode + classify on every core, nothing stored
+#               (BenchmarkFloor of pkg/importer on the same file)
+#      each orchex import into a fresh database; then orchex report
+#      --format md / json of the last import's snapshot;
+#   5. prints a table per N (median wall, range, CPU, peak RSS, records/s,
+#      and how many times faster than each command the orchex import is)
+#      and the peak RSS growth of the import from the first N to the last.
 #
 # Environment: ORCHEX_SHARED (default: ../shared next to the repository)
 # locates the real cloud range feeds; without them that row is skipped.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-counts="1000000 3000000"
+counts="200000 1000000"
 runs=3
 work=/tmp/orchex-bench
 skip=""
@@ -65,38 +73,30 @@ if ((${#need[@]})); then
 	$sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-echo "building orchex" >&2
-(cd "$here" && go build -o "$work/orchex" ./cmd/orchex)
+echo "building orchex and the floor benchmark" >&2
+(cd "$here" && go build -o "$work/orchex" ./cmd/orchex && go test -c -o "$work/importer.test" ./pkg/importer)
 orchex=$work/orchex
 
 # Demo range feeds: the ones `orchex demo` writes for its 198.18.0.0/15
 # population (a small demo run writes them; the blocks do not depend on
 # the size).
 demo_ranges=$work/demo/ranges
-if ! skipped demo-ranges && [[ ! -d $demo_ranges ]]; then
+if ! skipped demo-feeds && [[ ! -d $demo_ranges ]]; then
 	echo "writing the demo range feeds" >&2
 	"$orchex" demo --size 500 --no-pdf --rate 10000 --out "$work/demo" >/dev/null 2>&1
 fi
 
-# measure NAME LOG CMD...: runs CMD $runs times and appends
-# "name wall cpu rss_kb" (the run with the median wall time) to LOG.
-measure() {
+# run NAME LOG CMD...: runs CMD once and appends "name wall cpu rss_kb" to LOG.
+run() {
 	local name=$1 log=$2
 	shift 2
-	local i res=()
-	for ((i = 1; i <= runs; i++)); do
-		"${pre_run[@]}"
-		/usr/bin/time -f "%e %U %S %M" -o "$work/time.out" "$@" >"$work/cmd.out" 2>"$work/cmd.err" || {
-			echo "$name failed (run $i):" >&2
-			tail -5 "$work/cmd.err" >&2
-			return 1
-		}
-		res+=("$(awk '{printf "%.2f %.2f %d\n", $1, $2 + $3, $4}' "$work/time.out")")
-		echo "  $name run $i: $(tail -1 <<<"${res[-1]}") (wall s, cpu s, rss KB)" >&2
-	done
-	printf '%s\n' "${res[@]}" | sort -n | sed -n "$(((runs + 1) / 2))p" | sed "s/^/$name /" >>"$log"
+	/usr/bin/time -f "%e %U %S %M" -o "$work/time.out" "$@" >"$work/cmd.out" 2>"$work/cmd.err" || {
+		echo "$name failed:" >&2
+		tail -5 "$work/cmd.err" >&2
+		return 1
+	}
+	awk -v n="$name" '{printf "%s %.2f %.2f %d\n", n, $1, $2 + $3, $4}' "$work/time.out" | tee -a "$log" | sed 's/^/  /' >&2
 }
-pre_run=(true)
 
 first_rss=""
 for n in $counts; do
@@ -112,44 +112,60 @@ for n in $counts; do
 	log=$work/results-$n.txt
 	: >"$log"
 	db=$work/bench-$n.db
-	pre_run=(rm -f "$db" "$db-wal" "$db-shm")
-	echo "== $n banners ($(du -hL "$gz" | cut -f1) gzip, $runs runs each)" >&2
-	# The database of the last import measured stays for the reports.
-	if ! skipped no-ranges; then
-		# No feeds (an empty cache): tags from the engines' cloud fields and ASNs only.
-		measure "orchex-import(no-feeds)" "$log" env XDG_CACHE_HOME="$work/no-cache" "$orchex" --db "$db" -q import --snapshot BENCH "$gz"
-	fi
-	if ! skipped demo-ranges; then
-		measure "orchex-import(demo-feeds)" "$log" "$orchex" --db "$db" -q import --snapshot BENCH --ranges "$demo_ranges" "$gz"
-	fi
-	if ! skipped real-feeds && [[ -d $shared/data/cloud-ranges ]]; then
-		measure "orchex-import(real-feeds)" "$log" "$orchex" --db "$db" -q import --snapshot BENCH --ranges "$shared/data/cloud-ranges" "$gz"
-	fi
-	pre_run=(true)
-	if ! skipped report && [[ -s $db ]]; then
-		measure "orchex-report-md" "$log" "$orchex" --db "$db" -q report --snapshot BENCH --format md -o "$work/report.md"
-		measure "orchex-report-json" "$log" "$orchex" --db "$db" -q report --snapshot BENCH --format json -o "$work/report.json"
-	fi
-	pre_run=(true)
-	if ! skipped shodan; then
-		measure "shodan-parse" "$log" shodan parse --no-color --fields ip_str,port,product "$gz"
-	fi
-	if ! skipped jq; then
-		measure "jq" "$log" jq -c '{ip_str,port,product}' "$plain"
-	fi
+	fresh() { rm -f "$db" "$db-wal" "$db-shm"; }
+	echo "== $n banners ($(du -hL "$gz" | cut -f1) gzip, $runs rounds; load average $(cut -d' ' -f1-3 /proc/loadavg))" >&2
+	for ((i = 1; i <= runs; i++)); do
+		echo " round $i (wall s, cpu s, rss KB)" >&2
+		if ! skipped no-feeds; then
+			fresh
+			run "orchex-import" "$log" env XDG_CACHE_HOME="$work/no-cache" "$orchex" --db "$db" -q import --snapshot BENCH "$gz"
+		fi
+		if ! skipped demo-feeds; then
+			fresh
+			run "orchex-import(demo-feeds)" "$log" "$orchex" --db "$db" -q import --snapshot BENCH --ranges "$demo_ranges" "$gz"
+		fi
+		if ! skipped real-feeds && [[ -d $shared/data/cloud-ranges ]]; then
+			fresh
+			run "orchex-import(real-feeds)" "$log" "$orchex" --db "$db" -q import --snapshot BENCH --ranges "$shared/data/cloud-ranges" "$gz"
+		fi
+		skipped shodan || run "shodan-parse" "$log" shodan parse --no-color --fields ip_str,port,product "$gz"
+		skipped jq || run "jq" "$log" jq -c '{ip_str,port,product}' "$plain"
+		skipped floor || run "floor" "$log" env ORCHEX_BENCH_FILE="$gz" "$work/importer.test" -test.run '^$' -test.bench BenchmarkFloor -test.benchtime 1x
+		if ! skipped report && [[ -s $db ]]; then
+			run "orchex-report-md" "$log" "$orchex" --db "$db" -q report --snapshot BENCH --format md -o "$work/report.md"
+			run "orchex-report-json" "$log" "$orchex" --db "$db" -q report --snapshot BENCH --format json -o "$work/report.json"
+		fi
+	done
 
 	echo
-	echo "### $n banners (median of $runs runs; CPU = user + system)"
+	echo "### $n banners (median wall of $runs rounds, range; CPU = user + system; load average after: $(cut -d' ' -f1-3 /proc/loadavg))"
 	echo
+	# Per command: the round with the median wall time, the range, the
+	# largest RSS; then ratios to the first orchex import row.
 	awk -v n="$n" '
-		{ name[NR] = $1; wall[NR] = $2; cpu[NR] = $3; rss[NR] = $4
-		  if ($1 ~ /^orchex-import\(real-feeds\)/ || (!ref && $1 ~ /^orchex-import/)) ref = $2 }
+		{ k = $1; if (!(k in cnt)) order[++m] = k; i = ++cnt[k]; w[k, i] = $2; c[k, i] = $3; if ($4 > rss[k]) rss[k] = $4 }
+		function med(k,    i, j, t, a, b) {
+			for (i = 1; i <= cnt[k]; i++) { a[i] = w[k, i]; b[i] = c[k, i] }
+			for (i = 1; i <= cnt[k]; i++) for (j = i + 1; j <= cnt[k]; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t; t = b[i]; b[i] = b[j]; b[j] = t }
+			lo[k] = a[1]; hi[k] = a[cnt[k]]; mc[k] = b[int((cnt[k] + 1) / 2)]
+			return a[int((cnt[k] + 1) / 2)]
+		}
 		END {
-			printf "| command | wall s | CPU s | peak RSS MB | records/s (wall) | wall / orchex import |\n"
-			printf "|---|---:|---:|---:|---:|---:|\n"
-			for (i = 1; i <= NR; i++)
-				printf "| %s | %.2f | %.2f | %.0f | %s | %.2f |\n", name[i], wall[i], cpu[i], rss[i] / 1024,
-					(name[i] ~ /report/ ? "-" : sprintf("%.0f", n / wall[i])), wall[i] / ref
+			for (x = 1; x <= m; x++) { k = order[x]; mw[k] = med(k); if (!ref && k ~ /^orchex-import/) ref = k }
+			printf "| command | wall s (median) | range | CPU s | peak RSS MB | records/s | its wall / orchex import wall |\n"
+			printf "|---|---:|---:|---:|---:|---:|---:|\n"
+			for (x = 1; x <= m; x++) {
+				k = order[x]
+				printf "| %s | %.2f | %.2f–%.2f | %.2f | %.0f | %s | %.2f |\n", k, mw[k], lo[k], hi[k], mc[k], rss[k] / 1024,
+					(k ~ /report/ ? "-" : sprintf("%.0f", n / mw[k])), mw[k] / mw[ref]
+			}
+			if (ref != "") {
+				printf "\n%s: peak RSS %.0f MB", ref, rss[ref] / 1024
+				if ("shodan-parse" in mw) printf "; %.2fx as fast as shodan parse (target 2)", mw["shodan-parse"] / mw[ref]
+				if ("jq" in mw) printf "; %.2fx as fast as jq (target 2)", mw["jq"] / mw[ref]
+				if ("floor" in mw) printf "; %.2fx the floor (inflate + decode + classify on every core, %.2f s)", mw[ref] / mw["floor"], mw["floor"]
+				printf "\n"
+			}
 		}' "$log"
 	rss=$(awk '/^orchex-import/ { if ($4 > m) m = $4 } END { print m }' "$log")
 	if [[ -z $first_rss ]]; then

@@ -12,6 +12,7 @@ import (
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/cloud"
 	"github.com/orchex/orchex/pkg/fileimport"
+	"github.com/orchex/orchex/pkg/importer"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
@@ -88,6 +89,7 @@ func (g *globals) tagger(dir string) (*cloud.Tagger, []store.FeedMeta, error) {
 // the strict pass when asked, and runs the import (pkg/fileimport),
 // printing its events.
 func runImport(ctx context.Context, g *globals, cfg fileimport.Config, ranges string, strict bool) error {
+	defer importer.TuneGC(g.env.Getenv)()
 	files, empty, err := g.checkInputs(cfg.Files, strict)
 	if err != nil {
 		return err

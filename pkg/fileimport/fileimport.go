@@ -264,7 +264,7 @@ func importFile(ctx context.Context, cfg *Config, file string) (fr fileResult, e
 	cfg.emit(FileStarted{File: name, Size: in.Size, Records: func() int { return int(records.Load()) }})
 	// Observations dated after now (a banner timestamped in 9999) are
 	// clamped to now and counted for the method section.
-	p := &ingest.Pipeline{Classifier: cfg.Catalog, Tagger: cfg.Tagger, Sink: st, Snapshot: cfg.Snapshot, BatchSize: 5000, Background: true,
+	p := &ingest.Pipeline{Classifier: cfg.Catalog, Tagger: cfg.Tagger, Sink: st.Writer(), Snapshot: cfg.Snapshot, BatchSize: 5000, Background: true,
 		Until: cfg.now()}
 	// A strict import validated every file before this pass. Workers
 	// decode, classify and tag; the pipeline receives their items in file

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/netip"
 	"reflect"
+	"strings"
 	"sync"
 	"testing"
 
@@ -131,5 +132,60 @@ func TestPipelineBackgroundCancel(t *testing.T) {
 	cancel()
 	if err := add(); !errors.Is(err, context.Canceled) {
 		t.Errorf("AddItem with a full queue after cancel: %v, want context.Canceled", err)
+	}
+}
+
+// commitSink is a Committer that logs its Puts and Commits.
+type commitSink struct {
+	slowSink
+	log []string // "put" and "commit", in order
+}
+
+func (s *commitSink) Put(ctx context.Context, snapshot string, items []Item, page *model.RawPage) (PutStats, error) {
+	st, err := s.slowSink.Put(ctx, snapshot, items, page)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		s.log = append(s.log, "put")
+	}
+	return st, err
+}
+
+func (s *commitSink) Commit(context.Context) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.log = append(s.log, "commit")
+	return nil
+}
+
+// TestPipelineCommits checks that a Committer sink is committed after
+// the last Put of Flush, also when a Put failed, and after Page.
+func TestPipelineCommits(t *testing.T) {
+	for _, failAt := range []int{0, 3} {
+		sink := &commitSink{slowSink: slowSink{failAt: failAt}}
+		p := &Pipeline{Sink: sink, Snapshot: "x", BatchSize: 5, Background: true}
+		err := addAll(t, p, 23)
+		if (err != nil) != (failAt > 0) {
+			t.Fatalf("failAt %d: %v", failAt, err)
+		}
+		if err != nil {
+			p.Flush(context.Background()) // as callers do after an error
+		}
+		if n := len(sink.log); n == 0 || sink.log[n-1] != "commit" {
+			t.Errorf("failAt %d: log %v, want a commit last", failAt, sink.log)
+		}
+		if puts := strings.Count(strings.Join(sink.log, " "), "put"); puts != len(sink.puts) || (failAt == 0 && puts != 5) || (failAt > 0 && puts != 2) {
+			t.Errorf("failAt %d: %d puts logged, %d stored", failAt, puts, len(sink.puts))
+		}
+	}
+	sink := &commitSink{}
+	p := &Pipeline{Sink: sink, Snapshot: "x"}
+	c := model.Classification{Product: "kubernetes-api", Auth: model.AuthRequired}
+	obs := []model.Observation{{Engine: model.Shodan, Addr: netip.MustParseAddr("198.18.0.1"), Port: 443, Transport: "tcp", Known: &c}}
+	if _, err := p.Page(context.Background(), &model.RawPage{Engine: model.Shodan, Page: 1}, obs); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(sink.log); n < 2 || !reflect.DeepEqual(sink.log[n-2:], []string{"put", "commit"}) {
+		t.Errorf("Page: log %v, want its put then a commit last", sink.log)
 	}
 }

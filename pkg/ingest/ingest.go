@@ -72,6 +72,16 @@ type Sink interface {
 	Put(ctx context.Context, snapshot string, items []Item, page *model.RawPage) (PutStats, error)
 }
 
+// Committer is a Sink whose Puts may stay uncommitted, in one transaction,
+// until Commit (store.Writer: fewer, larger transactions for a long
+// import). The pipeline commits whenever its writer has no batch waiting
+// (so that a slow input never leaves what was read uncommitted), after
+// Page, and in Flush, also after an error.
+type Committer interface {
+	Sink
+	Commit(ctx context.Context) error
+}
+
 // Stats counts what a pipeline has seen.
 type Stats struct {
 	Observations int // observations offered
@@ -269,6 +279,17 @@ func (p *Pipeline) store(ctx context.Context, b *background) {
 		b.stats.Observations += st.Observations
 		b.stats.Clamped += st.Clamped
 		b.mu.Unlock()
+		if len(b.batches) == 0 {
+			// Nothing waits: the input is slower than the store, so
+			// committing now costs no time, and nothing read stays
+			// uncommitted while the input pauses.
+			if err := p.commit(ctx); err != nil {
+				b.mu.Lock()
+				b.err = err
+				b.mu.Unlock()
+				return
+			}
+		}
 		clear(items) // drop references to the stored observations
 		select {
 		case b.free <- items[:0]:
@@ -292,8 +313,14 @@ func (p *Pipeline) wait() error {
 }
 
 // Flush stores what is buffered; with Background it first waits for the
-// batches being stored.
-func (p *Pipeline) Flush(ctx context.Context) error {
+// batches being stored. A Committer sink is committed at the end, also
+// after an error.
+func (p *Pipeline) Flush(ctx context.Context) (err error) {
+	defer func() {
+		if cerr := p.commit(ctx); err == nil {
+			err = cerr
+		}
+	}()
 	if err := p.wait(); err != nil {
 		return err
 	}
@@ -306,6 +333,15 @@ func (p *Pipeline) Flush(ctx context.Context) error {
 	}
 	p.add(st)
 	p.buf = p.buf[:0]
+	return nil
+}
+
+// commit commits a Committer sink, whatever ctx's state: what it commits
+// was stored whole.
+func (p *Pipeline) commit(ctx context.Context) error {
+	if c, ok := p.Sink.(Committer); ok {
+		return c.Commit(context.WithoutCancel(ctx))
+	}
 	return nil
 }
 
@@ -332,6 +368,9 @@ func (p *Pipeline) Page(ctx context.Context, raw *model.RawPage, obs []model.Obs
 		items = append(items, it)
 	}
 	ps, err := p.Sink.Put(ctx, p.Snapshot, items, raw)
+	if err == nil {
+		err = p.commit(ctx)
+	}
 	if err != nil {
 		return Stats{}, err
 	}

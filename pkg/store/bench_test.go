@@ -200,3 +200,45 @@ func BenchmarkPutImport(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkPrepare measures the store's share of an import's parallel
+// work, per item: the observation's fingerprint (a canonical encoding of
+// everything observed, hashed with SHA-256) and the slimming of the item
+// for the writer (Store.Prepare).
+//
+//	go test ./pkg/store -run '^$' -bench BenchmarkPrepare -benchmem
+func BenchmarkPrepare(b *testing.B) {
+	s := openTemp(b)
+	items := importItems(1000)
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		it := items[i%len(items)]
+		s.Prepare(&it)
+		i++
+	}
+}
+
+// BenchmarkWriterImport is BenchmarkPutImport through a Writer, as orchex
+// import stores: batches of 5,000 items, a commit every
+// DefaultCommitItems. b.N is the number of items:
+//
+//	go test ./pkg/store -run '^$' -bench 'BenchmarkWriterImport$' -benchtime 200000x
+func BenchmarkWriterImport(b *testing.B) {
+	const batch = 5000
+	ctx := context.Background()
+	s := openTemp(b)
+	items := importItems(b.N)
+	b.ResetTimer()
+	w := s.Writer()
+	for i := 0; i < len(items); i += batch {
+		if _, err := w.Put(ctx, "2026Q4", items[i:min(i+batch, len(items))], nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := w.Commit(ctx); err != nil {
+		b.Fatal(err)
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/item")
+}

@@ -12,7 +12,9 @@
 // raw page are stored together or not at all. An observation already stored
 // in the snapshot (same engine, query and content fingerprint) is skipped, so
 // importing a file twice, or resuming a killed collection, neither loses nor
-// doubles anything.
+// doubles anything. An import stores through a [Writer], whose Puts share a
+// transaction of up to [DefaultCommitItems] items (each Put still whole or
+// absent), because a commit rewrites every index page its transaction touched.
 //
 // Put also keeps the host rules that span services: every service of an
 // address carries the address's honeypot reasons (the engines' marks and

@@ -19,7 +19,16 @@ var _ ingest.Preparer = (*Store)(nil)
 // uses a non-zero it.Fingerprint as given. Prepare does not touch the
 // database and is safe for concurrent use.
 func (s *Store) Prepare(it *ingest.Item) {
-	it.Fingerprint, _ = fingerprint(&it.Obs, nil)
+	// The canonical encoding the fingerprint hashes is a few KB a banner;
+	// its buffers are reused (it was the import's largest allocation).
+	bp, _ := s.scratch.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	it.Fingerprint, *bp = fingerprint(&it.Obs, *bp)
+	if cap(*bp) <= maxScratch {
+		s.scratch.Put(bp)
+	}
 	// Strings a classifier took from the banner (a version, evidence)
 	// may share its memory: copy them, or a waiting batch keeps every
 	// banner alive.
@@ -33,3 +42,7 @@ func (s *Store) Prepare(it *ingest.Item) {
 		Addr: o.Addr, Port: o.Port, Transport: o.Transport, SeenAt: o.SeenAt,
 	}
 }
+
+// maxScratch is the largest fingerprint buffer Prepare keeps for reuse: a
+// banner of megabytes does not pin its encoding.
+const maxScratch = 64 << 10

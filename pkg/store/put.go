@@ -274,51 +274,81 @@ type group struct {
 // leaves the snapshot as it was. The snapshot must exist (EnsureSnapshot).
 // IPv4-mapped IPv6 addresses are stored as IPv4 and zones are dropped.
 func (s *Store) Put(ctx context.Context, snapshot string, items []ingest.Item, page *model.RawPage) (ingest.PutStats, error) {
-	var st ingest.PutStats
-	if len(items) == 0 && page == nil {
-		return st, nil
+	op, batch, err := preparePut(snapshot, items, page)
+	if batch == nil || err != nil {
+		return ingest.PutStats{}, err
 	}
-	op := fmt.Sprintf("put %d items into snapshot %q", len(items), snapshot)
-	if page != nil {
-		op = fmt.Sprintf("put %s query %q page %d (%d items) into snapshot %q", page.Engine, page.QueryID, page.Page, len(items), snapshot)
-		if page.Engine == "" || page.Page < 1 {
-			return st, fmt.Errorf("store: %s: raw page needs an engine and a page number >= 1", op)
-		}
-	}
-	// Fingerprints and values are computed before the write lock: another
-	// goroutine's Put may be writing meanwhile.
-	batch, err := prepareBatch(op, items)
-	if err != nil {
-		return st, err
-	}
-
 	s.wmu.Lock()
 	defer s.wmu.Unlock()
-	// Statements run without ctx's cancellation (the driver would start a
-	// watcher goroutine per statement); ctx is checked between chunks and
-	// cancels the transaction itself.
-	sctx := context.WithoutCancel(ctx)
-	conn, err := s.db.Conn(ctx)
+	conn, err := s.writeConn(ctx)
 	if err != nil {
-		return st, s.wrapErr(op, err)
-	}
-	defer conn.Close()
-	// SQLite gives every multi-row INSERT a statement journal (a copy of
-	// each page it changes, to undo the statement alone should it fail
-	// midway), by default in a temporary file: 8% of Put's time went to
-	// its write calls. In memory it costs a copy. The pragma is refused
-	// inside a transaction, hence before BEGIN and after COMMIT or
-	// ROLLBACK; a connection that cannot be restored is discarded, not
-	// returned to the pool (its sorts would then stay in memory).
-	if _, err := conn.ExecContext(sctx, `PRAGMA temp_store = MEMORY`); err != nil {
-		return st, s.wrapErr(op, err)
+		return ingest.PutStats{}, s.wrapErr(op, err)
 	}
 	defer restoreTempStore(conn)
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
-		return st, s.wrapErr(op, err)
+		return ingest.PutStats{}, s.wrapErr(op, err)
 	}
 	defer rollback(tx)
+	st, err := s.put(ctx, tx, op, snapshot, batch, page)
+	if err != nil {
+		return ingest.PutStats{}, err
+	}
+	if err := ctx.Err(); err != nil {
+		return ingest.PutStats{}, fmt.Errorf("store: %s: %w", op, err)
+	}
+	if err := tx.Commit(); err != nil {
+		return ingest.PutStats{}, s.wrapErr(op+": commit", err)
+	}
+	return st, nil
+}
+
+// preparePut checks a Put's arguments, names the operation for errors
+// and computes the fingerprints and values of its observations, before
+// the write lock (another goroutine's Put may be writing meanwhile).
+// batch is nil when there is nothing to store.
+func preparePut(snapshot string, items []ingest.Item, page *model.RawPage) (op string, batch *putBatch, err error) {
+	if len(items) == 0 && page == nil {
+		return "", nil, nil
+	}
+	op = fmt.Sprintf("put %d items into snapshot %q", len(items), snapshot)
+	if page != nil {
+		op = fmt.Sprintf("put %s query %q page %d (%d items) into snapshot %q", page.Engine, page.QueryID, page.Page, len(items), snapshot)
+		if page.Engine == "" || page.Page < 1 {
+			return op, nil, fmt.Errorf("store: %s: raw page needs an engine and a page number >= 1", op)
+		}
+	}
+	batch, err = prepareBatch(op, items)
+	return op, batch, err
+}
+
+// writeConn takes a connection for a write transaction; the caller holds
+// s.wmu and hands it back with restoreTempStore.
+//
+// SQLite gives every multi-row INSERT a statement journal (a copy of
+// each page it changes, to undo the statement alone should it fail
+// midway), by default in a temporary file: 8% of Put's time went to its
+// write calls. In memory it costs a copy. The pragma is refused inside a
+// transaction, hence before BEGIN and after COMMIT or ROLLBACK.
+func (s *Store) writeConn(ctx context.Context) (*sql.Conn, error) {
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA temp_store = MEMORY`); err != nil {
+		restoreTempStore(conn)
+		return nil, err
+	}
+	return conn, nil
+}
+
+// put is the body of a Put, in the transaction tx.
+func (s *Store) put(ctx context.Context, tx *sql.Tx, op, snapshot string, batch *putBatch, page *model.RawPage) (ingest.PutStats, error) {
+	var st ingest.PutStats
+	// Statements run without ctx's cancellation (the driver would start a
+	// watcher goroutine per statement); ctx is checked between chunks and
+	// cancels the transaction itself.
+	sctx := context.WithoutCancel(ctx)
 	sid, err := s.snapshotID(sctx, tx, snapshot)
 	if err != nil {
 		return st, err
@@ -342,22 +372,18 @@ func (s *Store) Put(ctx context.Context, snapshot string, items []ingest.Item, p
 			return ingest.PutStats{}, s.wrapErr(op, err)
 		}
 	}
-	if err := ctx.Err(); err != nil {
-		return ingest.PutStats{}, fmt.Errorf("store: %s: %w", op, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return ingest.PutStats{}, s.wrapErr(op+": commit", err)
-	}
 	return st, nil
 }
 
 // restoreTempStore puts conn's temporary storage (sorts, statement
-// journals) back in files, out of its transaction, or has database/sql
-// discard conn.
+// journals) back in files, out of its transaction, and closes it; a
+// connection that cannot be restored is discarded, not returned to the
+// pool (its sorts would then stay in memory).
 func restoreTempStore(conn *sql.Conn) {
 	if _, err := conn.ExecContext(context.Background(), `PRAGMA temp_store = DEFAULT`); err != nil {
 		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
 	}
+	conn.Close()
 }
 
 // putObservations inserts the batch's observations, chunkRows a statement,
@@ -416,8 +442,8 @@ func putObservations(ctx context.Context, tx *sql.Tx, ps *stmts, sid int64, b *p
 	}
 
 	var (
-		index  = make(map[model.Key]int)
-		groups []group
+		index  = make(map[model.Key]int, len(b.keys))
+		groups = make([]group, 0, len(b.keys))
 	)
 	for j, ok := range isNew {
 		if !ok {

@@ -91,6 +91,8 @@ type Store struct {
 	path string
 	ro   bool       // opened with Options.ReadOnly
 	wmu  sync.Mutex // held by every write transaction
+	// scratch holds *[]byte buffers for Prepare's fingerprints.
+	scratch sync.Pool
 }
 
 // Open opens the orchex database at path, creating it (but not its

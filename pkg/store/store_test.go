@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"net/netip"
 	"os"
@@ -986,6 +987,30 @@ func TestCodecs(t *testing.T) {
 		got, err := parseHostnames(js)
 		if err != nil || !reflect.DeepEqual(got, h) {
 			t.Errorf("hostnames %q → %s → %q, %v", h, js, got, err)
+		}
+	}
+}
+
+// TestHostnamesJSONMatchesMarshal holds hostnamesJSON's fast path to
+// encoding/json byte for byte: the stored text is what json.Marshal
+// writes, whatever the names hold.
+func TestHostnamesJSONMatchesMarshal(t *testing.T) {
+	cases := [][]string{
+		{"a.example"}, {""}, {"", ""}, {"a-b.example.net", "c.example"}, {"UPPER.example", "0.0.0.0", "~!@#$%^*()_+={}|:;',.?/`"},
+		{`q"`}, {`b\`}, {"<"}, {">"}, {"&"}, {"\x7f"}, {"\x00"}, {"é.example"}, {"\u2028"}, {"\xff\xfe"},
+		{"ok.example", "tab\t"}, {" space ", "ok"},
+	}
+	for c := byte(0); c < 0x80; c++ {
+		cases = append(cases, []string{"x" + string(c) + "y"})
+	}
+	for _, h := range cases {
+		got, err := hostnamesJSON(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := json.Marshal(h)
+		if got != string(want) {
+			t.Errorf("hostnamesJSON(%q) = %s, json.Marshal gives %s", h, got, want)
 		}
 	}
 }
