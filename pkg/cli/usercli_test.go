@@ -529,13 +529,14 @@ func integrityOK(t *testing.T, db string) bool {
 	return h.QueryRow("PRAGMA integrity_check").Scan(&s) == nil && s == "ok"
 }
 
-// TestDemoPeakMemoryAndLines runs `orchex demo` at its default size as a
+// TestDemoMemoryLinesAndSamples runs `orchex demo` at its default size as a
 // user would and measures the child's peak resident memory (getrusage):
-// under 300 MB, since the simulated APIs make their pages on demand; and
-// it prints a handful of lines, not one per page.
-func TestDemoPeakMemoryAndLines(t *testing.T) {
+// under 300 MB, since the simulated APIs make their pages on demand; it
+// prints a handful of lines, not one per page; and it writes the reports
+// and briefings of reports/samples/demo byte for byte.
+func TestDemoMemoryLinesAndSamples(t *testing.T) {
 	dir := t.TempDir()
-	cmd := orchexCmd(t, "demo", "--out", dir, "--no-pdf")
+	cmd := orchexCmd(t, "demo", "--out", dir)
 	code, stdout, stderr := exitCode(t, cmd)
 	if code != 0 {
 		t.Fatalf("demo: exit %d\n%s", code, stderr)
@@ -554,6 +555,28 @@ func TestDemoPeakMemoryAndLines(t *testing.T) {
 	}
 	if !strings.Contains(stdout, "Exposed services        22,672 on 20,557 hosts") {
 		t.Errorf("headline:\n%s", stdout)
+	}
+	// The README promises that reports/samples/demo is what the demo
+	// writes: every sample, byte for byte.
+	samples := filepath.Join("..", "..", "reports", "samples", "demo")
+	n := 0
+	err := filepath.WalkDir(samples, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(samples, path)
+		want, _ := os.ReadFile(path)
+		got, err := os.ReadFile(filepath.Join(dir, rel))
+		if err != nil {
+			t.Errorf("the demo did not write %s, a sample: %v", rel, err)
+		} else if !bytes.Equal(got, want) {
+			t.Errorf("the demo's %s differs from reports/samples/demo/%s: run the demo and copy its reports there", rel, rel)
+		}
+		n++
+		return nil
+	})
+	if err != nil || n < 10 {
+		t.Errorf("compared %d samples: %v", n, err)
 	}
 }
 

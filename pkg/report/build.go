@@ -992,7 +992,7 @@ func (b *builder) method() Method {
 	})
 
 	nc := NoteCounts{Services: b.h.Services, AWSNoRegion: b.awsNone, NoEngine: b.overlap.Neither,
-		Honeypots: md.Honeypots, LikelyOpen: b.h.LikelyOpen, Support: b.support}
+		Honeypots: md.Honeypots, LikelyOpen: b.h.LikelyOpen, Support: b.support, InputsTable: true}
 	if b.sup != nil {
 		nc.SupportDropped = b.sup.dropped
 	}
@@ -1041,6 +1041,9 @@ type NoteCounts struct {
 	Services    int // services the report counts
 	AWSNoRegion int // AWS services whose region is unknown or global
 	NoEngine    int // services with no engine recorded
+	// InputsTable says the document lists its inputs with their Read and
+	// Kept counts (a report's method does; a briefing does not).
+	InputsTable bool
 	// Honeypots and LikelyOpen are what FigureNotes says of the
 	// figures: the honeypot hosts left out (or counted) and the services
 	// likely open but not proven so.
@@ -1080,6 +1083,9 @@ func MethodNotes(m Meta, c NoteCounts) []string {
 	}
 	if c.NoEngine > 0 {
 		notes = append(notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", c.NoEngine))
+	}
+	if c.InputsTable && slices.ContainsFunc(m.Inputs, func(in Input) bool { return in.Kept > in.Read }) {
+		notes = append(notes, "In the inputs table, Read counts the records an input delivered and Kept the observations they stored, one per recognised service: a Censys record is a host with all its matched services, so a Censys input can keep more than it read.")
 	}
 	return append(notes, supportNotes(c.Support, c.SupportDropped)...)
 }

@@ -26,7 +26,7 @@ func TestScopeAndNarrowingNotes(t *testing.T) {
 		v.Summary[1] != "These figures count the services of scope acme only." || !slices.Equal(v.Summary[2:], census.Summary) {
 		t.Errorf("summary %q", v.Summary)
 	}
-	want := report.MethodNotes(m, report.NoteCounts{Services: v.Headline.Services, AWSNoRegion: v.AWSNoRegion, Support: v.Support})
+	want := report.MethodNotes(m, report.NoteCounts{Services: v.Headline.Services, AWSNoRegion: v.AWSNoRegion, Support: v.Support, InputsTable: true})
 	if !slices.Equal(v.Method.Notes, want) {
 		t.Errorf("method notes %q, MethodNotes %q", v.Method.Notes, want)
 	}
@@ -35,5 +35,27 @@ func TestScopeAndNarrowingNotes(t *testing.T) {
 	}
 	if census.Method.Scope != "" || census.Method.Narrowed != nil {
 		t.Errorf("census method %+v", census.Method)
+	}
+}
+
+// TestInputsNote checks that the method explains the inputs table's Read
+// and Kept exactly when the document has an inputs table and an input kept
+// more than it read (a Censys record is a host with several matched
+// services), and not otherwise.
+func TestInputsNote(t *testing.T) {
+	note := func(notes []string) bool {
+		return slices.ContainsFunc(notes, func(n string) bool { return strings.HasPrefix(n, "In the inputs table, Read counts") })
+	}
+	m := reporttest.Meta()
+	m.Inputs = []report.Input{{Name: "query k8s/shodan/1", Engine: "shodan", Read: 10, Kept: 10}}
+	if notes := report.MethodNotes(m, report.NoteCounts{Services: 10, InputsTable: true}); note(notes) {
+		t.Errorf("note without a reason: %q", notes)
+	}
+	m.Inputs = append(m.Inputs, report.Input{Name: "query k8s/cenql/1", Engine: "censys", Read: 3, Kept: 7})
+	if notes := report.MethodNotes(m, report.NoteCounts{Services: 17, InputsTable: true}); !note(notes) {
+		t.Errorf("no note for a Censys input keeping 7 of 3 records: %q", notes)
+	}
+	if notes := report.MethodNotes(m, report.NoteCounts{Services: 17}); note(notes) {
+		t.Errorf("note in a document without an inputs table (a briefing): %q", notes)
 	}
 }
