@@ -222,7 +222,13 @@ func (s *Store) ProductHosts(ctx context.Context, snapshot string) (map[string]i
 		return nil, err
 	}
 	op := fmt.Sprintf("count hosts by product in snapshot %q", snapshot)
-	rows, err := s.db.QueryContext(ctx, `SELECT product, hosts FROM product_hosts WHERE snapshot_id = ? AND hosts > 0`, sid)
+	return s.countsBy(ctx, op, `SELECT product, hosts FROM product_hosts WHERE snapshot_id = ? AND hosts > 0`, sid)
+}
+
+// countsBy runs query, whose rows are a key and a count, and returns the
+// counts by key; op names the work in errors.
+func (s *Store) countsBy(ctx context.Context, op, query string, args ...any) (map[string]int, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, s.wrapErr(op, err)
 	}

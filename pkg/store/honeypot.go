@@ -37,25 +37,6 @@ func (s *Store) HoneypotProductHosts(ctx context.Context, snapshot string) (map[
 		return nil, err
 	}
 	op := fmt.Sprintf("count honeypot hosts by product in snapshot %q", snapshot)
-	rows, err := s.db.QueryContext(ctx, `SELECT product, count(DISTINCT addr) FROM services INDEXED BY services_honeypot
+	return s.countsBy(ctx, op, `SELECT product, count(DISTINCT addr) FROM services INDEXED BY services_honeypot
 		WHERE snapshot_id = ? AND honeypot != 0 GROUP BY product`, sid)
-	if err != nil {
-		return nil, s.wrapErr(op, err)
-	}
-	defer rows.Close()
-	out := make(map[string]int)
-	for rows.Next() {
-		var (
-			p string
-			n int64
-		)
-		if err := rows.Scan(&p, &n); err != nil {
-			return nil, s.wrapErr(op, err)
-		}
-		out[p] = int(n)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, s.wrapErr(op, err)
-	}
-	return out, nil
 }

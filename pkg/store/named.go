@@ -38,25 +38,8 @@ func (s *Store) ServicesNamed(ctx context.Context, snapshot, text string, fn fun
 	pattern := "%" + likeEscape(text) + "%"
 	// "+snapshot_id" keeps SQLite on the row id range rather than the
 	// index, whose order would read the rows at random.
-	rows, err := s.db.QueryContext(ctx, `SELECT `+serviceCols+` FROM services
+	return s.eachService(ctx, op, fn, `SELECT `+serviceCols+` FROM services
 		WHERE id BETWEEN ? AND ? AND +snapshot_id = ? AND hostnames LIKE ? ESCAPE '\'`, lo.Int64, hi.Int64, sid, pattern)
-	if err != nil {
-		return s.wrapErr(op, err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		sv := new(model.Service)
-		if err := scanService(rows, nil, sv); err != nil {
-			return s.wrapErr(op, err)
-		}
-		if err := fn(sv); err != nil {
-			return err
-		}
-	}
-	if err := rows.Err(); err != nil {
-		return s.wrapErr(op, err)
-	}
-	return nil
 }
 
 // likeEscape escapes LIKE's wildcards and its escape character.

@@ -26,8 +26,15 @@ func (s *Store) Services(ctx context.Context, snapshot string, fn func(*model.Se
 		return err
 	}
 	op := fmt.Sprintf("read services of snapshot %q", snapshot)
-	rows, err := s.db.QueryContext(ctx, `SELECT `+serviceCols+` FROM services
+	return s.eachService(ctx, op, fn, `SELECT `+serviceCols+` FROM services
 		WHERE snapshot_id = ? ORDER BY addr, port, transport`, sid)
+}
+
+// eachService runs query, which selects serviceCols, and calls fn with
+// each service it returns, stopping at fn's first error; op names the
+// work in errors.
+func (s *Store) eachService(ctx context.Context, op string, fn func(*model.Service) error, query string, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
 		return s.wrapErr(op, err)
 	}
