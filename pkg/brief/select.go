@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"iter"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/orchex/orchex/pkg/catalog"
 	"github.com/orchex/orchex/pkg/cloud"
+	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/eol"
 	"github.com/orchex/orchex/pkg/model"
 	"github.com/orchex/orchex/pkg/report"
@@ -224,24 +224,24 @@ func (r *Run) Counts(k int) Counts { return r.accs[k].t }
 
 // pass is the one streaming pass over both snapshots.
 func (r *Run) pass(ctx context.Context) error {
-	now, stopNow := pull(r.cfg.Now)
+	now, stopNow := compare.Pull(r.cfg.Now.Label, r.cfg.Now.Services)
 	defer stopNow()
-	var then *cursor
+	var then *compare.Cursor
 	if r.cfg.Since != nil {
 		var stop func()
-		then, stop = pull(*r.cfg.Since)
+		then, stop = compare.Pull(r.cfg.Since.Label, r.cfg.Since.Services)
 		defer stop()
-		if err := then.advance(); err != nil {
-			return err
+		if err := then.Advance(); err != nil {
+			return fmt.Errorf("brief: %w", err)
 		}
 	}
-	if err := now.advance(); err != nil {
-		return err
+	if err := now.Advance(); err != nil {
+		return fmt.Errorf("brief: %w", err)
 	}
 	var mn, mt []int
 	var rec record
 	steps := 0
-	for now.cur != nil || (then != nil && then.cur != nil) {
+	for now.Cur != nil || (then != nil && then.Cur != nil) {
 		if steps++; steps&1023 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -249,19 +249,19 @@ func (r *Run) pass(ctx context.Context) error {
 		}
 		c := -1 // only now
 		switch {
-		case then == nil || then.cur == nil:
-		case now.cur == nil:
+		case then == nil || then.Cur == nil:
+		case now.Cur == nil:
 			c = 1
 		default:
-			c = now.cur.Key.Compare(then.cur.Key)
+			c = now.Cur.Key.Compare(then.Cur.Key)
 		}
 		mn, mt = mn[:0], mt[:0]
 		if c <= 0 {
-			f := scope.ServiceFacts(now.cur)
+			f := scope.ServiceFacts(now.Cur)
 			mn = r.cfg.Scopes.AppendMatches(mn, &f)
 		}
 		if c >= 0 {
-			f := scope.ServiceFacts(then.cur)
+			f := scope.ServiceFacts(then.Cur)
 			mt = r.cfg.Scopes.AppendMatches(mt, &f)
 		}
 		// Both lists are ascending: walk them together.
@@ -287,26 +287,26 @@ func (r *Run) pass(ctx context.Context) error {
 			}
 			switch {
 			case inNow && inThen:
-				rec = record{change: Persisting, before: verdict(then.cur.Auth), svc: *now.cur}
+				rec = record{change: Persisting, before: verdict(then.Cur.Auth), svc: *now.Cur}
 			case inNow && r.cfg.Since != nil:
-				rec = record{change: New, svc: *now.cur}
+				rec = record{change: New, svc: *now.Cur}
 			case inNow:
-				rec = record{change: Unchanged, svc: *now.cur}
+				rec = record{change: Unchanged, svc: *now.Cur}
 			default:
-				rec = record{change: Gone, before: verdict(then.cur.Auth), svc: *then.cur}
+				rec = record{change: Gone, before: verdict(then.Cur.Auth), svc: *then.Cur}
 			}
 			if err := r.add(a, &rec); err != nil {
 				return err
 			}
 		}
 		if c <= 0 {
-			if err := now.advance(); err != nil {
-				return err
+			if err := now.Advance(); err != nil {
+				return fmt.Errorf("brief: %w", err)
 			}
 		}
 		if c >= 0 {
-			if err := then.advance(); err != nil {
-				return err
+			if err := then.Advance(); err != nil {
+				return fmt.Errorf("brief: %w", err)
 			}
 		}
 	}
@@ -433,57 +433,6 @@ func (r *Run) flush() error {
 		}
 	}
 	r.held = 0
-	return nil
-}
-
-// cursor pulls services from a push stream, checking their order.
-type cursor struct {
-	label string
-	next  func() (*model.Service, bool)
-	err   *error
-	cur   *model.Service
-	n     int
-}
-
-var errStopped = errors.New("stopped")
-
-// pull turns a side's push stream into a cursor (iter.Pull runs it as a
-// coroutine: one service at a time).
-func pull(s Side) (*cursor, func()) {
-	var serr error
-	seq := func(yield func(*model.Service) bool) {
-		err := s.Services(func(sv *model.Service) error {
-			if !yield(sv) {
-				return errStopped
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStopped) {
-			serr = err
-		}
-	}
-	next, stop := iter.Pull(seq)
-	return &cursor{label: s.Label, next: next, err: &serr}, stop
-}
-
-// advance moves to the next service; cur is nil at the end. The
-// service is copied: a stream may reuse its value.
-func (c *cursor) advance() error {
-	sv, ok := c.next()
-	if !ok {
-		c.cur = nil
-		if *c.err != nil {
-			return fmt.Errorf("brief: reading snapshot %s: %w", c.label, *c.err)
-		}
-		return nil
-	}
-	c.n++
-	if c.cur != nil && c.cur.Key.Compare(sv.Key) >= 0 {
-		return fmt.Errorf("brief: snapshot %s: service #%d (%s port %d) arrived after %s port %d: services must be sorted by address, port and transport, each once",
-			c.label, c.n, sv.Addr, sv.Port, c.cur.Addr, c.cur.Port)
-	}
-	cp := *sv
-	c.cur = &cp
 	return nil
 }
 

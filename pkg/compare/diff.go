@@ -3,9 +3,7 @@ package compare
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
-	"iter"
 	"math"
 	"slices"
 	"strings"
@@ -263,9 +261,9 @@ func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 		j.judges[1], _ = eol.NewTally(o.Support, o.AsOfB)
 		d.Support = &SupportMoves{AsOfA: eol.Day(o.AsOfA), AsOfB: eol.Day(o.AsOfB)}
 	}
-	ca, stopA := pull(a.Label, withoutHoneypots(a.Services, o.IncludeHoneypots, &d.A.Honeypots))
+	ca, stopA := Pull(a.Label, withoutHoneypots(a.Services, o.IncludeHoneypots, &d.A.Honeypots))
 	defer stopA()
-	cb, stopB := pull(b.Label, withoutHoneypots(b.Services, o.IncludeHoneypots, &d.B.Honeypots))
+	cb, stopB := Pull(b.Label, withoutHoneypots(b.Services, o.IncludeHoneypots, &d.B.Honeypots))
 	defer stopB()
 	if err := j.run(ca, cb); err != nil {
 		return nil, fmt.Errorf("compare: diff %s → %s: %w", a.Label, b.Label, err)
@@ -310,56 +308,6 @@ func withoutHoneypots(s Services, include bool, n *int) Services {
 			return fn(sv)
 		})
 	}
-}
-
-// cursor pulls services from a push stream, checking their order.
-type cursor struct {
-	label string
-	next  func() (*model.Service, bool)
-	err   *error
-	cur   *model.Service
-	n     int
-}
-
-var errStopped = errors.New("stopped")
-
-// pull turns a push stream into a cursor (iter.Pull runs the stream as a
-// coroutine: one service at a time, no buffering).
-func pull(label string, s Services) (*cursor, func()) {
-	var serr error
-	seq := func(yield func(*model.Service) bool) {
-		err := s(func(sv *model.Service) error {
-			if !yield(sv) {
-				return errStopped
-			}
-			return nil
-		})
-		if err != nil && !errors.Is(err, errStopped) {
-			serr = err
-		}
-	}
-	next, stop := iter.Pull(seq)
-	return &cursor{label: label, next: next, err: &serr}, stop
-}
-
-// advance moves to the next service; cur is nil at the end.
-func (c *cursor) advance() error {
-	prev := c.cur
-	sv, ok := c.next()
-	if !ok {
-		c.cur = nil
-		if *c.err != nil {
-			return fmt.Errorf("reading snapshot %s: %w", c.label, *c.err)
-		}
-		return nil
-	}
-	c.n++
-	if prev != nil && prev.Key.Compare(sv.Key) >= 0 {
-		return fmt.Errorf("snapshot %s: service #%d (%s) arrived after %s: services must be sorted by address, port and transport, each once",
-			c.label, c.n, keyString(sv.Key), keyString(prev.Key))
-	}
-	c.cur = sv
-	return nil
 }
 
 func keyString(k model.Key) string {
@@ -442,14 +390,14 @@ func (j *joiner) judge(i int, s *model.Service) eol.Verdict {
 	return j.judges[i].Add(eol.Facts{Product: s.Product, Version: s.Version, Auth: authOf(s), Names: s.Hostnames}, 1)
 }
 
-func (j *joiner) run(a, b *cursor) error {
-	if err := a.advance(); err != nil {
+func (j *joiner) run(a, b *Cursor) error {
+	if err := a.Advance(); err != nil {
 		return err
 	}
-	if err := b.advance(); err != nil {
+	if err := b.Advance(); err != nil {
 		return err
 	}
-	for a.cur != nil || b.cur != nil {
+	for a.Cur != nil || b.Cur != nil {
 		if j.steps++; j.steps&1023 == 0 {
 			if err := j.ctx.Err(); err != nil {
 				return err
@@ -457,32 +405,32 @@ func (j *joiner) run(a, b *cursor) error {
 		}
 		c := 0
 		switch {
-		case a.cur == nil:
+		case a.Cur == nil:
 			c = 1
-		case b.cur == nil:
+		case b.Cur == nil:
 			c = -1
 		default:
-			c = a.cur.Key.Compare(b.cur.Key)
+			c = a.Cur.Key.Compare(b.Cur.Key)
 		}
 		switch {
 		case c < 0: // only in A
-			j.sides[0].add(a.cur)
-			j.judge(0, a.cur)
-			j.gone(a.cur)
-			if err := a.advance(); err != nil {
+			j.sides[0].add(a.Cur)
+			j.judge(0, a.Cur)
+			j.gone(a.Cur)
+			if err := a.Advance(); err != nil {
 				return err
 			}
 		case c > 0: // only in B
-			j.sides[1].add(b.cur)
-			j.judge(1, b.cur)
-			j.added(b.cur)
-			if err := b.advance(); err != nil {
+			j.sides[1].add(b.Cur)
+			j.judge(1, b.Cur)
+			j.added(b.Cur)
+			if err := b.Advance(); err != nil {
 				return err
 			}
 		default:
-			j.sides[0].add(a.cur)
-			j.sides[1].add(b.cur)
-			va, vb := j.judge(0, a.cur), j.judge(1, b.cur)
+			j.sides[0].add(a.Cur)
+			j.sides[1].add(b.Cur)
+			va, vb := j.judge(0, a.Cur), j.judge(1, b.Cur)
 			if sm := j.d.Support; sm != nil && va.Status != eol.NoVersion && vb.Status != eol.NoVersion {
 				switch ea, eb := va.Status == eol.EndOfLife, vb.Status == eol.EndOfLife; {
 				case eb && !ea:
@@ -491,11 +439,11 @@ func (j *joiner) run(a, b *cursor) error {
 					sm.LeftEndOfLife++
 				}
 			}
-			j.both(a.cur, b.cur)
-			if err := a.advance(); err != nil {
+			j.both(a.Cur, b.Cur)
+			if err := a.Advance(); err != nil {
 				return err
 			}
-			if err := b.advance(); err != nil {
+			if err := b.Advance(); err != nil {
 				return err
 			}
 		}
