@@ -281,7 +281,7 @@ func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 		}
 		what := "left out of every count (a diff asked to include honeypots counts them)"
 		if o.IncludeHoneypots {
-			what = "counted (--include-honeypots)"
+			what = "counted in every figure, as asked"
 		}
 		d.Notes = append(d.Notes, fmt.Sprintf("Snapshot %s holds %d %s on hosts flagged as honeypots or decoys, %s.",
 			s.Snapshot, s.Honeypots, plural(s.Honeypots, "service", "services"), what))
