@@ -281,10 +281,10 @@ func NewDiff(ctx context.Context, a, b Input, o Options) (*Diff, error) {
 		}
 		what := "left out of every count (a diff asked to include honeypots counts them)"
 		if o.IncludeHoneypots {
-			what = "counted (--include-honeypots)"
+			what = "counted in every figure, as asked"
 		}
 		d.Notes = append(d.Notes, fmt.Sprintf("Snapshot %s holds %d %s on hosts flagged as honeypots or decoys, %s.",
-			s.Snapshot, s.Honeypots, plural(s.Honeypots, "service", "services"), what))
+			s.Snapshot, s.Honeypots, report.Plural(s.Honeypots, "service", "services"), what))
 	}
 	return d, nil
 }
@@ -582,10 +582,10 @@ func (j *joiner) finish() {
 		}
 	}
 	if n := d.Services.Moved; n > 0 {
-		d.Notes = append(d.Notes, fmt.Sprintf("%d persisting %s provider or region: hosts moved, or the range feeds changed.", n, plural(n, "service changed", "services changed")))
+		d.Notes = append(d.Notes, fmt.Sprintf("%d persisting %s provider or region: hosts moved, or the range feeds changed.", n, report.Plural(n, "service changed", "services changed")))
 	}
 	if n := d.Services.Reclassified; n > 0 {
-		d.Notes = append(d.Notes, fmt.Sprintf("%d persisting %s product: the banner changed, or the catalog did.", n, plural(n, "service changed", "services changed")))
+		d.Notes = append(d.Notes, fmt.Sprintf("%d persisting %s product: the banner changed, or the catalog did.", n, report.Plural(n, "service changed", "services changed")))
 	}
 }
 
@@ -631,11 +631,4 @@ func clip(s string) string {
 		s = s[:i]
 	}
 	return s
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -215,6 +215,32 @@ func TestNewDiffMatchesBruteForce(t *testing.T) {
 	}
 }
 
+// TestNewDiffHoneypotNotes: the services of honeypot hosts are left out
+// by default and counted when asked, and the note says which in words a
+// library may use (no command-line flag).
+func TestNewDiffHoneypotNotes(t *testing.T) {
+	a, b := fixture()
+	b[4].Honeypot = model.HoneypotShodanTag
+	for _, include := range []bool{false, true} {
+		d, err := NewDiff(context.Background(),
+			Input{Label: "2026Q2", Created: created, Method: method, Services: stream(a)},
+			Input{Label: "2026Q3", Created: created.AddDate(0, 3, 0), Method: method, Services: stream(b)},
+			Options{IncludeHoneypots: include})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, services := "left out of every count", len(b)-1
+		if include {
+			want, services = "counted in every figure, as asked", len(b)
+		}
+		note := d.Notes[len(d.Notes)-1] // after the note on moved services
+		if d.B.Honeypots != 1 || d.A.Honeypots != 0 || d.Totals.Services.After != services ||
+			!strings.HasPrefix(note, "Snapshot 2026Q3 holds 1 service on hosts flagged") || !strings.Contains(note, want) || strings.Contains(note, "--") {
+			t.Errorf("include %v: honeypots %d/%d, %d services, notes %q", include, d.A.Honeypots, d.B.Honeypots, d.Totals.Services.After, d.Notes)
+		}
+	}
+}
+
 func TestNewDiffErrors(t *testing.T) {
 	a, b := fixture()
 	ctx := context.Background()

@@ -57,10 +57,25 @@ func Order(snaps []store.Snapshot) ([]store.Snapshot, string) {
 	return out, ByCreated
 }
 
+// LabelError is a label Range was given that names none of its
+// snapshots. It wraps store.ErrNoSnapshot, so that a caller holding the
+// store can add the stored label closest to it.
+type LabelError struct {
+	Label string
+	Have  []string // the labels there are, in order
+}
+
+func (e *LabelError) Error() string {
+	return fmt.Sprintf("no snapshot %q (have: %s)", e.Label, strings.Join(e.Have, ", "))
+}
+
+// Unwrap returns store.ErrNoSnapshot.
+func (e *LabelError) Unwrap() error { return store.ErrNoSnapshot }
+
 // Range returns the snapshots of ordered (as Order returns them) from the
 // one labelled from to the one labelled to, both included; "" means the
-// first or the last. It fails when a label is unknown or from comes after
-// to.
+// first or the last. It fails with a *LabelError when a label is unknown,
+// and with ErrReversed when from comes after to.
 func Range(ordered []store.Snapshot, from, to string) ([]store.Snapshot, error) {
 	i, j := 0, len(ordered)-1
 	find := func(label string) (int, error) {
@@ -73,7 +88,7 @@ func Range(ordered []store.Snapshot, from, to string) ([]store.Snapshot, error) 
 		for k, s := range ordered {
 			labels[k] = s.Label
 		}
-		return 0, fmt.Errorf("no snapshot %q (have: %s)", label, strings.Join(labels, ", "))
+		return 0, &LabelError{Label: label, Have: labels}
 	}
 	var err error
 	if from != "" {

@@ -2,6 +2,7 @@ package compare
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -63,6 +64,16 @@ func TestRange(t *testing.T) {
 		case c.err == "" && (err != nil || labels(got) != c.want):
 			t.Errorf("Range(%q, %q) = %q, %v; want %q", c.from, c.to, labels(got), err, c.want)
 		}
+	}
+	// An unknown label names itself and wraps store.ErrNoSnapshot, so
+	// that a caller with the store can suggest the closest label.
+	_, err := Range(all, "", "2026q4")
+	var lerr *LabelError
+	if !errors.As(err, &lerr) || lerr.Label != "2026q4" || !errors.Is(err, store.ErrNoSnapshot) {
+		t.Errorf("Range to an unknown label: %v, want a *LabelError wrapping store.ErrNoSnapshot", err)
+	}
+	if _, err := Range(all, "2026Q4", "2026Q2"); !errors.Is(err, ErrReversed) || errors.Is(err, store.ErrNoSnapshot) {
+		t.Errorf("reversed Range: %v, want ErrReversed only", err)
 	}
 }
 

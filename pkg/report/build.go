@@ -727,17 +727,14 @@ func supportSentence(s *Support) string {
 }
 
 // warnings writes what a reader must see before any figure: that the
-// snapshot is incomplete, and why.
+// snapshot is incomplete, and why (Present has made it incomplete
+// exactly when it has a reason).
 func warnings(v *View) []string {
 	c := v.Completeness
 	if c.Complete {
 		return nil
 	}
-	runs := Plural(len(c.Reasons), "a run", "runs")
-	if len(c.Reasons) == 0 {
-		runs = "a run"
-	}
-	return []string{"This snapshot is incomplete: " + runs + " that filled it stopped before the end (" +
+	return []string{"This snapshot is incomplete: " + Plural(len(c.Reasons), "a run", "runs") + " that filled it stopped before the end (" +
 		strings.Join(c.Reasons, "; ") + "). Its figures count what was observed until then and are lower bounds, not a census."}
 }
 

@@ -207,6 +207,43 @@ func TestIncompleteAtTopOfEveryFormat(t *testing.T) {
 	}
 }
 
+// TestHoneypotsIncludedMethodLine: with honeypots counted, the method
+// section of every format says so in words ("as asked"), naming no
+// command-line flag: the renderers are a library.
+func TestHoneypotsIncludedMethodLine(t *testing.T) {
+	ctx := context.Background()
+	st, cat := figureStore(t)
+	v, err := assemble.View(ctx, st, cat, "2026Q4", assemble.Options{IncludeHoneypots: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md, page, p bytes.Buffer
+	if err := markdown.Render(&md, v, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := html.Render(&page, v); err != nil {
+		t.Fatal(err)
+	}
+	if err := pdf.Render(&p, v, pdf.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	texts := map[string]string{"markdown": md.String(), "html": page.String()}
+	if _, err := exec.LookPath("pdftotext"); err == nil {
+		f := filepath.Join(t.TempDir(), "r.pdf")
+		os.WriteFile(f, p.Bytes(), 0o600)
+		out, err := exec.Command("pdftotext", "-enc", "UTF-8", f, "-").Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts["pdf"] = strings.Join(strings.Fields(string(out)), " ")
+	}
+	for name, text := range texts {
+		if !strings.Contains(text, "7 on 2 hosts, included in every figure, as asked") || strings.Contains(text, "--include") {
+			t.Errorf("%s: the method's honeypot line is not \"7 on 2 hosts, included in every figure, as asked\" or names a flag", name)
+		}
+	}
+}
+
 // TestDiffAndTrendFlagIncomplete: a diff and a trend of an incomplete
 // snapshot open with it, and the trend's columns flag it.
 func TestDiffAndTrendFlagIncomplete(t *testing.T) {

@@ -41,6 +41,14 @@ func TestResolveAndSnapshots(t *testing.T) {
 	if _, err := assemble.Resolve(ctx, st, "zzz"); err == nil || strings.Contains(err.Error(), "did you mean") {
 		t.Errorf("unrelated label: %v", err)
 	}
+	// A trend's range suggests too, for either end.
+	var rerr *assemble.RangeError
+	for _, r := range [][2]string{{"2026q3", ""}, {"", "2026q3"}} {
+		_, err := assemble.Trend(ctx, st, nil, r[0], r[1], assemble.Options{})
+		if !errors.As(err, &rerr) || !errors.Is(err, store.ErrNoSnapshot) || !strings.Contains(err.Error(), "did you mean 2026Q3?") {
+			t.Errorf("trend %q..%q: %v", r[0], r[1], err)
+		}
+	}
 	snaps, err := st.Snapshots(ctx)
 	if err != nil {
 		t.Fatal(err)

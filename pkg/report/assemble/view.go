@@ -2,6 +2,7 @@ package assemble
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"time"
@@ -245,7 +246,8 @@ func Compare(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, 
 // the last), ordered by compare.Order; each snapshot's view counts
 // honeypots as o says and only the services o.Filter keeps (each
 // snapshot's services streamed through it). It returns
-// compare.ErrNoSnapshots wrapped when the store holds none.
+// [ErrNoSnapshots] wrapped when the store holds none, and a *RangeError
+// for a range its snapshots cannot give.
 func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to string, o Options) (*compare.Trend, error) {
 	snaps, err := st.Snapshots(ctx)
 	if err != nil {
@@ -257,11 +259,10 @@ func Trend(ctx context.Context, st *store.Store, cat *catalog.Catalog, from, to 
 	ordered, order := compare.Order(snaps)
 	sel, err := compare.Range(ordered, from, to)
 	if err != nil {
-		wrong := to
-		if _, ferr := st.Snapshot(ctx, from); from != "" && ferr != nil {
-			wrong = from
+		if lerr := (*compare.LabelError)(nil); errors.As(err, &lerr) {
+			err = Suggest(ctx, st, err, lerr.Label)
 		}
-		return nil, &RangeError{Err: Suggest(ctx, st, err, wrong)}
+		return nil, &RangeError{Err: err}
 	}
 	var in []compare.TrendInput
 	for _, s := range sel {

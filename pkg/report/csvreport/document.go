@@ -23,7 +23,8 @@ var number = regexp.MustCompile(`^[+-]?[0-9][0-9,]*(\.[0-9]+)?%?$`)
 // (DocumentColumns), then one row per table cell but the first of each
 // row, which names the row. section is the section's title, table the
 // title of the table's first column (what its rows are: "Product",
-// "Figure"), column the cell's column title. Paragraphs and charts are
+// "Figure"), column the cell's column title. A table's streamed rows
+// (Table.Stream) follow its held ones. Paragraphs and charts are
 // left out (the charts draw the tables' data). A figure is written
 // without thousands separators (22672, 1.3%, -3) so that spreadsheets
 // read it as a number; every other cell goes through [Cell].
@@ -39,13 +40,17 @@ func WriteDocument(w io.Writer, d *report.Document) error {
 			if t == nil || len(t.Columns) < 2 {
 				continue
 			}
-			for _, r := range t.Rows {
+			err := t.Each(func(r []string) error {
 				for i := 1; i < len(r) && i < len(t.Columns); i++ {
 					rec := []string{Cell(title), Cell(t.Columns[0].Title), Cell(r[0]), Cell(t.Columns[i].Title), figure(r[i])}
 					if err := cw.Write(rec); err != nil {
 						return fmt.Errorf("csvreport: %w", err)
 					}
 				}
+				return nil
+			})
+			if err != nil {
+				return fmt.Errorf("csvreport: table %q of %q: %w", Cell(t.Columns[0].Title), Cell(title), err)
 			}
 		}
 		return nil
@@ -68,7 +73,8 @@ func WriteDocument(w io.Writer, d *report.Document) error {
 	return nil
 }
 
-// WriteTable writes one table as a CSV: the column titles, then its rows,
+// WriteTable writes one table as a CSV: the column titles, then its rows
+// (those it holds, then those its Stream yields),
 // cells as WriteDocument writes them (figures without thousands
 // separators, every other cell through [Cell]).
 func WriteTable(w io.Writer, t *report.Table) error {
@@ -81,7 +87,7 @@ func WriteTable(w io.Writer, t *report.Table) error {
 	if err := cw.Write(rec); err != nil {
 		return fmt.Errorf("csvreport: writing header: %w", err)
 	}
-	for _, r := range t.Rows {
+	err := t.Each(func(r []string) error {
 		for i := range rec {
 			rec[i] = ""
 			if i < len(r) {
@@ -91,6 +97,10 @@ func WriteTable(w io.Writer, t *report.Table) error {
 		if err := cw.Write(rec); err != nil {
 			return fmt.Errorf("csvreport: %w", err)
 		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("csvreport: table %q: %w", Cell(t.Columns[0].Title), err)
 	}
 	cw.Flush()
 	if err := cw.Error(); err != nil {

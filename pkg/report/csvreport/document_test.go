@@ -3,6 +3,7 @@ package csvreport
 import (
 	"bytes"
 	"encoding/csv"
+	"errors"
 	"reflect"
 	"testing"
 
@@ -50,5 +51,44 @@ func TestWriteTable(t *testing.T) {
 	want := "engine,value,count\nshodan,'@SUM(A1),1234\ncensys,US,\n"
 	if b.String() != want {
 		t.Errorf("got %q, want %q", b.String(), want)
+	}
+}
+
+// TestWriteStreamedTable: a table's streamed rows follow its held ones in
+// both writers (none is dropped), and a failing stream fails the CSV.
+func TestWriteStreamedTable(t *testing.T) {
+	stream := func(fail error) *report.Table {
+		tab := &report.Table{Columns: []report.Column{{Title: "Service"}, {Title: "Auth"}}, Rows: [][]string{{"held", "open"}}}
+		tab.Stream = func(yield func([]string) error) error {
+			if err := yield([]string{"streamed", "=cmd|x"}); err != nil {
+				return err
+			}
+			return fail
+		}
+		return tab
+	}
+	var b bytes.Buffer
+	if err := WriteTable(&b, stream(nil)); err != nil {
+		t.Fatal(err)
+	}
+	if want := "Service,Auth\nheld,open\nstreamed,'=cmd|x\n"; b.String() != want {
+		t.Errorf("WriteTable: %q, want %q", b.String(), want)
+	}
+	b.Reset()
+	doc := func(tab *report.Table) *report.Document {
+		return &report.Document{Sections: []report.Section{{Title: "Services", Level: 1, Blocks: []report.Block{{Table: tab}}}}}
+	}
+	if err := WriteDocument(&b, doc(stream(nil))); err != nil {
+		t.Fatal(err)
+	}
+	if want := "section,table,row,column,value\nServices,Service,held,Auth,open\nServices,Service,streamed,Auth,'=cmd|x\n"; b.String() != want {
+		t.Errorf("WriteDocument: %q, want %q", b.String(), want)
+	}
+	disk := errors.New("spill file: read error")
+	if err := WriteDocument(&bytes.Buffer{}, doc(stream(disk))); !errors.Is(err, disk) {
+		t.Errorf("WriteDocument with a failing stream: %v, want its error", err)
+	}
+	if err := WriteTable(&bytes.Buffer{}, stream(disk)); !errors.Is(err, disk) {
+		t.Errorf("WriteTable with a failing stream: %v, want its error", err)
 	}
 }

@@ -87,13 +87,12 @@ func (d *doc) blocks(bs []report.Block) {
 // columns shows its first and its last ones, and says so.
 func (d *doc) docTable(t *report.Table) {
 	keep := make([]int, 0, len(t.Columns))
-	left := 0
 	for i := range t.Columns {
 		if len(t.Columns) <= maxDocColumns || i == 0 || i >= len(t.Columns)-(maxDocColumns-1) {
 			keep = append(keep, i)
 		}
 	}
-	left = len(t.Columns) - len(keep)
+	left := len(t.Columns) - len(keep)
 	pt := &table{}
 	for _, i := range keep {
 		c := t.Columns[i]
@@ -110,7 +109,7 @@ func (d *doc) docTable(t *report.Table) {
 		if c.Width > 0 {
 			w = c.Width
 		}
-		pt.cols = append(pt.cols, column{c.Title, w, align})
+		pt.cols = append(pt.cols, column{clean(c.Title, d.cov), w, align})
 	}
 	if len(keep) > 6 {
 		pt.size = 7.2

@@ -684,7 +684,7 @@ func (d *doc) method() {
 	if hp := m.Honeypots; hp.Services > 0 {
 		honey = num(hp.Services) + " on " + plural(hp.Hosts, "host", "hosts") + ", excluded from every figure"
 		if hp.Included {
-			honey = num(hp.Services) + " on " + plural(hp.Hosts, "host", "hosts") + ", included (--include-honeypots)"
+			honey = num(hp.Services) + " on " + plural(hp.Hosts, "host", "hosts") + ", included in every figure, as asked"
 		}
 	}
 	kv.add(rowPlain, "Services on honeypot hosts", honey)

@@ -46,3 +46,20 @@ func TestRenderDocumentStream(t *testing.T) {
 		t.Errorf("a failing stream gives %v, want its error", err)
 	}
 }
+
+// TestRenderDocumentColumnTitles: a document's column titles are cleaned
+// as its cells are (they name snapshots and scopes): no bidi override or
+// control character reaches the page.
+func TestRenderDocumentColumnTitles(t *testing.T) {
+	tb := &report.Table{Columns: []report.Column{{Title: "Figure"}, {Title: "2026Q3\u202eevil\x1b[31m", Figure: true}}}
+	tb.Add("Services", "12")
+	doc := &report.Document{Title: "Titles", Sections: []report.Section{{Title: "Rows", Level: 1, Blocks: []report.Block{{Table: tb}}}}}
+	var out bytes.Buffer
+	if err := RenderDocument(&out, doc, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	text := pdfText(t, out.Bytes())
+	if !strings.Contains(text, "2026Q3") || strings.ContainsAny(text, "\u202e\x1b") {
+		t.Errorf("column title not cleaned:\n%q", text)
+	}
+}

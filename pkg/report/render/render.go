@@ -66,6 +66,8 @@ func Document(w io.Writer, f Format, doc func() *report.Document, data any, what
 		return pdf.RenderDocument(w, doc(), pdf.Options{})
 	case HTML:
 		return html.RenderDocument(w, doc())
+	case Markdown:
+		return markdown.RenderDocument(w, doc())
 	}
-	return markdown.RenderDocument(w, doc())
+	return fmt.Errorf("render: %s: no such format (md, json, csv, pdf, html)", f)
 }

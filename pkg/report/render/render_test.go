@@ -48,4 +48,8 @@ func TestDocument(t *testing.T) {
 	if err := View(&bytes.Buffer{}, CSV, &report.View{}, "", ""); err == nil {
 		t.Error("a view rendered as CSV")
 	}
+	var b bytes.Buffer
+	if err := Document(&b, "xml", doc, data, "diff"); err == nil || b.Len() > 0 {
+		t.Errorf("a document in an unknown format: %v, wrote %.40q", err, b.String())
+	}
 }
