@@ -206,8 +206,8 @@ func (r *ObservationRow) set(m *Meta, o *store.Observation) {
 	}
 }
 
-// authOf maps any verdict other than open and auth_required to unknown,
-// as the report counts it.
+// authOf maps any verdict other than open, likely_open and auth_required
+// to unknown, as the report counts it.
 func authOf(a model.Auth) model.Auth {
 	if a == model.AuthOpen || a == model.AuthRequired || a == model.AuthLikelyOpen {
 		return a
