@@ -48,7 +48,8 @@ type Brief struct {
 	// truncations and the method differences with the earlier snapshot.
 	Notes []string
 	// Warnings are notes a reader must see before any figure: the
-	// snapshot was collected for other scopes' networks only.
+	// snapshot is incomplete (report.Meta.Incomplete), or a snapshot was
+	// collected for other scopes' networks only.
 	Warnings []string
 	// Method is how the snapshot was made.
 	CatalogVersion string
@@ -582,6 +583,11 @@ func (r *Run) notes(a *acc, sc *scope.Scope, sup *report.Support) (notes, warnin
 		for _, d := range r.cfg.Differences {
 			notes = append(notes, "Compared with snapshot "+r.cfg.Since.Label+", the method changed ("+d+"): a change in method is not a change in the internet.")
 		}
+	}
+	if len(m.Incomplete) > 0 {
+		warnings = append(warnings, "Snapshot "+r.cfg.Now.Label+" is incomplete: "+report.Plural(len(m.Incomplete), "a run", "runs")+
+			" that filled it stopped before the end ("+strings.Join(m.Incomplete, "; ")+"). This briefing counts what was observed until then: "+
+			"its figures are lower bounds, and services of "+sc.Name+" the runs did not reach are missing.")
 	}
 	covers := func(names []string) bool {
 		return len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, sc.Name) })

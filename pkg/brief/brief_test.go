@@ -336,3 +336,42 @@ func TestSelectErrors(t *testing.T) {
 		t.Error("a cancelled pass succeeded")
 	}
 }
+
+// TestIncompleteSnapshotWarns checks that a briefing of a snapshot whose
+// runs stopped early says so before any figure (brief.json's warnings,
+// the document's "Incomplete:" lead), as the research report and diffs
+// do, and that a complete snapshot's briefing has no such warning.
+func TestIncompleteSnapshotWarns(t *testing.T) {
+	a, b := snapshots(4, 300)
+	reason := "collect 2026-11-02T10:00:00Z: interrupted"
+	for _, incomplete := range []bool{false, true} {
+		r := run(t, a, b, true, func(c *brief.Config) {
+			if incomplete {
+				c.Meta.Incomplete = []string{reason}
+			}
+		})
+		for k := range r.Len() {
+			bf := open(t, r, k)
+			var warned bool
+			for _, w := range bf.Warnings {
+				if strings.Contains(w, "2026Q4 is incomplete") && strings.Contains(w, reason) && strings.Contains(w, "lower bounds") {
+					warned = true
+				}
+			}
+			if warned != incomplete {
+				t.Errorf("incomplete %v: scope %s warnings %q", incomplete, bf.Scope.Name, bf.Warnings)
+			}
+			_, raw := decodeJSON(t, bf)
+			if got := bytes.Contains(raw, []byte("2026Q4 is incomplete")); got != incomplete {
+				t.Errorf("incomplete %v: scope %s: brief.json warns %v", incomplete, bf.Scope.Name, got)
+			}
+			lead := false
+			for _, blk := range bf.Document(brief.DocOptions{}).Intro {
+				lead = lead || blk.Lead == "Incomplete:" && strings.Contains(blk.Text, reason)
+			}
+			if lead != incomplete {
+				t.Errorf("incomplete %v: scope %s: document intro warns %v", incomplete, bf.Scope.Name, lead)
+			}
+		}
+	}
+}

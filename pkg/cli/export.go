@@ -43,7 +43,7 @@ func exportCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "parquet, ndjson or csv (default: from the extension of --out)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for parquet)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "observations", Usage: "one row per engine observation instead of per service (parquet, csv)", Destination: &o.Observations},
-			&cli.BoolFlag{Name: "include-honeypots", Usage: "export the services of hosts flagged as honeypots too, marked (parquet, csv; ndjson always holds them)", Destination: &o.IncludeHoneypots},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "export the services of hosts flagged as honeypots too, marked, and their observations (parquet, csv; ndjson always holds them)", Destination: &o.IncludeHoneypots},
 		}, scopeFlags(&o.Scopes, &o.Scope)...),
 		Action: noArgs("export", func(c *cli.Context) error {
 			f, err := o.format()

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/orchex/orchex/internal/fetch"
+	"github.com/orchex/orchex/internal/outfile"
 )
 
 // DefaultAPI is the endoflife.date API that [Update] reads.
@@ -140,7 +142,7 @@ func Update(ctx context.Context, dir string, opt UpdateOptions) (*Data, error) {
 	if old, err := LoadDir(dir); err == nil && old.Date != "" && old.Date > d.Date {
 		return nil, fmt.Errorf("eol: update: nothing replaced: the API's data of %s is %w (%s, of %s); check the API address", d.Date, ErrOlder, path, old.Date)
 	}
-	if err := writeAtomic(path, b.Bytes()); err != nil {
+	if err := outfile.Write(path, func(w io.Writer) error { _, err := w.Write(b.Bytes()); return err }); err != nil {
 		return nil, fmt.Errorf("eol: update: nothing replaced: %w", err)
 	}
 	d.Origin = path
@@ -225,31 +227,4 @@ func apiEnd(is *bool, from *string) (End, bool, error) {
 		return End{Ended: *is}, true, nil
 	}
 	return End{}, false, nil
-}
-
-// writeAtomic writes data to a temporary file beside path, flushes it to
-// disk and renames it over path, so a reader sees the old file or the new
-// one, never a part.
-func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".calendars-*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // after a successful rename there is nothing to remove
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp, 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
 }

@@ -87,10 +87,10 @@ type Options struct {
 	Observations bool
 	Meta         Meta
 	// IncludeHoneypots exports the services of hosts flagged as
-	// honeypots too (their honeypot column is true); by default the
-	// Parquet and CSV exports leave them out, as reports do. NDJSON,
-	// which orchex import reads back, always holds every service with its
-	// honeypot reasons.
+	// honeypots too (their honeypot column is true), and their
+	// observations; by default the Parquet and CSV exports leave both
+	// out, as reports do. NDJSON, which orchex import reads back, always
+	// holds every service with its honeypot reasons.
 	IncludeHoneypots bool
 }
 
@@ -123,9 +123,19 @@ func writeLimited(ctx context.Context, w io.Writer, src Source, o Options, lim l
 		default:
 			return Stats{}, fmt.Errorf("export: %w %q", ErrFormat, o.Format)
 		}
+		var decoys map[model.Key]struct{}
+		if !o.IncludeHoneypots {
+			var err error
+			if decoys, err = honeypotKeys(ctx, src, label); err != nil {
+				return Stats{}, err
+			}
+		}
 		var row ObservationRow
 		return pump(ctx, rw, label, func(fn func() error) error {
 			return src.Observations(ctx, label, func(ob *store.Observation) error {
+				if _, ok := decoys[ob.Key]; ok {
+					return nil
+				}
 				row.set(&o.Meta, ob)
 				return fn()
 			})
@@ -153,6 +163,23 @@ func writeLimited(ctx context.Context, w io.Writer, src Source, o Options, lim l
 			return fn()
 		})
 	}, &row)
+}
+
+// honeypotKeys returns the keys of the snapshot's services on hosts
+// flagged as honeypots, whose observations an export leaves out as it
+// leaves out their services (memory: the flagged services only).
+func honeypotKeys(ctx context.Context, src Source, label string) (map[model.Key]struct{}, error) {
+	keys := map[model.Key]struct{}{}
+	err := src.Services(ctx, label, func(s *model.Service) error {
+		if s.Honeypot != 0 {
+			keys[s.Key] = struct{}{}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("export: snapshot %q: reading the honeypot services: %w", label, err)
+	}
+	return keys, nil
 }
 
 // rowWriter writes rows of one kind; close finishes the file.

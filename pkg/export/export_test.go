@@ -538,3 +538,38 @@ func TestParseFormat(t *testing.T) {
 		}
 	}
 }
+
+// TestHoneypotsLeftOut checks that a honeypot host's services and their
+// observations are left out of the Parquet and CSV exports unless
+// IncludeHoneypots, as reports leave them out, and kept (marked) with it.
+func TestHoneypotsLeftOut(t *testing.T) {
+	ss := reporttest.Ten()
+	ss[1].Honeypot = model.HoneypotShodanTag // 3.5.140.2:10250
+	decoy := ss[1].Key
+	var obs []store.Observation
+	for _, s := range ss {
+		obs = append(obs, store.Observation{Engine: model.Shodan, Key: s.Key, Product: s.Product, Auth: s.Auth, Confidence: model.High, Fingerprint: "aa"})
+	}
+	src := &fakeStore{services: ss, observations: obs}
+	for _, include := range []bool{false, true} {
+		want := len(ss)
+		if !include {
+			want--
+		}
+		b, st := write(t, src, Options{Format: CSV, Meta: meta(), IncludeHoneypots: include})
+		has := strings.Contains(string(b), "\n2026Q4,3,3.5.140.2,ipv4,10250,")
+		if st.Rows != want || has != include {
+			t.Errorf("services, include %v: %d rows (want %d), decoy listed %v", include, st.Rows, want, has)
+		}
+		b, st = write(t, src, Options{Format: CSV, Observations: true, Meta: meta(), IncludeHoneypots: include})
+		has = strings.Contains(string(b), "\n2026Q4,"+decoy.Addr.String()+",ipv4,10250,")
+		if st.Rows != want || has != include {
+			t.Errorf("observations, include %v: %d rows (want %d), decoy listed %v", include, st.Rows, want, has)
+		}
+		pq, _ := write(t, src, Options{Format: Parquet, Observations: true, Meta: meta(), IncludeHoneypots: include})
+		rows, _ := readParquet[ObservationRow](t, pq)
+		if len(rows) != want {
+			t.Errorf("parquet observations, include %v: %d rows, want %d", include, len(rows), want)
+		}
+	}
+}

@@ -12,13 +12,12 @@ import (
 
 // SchemaVersion is the version of the Parquet and CSV columns
 // ([ServiceRow], [ObservationRow]), written to every Parquet file as the
-// key-value metadata "orchex.schema_version". Version 1 is the first. A
-// later version only adds columns (issue 15's honeypot and inferred
-// verdicts, for example); a column is never renamed, retyped or removed
-// without a new major schema and a new metadata key, so queries that name
-// their columns keep working.
-// Version 2 adds the honeypot column, leaves honeypot services out unless
-// asked (Options.IncludeHoneypots) and writes likely_open in auth.
+// key-value metadata "orchex.schema_version" (docs/export.md, Schema
+// versions). Version 2 added the honeypot column, left honeypot services
+// out unless asked (Options.IncludeHoneypots) and writes likely_open in
+// auth; version 1 had none of these. Within a version, columns are only
+// added: a column is never renamed, retyped or removed, so queries that
+// name their columns keep working.
 const SchemaVersion = 2
 
 // ServiceRow is one service as the Parquet and CSV exports write it: one
@@ -206,8 +205,8 @@ func (r *ObservationRow) set(m *Meta, o *store.Observation) {
 	}
 }
 
-// authOf maps any verdict other than open and auth_required to unknown,
-// as the report counts it.
+// authOf maps any verdict other than open, likely_open and auth_required
+// to unknown, as the report counts it.
 func authOf(a model.Auth) model.Auth {
 	if a == model.AuthOpen || a == model.AuthRequired || a == model.AuthLikelyOpen {
 		return a
