@@ -184,8 +184,10 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		case err != nil && ctx.Err() != nil:
 			// Interrupted: the snapshot keeps what was stored, and is not
 			// the census of these files until the same import runs again.
+			// Not every record read was stored: the batches still queued
+			// for the writer stop with ctx (ingest.Pipeline.Background).
 			markIncomplete(ctx, &cfg, importRun(f),
-				fmt.Sprintf("interrupted (%v) after %d records; what was read before is stored", context.Cause(ctx), read))
+				fmt.Sprintf("interrupted (%v) after %d records were read; the records stored by then are kept", context.Cause(ctx), read))
 			for _, rest := range cfg.Files[i+1:] {
 				markIncomplete(ctx, &cfg, importRun(rest), "not imported: the import was interrupted at "+filepath.Base(Name(f)))
 			}
