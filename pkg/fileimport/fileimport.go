@@ -175,8 +175,9 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	clamped := 0
 	var engines []store.EngineMeta
 	var exports []string
+	marked := map[string]bool{} // runs this run marked incomplete
 	for i, f := range cfg.Files {
-		fr, err := importFile(ctx, &cfg, f)
+		fr, err := importFile(ctx, &cfg, f, marked)
 		res.Bad += fr.bad
 		clamped += fr.clamped
 		read := fr.read
@@ -250,8 +251,11 @@ type classified struct {
 }
 
 // importFile imports one file and returns what it adds to the snapshot's
-// method.
-func importFile(ctx context.Context, cfg *Config, file string) (fr fileResult, err error) {
+// method. marked holds the runs (importRun) this run has marked
+// incomplete: a file of the same base name read to its end clears an
+// earlier run's mark, not one of this run (another directory's file,
+// cut short).
+func importFile(ctx context.Context, cfg *Config, file string, marked map[string]bool) (fr fileResult, err error) {
 	st := cfg.Store
 	in, err := inputs.Open(file, cfg.Stdin)
 	if err != nil {
@@ -302,10 +306,14 @@ func importFile(ctx context.Context, cfg *Config, file string) (fr fileResult, e
 	// A file that ended early (a truncated .gz, a document cut short)
 	// leaves the snapshot incomplete, with where it broke; one read to
 	// its end completes what an earlier import of it left.
-	if res.Truncated {
-		markIncomplete(ctx, cfg, importRun(file), res.TruncatedReason)
-	} else if err := st.ClearIncomplete(ctx, cfg.Snapshot, importRun(file)); err != nil {
-		return fileResult{bad: res.Bad, read: res.Read}, err
+	switch run := importRun(file); {
+	case res.Truncated:
+		markIncomplete(ctx, cfg, run, res.TruncatedReason)
+		marked[run] = true
+	case !marked[run]:
+		if err := st.ClearIncomplete(ctx, cfg.Snapshot, run); err != nil {
+			return fileResult{bad: res.Bad, read: res.Read}, err
+		}
 	}
 	cfg.emit(FileDone{File: name, Result: res, Stats: stats})
 	fr = fileResult{bad: res.Bad, read: res.Read, clamped: stats.Clamped, export: res.Format == importer.OrchexExport}
