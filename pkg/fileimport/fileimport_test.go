@@ -192,3 +192,26 @@ func TestRunSameNameTruncated(t *testing.T) {
 		t.Errorf("%s was cut short, but the complete %s of the same name cleared its mark", cut, whole)
 	}
 }
+
+// TestRunStoppedKeepsMethod: a run stopped by an error at its second file
+// (no known format) keeps the first file's services, and the snapshot's
+// method says where they came from: the input, its engine, the feeds.
+func TestRunStoppedKeepsMethod(t *testing.T) {
+	dir := t.TempDir()
+	a := write(t, dir, "a.json", banners(0, 20))
+	b := write(t, dir, "b.txt", []byte("hello, not a Shodan or Censys file\n"))
+	cfg, _ := setup(t, a, b)
+	ctx := context.Background()
+	if _, err := Run(ctx, cfg); err == nil || !strings.Contains(err.Error(), "b.txt") {
+		t.Fatalf("Run: %v, want an error naming b.txt", err)
+	}
+	snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := snap.Meta
+	if snap.Services == 0 || !reflect.DeepEqual(m.Inputs, []string{"a.json"}) || len(m.Engines) != 1 ||
+		m.Engines[0].API != "file:shodan-download" || len(m.Feeds) != 1 {
+		t.Errorf("%d services stored from a.json, method %+v: want a.json, its engine and the feeds", snap.Services, m)
+	}
+}
