@@ -240,9 +240,6 @@ func (c *Catalog) Product(id string) (Product, bool) {
 	return p.export(), true
 }
 
-// GenericAuth returns the auth rules that apply to every product.
-func (c *Catalog) GenericAuth() []Rule { return slices.Clone(c.generic) }
-
 // Queries returns every query of the catalog, sorted by product ID, then
 // engine dialect (shodan, cenql, censys-v2), then file order.
 func (c *Catalog) Queries() []Query {

@@ -206,7 +206,9 @@ func runRangesLookup(g *globals, dir string, args []string) error {
 		}
 		t.Add(a.String(), m.Provider, dash(m.Place()), dash(m.Service), m.Prefix.String(), m.Source())
 	}
-	terminal.Table(g.env.Stdout, t, terminal.Options{})
+	if err := terminal.Table(g.env.Stdout, t, terminal.Options{}); err != nil {
+		return fmt.Errorf("ranges lookup: write output: %w", err)
+	}
 	if bad > 0 {
 		return partialError{fmt.Sprintf("%d argument(s) were not addresses", bad)}
 	}

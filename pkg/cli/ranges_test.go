@@ -221,3 +221,21 @@ func TestRangesUpdate(t *testing.T) {
 		t.Error("aws feed replaced although the update failed")
 	}
 }
+
+// failWriter fails every write, as a closed pipe or a full disk does.
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, fmt.Errorf("no space left on device") }
+
+// TestRangesLookupWriteError: a lookup whose table cannot be written
+// fails, saying so, instead of exiting 0 with nothing printed.
+func TestRangesLookupWriteError(t *testing.T) {
+	var errb bytes.Buffer
+	code := Main(context.Background(), []string{"ranges", "lookup", "--ranges", rangesFixtures, "3.5.140.2"}, Env{
+		Stdin: strings.NewReader(""), Stdout: failWriter{}, Stderr: &errb,
+		Getenv: func(string) string { return "" },
+	})
+	if code != ExitFailure || !strings.Contains(errb.String(), "no space left on device") {
+		t.Errorf("exit %d, stderr %q: want a failure naming the write error", code, errb.String())
+	}
+}

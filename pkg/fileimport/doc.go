@@ -11,7 +11,8 @@
 // ended early or an interrupted run (and clears the mark when the same
 // file later reads to its end), removes a snapshot it created but filled
 // with nothing, and adds the method's metadata (inputs, engines, feeds,
-// exports, clamped times, cloud tag disagreements). Validate is the
+// exports, clamped times, cloud tag disagreements) of the files read,
+// also when the run stopped at an error or an interrupt. Validate is the
 // strict pass, which reads every file before anything is written.
 //
 // It reports what happens through typed events and returns typed

@@ -158,6 +158,8 @@ func Validate(ctx context.Context, cfg Config) error {
 // file it names; the files before it stay imported, and a file stopped
 // after some records (an interrupt, a store error) leaves the snapshot
 // marked incomplete, as do the files an interrupt kept from being read.
+// The snapshot's method records the files read, whole or in part, also
+// when the run stopped.
 func Run(ctx context.Context, cfg Config) (res Result, err error) {
 	st, cat := cfg.Store, cfg.Catalog
 	existed, err := snapshotExists(ctx, st, cfg.Snapshot)
@@ -169,23 +171,31 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		return res, err
 	}
 	defer removeIfCreatedEmpty(ctx, &cfg, existed)
+	var m method
+	defer func() {
+		if merr := m.record(ctx, &cfg); err == nil {
+			err = merr
+		}
+	}()
 	if v := snap.Meta.CatalogVersion; v != "" && v != cat.Version() {
 		cfg.emit(CatalogChanged{Snapshot: cfg.Snapshot, Was: v, Now: cat.Version()})
 	}
-	clamped := 0
-	var engines []store.EngineMeta
-	var exports []string
+	marked := map[string]bool{} // runs this run marked incomplete
 	for i, f := range cfg.Files {
-		fr, err := importFile(ctx, &cfg, f)
+		fr, err := importFile(ctx, &cfg, f, marked)
 		res.Bad += fr.bad
-		clamped += fr.clamped
 		read := fr.read
+		if err == nil || read > 0 {
+			m.add(f, fr)
+		}
 		switch {
 		case err != nil && ctx.Err() != nil:
 			// Interrupted: the snapshot keeps what was stored, and is not
 			// the census of these files until the same import runs again.
+			// Not every record read was stored: the batches still queued
+			// for the writer stop with ctx (ingest.Pipeline.Background).
 			markIncomplete(ctx, &cfg, importRun(f),
-				fmt.Sprintf("interrupted (%v) after %d records; what was read before is stored", context.Cause(ctx), read))
+				fmt.Sprintf("interrupted (%v) after %d records were read; the records stored by then are kept", context.Cause(ctx), read))
 			for _, rest := range cfg.Files[i+1:] {
 				markIncomplete(ctx, &cfg, importRun(rest), "not imported: the import was interrupted at "+filepath.Base(Name(f)))
 			}
@@ -196,31 +206,56 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		case err != nil:
 			return res, err // nothing of the file was read or stored
 		}
-		engines = append(engines, fr.engines...)
-		if fr.export {
-			exports = append(exports, filepath.Base(Name(f)))
-		}
 	}
-	err = st.UpdateMeta(ctx, cfg.Snapshot, func(m *store.Meta) {
-		if m.CatalogVersion == "" {
-			m.CatalogVersion = cat.Version()
+	return res, nil
+}
+
+// method is what a run adds to the snapshot's method: the files it read,
+// whole or in part, their engines, the orchex exports among them, and
+// the observations stored with their time clamped.
+type method struct {
+	inputs, exports []string
+	engines         []store.EngineMeta
+	clamped         int
+}
+
+// add records file, read with result fr.
+func (m *method) add(file string, fr fileResult) {
+	base := filepath.Base(Name(file))
+	m.inputs = append(m.inputs, base)
+	m.engines = append(m.engines, fr.engines...)
+	if fr.export {
+		m.exports = append(m.exports, base)
+	}
+	m.clamped += fr.clamped
+}
+
+// record adds the method to the snapshot's, with the range feeds and the
+// tagger's disagreements, when the run read a file; after an interrupt
+// too (what was stored needs its method).
+func (m *method) record(ctx context.Context, cfg *Config) error {
+	if len(m.inputs) == 0 {
+		return nil
+	}
+	return cfg.Store.UpdateMeta(context.WithoutCancel(ctx), cfg.Snapshot, func(meta *store.Meta) {
+		if meta.CatalogVersion == "" {
+			meta.CatalogVersion = cfg.Catalog.Version()
 		}
 		for _, f := range cfg.Feeds {
-			m.AddFeed(f)
+			meta.AddFeed(f)
 		}
-		for _, f := range cfg.Files {
-			m.AddInput(filepath.Base(Name(f)))
+		for _, f := range m.inputs {
+			meta.AddInput(f)
 		}
-		for _, e := range engines {
-			m.AddEngine(e)
+		for _, e := range m.engines {
+			meta.AddEngine(e)
 		}
-		for _, f := range exports {
-			m.AddExport(f)
+		for _, f := range m.exports {
+			meta.AddExport(f)
 		}
-		m.AddClamped(clamped)
-		m.AddDisagreements(cfg.Tagger.DisagreementCount())
+		meta.AddClamped(m.clamped)
+		meta.AddDisagreements(cfg.Tagger.DisagreementCount())
 	})
-	return res, err
 }
 
 // Name names an input for messages and the snapshot's method: the path,
@@ -248,8 +283,11 @@ type classified struct {
 }
 
 // importFile imports one file and returns what it adds to the snapshot's
-// method.
-func importFile(ctx context.Context, cfg *Config, file string) (fr fileResult, err error) {
+// method. marked holds the runs (importRun) this run has marked
+// incomplete: a file of the same base name read to its end clears an
+// earlier run's mark, not one of this run (another directory's file,
+// cut short).
+func importFile(ctx context.Context, cfg *Config, file string, marked map[string]bool) (fr fileResult, err error) {
 	st := cfg.Store
 	in, err := inputs.Open(file, cfg.Stdin)
 	if err != nil {
@@ -289,29 +327,35 @@ func importFile(ctx context.Context, cfg *Config, file string) (fr fileResult, e
 		err = ferr
 	}
 	cfg.emit(FileRead{File: name, Result: res})
-	if err != nil {
-		return fileResult{bad: res.Bad, read: res.Read}, err // the importer's errors name the file and line
-	}
+	// What the file adds to the method, also when it stopped: what was
+	// stored came from its engine.
 	stats := p.Stats()
+	fr = fileResult{bad: res.Bad, read: res.Read, clamped: stats.Clamped, export: res.Format == importer.OrchexExport}
+	if res.Engine == string(model.Shodan) || res.Engine == string(model.Censys) {
+		fr.engines = append(fr.engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
+	}
+	if err != nil {
+		return fr, err // the importer's errors name the file and line
+	}
 	if _, err := st.RecordImport(ctx, cfg.Snapshot, store.Import{File: name, SHA256: res.SHA256, Engine: model.Engine(res.Engine),
 		Format: string(res.Format), Read: res.Read, Kept: stats.Matched, Bad: res.Bad, Skipped: stats.Skipped, At: cfg.now()}); err != nil {
-		return fileResult{bad: res.Bad, read: res.Read}, err
+		return fr, err
 	}
 	// A file that ended early (a truncated .gz, a document cut short)
 	// leaves the snapshot incomplete, with where it broke; one read to
 	// its end completes what an earlier import of it left.
-	if res.Truncated {
-		markIncomplete(ctx, cfg, importRun(file), res.TruncatedReason)
-	} else if err := st.ClearIncomplete(ctx, cfg.Snapshot, importRun(file)); err != nil {
-		return fileResult{bad: res.Bad, read: res.Read}, err
+	switch run := importRun(file); {
+	case res.Truncated:
+		markIncomplete(ctx, cfg, run, res.TruncatedReason)
+		marked[run] = true
+	case !marked[run]:
+		if err := st.ClearIncomplete(ctx, cfg.Snapshot, run); err != nil {
+			return fr, err
+		}
 	}
 	cfg.emit(FileDone{File: name, Result: res, Stats: stats})
-	fr = fileResult{bad: res.Bad, read: res.Read, clamped: stats.Clamped, export: res.Format == importer.OrchexExport}
 	if res.Truncated {
 		fr.bad++
-	}
-	if res.Engine == string(model.Shodan) || res.Engine == string(model.Censys) {
-		fr.engines = append(fr.engines, store.EngineMeta{Name: res.Engine, API: "file:" + string(res.Format)})
 	}
 	return fr, nil
 }

@@ -161,3 +161,57 @@ func TestRunNothingStored(t *testing.T) {
 		t.Errorf("Validate: %v, want an error naming bad.json", err)
 	}
 }
+
+// TestRunSameNameTruncated: two files of one base name in one run (the
+// marks name files by base name), the first cut short: the second,
+// complete, must not clear the first one's mark, or the snapshot would
+// read as complete without the rest of the first file.
+func TestRunSameNameTruncated(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write(banners(0, 40))
+	zw.Close()
+	shodan, censys := filepath.Join(t.TempDir(), "a"), filepath.Join(t.TempDir(), "b")
+	for _, d := range []string{shodan, censys} {
+		if err := os.Mkdir(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cut := write(t, shodan, "k8s.json.gz", gz.Bytes()[:gz.Len()*2/3])
+	whole := write(t, censys, "k8s.json.gz", banners(40, 20)) // other records
+	cfg, _ := setup(t, cut, whole)
+	ctx := context.Background()
+	if _, err := Run(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if snap.Meta.Complete() {
+		t.Errorf("%s was cut short, but the complete %s of the same name cleared its mark", cut, whole)
+	}
+}
+
+// TestRunStoppedKeepsMethod: a run stopped by an error at its second file
+// (no known format) keeps the first file's services, and the snapshot's
+// method says where they came from: the input, its engine, the feeds.
+func TestRunStoppedKeepsMethod(t *testing.T) {
+	dir := t.TempDir()
+	a := write(t, dir, "a.json", banners(0, 20))
+	b := write(t, dir, "b.txt", []byte("hello, not a Shodan or Censys file\n"))
+	cfg, _ := setup(t, a, b)
+	ctx := context.Background()
+	if _, err := Run(ctx, cfg); err == nil || !strings.Contains(err.Error(), "b.txt") {
+		t.Fatalf("Run: %v, want an error naming b.txt", err)
+	}
+	snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := snap.Meta
+	if snap.Services == 0 || !reflect.DeepEqual(m.Inputs, []string{"a.json"}) || len(m.Engines) != 1 ||
+		m.Engines[0].API != "file:shodan-download" || len(m.Feeds) != 1 {
+		t.Errorf("%d services stored from a.json, method %+v: want a.json, its engine and the feeds", snap.Services, m)
+	}
+}

@@ -64,6 +64,14 @@ type PutStats struct {
 	Clamped        int // of those, observations whose time was clamped (Item.Clamped)
 }
 
+// add adds o's counts to s.
+func (s *PutStats) add(o PutStats) {
+	s.NewServices += o.NewServices
+	s.MergedServices += o.MergedServices
+	s.Observations += o.Observations
+	s.Clamped += o.Clamped
+}
+
 // Sink stores items in a snapshot. Put must be atomic: the items and the
 // raw page (nil for imports) are stored together or not at all, so a run
 // killed at any moment and run again neither loses nor doubles anything.
@@ -135,10 +143,7 @@ func (p *Pipeline) Stats() Stats {
 	st := p.stats
 	if b := p.bg; b != nil {
 		b.mu.Lock()
-		st.NewServices += b.stats.NewServices
-		st.MergedServices += b.stats.MergedServices
-		st.PutStats.Observations += b.stats.Observations
-		st.Clamped += b.stats.Clamped
+		st.PutStats.add(b.stats)
 		b.mu.Unlock()
 	}
 	return st
@@ -274,10 +279,7 @@ func (p *Pipeline) store(ctx context.Context, b *background) {
 			b.mu.Unlock()
 			return
 		}
-		b.stats.NewServices += st.NewServices
-		b.stats.MergedServices += st.MergedServices
-		b.stats.Observations += st.Observations
-		b.stats.Clamped += st.Clamped
+		b.stats.add(st)
 		b.mu.Unlock()
 		if len(b.batches) == 0 {
 			// Nothing waits: the input is slower than the store, so
@@ -308,7 +310,7 @@ func (p *Pipeline) wait() error {
 	close(b.batches)
 	<-b.done
 	p.bg = nil
-	p.add(b.stats)
+	p.stats.PutStats.add(b.stats)
 	return b.err
 }
 
@@ -331,7 +333,7 @@ func (p *Pipeline) Flush(ctx context.Context) (err error) {
 	if err != nil {
 		return err
 	}
-	p.add(st)
+	p.stats.PutStats.add(st)
 	p.buf = p.buf[:0]
 	return nil
 }
@@ -378,13 +380,6 @@ func (p *Pipeline) Page(ctx context.Context, raw *model.RawPage, obs []model.Obs
 	p.stats.Observations += st.Observations
 	p.stats.Matched += st.Matched
 	p.stats.Skipped += st.Skipped
-	p.add(ps)
+	p.stats.PutStats.add(ps)
 	return st, nil
-}
-
-func (p *Pipeline) add(st PutStats) {
-	p.stats.NewServices += st.NewServices
-	p.stats.MergedServices += st.MergedServices
-	p.stats.PutStats.Observations += st.Observations
-	p.stats.Clamped += st.Clamped
 }
