@@ -200,11 +200,16 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 				markIncomplete(ctx, &cfg, importRun(rest), "not imported: the import was interrupted at "+filepath.Base(Name(f)))
 			}
 			return res, err
-		case err != nil && read > 0:
-			markIncomplete(ctx, &cfg, importRun(f), fmt.Sprintf("stopped after %d records: %v", read, err))
-			return res, err
 		case err != nil:
-			return res, err // nothing of the file was read or stored
+			if read > 0 {
+				markIncomplete(ctx, &cfg, importRun(f), fmt.Sprintf("stopped after %d records: %v", read, err))
+			} // else nothing of the file was read or stored: its error says why, and it is no data of the census
+			// The files after it were part of the census asked for and were
+			// never read: the snapshot is not their census until they are.
+			for _, rest := range cfg.Files[i+1:] {
+				markIncomplete(ctx, &cfg, importRun(rest), "not imported: the import stopped at "+filepath.Base(Name(f)))
+			}
+			return res, err
 		}
 	}
 	return res, nil

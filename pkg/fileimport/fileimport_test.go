@@ -215,3 +215,35 @@ func TestRunStoppedKeepsMethod(t *testing.T) {
 		t.Errorf("%d services stored from a.json, method %+v: want a.json, its engine and the feeds", snap.Services, m)
 	}
 }
+
+// TestRunStoppedMarksTheRest: a run stopped by an error at its second
+// file (no known format) marks the files it never reached, so that no
+// report reads the snapshot as their census; the refused file itself
+// holds nothing of the census and is not marked; importing the file
+// that was not reached clears its mark.
+func TestRunStoppedMarksTheRest(t *testing.T) {
+	dir := t.TempDir()
+	a := write(t, dir, "a.json", banners(0, 20))
+	b := write(t, dir, "b.txt", []byte("hello, not a Shodan or Censys file\n"))
+	c := write(t, dir, "c.json", banners(20, 20))
+	cfg, _ := setup(t, a, b, c)
+	ctx := context.Background()
+	if _, err := Run(ctx, cfg); err == nil {
+		t.Fatal("Run: no error for b.txt")
+	}
+	snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"the import of c.json: not imported: the import stopped at b.txt"}
+	if got := snap.Meta.IncompleteReasons(); !reflect.DeepEqual(got, want) {
+		t.Errorf("incomplete reasons %q, want %q", got, want)
+	}
+	cfg.Files = []string{c}
+	if _, err := Run(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if snap, err = cfg.Store.Snapshot(ctx, "2026Q4"); err != nil || !snap.Meta.Complete() {
+		t.Errorf("after importing c.json: %v, reasons %q", err, snap.Meta.IncompleteReasons())
+	}
+}
