@@ -1076,10 +1076,10 @@ func MethodNotes(m Meta, c NoteCounts) []string {
 		notes = append(notes, "No official IP-range feed was loaded: providers come from the engines' own cloud fields and the ASN table, and regions may be missing.")
 	}
 	if c.AWSNoRegion > 0 {
-		notes = append(notes, fmt.Sprintf("%d AWS services have no known region; they count as AWS but not as AWS US, so the AWS US share is a lower bound.", c.AWSNoRegion))
+		notes = append(notes, countOf(c.AWSNoRegion, "AWS service has", "AWS services have")+" no known region; "+Plural(c.AWSNoRegion, "it counts", "they count")+" as AWS but not as AWS US, so the AWS US share is a lower bound.")
 	}
 	if c.NoEngine > 0 {
-		notes = append(notes, fmt.Sprintf("%d services carry no engine (re-imported without provenance); they are outside the engine overlap.", c.NoEngine))
+		notes = append(notes, countOf(c.NoEngine, "service carries", "services carry")+" no engine (re-imported without provenance); "+Plural(c.NoEngine, "it is", "they are")+" outside the engine overlap.")
 	}
 	if c.InputsTable && slices.ContainsFunc(m.Inputs, func(in Input) bool { return in.Kept > in.Read }) {
 		notes = append(notes, "In the inputs table, Read counts the records an input delivered and Kept the observations they stored, one per recognised service: a Censys record is a host with all its matched services, so a Censys input can keep more than it read.")
