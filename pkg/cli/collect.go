@@ -235,6 +235,9 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		if cfg.MaxCredits > 0 && ep.Credits > cfg.MaxCredits {
 			note += fmt.Sprintf("; --max-credits %d would stop it early", cfg.MaxCredits)
 		}
+		if ep.Uncounted > 0 {
+			note += fmt.Sprintf("; these figures leave out the queries that could not be counted (%d)", ep.Uncounted)
+		}
 		spent := "no credits (its counts are free)"
 		if ep.Spent > 0 {
 			spent = fmt.Sprintf("%d credits (its counts are paid aggregate calls)", ep.Spent)

@@ -190,6 +190,22 @@ func TestCollectDryRun(t *testing.T) {
 	}
 }
 
+// TestCollectDryRunFailedCount checks that a dry run whose count of a
+// query failed says that its figures leave that query out, rather than
+// stating them as a full collection's.
+func TestCollectDryRunFailedCount(t *testing.T) {
+	srv := collectFake(t, 250)
+	srv.Inject(shodantest.None, shodantest.None, shodantest.BadQuery) // api-info and the first count fine, the second refused
+	db := filepath.Join(t.TempDir(), "o.db")
+	r := runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db, "--dry-run")...)
+	if r.code != ExitFailure {
+		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "3 pages for 3 credits") || !strings.Contains(r.stderr, "leave out the queries that could not be counted (1)") {
+		t.Errorf("dry run does not say its figures leave the failed count out:\n%s\n%s", r.stdout, r.stderr)
+	}
+}
+
 func TestCollectErrors(t *testing.T) {
 	for _, tc := range []struct {
 		name  string
