@@ -125,7 +125,7 @@ func quarterLabel(t time.Time) string {
 func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary bool) error {
 	m := g.meter("collect "+cfg.Snapshot, "pages", 0)
 	pages := &collect.Pages{}
-	cfg.Events = g.collectEvents(m, pages)
+	cfg.Events = g.collectEvents(m, pages, cfg.MaxCredits)
 	g.guard.OnInterrupt(func() string {
 		return fmt.Sprintf("the %d pages fetched in this run are stored in snapshot %s; run the same command again to resume (stored pages are not fetched again)",
 			pages.Fetched(), cfg.Snapshot)
@@ -182,7 +182,9 @@ func selectionError(se *collect.SelectionError) error {
 
 // collectEvents prints a run's events: pages through the meter m,
 // notices (unless --quiet) with the flag or command that helps.
-func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages) func(collect.Event) {
+// maxCredits is --max-credits: a budget other than it is the account's
+// credits, which no flag raises.
+func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages, maxCredits int) func(collect.Event) {
 	say := func(format string, args ...any) {
 		if !g.quiet {
 			m.Printf(format, args...)
@@ -204,7 +206,11 @@ func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages) func(co
 			case collect.StoppedQuota, collect.StoppedGaveUp:
 				say("%s", e.String())
 			case collect.StoppedBudget:
-				say("%s: stopped before exceeding the credit budget (%d spent of %d); raise --max-credits and run again to continue", e.Engine, e.Spent, e.Budget)
+				if maxCredits > 0 && e.Budget == maxCredits {
+					say("%s: stopped before exceeding the credit budget (%d spent of %d); raise --max-credits and run again to continue", e.Engine, e.Spent, e.Budget)
+				} else {
+					say("%s: stopped before exceeding the account's query credits (%d spent of the %d left); what was fetched is stored: run the same command when they renew to continue", e.Engine, e.Spent, e.Budget)
+				}
 			case collect.StoppedRefused:
 				say("%s: the engine refused the credentials or the plan: check %s", e.Engine, credentials(e.Engine))
 			}
@@ -218,7 +224,7 @@ func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages) func(co
 // collection would cost.
 func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 	m := g.meter("dry run", "queries", 0)
-	cfg.Events = g.collectEvents(m, &collect.Pages{})
+	cfg.Events = g.collectEvents(m, &collect.Pages{}, cfg.MaxCredits)
 	plan, err := collect.DryRun(ctx, cfg)
 	m.Stop()
 	if errors.As(err, new(*collect.SelectionError)) || errors.Is(err, source.ErrCannotNarrow) || ctx.Err() != nil {
@@ -234,6 +240,9 @@ func runDryRun(ctx context.Context, g *globals, cfg collect.Config) error {
 		}
 		if cfg.MaxCredits > 0 && ep.Credits > cfg.MaxCredits {
 			note += fmt.Sprintf("; --max-credits %d would stop it early", cfg.MaxCredits)
+		}
+		if ep.Uncounted > 0 {
+			note += fmt.Sprintf("; these figures leave out the queries that could not be counted (%d)", ep.Uncounted)
 		}
 		spent := "no credits (its counts are free)"
 		if ep.Spent > 0 {

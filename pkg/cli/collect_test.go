@@ -172,6 +172,27 @@ func TestCollectLimitsExit3(t *testing.T) {
 	}
 }
 
+// TestCollectAccountCreditsStop checks that a collection stopped by the
+// account's credits, with no --max-credits, does not tell the user to
+// raise --max-credits, which cannot help.
+func TestCollectAccountCreditsStop(t *testing.T) {
+	pop := shodantest.Kubernetes(250, 11)
+	srv := shodantest.NewServer(shodantest.Config{Key: collectCanary, Rate: 400, Burst: 4, Credits: 2,
+		Population: func(string) []json.RawMessage { return pop }})
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "o.db")
+	r := runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db)...)
+	if r.code != ExitPartial {
+		t.Fatalf("exit %d, want 3\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if got := srv.Stats(); got.PagesServed != 2 || got.Credits != 2 {
+		t.Errorf("fake: %+v; want the account's 2 pages and credits", got)
+	}
+	if !strings.Contains(r.stderr, "the account's query credits (2 spent of the 2 left)") || strings.Contains(r.stderr, "raise --max-credits") {
+		t.Errorf("stderr does not say the account's credits stopped it, or asks for --max-credits:\n%s", r.stderr)
+	}
+}
+
 func TestCollectDryRun(t *testing.T) {
 	srv := collectFake(t, 250)
 	db := filepath.Join(t.TempDir(), "o.db")
@@ -187,6 +208,22 @@ func TestCollectDryRun(t *testing.T) {
 	}
 	if _, err := os.Stat(db); err == nil {
 		t.Error("dry run created the database")
+	}
+}
+
+// TestCollectDryRunFailedCount checks that a dry run whose count of a
+// query failed says that its figures leave that query out, rather than
+// stating them as a full collection's.
+func TestCollectDryRunFailedCount(t *testing.T) {
+	srv := collectFake(t, 250)
+	srv.Inject(shodantest.None, shodantest.None, shodantest.BadQuery) // api-info and the first count fine, the second refused
+	db := filepath.Join(t.TempDir(), "o.db")
+	r := runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db, "--dry-run")...)
+	if r.code != ExitFailure {
+		t.Fatalf("exit %d, want 1\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "3 pages for 3 credits") || !strings.Contains(r.stderr, "leave out the queries that could not be counted (1)") {
+		t.Errorf("dry run does not say its figures leave the failed count out:\n%s\n%s", r.stdout, r.stderr)
 	}
 }
 

@@ -46,7 +46,7 @@ func statsCommand(g *globals) *cli.Command {
 			m := g.meter("stats", "queries", 0)
 			defer m.Stop()
 			cfg := collect.StatsConfig{Engines: engines, Catalog: cat, Select: selection(c), Limit: c.Int("limit"),
-				Events: g.collectEvents(m, &collect.Pages{})}
+				Events: g.collectEvents(m, &collect.Pages{}, 0)}
 			cfg.Facets = commaList(c.String("facets"))
 			rows, err := collect.Stats(c.Context, cfg)
 			var se *collect.SelectionError

@@ -532,7 +532,7 @@ func TestDryRun(t *testing.T) {
 		t.Fatal(err)
 	}
 	ep := plan.Engines[0]
-	if len(ep.Queries) != len(qs) || ep.Total != 250*len(qs) || ep.Pages != 3*len(qs) || ep.Credits != 2*len(qs) {
+	if len(ep.Queries) != len(qs) || ep.Total != 250*len(qs) || ep.Pages != 3*len(qs) || ep.Credits != 2*len(qs) || ep.Uncounted != 0 {
 		t.Errorf("plan %+v; want 3 pages and 2 credits a query", ep)
 	}
 	if fetches, counts := e.calls(); fetches != 0 || counts != len(qs) {
@@ -549,6 +549,14 @@ func TestDryRun(t *testing.T) {
 	plan, err = collect.DryRun(context.Background(), cfg)
 	if !errors.Is(err, source.ErrUnauthorized) || len(plan.Engines[0].Queries) != 1 || plan.Engines[0].Queries[0].Err == nil {
 		t.Errorf("refused count: plan %+v, %v; want one failed row, then the engine stops", plan, err)
+	}
+	if n := plan.Engines[0].Uncounted; n != len(qs) {
+		t.Errorf("refused count: %d queries uncounted, want all %d (the failed one and those not tried)", n, len(qs))
+	}
+	e.fail = func(int) error { return errors.New("count: the engine timed out") } // fails one count, not the next
+	plan, err = collect.DryRun(context.Background(), cfg)
+	if ep := plan.Engines[0]; err == nil || len(ep.Queries) != len(qs) || ep.Uncounted != len(qs) || ep.Pages != 0 {
+		t.Errorf("failed counts: plan %+v, %v; want every query tried and uncounted", ep, err)
 	}
 }
 

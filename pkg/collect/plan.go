@@ -22,6 +22,10 @@ type EnginePlan struct {
 	Queries []QueryPlan
 	// Total, Pages and Credits add up the queries that could be counted.
 	Total, Pages, Credits int
+	// Uncounted is how many selected queries they leave out: counts that
+	// failed, and the queries not tried after an error that would fail
+	// every count.
+	Uncounted int
 	// Spent is what the dry run itself cost on the engine: Censys counts
 	// are aggregate calls, and a query over its 100-page cap is planned
 	// with more of them; Shodan's counts are free.
@@ -78,7 +82,7 @@ func DryRun(ctx context.Context, cfg Config) (Plan, error) {
 // reports whether an error stopped the engine, and returns ctx's error
 // when the run was interrupted.
 func count(ctx context.Context, e source.Engine, qs []source.Query, maxPages int, ep *EnginePlan, failed *[]error) (bool, error) {
-	for _, q := range qs {
+	for i, q := range qs {
 		n, err := e.Count(ctx, q)
 		var p, c, spent int
 		if err == nil {
@@ -93,7 +97,9 @@ func count(ctx context.Context, e source.Engine, qs []source.Query, maxPages int
 			err = fmt.Errorf("%s: count %s: %w", e.Name(), q.ID, err)
 			*failed = append(*failed, err)
 			ep.Queries = append(ep.Queries, QueryPlan{Query: q, Err: err})
+			ep.Uncounted++
 			if _, stops := stopsEngine(err); stops {
+				ep.Uncounted += len(qs) - i - 1
 				return true, nil
 			}
 			continue

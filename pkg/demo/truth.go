@@ -58,17 +58,12 @@ func Family(product string) string {
 // Truth computes the population's truth.
 func (p *Population) Truth() Truth {
 	var t Truth
-	families := make(map[netip.Addr][]string)
-	for _, s := range p.Services {
-		families[s.Addr] = append(families[s.Addr], Family(s.Product))
-	}
+	honeypots := p.honeypotHosts()
 	hosts := make(map[string]bool)
-	honeyHosts := make(map[netip.Addr]bool)
 	byProduct := make(map[string]*ProductTruth)
 	for _, s := range p.Services {
-		if normalize.ManyFamilies(families[s.Addr]) {
+		if honeypots[s.Addr] {
 			t.HoneypotServices++
-			honeyHosts[s.Addr] = true
 			continue
 		}
 		t.Services++
@@ -112,12 +107,28 @@ func (p *Population) Truth() Truth {
 		}
 	}
 	t.Hosts = len(hosts)
-	t.HoneypotHosts = len(honeyHosts)
+	t.HoneypotHosts = len(honeypots)
 	for _, pt := range byProduct {
 		t.Products = append(t.Products, *pt)
 	}
 	slices.SortFunc(t.Products, func(a, b ProductTruth) int { return strings.Compare(a.Product, b.Product) })
 	return t
+}
+
+// honeypotHosts returns the addresses whose services orchex's
+// many-families rule (normalize.ManyFamilies) flags, as the store does.
+func (p *Population) honeypotHosts() map[netip.Addr]bool {
+	families := make(map[netip.Addr][]string)
+	for _, s := range p.Services {
+		families[s.Addr] = append(families[s.Addr], Family(s.Product))
+	}
+	out := make(map[netip.Addr]bool)
+	for a, fs := range families {
+		if normalize.ManyFamilies(fs) {
+			out[a] = true
+		}
+	}
+	return out
 }
 
 // SupportTruth is one product's true support counts: its services whose
@@ -139,13 +150,10 @@ func (p *Population) Support(d *eol.Data, asOf time.Time) ([]SupportTruth, error
 	if err != nil {
 		return nil, err
 	}
-	families := make(map[netip.Addr][]string)
-	for _, s := range p.Services {
-		families[s.Addr] = append(families[s.Addr], Family(s.Product))
-	}
+	honeypots := p.honeypotHosts()
 	for i := range p.Services {
 		s := &p.Services[i]
-		if normalize.ManyFamilies(families[s.Addr]) {
+		if honeypots[s.Addr] {
 			continue
 		}
 		t.Add(eol.Facts{Product: s.Product, Version: ReportedVersion(s), Auth: s.Auth}, 1)

@@ -120,17 +120,12 @@ func (w *World) Engines(reg *source.Registry, rate float64, d source.Deps) ([]so
 		Getenv: func(k string) string { return env[k] },
 		Warn:   d.Warn,
 	}
-	var out []source.Engine
-	for _, f := range reg.Factories() {
-		v, err := f.Resolve(l)
-		if err != nil {
-			return nil, err
-		}
-		e, err := f.New(v, d)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, e)
+	out, missing, err := reg.Build("", l, d)
+	if err != nil {
+		return nil, err
+	}
+	if len(missing) > 0 {
+		return nil, missing[0] // an engine whose credentials the demo does not know
 	}
 	return out, nil
 }
