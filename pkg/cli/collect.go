@@ -159,7 +159,11 @@ func (g *globals) collectError(ctx context.Context, err error, snapshot string) 
 			for _, r := range partial.Reasons {
 				fmt.Fprintf(g.env.Stderr, "collect: %s\n", terminal.Sanitize(r))
 			}
-			fmt.Fprintf(g.env.Stderr, "collect: snapshot %s is incomplete; raise the limits and run the same command again to continue\n", snapshot)
+			if partial.EngineLimit {
+				fmt.Fprintf(g.env.Stderr, "collect: snapshot %s is incomplete: the engine would not page these queries to their end; narrow them (smaller queries, --scope) to reach the rest\n", snapshot)
+			} else {
+				fmt.Fprintf(g.env.Stderr, "collect: snapshot %s is incomplete; raise the limits and run the same command again to continue\n", snapshot)
+			}
 		}
 		return partialError{msg: "collection stopped early"}
 	}

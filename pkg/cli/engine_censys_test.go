@@ -176,3 +176,39 @@ func TestCollectCensysEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestCollectCensysEngineLimit: a Censys query the engine will not page
+// to its end (the fake's depth cap at one page, the split turned off)
+// ends partial (exit 3), and the advice is to narrow the query, not to
+// raise orchex's limits, which would fetch nothing more; the reports say
+// the snapshot is incomplete.
+func TestCollectCensysEngineLimit(t *testing.T) {
+	var hosts [][]byte
+	for i := 0; i < 150; i++ {
+		hosts = append(hosts, []byte(fmt.Sprintf(`{"ip":"198.51.100.%d","location":{"country_code":"DE"},"autonomous_system":{"asn":16509},"services":[`+
+			`{"port":9000,"protocol":"HTTP","transport_protocol":"tcp","endpoints":[{"http":{"status_code":200,"html_title":"Portainer","body":"<html ng-app=\"portainer\">"}}]}]}`, i%256)))
+	}
+	srv := censystest.NewServer(censystest.Config{Token: censysCanary, OrgID: "org-1", Hosts: hosts, PageCap: 1})
+	defer srv.Close()
+	db := filepath.Join(t.TempDir(), "orchex.db")
+	env := map[string]string{"CENSYS_PLATFORM_TOKEN": censysCanary, "CENSYS_ORG_ID": "org-1"}
+	var stdout, stderr bytes.Buffer
+	code := Main(context.Background(), []string{"--db", db, "collect", "--engine", "censys", "--censys-url", srv.URL(), "--censys-rate", "1000",
+		"--censys-no-split", "--products", "portainer", "--snapshot", "2026Q4"},
+		Env{Stdin: strings.NewReader(""), Stdout: &stdout, Stderr: &stderr, Getenv: func(k string) string { return env[k] }, Sleep: noSleep})
+	if code != ExitPartial {
+		t.Fatalf("collect: exit %d, want %d\n%s\n%s", code, ExitPartial, stdout.String(), stderr.String())
+	}
+	errOut := stderr.String()
+	if !strings.Contains(errOut, "(engine-limit)") || !strings.Contains(errOut, "narrow them") || strings.Contains(errOut, "raise the limits") {
+		t.Errorf("stderr does not say the engine's limit cut the query, and how to reach the rest:\n%s", errOut)
+	}
+	var rep bytes.Buffer
+	if c := Main(context.Background(), []string{"--db", db, "report", "--snapshot", "2026Q4", "--format", "md"},
+		Env{Stdin: strings.NewReader(""), Stdout: &rep, Stderr: &stderr, Getenv: func(string) string { return "" }}); c != ExitOK {
+		t.Fatalf("report: exit %d\n%s", c, stderr.String())
+	}
+	if !strings.Contains(rep.String(), "incomplete") {
+		t.Errorf("the report does not say the snapshot is incomplete:\n%.600s", rep.String())
+	}
+}

@@ -81,6 +81,10 @@ func (e *FreePlanError) Error() string {
 type Partial struct {
 	Snapshot string
 	Reasons  []string
+	// EngineLimit is true when only the engines' own paging limits cut
+	// queries short (a Censys query past its depth that could not be
+	// split further): raising orchex's limits fetches nothing more.
+	EngineLimit bool
 }
 
 func (e *Partial) Error() string {
@@ -99,6 +103,10 @@ type EngineRun struct {
 	Errs    []error         // one per failed query
 	Bad     int             // records that could not be decoded
 	Skipped int             // queries not run because the engine stopped
+	// Truncated are the queries the engine itself would not page to
+	// their end (in this run or the runs whose pages it resumed): Total
+	// results, of which Reachable could be fetched.
+	Truncated []source.Truncation
 }
 
 // Total adds up the run's query results: total, pages, resumed pages,
@@ -186,18 +194,26 @@ func Run(ctx context.Context, cfg Config) (sum Summary, err error) {
 
 	var errs []error
 	var partial []string
+	limits := false // a reason orchex's own limits can lift
 	for _, er := range sum.Engines {
 		errs = append(errs, er.Errs...)
 		for _, res := range er.Results {
 			if res.Stopped == source.StopMaxPages || res.Stopped == source.StopMaxCredits || res.Stopped == source.StopQuota {
 				partial = append(partial, fmt.Sprintf("%s %s stopped at %s", er.Name, res.QueryID, res.Stopped))
+				limits = true
 			}
+		}
+		for _, t := range er.Truncated {
+			partial = append(partial, fmt.Sprintf("%s %s: the engine let only %d of %d results be fetched (%s)",
+				er.Name, t.QueryID, t.Reachable, t.Total, TruncatedEngineLimit))
 		}
 		if er.Bad > 0 {
 			partial = append(partial, fmt.Sprintf("%s: %d records could not be decoded (kept in the raw pages)", er.Name, er.Bad))
+			limits = true
 		}
 		if er.Skipped > 0 {
 			partial = append(partial, fmt.Sprintf("%s: %d queries not run", er.Name, er.Skipped))
+			limits = true
 		}
 	}
 	switch {
@@ -206,7 +222,7 @@ func Run(ctx context.Context, cfg Config) (sum Summary, err error) {
 	case len(errs) > 0:
 		return sum, errors.Join(errs...)
 	case len(partial) > 0:
-		return sum, &Partial{Snapshot: cfg.Snapshot, Reasons: partial}
+		return sum, &Partial{Snapshot: cfg.Snapshot, Reasons: partial, EngineLimit: !limits}
 	}
 	return sum, merr
 }
@@ -349,10 +365,14 @@ func (r *runner) engine(ctx context.Context, e source.Engine, qs []source.Query)
 		if !r.cfg.Refresh {
 			truncs = fresh(before, truncs)
 		}
+		var qm store.QueryMeta
 		merr := r.updateMeta(context.WithoutCancel(ctx), func(m *store.Meta) {
-			recordQuery(m, caps, q, res, qc, truncs, r.cfg.Refresh)
+			qm = recordQuery(m, caps, q, res, qc, truncs, r.cfg.Refresh)
 			markQuery(ctx, m, name, q, res, err, r.now())
 		})
+		if qm.Truncated == TruncatedEngineLimit {
+			run.Truncated = append(run.Truncated, source.Truncation{QueryID: q.ID, Query: q.Text, Total: qm.EngineTotal, Reachable: qm.Reachable})
+		}
 		if merr != nil {
 			run.Errs = append(run.Errs, merr)
 		}

@@ -413,8 +413,8 @@ func TestRunAccountLimits(t *testing.T) {
 
 // TestRunTruncationsInMeta checks that an engine's truncation reports
 // reach the query's metadata as typed fields (not a note), that a rerun
-// that resumes every page keeps them without counting them twice, and
-// that a refresh counts them afresh.
+// that resumes every page keeps them without counting them twice, that
+// a refresh counts them afresh, and that every run ends partial.
 func TestRunTruncationsInMeta(t *testing.T) {
 	f := newFixture(t)
 	e := &withTruncations{pagedEngine: &pagedEngine{name: model.Censys, dialect: "cenql", banners: shodantest.Kubernetes(150, 3)},
@@ -434,23 +434,34 @@ func TestRunTruncationsInMeta(t *testing.T) {
 			}
 		}
 	}
-	cfg := f.config(e)
-	if _, err := collect.Run(context.Background(), cfg); err != nil {
-		t.Fatal(err)
+	// Every run, the resumed one too, ends with a Partial naming each
+	// truncated query, and says that only the engine's limit cut them.
+	partial := func(run string, err error) {
+		t.Helper()
+		var p *collect.Partial
+		if !errors.As(err, &p) || !p.EngineLimit || len(p.Reasons) == 0 {
+			t.Fatalf("%s: err = %v, want a *collect.Partial of engine limits", run, err)
+		}
+		for _, r := range p.Reasons {
+			if !strings.Contains(r, "the engine let only 10000 of 12000 results be fetched (engine-limit)") {
+				t.Errorf("%s: reason %q", run, r)
+			}
+		}
 	}
+	cfg := f.config(e)
+	_, err := collect.Run(context.Background(), cfg)
+	partial("first run", err)
 	check("first run")
 	fetched, _ := e.calls()
-	if _, err := collect.Run(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
+	_, err = collect.Run(context.Background(), cfg)
+	partial("resumed run", err)
 	if again, _ := e.calls(); again != fetched {
 		t.Errorf("the rerun fetched %d pages, want none", again-fetched)
 	}
 	check("resumed run")
 	cfg.Refresh = true
-	if _, err := collect.Run(context.Background(), cfg); err != nil {
-		t.Fatal(err)
-	}
+	_, err = collect.Run(context.Background(), cfg)
+	partial("refresh", err)
 	check("refresh")
 }
 

@@ -14,13 +14,14 @@ const TruncatedEngineLimit = "engine-limit"
 // recordQuery writes one query's outcome into the snapshot metadata: the
 // engine's total, pages and records, why it stopped early, from the
 // engine's truncation reports how much of it could not be fetched, and
-// the observations stored with their time clamped to the fetch time.
+// the observations stored with their time clamped to the fetch time. It
+// returns the query's metadata as recorded.
 //
 // truncs are the truncations the engine reported while the query ran.
 // Without refresh, a truncation is found once, on the page that ends its
 // (sub-)query, and that page is fetched once across runs: the earlier
 // runs' counts are added.
-func recordQuery(m *store.Meta, c source.Caps, q source.Query, res source.Result, qc counts, truncs []source.Truncation, refresh bool) {
+func recordQuery(m *store.Meta, c source.Caps, q source.Query, res source.Result, qc counts, truncs []source.Truncation, refresh bool) store.QueryMeta {
 	name := string(c.Engine.Name())
 	m.AddClamped(qc.clamped) // new observations only: a refreshed page adds none
 	qm := store.QueryMeta{ID: q.ID, Engine: name, Text: q.Text, Total: res.Total,
@@ -53,6 +54,7 @@ func recordQuery(m *store.Meta, c source.Caps, q source.Query, res source.Result
 		qm.Truncated = TruncatedEngineLimit
 	}
 	m.SetQuery(qm)
+	return qm
 }
 
 // truncations returns the truncations of queryID the engine reports now.
