@@ -514,16 +514,23 @@ func TestV3Host(t *testing.T) {
 	}
 }
 
+// TestV3FakeRateLimit: the fake counts a client faster than its rate as
+// violating it, and a paced client as not.
 func TestV3FakeRateLimit(t *testing.T) {
+	// Margins wide enough for a loaded machine: the fast client sends 30
+	// pages back to back (one pair closer than 22.5 ms is a violation);
+	// the paced one leaves 100 ms between its 3 pages, over four times
+	// the server's 22.5 ms.
 	pop := population(30, func(int) (string, int) { return "US", 1 })
 	for _, tt := range []struct {
 		client     float64
+		pageSize   int
 		violations bool
-	}{{1e6, true}, {10, false}} {
+	}{{1e6, 1, true}, {10, 10, false}} {
 		t.Run(fmt.Sprintf("client %g/s", tt.client), func(t *testing.T) {
-			srv := censystest.NewServer(censystest.Config{Token: canaryToken, OrgID: canaryOrg, Hosts: pop, Rate: 20})
+			srv := censystest.NewServer(censystest.Config{Token: canaryToken, OrgID: canaryOrg, Hosts: pop, Rate: 40})
 			defer srv.Close()
-			c := newV3(t, srv, func(cfg *censys.Config) { cfg.PageSize, cfg.Rate = 10, tt.client })
+			c := newV3(t, srv, func(cfg *censys.Config) { cfg.PageSize, cfg.Rate = tt.pageSize, tt.client })
 			if _, err := run(t, c, newMemStore(), source.Query{ID: "q", Text: "x"}, nil); err != nil {
 				t.Fatal(err)
 			}
