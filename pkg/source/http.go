@@ -5,12 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/netip"
 	"net/url"
 	"strings"
 	"syscall"
+	"time"
 	"unicode/utf8"
 
 	"golang.org/x/time/rate"
@@ -38,6 +40,11 @@ type Request struct {
 	Limiter *rate.Limiter // waited on before the request; nil for none
 	MaxBody int64         // 0 means DefaultMaxBody
 	Secrets []Secret      // redacted from every error
+	// Log receives one line per request at debug level (engine, op, the
+	// URL's path without its query, status, bytes, duration, or the
+	// redacted error); nil logs nothing. Now times it; nil is time.Now.
+	Log *slog.Logger
+	Now func() time.Time
 }
 
 // Do waits on the limiter, sends req and reads the whole body under the
@@ -55,6 +62,24 @@ type Request struct {
 // the Authorization header on a redirect to another port or from https to
 // http, and the answer there is not the engine's.
 func Do(ctx context.Context, r Request, req *http.Request) (*http.Response, []byte, error) {
+	if r.Log == nil {
+		return do(ctx, r, req)
+	}
+	now := r.Now
+	if now == nil {
+		now = time.Now
+	}
+	start := now()
+	resp, body, err := do(ctx, r, req)
+	if err != nil {
+		r.Log.DebugContext(ctx, r.Engine+" request failed", "op", r.Op, "path", req.URL.Path, "error", Redact(err.Error(), r.Secrets...))
+	} else {
+		r.Log.DebugContext(ctx, r.Engine+" request", "op", r.Op, "path", req.URL.Path, "status", resp.StatusCode, "bytes", len(body), "duration", now().Sub(start))
+	}
+	return resp, body, err
+}
+
+func do(ctx context.Context, r Request, req *http.Request) (*http.Response, []byte, error) {
 	if len(r.Secrets) > 0 && req.URL.Scheme != "https" && !Loopback(req.URL.Hostname()) {
 		return nil, nil, &HTTPError{Engine: engineOf(r.Engine), Op: r.Op, Err: ErrInsecure,
 			Message: fmt.Sprintf("%s is not https and not a loopback address: use https", clipURL(req.URL.Redacted(), r.Secrets))}

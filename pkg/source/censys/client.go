@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"sort"
@@ -67,6 +68,9 @@ type Config struct {
 	// Now is the clock for Retry-After dates and fetch times when a
 	// response has no Date header; nil means time.Now.
 	Now func() time.Time
+	// Logger receives one line per request at debug level (path,
+	// status, size, duration; never a credential); nil logs nothing.
+	Logger *slog.Logger
 }
 
 // Client is the Platform API v3 adapter. It implements [source.Engine]
@@ -443,7 +447,7 @@ func (c *Client) post(ctx context.Context, op, path string, in, out any) ([]byte
 // do sends req through the shared limiter and classifies the answer.
 func (c *Client) do(ctx context.Context, op string, req *http.Request) (*http.Response, []byte, error) {
 	resp, body, err := source.Do(ctx, source.Request{Engine: string(model.Censys), Op: op, Client: c.cfg.HTTPClient,
-		Limiter: c.lim, MaxBody: c.cfg.MaxBody, Secrets: c.secrets()}, req)
+		Limiter: c.lim, MaxBody: c.cfg.MaxBody, Secrets: c.secrets(), Log: c.cfg.Logger, Now: c.cfg.Now}, req)
 	if err != nil {
 		return nil, nil, err
 	}

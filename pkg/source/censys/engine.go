@@ -76,7 +76,7 @@ func newFromSettings(v *source.Values, d source.Deps) (source.Engine, error) {
 			d.Warnf("censys: CENSYS_ORG_ID is not set: requests use the token owner's free wallet, which cannot search")
 		}
 		c, err := New(Config{BaseURL: base, Token: token, OrgID: org, CreditsPerPage: credits, Rate: rate,
-			NoSplit: v.Bool(SettingNoSplit), HTTPClient: d.HTTPClient, Now: d.Now})
+			NoSplit: v.Bool(SettingNoSplit), HTTPClient: d.HTTPClient, Now: d.Now, Logger: d.Logger})
 		if err != nil {
 			return nil, err
 		}
@@ -91,7 +91,7 @@ func newFromSettings(v *source.Values, d source.Deps) (source.Engine, error) {
 				base = strings.TrimRight(base, "/") + "/api"
 			}
 		}
-		c, err := NewV2(V2Config{BaseURL: base, APIID: id, Secret: secret, CreditsPerPage: credits, Rate: rate, HTTPClient: d.HTTPClient, Now: d.Now})
+		c, err := NewV2(V2Config{BaseURL: base, APIID: id, Secret: secret, CreditsPerPage: credits, Rate: rate, HTTPClient: d.HTTPClient, Now: d.Now, Logger: d.Logger})
 		if err != nil {
 			return nil, err
 		}

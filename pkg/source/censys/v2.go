@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,12 +28,13 @@ type V2Config struct {
 	BaseURL string
 	// APIID and Secret are the basic-auth credentials.
 	APIID, Secret source.Secret
-	// HTTPClient, Limiter, Rate, MaxBody and Now are as in [Config].
+	// HTTPClient, Limiter, Rate, MaxBody, Now and Logger are as in [Config].
 	HTTPClient *http.Client
 	Limiter    *rate.Limiter
 	Rate       float64
 	MaxBody    int64
 	Now        func() time.Time
+	Logger     *slog.Logger
 	// PerPage is per_page (1..100); 0 means 100.
 	PerPage int
 	// CreditsPerPage is the quota one page uses; 0 means 1.
@@ -242,7 +244,7 @@ func (c *V2Client) get(ctx context.Context, op, path string, v url.Values) (*v2A
 	req.Header.Set("User-Agent", "orchex (+https://github.com/orchex/orchex)")
 	secrets := c.secrets()
 	resp, body, err := source.Do(ctx, source.Request{Engine: string(model.Censys), Op: op, Client: c.cfg.HTTPClient,
-		Limiter: c.lim, MaxBody: c.cfg.MaxBody, Secrets: secrets}, req)
+		Limiter: c.lim, MaxBody: c.cfg.MaxBody, Secrets: secrets, Log: c.cfg.Logger, Now: c.cfg.Now}, req)
 	if err != nil {
 		return nil, time.Time{}, err
 	}

@@ -87,9 +87,6 @@ func New(opts Options) *Client {
 	if c.retry == nil {
 		c.retry = &source.Retrier{}
 	}
-	if c.log == nil {
-		c.log = slog.New(slog.DiscardHandler)
-	}
 	if c.now == nil {
 		c.now = time.Now
 	}
@@ -318,13 +315,11 @@ func (c *Client) get(ctx context.Context, op, path string, params url.Values) ([
 	}
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("User-Agent", "orchex")
-	start := c.now()
-	resp, body, err := source.Do(ctx, source.Request{Engine: "shodan", Op: op, Client: c.http, Limiter: c.lim, MaxBody: c.maxBody, Secrets: []source.Secret{c.key}}, req)
+	resp, body, err := source.Do(ctx, source.Request{Engine: "shodan", Op: op, Client: c.http, Limiter: c.lim, MaxBody: c.maxBody,
+		Secrets: []source.Secret{c.key}, Log: c.log, Now: c.now}, req)
 	if err != nil {
-		c.log.DebugContext(ctx, "shodan request failed", "op", op, "path", path, "error", source.Redact(err.Error(), c.key))
 		return nil, err
 	}
-	c.log.DebugContext(ctx, "shodan request", "op", op, "path", path, "status", resp.StatusCode, "bytes", len(body), "duration", c.now().Sub(start))
 	if err := c.check(op, resp, body); err != nil {
 		return nil, err
 	}
