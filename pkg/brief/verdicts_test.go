@@ -194,7 +194,9 @@ func TestHoneypotsLeftOut(t *testing.T) {
 		}
 	}
 	note := "2 services on 1 honeypot host flagged as a honeypot or decoy"
-	if !slices.ContainsFunc(o.j.Notes, func(n string) bool { return strings.Contains(n, note) && strings.Contains(n, "excluded from every figure") }) {
+	if !slices.ContainsFunc(o.j.Notes, func(n string) bool {
+		return strings.Contains(n, note) && strings.Contains(n, "excluded from every figure")
+	}) {
 		t.Errorf("brief.json notes lack the honeypot note: %q", o.j.Notes)
 	}
 	if !strings.Contains(o.md, note) {
