@@ -35,9 +35,13 @@ type Brief struct {
 	Since        string
 	SinceCreated time.Time
 
-	Counts   Counts
-	Owners   []Owner
-	Products []ProductCount // open first (most open first), then by services
+	Counts Counts
+	// Honeypots counts the scope's services on hosts flagged as
+	// honeypots or decoys, and those hosts, and says whether Counts and
+	// every list include them (Config.IncludeHoneypots) or leave them out.
+	Honeypots report.Honeypots
+	Owners    []Owner
+	Products  []ProductCount // open first (most open first), then by services
 	// Support is the scope's support status per product, judged on the
 	// snapshot's as-of day as the research report judges it; nil without
 	// release data.
@@ -66,13 +70,15 @@ type Brief struct {
 }
 
 // Section is where a service is listed in a briefing: open services
-// first, then those demanding credentials, then those whose banner did
-// not tell.
+// first, then the likely-open ones (inferred from the product's default
+// configuration, not proven), then those demanding credentials, then
+// those whose banner did not tell.
 type Section uint8
 
 // The sections of a briefing's services.
 const (
 	SectionOpen Section = iota
+	SectionLikelyOpen
 	SectionAuthRequired
 	SectionUnknown
 )
@@ -132,8 +138,8 @@ type entry struct {
 	block   int32 // rank of the netblock, after sorting
 	section Section
 	change  Change
-	now     uint8 // auth verdict now (authCode)
-	before  uint8 // auth verdict then (authCode), for persisting and gone services
+	now     uint8 // what the auth verdict proves now (authCode of evidence)
+	before  uint8 // what it proved then (authCode of evidence), for persisting and gone services
 	eol     bool  // a current service running a release past its end of life
 }
 
@@ -150,7 +156,7 @@ func (r *Run) Brief(ctx context.Context, k int) (*Brief, error) {
 	b := &Brief{
 		Scope: sc, ScopesFile: baseName(r.cfg.Scopes.File()),
 		Snapshot: r.cfg.Now.Label, SnapshotCreated: r.cfg.Now.Created,
-		Counts: a.t, Products: r.products(a),
+		Counts: a.t, Products: r.products(a), Honeypots: a.honey,
 		CatalogVersion: r.cfg.Meta.CatalogVersion, Engines: slices.Clone(r.cfg.Meta.Engines),
 		Differences: slices.Clone(r.cfg.Differences),
 		judge:       r.judge,
@@ -270,7 +276,7 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 			return err
 		}
 		e := entry{off: off + 4, size: size, seq: uint32(seq), change: rec.change,
-			now: authCode(verdict(rec.svc.Auth)), before: authCode(rec.before)}
+			now: authCode(evidence(rec.svc.Auth)), before: authCode(evidence(rec.before))}
 		off += 4 + int64(size)
 		if rec.change == Gone {
 			b.gone = append(b.gone, e)
@@ -324,6 +330,8 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 		switch verdict(s.Auth) {
 		case model.AuthOpen:
 			e.section = SectionOpen
+		case model.AuthLikelyOpen:
+			e.section = SectionLikelyOpen
 		case model.AuthRequired:
 			e.section = SectionAuthRequired
 		default:
@@ -427,22 +435,24 @@ type Service struct {
 // "now_open", "now_closed" (open to auth_required: fixed),
 // "open_to_unknown", "auth_required_to_unknown",
 // "unknown_to_auth_required", or "" when it did not (or the service is
-// not persisting).
+// not persisting). It is judged on what each verdict proves (evidence):
+// likely_open counts as unknown, so open → likely_open is
+// "open_to_unknown" and likely_open ↔ unknown no change.
 func (s *Service) AuthChange() string {
 	if s.Change != Persisting {
 		return ""
 	}
-	now := verdict(s.Auth)
+	now, before := evidence(s.Auth), evidence(s.Before)
 	switch {
-	case now == s.Before:
+	case now == before:
 		return ""
 	case now == model.AuthOpen:
 		return "now_open"
-	case s.Before == model.AuthOpen && now == model.AuthRequired:
+	case before == model.AuthOpen && now == model.AuthRequired:
 		return "now_closed"
-	case s.Before == model.AuthOpen:
+	case before == model.AuthOpen:
 		return "open_to_unknown"
-	case s.Before == model.AuthRequired:
+	case before == model.AuthRequired:
 		return "auth_required_to_unknown"
 	}
 	return "unknown_to_auth_required"
@@ -472,13 +482,13 @@ func NowClosed(e *entry) bool {
 func EndOfLife(e *entry) bool { return e.eol }
 
 // OpenToUnknown picks persisting services open before whose banner no
-// longer tells.
+// longer proves either way (unknown or likely_open now).
 func OpenToUnknown(e *entry) bool {
 	return e.change == Persisting && e.before == authCode(model.AuthOpen) && e.now == authCode(model.AuthUnknown)
 }
 
 // Each calls fn with each current service f picks, in the briefing's
-// order (open services first, then auth_required, then unknown; within
+// order (open services first, then likely_open, auth_required, unknown; within
 // each, by owner, netblock, address, port and transport), and stops with
 // fn's error. The *Service is reused between calls.
 func (b *Brief) Each(f Filter, fn func(*Service) error) error {
@@ -570,7 +580,8 @@ func (b *Brief) groups(s Section) []group {
 // notes returns a scope's method notes and its warnings.
 func (r *Run) notes(a *acc, sc *scope.Scope, sup *report.Support) (notes, warnings []string) {
 	m := r.cfg.Meta
-	notes = report.MethodNotes(m, report.NoteCounts{Services: a.t.Services, AWSNoRegion: a.awsNone, NoEngine: a.noEngine, Support: sup})
+	notes = report.MethodNotes(m, report.NoteCounts{Services: a.t.Services, AWSNoRegion: a.awsNone, NoEngine: a.noEngine, Support: sup,
+		Honeypots: a.honey, LikelyOpen: a.t.LikelyOpen})
 	for _, t := range m.Truncations {
 		notes = append(notes, "Collection stopped early: "+t+"; services it did not reach are missing from this briefing.")
 	}
@@ -588,6 +599,12 @@ func (r *Run) notes(a *acc, sc *scope.Scope, sup *report.Support) (notes, warnin
 		warnings = append(warnings, "Snapshot "+r.cfg.Now.Label+" is incomplete: "+report.Plural(len(m.Incomplete), "a run", "runs")+
 			" that filled it stopped before the end ("+strings.Join(m.Incomplete, "; ")+"). This briefing counts what was observed until then: "+
 			"its figures are lower bounds, and services of "+sc.Name+" the runs did not reach are missing.")
+	}
+	if r.cfg.Since != nil && len(r.cfg.SinceIncomplete) > 0 {
+		in := r.cfg.SinceIncomplete
+		warnings = append(warnings, "Snapshot "+r.cfg.Since.Label+", the earlier snapshot, is incomplete: "+report.Plural(len(in), "a run", "runs")+
+			" that filled it stopped before the end ("+strings.Join(in, "; ")+"). Services of "+sc.Name+" those runs did not reach count as new here "+
+			"(and are not counted as gone or as changed): the new services and their counts may hold services that were already exposed then.")
 	}
 	covers := func(names []string) bool {
 		return len(names) == 0 || slices.ContainsFunc(names, func(n string) bool { return strings.EqualFold(n, sc.Name) })

@@ -16,13 +16,17 @@ import (
 // on (docs/brief-json.md). The first ten are named as in the per-report
 // CSV feeds of the Shadowserver Foundation (timestamp, ip, protocol,
 // port, hostname, tag, asn, geo, region, city), which national CERTs
-// already ingest; the rest are orchex's.
+// already ingest; the rest are orchex's. The last, honeypot, is "true"
+// for a service of a host flagged as a honeypot or decoy (listed only in
+// a briefing made to include them) and "false" otherwise: the column is
+// always there, so that a feed's columns never change with an option.
 func FeedColumns() []string {
 	return []string{
 		"timestamp", "ip", "protocol", "port", "hostname", "tag", "asn", "geo", "region", "city",
 		"org", "owner", "netblock", "product", "product_name", "version", "auth", "auth_evidence", "confidence",
 		"first_seen", "last_seen", "engines", "hostnames", "cloud_provider", "cloud_region",
 		"change", "auth_before", "scope", "contacts", "support", "support_calendar", "support_cycle", "support_end",
+		"honeypot",
 	}
 }
 
@@ -55,7 +59,8 @@ func (b *Brief) WriteCSV(w io.Writer) error {
 			stamp(r.LastSeen), r.Address, r.Transport, strconv.Itoa(r.Port), host, r.Product, asn, r.Country, "", r.City,
 			r.Org, r.Owner, r.Netblock, r.Product, r.ProductName, r.Version, r.Auth, r.Evidence, r.Confidence,
 			stamp(r.FirstSeen), stamp(r.LastSeen), strings.Join(r.Engines, " "), strings.Join(r.Hostnames, " "), r.Provider, r.Region,
-			r.Change, r.AuthBefore, b.Scope.Name, contacts, r.Support, r.SupportCalendar, r.SupportCycle, r.SupportEnd)
+			r.Change, r.AuthBefore, b.Scope.Name, contacts, r.Support, r.SupportCalendar, r.SupportCycle, r.SupportEnd,
+			strconv.FormatBool(r.Honeypot))
 		for i := range row {
 			row[i] = csvreport.Cell(row[i])
 		}

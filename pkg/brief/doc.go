@@ -33,6 +33,13 @@
 // briefing lists each service's status, counts the scope's end-of-life
 // services and lists their release cycles among what to do.
 //
+// As every report, a briefing leaves the services of hosts flagged as
+// honeypots out of every list and count (each snapshot on its own, as
+// compare's diff) and counts per scope those it left out for its notes;
+// Config.IncludeHoneypots keeps them, marked. A likely-open service keeps
+// its verdict, counted and listed apart from the open ones, and is judged
+// as unknown between snapshots.
+//
 // Changes are the diff of the two snapshots restricted to the scope: a
 // service is new when it is in the scope now and was not then (absent
 // from the earlier snapshot, or outside the scope there), gone the

@@ -62,6 +62,10 @@ func (b *Brief) Document(o DocOptions) *report.Document {
 		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.Open) + " " + report.Plural(c.Open, "service answers", "services answer") + " without authentication.",
 			Text: "They are listed first, each with the evidence of open access, and \"What to do\" says how to close them."})
 	}
+	if c := b.Counts; c.LikelyOpen > 0 {
+		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.LikelyOpen) + " " + report.Plural(c.LikelyOpen, "service is", "services are") + " likely open.",
+			Text: "Each answered as its product's default, unauthenticated configuration does, without proof of open access: they are listed right after the open services, never counted as open."})
+	}
 	if c := b.Counts; c.EndOfLife > 0 {
 		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.EndOfLife) + " " + report.Plural(c.EndOfLife, "service runs", "services run") +
 			" a release past its end of life" + openClause(c.OpenEndOfLife) + ".",
@@ -75,6 +79,11 @@ func (b *Brief) Document(o DocOptions) *report.Document {
 	d.Sections = append(d.Sections, b.ownerSection())
 	budget := &listBudget{max: o.MaxListed}
 	d.Sections = append(d.Sections, b.listSections("Open services", "Services that answered without authentication, with the evidence.", SectionOpen, budget)...)
+	if b.Counts.LikelyOpen > 0 {
+		d.Sections = append(d.Sections, b.listSections("Likely open services",
+			"Services that answered as their product's default, unauthenticated configuration does (the evidence says how), without proof that access without credentials works: inferred, not proven, and not counted as open.",
+			SectionLikelyOpen, budget)...)
+	}
 	d.Sections = append(d.Sections, b.remedySections(o)...)
 	d.Sections = append(d.Sections, b.listSections("Services demanding credentials", "Services that demanded credentials: exposed, but not open.", SectionAuthRequired, budget)...)
 	d.Sections = append(d.Sections, b.listSections("Services whose authentication is not known", "The banners of these services did not tell whether they demand credentials.", SectionUnknown, budget)...)
@@ -139,6 +148,9 @@ func (b *Brief) summarySection() report.Section {
 	t := &report.Table{Columns: []report.Column{{Title: "Figure"}, {Title: "Services", Figure: true}, {Title: "Share", Figure: true}}}
 	t.Add("Exposed services", report.Num(c.Services), report.PctOf(c.Services, c.Services))
 	t.Add("No authentication (open)", report.Num(c.Open), report.PctOf(c.Open, c.Services))
+	if c.LikelyOpen > 0 {
+		t.Add("Likely open (inferred from defaults, not proven)", report.Num(c.LikelyOpen), report.PctOf(c.LikelyOpen, c.Services))
+	}
 	t.Add("Authentication required", report.Num(c.AuthRequired), report.PctOf(c.AuthRequired, c.Services))
 	t.Add("Unknown", report.Num(c.Unknown), report.PctOf(c.Unknown, c.Services))
 	t.Add("Hosts (distinct addresses)", report.Num(c.Hosts), report.Dash)
@@ -151,9 +163,13 @@ func (b *Brief) summarySection() report.Section {
 	if c.Services == 0 {
 		s.Blocks = append(s.Blocks, report.Para("The snapshot holds no exposed service of this scope."))
 	} else {
-		s.Blocks = append(s.Blocks, report.Para(fmt.Sprintf("Of %s exposed %s on %s %s of this scope, %s answered without authentication, %s demanded credentials and the banners of %s did not tell.",
+		likely := ""
+		if c.LikelyOpen > 0 {
+			likely = ", " + report.Num(c.LikelyOpen) + " " + report.Plural(c.LikelyOpen, "was", "were") + " likely open (inferred from the product's default configuration, not proven)"
+		}
+		s.Blocks = append(s.Blocks, report.Para(fmt.Sprintf("Of %s exposed %s on %s %s of this scope, %s answered without authentication%s, %s demanded credentials and the banners of %s did not tell.",
 			report.Num(c.Services), report.Plural(c.Services, "service", "services"), report.Num(c.Hosts), report.Plural(c.Hosts, "host", "hosts"),
-			report.Num(c.Open), report.Num(c.AuthRequired), report.Num(c.Unknown))))
+			report.Num(c.Open), likely, report.Num(c.AuthRequired), report.Num(c.Unknown))))
 	}
 	if sup := b.Support; sup != nil && c.Services > 0 {
 		s.Blocks = append(s.Blocks, report.Para(supportSummary(sup, c)))
@@ -468,13 +484,18 @@ func (b *Brief) methodSection() report.Section {
 }
 
 // endpoint writes a service as address:port/transport, an IPv6 address
-// in brackets.
+// in brackets, marked "(honeypot)" when its host is flagged as a
+// honeypot or decoy (listed only in a briefing made to include them).
 func endpoint(s *Service) string {
 	a := s.Addr.String()
 	if s.Addr.Is6() && !s.Addr.Is4In6() {
 		a = "[" + a + "]"
 	}
-	return a + ":" + strconv.Itoa(int(s.Port)) + "/" + s.Transport
+	a += ":" + strconv.Itoa(int(s.Port)) + "/" + s.Transport
+	if s.Honeypot != 0 {
+		a += " (honeypot)"
+	}
+	return a
 }
 
 func productText(s *Service, names map[string]string) string {

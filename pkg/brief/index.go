@@ -3,6 +3,7 @@ package brief
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -74,8 +75,13 @@ func (ix *Index) Document() *report.Document {
 	cols := []report.Column{{Title: "Scope"}, {Title: "Services", Figure: true}, {Title: "Hosts", Figure: true}, {Title: "Open", Figure: true},
 		{Title: "Auth required", Figure: true}, {Title: "Unknown", Figure: true}}
 	versions := false // some scope has a service whose version was judged
+	likely := false   // some scope has a likely-open service
 	for _, e := range ix.Scopes {
 		versions = versions || e.Summary.WithVersion > 0
+		likely = likely || e.Summary.LikelyOpen > 0
+	}
+	if likely {
+		cols = slices.Insert(cols, 4, report.Column{Title: "Likely open", Figure: true})
 	}
 	if versions {
 		cols = append(cols, report.Column{Title: "End of life", Figure: true})
@@ -88,6 +94,9 @@ func (ix *Index) Document() *report.Document {
 	for _, e := range ix.Scopes {
 		s := e.Summary
 		row := []string{e.Scope, report.Num(s.Services), report.Num(s.Hosts), report.Num(s.Open), report.Num(s.AuthRequired), report.Num(s.Unknown)}
+		if likely {
+			row = slices.Insert(row, 4, report.Num(s.LikelyOpen))
+		}
 		if versions {
 			row = append(row, report.Num(s.EndOfLife))
 		}

@@ -21,18 +21,22 @@ const SchemaVersion = 1
 
 // jsonHead is brief.json without its service lists, in key order.
 type jsonHead struct {
-	SchemaVersion   int           `json:"schema_version"`
-	Scope           string        `json:"scope"`
-	ScopesFile      string        `json:"scopes_file"`
-	Snapshot        string        `json:"snapshot"`
-	SnapshotCreated time.Time     `json:"snapshot_created"`
-	Since           *string       `json:"since"`
-	SinceCreated    *time.Time    `json:"since_created"`
-	Contacts        []string      `json:"contacts"`
-	ScopeNotes      string        `json:"scope_notes"`
-	Selectors       jsonSelect    `json:"selectors"`
-	Summary         Summary       `json:"summary"`
-	Changes         *ChangeCounts `json:"changes"`
+	SchemaVersion   int        `json:"schema_version"`
+	Scope           string     `json:"scope"`
+	ScopesFile      string     `json:"scopes_file"`
+	Snapshot        string     `json:"snapshot"`
+	SnapshotCreated time.Time  `json:"snapshot_created"`
+	Since           *string    `json:"since"`
+	SinceCreated    *time.Time `json:"since_created"`
+	Contacts        []string   `json:"contacts"`
+	ScopeNotes      string     `json:"scope_notes"`
+	Selectors       jsonSelect `json:"selectors"`
+	Summary         Summary    `json:"summary"`
+	// Honeypots counts the scope's services on hosts flagged as
+	// honeypots or decoys, and those hosts, and says whether the summary
+	// and lists include them (report's layout: included, services, hosts).
+	Honeypots report.Honeypots `json:"honeypots"`
+	Changes   *ChangeCounts    `json:"changes"`
 	// Support is the scope's support status, in the research report's
 	// layout (docs/report-json.md, support); absent without release data.
 	Support     *report.Support `json:"support,omitempty"`
@@ -54,9 +58,11 @@ type jsonSelect struct {
 // Summary is a briefing's figures as brief.json and index.json write
 // them (docs/brief-json.md).
 type Summary struct {
-	Services     int `json:"services"`
-	Hosts        int `json:"hosts"`
-	Open         int `json:"open"`
+	Services int `json:"services"`
+	Hosts    int `json:"hosts"`
+	Open     int `json:"open"`
+	// LikelyOpen is Counts.LikelyOpen: never among Open.
+	LikelyOpen   int `json:"likely_open"`
 	AuthRequired int `json:"auth_required"`
 	Unknown      int `json:"unknown"`
 	Owners       int `json:"owners"`
@@ -124,30 +130,33 @@ type jsonMethod struct {
 // ServiceJSON is one service of brief.json's services[] and gone[], and
 // of the webhook message (docs/brief-json.md).
 type ServiceJSON struct {
-	Address         string     `json:"address"`
-	Port            int        `json:"port"`
-	Transport       string     `json:"transport"`
-	Product         string     `json:"product"`
-	ProductName     string     `json:"product_name"`
-	ProductEvidence string     `json:"product_evidence"`
-	Version         string     `json:"version"`
-	Auth            string     `json:"auth"`
-	Evidence        string     `json:"evidence"`
-	Confidence      string     `json:"confidence"`
-	AuthConflict    bool       `json:"auth_conflict"`
-	FirstSeen       *time.Time `json:"first_seen"`
-	LastSeen        *time.Time `json:"last_seen"`
-	Engines         []string   `json:"engines"`
-	ASN             *uint32    `json:"asn"`
-	Org             string     `json:"org"`
-	Owner           string     `json:"owner"`
-	Netblock        string     `json:"netblock"`
-	Hostnames       []string   `json:"hostnames"`
-	Country         string     `json:"country"`
-	City            string     `json:"city"`
-	Provider        string     `json:"provider"`
-	Region          string     `json:"region"`
-	Title           string     `json:"title"`
+	Address         string `json:"address"`
+	Port            int    `json:"port"`
+	Transport       string `json:"transport"`
+	Product         string `json:"product"`
+	ProductName     string `json:"product_name"`
+	ProductEvidence string `json:"product_evidence"`
+	Version         string `json:"version"`
+	Auth            string `json:"auth"`
+	Evidence        string `json:"evidence"`
+	Confidence      string `json:"confidence"`
+	AuthConflict    bool   `json:"auth_conflict"`
+	// Honeypot says the service's host is flagged as a honeypot or decoy:
+	// only in a briefing made to include them (always false otherwise).
+	Honeypot  bool       `json:"honeypot"`
+	FirstSeen *time.Time `json:"first_seen"`
+	LastSeen  *time.Time `json:"last_seen"`
+	Engines   []string   `json:"engines"`
+	ASN       *uint32    `json:"asn"`
+	Org       string     `json:"org"`
+	Owner     string     `json:"owner"`
+	Netblock  string     `json:"netblock"`
+	Hostnames []string   `json:"hostnames"`
+	Country   string     `json:"country"`
+	City      string     `json:"city"`
+	Provider  string     `json:"provider"`
+	Region    string     `json:"region"`
+	Title     string     `json:"title"`
 	// Change is "new" or "persisting" (services[]) or "gone" (gone[])
 	// with an earlier snapshot; absent without one.
 	Change string `json:"change,omitempty"`
@@ -175,6 +184,7 @@ func NewServiceJSON(s *Service, names map[string]string) ServiceJSON {
 		Address: s.Addr.String(), Port: int(s.Port), Transport: s.Transport,
 		Product: s.Product, ProductName: s.Product, ProductEvidence: s.ProductEvidence, Version: s.Version,
 		Auth: string(verdict(s.Auth)), Evidence: s.AuthEvidence, Confidence: string(s.Confidence), AuthConflict: s.AuthConflict,
+		Honeypot:  s.Honeypot != 0,
 		FirstSeen: timeOrNil(s.FirstSeen), LastSeen: timeOrNil(s.LastSeen), Engines: []string{},
 		Org: s.Org, Owner: s.Owner, Hostnames: append([]string{}, s.Hostnames...),
 		Country: s.Country, City: s.City, Provider: s.Cloud.Provider, Region: s.Cloud.Region, Title: s.Title,
@@ -234,11 +244,11 @@ func (b *Brief) head() jsonHead {
 		Contacts: append([]string{}, sc.Contacts...), ScopeNotes: sc.Notes,
 		Selectors: jsonSelect{CIDRs: []string{}, ASNs: append([]uint32{}, sc.ASNs...), Orgs: append([]string{}, sc.Orgs...),
 			Domains: append([]string{}, sc.Domains...), Countries: append([]string{}, sc.Countries...)},
-		Summary: Summary{Services: b.Counts.Services, Hosts: b.Counts.Hosts, Open: b.Counts.Open,
+		Summary: Summary{Services: b.Counts.Services, Hosts: b.Counts.Hosts, Open: b.Counts.Open, LikelyOpen: b.Counts.LikelyOpen,
 			AuthRequired: b.Counts.AuthRequired, Unknown: b.Counts.Unknown, Owners: len(b.Owners),
 			WithVersion: b.Counts.WithVersion, EndOfLife: b.Counts.EndOfLife, OpenEndOfLife: b.Counts.OpenEndOfLife},
-		Support: b.Support,
-		Owners:  []jsonOwner{}, Remediation: []jsonRemedy{},
+		Support: b.Support, Honeypots: b.Honeypots,
+		Owners: []jsonOwner{}, Remediation: []jsonRemedy{},
 		Warnings: append([]string{}, b.Warnings...), Notes: append([]string{}, b.Notes...),
 		Method: jsonMethod{CatalogVersion: b.CatalogVersion, Engines: append([]string{}, b.Engines...),
 			Differences: append([]string{}, b.Differences...)},

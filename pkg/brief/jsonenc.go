@@ -78,6 +78,8 @@ func appendServiceJSON(dst []byte, r *ServiceJSON, prefix string) []byte {
 	str("confidence", r.Confidence)
 	key("auth_conflict")
 	dst = strconv.AppendBool(dst, r.AuthConflict)
+	key("honeypot")
+	dst = strconv.AppendBool(dst, r.Honeypot)
 	tm("first_seen", r.FirstSeen)
 	tm("last_seen", r.LastSeen)
 	strs("engines", r.Engines)

@@ -24,7 +24,7 @@ func TestServiceJSONEncoding(t *testing.T) {
 	pick := func() string { return hostile[r.IntN(len(hostile))] }
 	for n := range 2000 {
 		v := ServiceJSON{Address: pick(), Port: r.IntN(65536), Transport: pick(), Product: pick(), ProductName: pick(), ProductEvidence: pick(),
-			Version: pick(), Auth: pick(), Evidence: pick(), Confidence: pick(), AuthConflict: r.IntN(2) == 0, Org: pick(), Owner: pick(),
+			Version: pick(), Auth: pick(), Evidence: pick(), Confidence: pick(), AuthConflict: r.IntN(2) == 0, Honeypot: r.IntN(2) == 0, Org: pick(), Owner: pick(),
 			Netblock: pick(), Country: pick(), City: pick(), Provider: pick(), Region: pick(), Title: pick(), Engines: []string{},
 			Hostnames: []string{}, Change: pick(), AuthBefore: pick(), AuthChange: pick(), Support: pick()}
 		for range r.IntN(3) {

@@ -45,7 +45,8 @@ func (c Change) String() string {
 // record is one service of one scope's briefing: the service as the
 // snapshot has it (the earlier snapshot's, for a gone service), how it
 // changed, and its auth verdict in the earlier snapshot (persisting
-// services only).
+// services only). The record keeps the verdict (open, likely_open,
+// auth_required or unknown: authCode) and the honeypot flags.
 type record struct {
 	change Change
 	before model.Auth
@@ -62,7 +63,7 @@ func appendRecord(dst []byte, r *record) []byte {
 	start := len(dst)
 	dst = append(dst, 0, 0, 0, 0) // length, filled below
 	s := &r.svc
-	dst = append(dst, byte(r.change), authCode(r.before), authCode(s.Auth), confCode(s.Confidence), byte(s.Engines))
+	dst = append(dst, byte(r.change), authCode(r.before), authCode(s.Auth), confCode(s.Confidence), byte(s.Engines), byte(s.Honeypot))
 	if s.AuthConflict {
 		dst = append(dst, 1)
 	} else {
@@ -186,11 +187,12 @@ func (d *decoder) time() time.Time {
 // decodeRecord decodes a record body (without its length prefix) into r.
 func decodeRecord(body []byte, r *record) error {
 	d := decoder{b: body, str: string(body)}
-	h := d.bytes(6)
+	h := d.bytes(7)
 	r.change = Change(h[0])
 	r.before = authOf(h[1])
 	s := &r.svc
-	*s = model.Service{Auth: authOf(h[2]), Confidence: confOf(h[3]), Engines: model.Engines(h[4]), AuthConflict: h[5] == 1}
+	*s = model.Service{Auth: authOf(h[2]), Confidence: confOf(h[3]), Engines: model.Engines(h[4]), Honeypot: model.Honeypot(h[5]),
+		AuthConflict: h[6] == 1}
 	switch fam := d.bytes(1)[0]; fam {
 	case 4:
 		s.Addr = netip.AddrFrom4([4]byte(d.bytes(4)))
@@ -239,6 +241,8 @@ func authCode(a model.Auth) byte {
 		return 2
 	case model.AuthUnknown:
 		return 3
+	case model.AuthLikelyOpen:
+		return 4
 	}
 	return 0
 }
@@ -251,6 +255,8 @@ func authOf(b byte) model.Auth {
 		return model.AuthRequired
 	case 3:
 		return model.AuthUnknown
+	case 4:
+		return model.AuthLikelyOpen
 	}
 	return ""
 }
@@ -275,11 +281,26 @@ func confOf(b byte) model.Confidence {
 	return ""
 }
 
-// verdict maps any auth verdict other than open and auth_required to
-// unknown, as every report does.
+// verdict maps any auth verdict other than open, likely_open and
+// auth_required to unknown, as every report does: likely_open (the
+// product answered as its default, unauthenticated configuration does,
+// without proof) is kept apart, never counted as open.
 func verdict(a model.Auth) model.Auth {
-	if a == model.AuthOpen || a == model.AuthRequired {
+	switch a {
+	case model.AuthOpen, model.AuthRequired, model.AuthLikelyOpen:
 		return a
+	}
+	return model.AuthUnknown
+}
+
+// evidence is what a verdict proves: open, auth_required or unknown
+// (likely_open included). Changes between snapshots are counted on it,
+// as compare's diff counts them: open → likely_open is a banner that
+// stopped telling, never a fix, and likely_open → open is not "became
+// open" from an open state.
+func evidence(a model.Auth) model.Auth {
+	if v := verdict(a); v != model.AuthLikelyOpen {
+		return v
 	}
 	return model.AuthUnknown
 }

@@ -73,14 +73,27 @@ type Config struct {
 	// research report judges on (assemble.AsOf).
 	Support *eol.Data
 	AsOf    time.Time
+	// IncludeHoneypots keeps the services of hosts flagged as honeypots
+	// or decoys (model.Service.Honeypot) in every list and count, marked;
+	// by default each snapshot leaves them out (as compare's diff does)
+	// and each briefing's notes count those of its scope it left out.
+	IncludeHoneypots bool
+	// SinceIncomplete are the earlier snapshot's incomplete reasons
+	// (store.Meta.IncompleteReasons), as Meta.Incomplete are the
+	// snapshot's: services its runs did not reach would count as new,
+	// so each briefing warns.
+	SinceIncomplete []string
 }
 
 // Counts are a briefing's figures. Services, Hosts and the auth counts
 // are of the snapshot; the rest need an earlier snapshot.
 type Counts struct {
-	Services     int `json:"services"`
-	Hosts        int `json:"hosts"`
-	Open         int `json:"open"`
+	Services int `json:"services"`
+	Hosts    int `json:"hosts"`
+	Open     int `json:"open"`
+	// LikelyOpen counts the services likely open: inferred from the
+	// product's default configuration, not proven; never among Open.
+	LikelyOpen   int `json:"likely_open"`
 	AuthRequired int `json:"auth_required"`
 	Unknown      int `json:"unknown"`
 
@@ -123,6 +136,11 @@ type acc struct {
 	awsNone  int
 	noEngine int
 	sup      *eol.Tally // the scope's support figures; nil without release data
+	// honey counts the scope's services on honeypot hosts in the
+	// snapshot, and their distinct hosts (lastHoney: the stream is
+	// sorted by address), whether left out or included.
+	honey     report.Honeypots
+	lastHoney netip.Addr
 
 	buf     []byte
 	file    string
@@ -181,7 +199,8 @@ func Select(ctx context.Context, cfg Config) (*Run, error) {
 		if _, dup := r.byID[id]; dup {
 			continue
 		}
-		a := &acc{id: id, products: map[string]*ProductCount{}, file: filepath.Join(dir, strconv.Itoa(k)+".spill")}
+		a := &acc{id: id, products: map[string]*ProductCount{}, file: filepath.Join(dir, strconv.Itoa(k)+".spill"),
+			honey: report.Honeypots{Included: cfg.IncludeHoneypots}}
 		if r.judge != nil {
 			a.sup, _ = eol.NewTally(cfg.Support, cfg.AsOf)
 		}
@@ -256,11 +275,20 @@ func (r *Run) pass(ctx context.Context) error {
 			c = now.Cur.Key.Compare(then.Cur.Key)
 		}
 		mn, mt = mn[:0], mt[:0]
+		// Each side leaves out its honeypot hosts' services on its own
+		// (unless included), as compare's diff does: a service flagged
+		// in one snapshot only is new or gone.
 		if c <= 0 {
 			f := scope.ServiceFacts(now.Cur)
 			mn = r.cfg.Scopes.AppendMatches(mn, &f)
+			if now.Cur.Honeypot != 0 {
+				r.countHoneypot(mn, now.Cur.Addr)
+				if !r.cfg.IncludeHoneypots {
+					mn = mn[:0]
+				}
+			}
 		}
-		if c >= 0 {
+		if c >= 0 && (then.Cur.Honeypot == 0 || r.cfg.IncludeHoneypots) {
 			f := scope.ServiceFacts(then.Cur)
 			mt = r.cfg.Scopes.AppendMatches(mt, &f)
 		}
@@ -316,6 +344,22 @@ func (r *Run) pass(ctx context.Context) error {
 	return r.flush()
 }
 
+// countHoneypot counts a honeypot host's service at addr in each
+// selected scope of ids.
+func (r *Run) countHoneypot(ids []int, addr netip.Addr) {
+	for _, id := range ids {
+		a := r.byID[id]
+		if a == nil {
+			continue
+		}
+		a.honey.Services++
+		if !a.lastHoney.IsValid() || a.lastHoney != addr {
+			a.honey.Hosts++
+			a.lastHoney = addr
+		}
+	}
+}
+
 // add counts rec in a and spills it.
 func (r *Run) add(a *acc, rec *record) error {
 	s := &rec.svc
@@ -336,6 +380,8 @@ func (r *Run) add(a *acc, rec *record) error {
 		switch auth {
 		case model.AuthOpen:
 			t.Open++
+		case model.AuthLikelyOpen:
+			t.LikelyOpen++
 		case model.AuthRequired:
 			t.AuthRequired++
 		default:

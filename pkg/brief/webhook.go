@@ -100,6 +100,9 @@ func (m *Message) text() string {
 			return
 		}
 		lines++
+		if s.Honeypot {
+			what += ", honeypot host"
+		}
 		host := s.Address
 		if strings.Contains(host, ":") {
 			host = "[" + host + "]"

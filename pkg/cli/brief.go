@@ -30,6 +30,9 @@ type briefOptions struct {
 	Out      string
 	Webhook  source.Secret
 	EOL      string // --eol DIR
+	// IncludeHoneypots keeps the services of hosts flagged as honeypots
+	// (--include-honeypots), marked.
+	IncludeHoneypots bool
 }
 
 // briefFormats are the formats of --format; md and json are always
@@ -50,7 +53,10 @@ func briefCommand(g *globals) *cli.Command {
 			"--since, what changed (new, gone, became open, fixed); what to do per product, with links to the\n" +
 			"vendors' documentation; and the method notes of the research report. services.csv is a feed with\n" +
 			"Shadowserver-style columns and the scope's contacts on every row. Briefings list addresses: they are\n" +
-			"for the owners of these networks, not for publication. See docs/brief-json.md and docs/scopes.md.\n\n" +
+			"for the owners of these networks, not for publication. See docs/brief-json.md and docs/scopes.md.\n" +
+			"Likely-open services (inferred from a product's defaults, not proven) are listed after the open ones\n" +
+			"and never counted as open. Services of hosts flagged as honeypots are left out of every list and\n" +
+			"count, and counted in the notes, unless --include-honeypots keeps them, marked.\n\n" +
 			"--webhook URL (or a scope's webhook key, or ORCHEX_WEBHOOK) posts, per scope, one JSON message with\n" +
 			"the services new or newly open since --since, with a Slack-compatible text field; rate limits,\n" +
 			"5xx answers and network failures are retried with back-off. The URL's path and query (its token)\n" +
@@ -64,6 +70,7 @@ func briefCommand(g *globals) *cli.Command {
 			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md,json", Usage: "comma-separated `FORMATS` among md, json, csv, pdf, html (md and json are always written)"},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "output `DIR`: one directory per scope, and the index (required)"},
 			&cli.StringFlag{Name: "webhook", EnvVars: []string{"ORCHEX_WEBHOOK"}, Usage: "post each scope's new and newly open services to `URL` (https; needs --since)"},
+			&cli.BoolFlag{Name: "include-honeypots", Usage: "keep the services of hosts flagged as honeypots in every list and count, marked (otherwise left out)"},
 			eolFlag(),
 		},
 		Action: noArgs("brief", func(c *cli.Context) error {
@@ -78,7 +85,7 @@ func briefCommand(g *globals) *cli.Command {
 
 func parseBrief(c *cli.Context) (briefOptions, error) {
 	o := briefOptions{Scopes: c.String("scopes"), Snapshot: c.String("snapshot"), Since: c.String("since"), Out: c.String("out"),
-		Formats: map[string]bool{"md": true, "json": true}, EOL: c.String("eol")}
+		Formats: map[string]bool{"md": true, "json": true}, EOL: c.String("eol"), IncludeHoneypots: c.Bool("include-honeypots")}
 	o.Scope = commaList(c.StringSlice("scope")...)
 	for _, name := range commaList(c.String("format")) {
 		f, ok := render.Parse(name)
@@ -128,7 +135,7 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	if label == o.Since {
 		return usagef("brief: --since %s is the snapshot being briefed", o.Since)
 	}
-	cfg, diffs, err := assemble.Brief(ctx, st, cat, label, o.Since)
+	cfg, diffs, err := assemble.Brief(ctx, st, cat, label, o.Since, o.IncludeHoneypots)
 	if err != nil {
 		return err
 	}

@@ -300,14 +300,34 @@ func TestSupportCompareAndTrend(t *testing.T) {
 // TestSupportBrief: a briefing of the fixture's network gives each
 // service its support status (brief.json, services.csv, brief.md), counts
 // the end-of-life services in its summary and lists them, by release
-// cycle, among what to do. Briefings list every service of the scope,
-// the honeypot host's too (judged on the report's as-of day).
+// cycle, among what to do. As the report, a briefing leaves the honeypot
+// host out unless --include-honeypots (judged on the report's as-of day
+// either way).
 func TestSupportBrief(t *testing.T) {
 	db := supportFixture(t)
 	dir := t.TempDir()
 	scopes := filepath.Join(dir, "scopes.yaml")
 	if err := os.WriteFile(scopes, []byte("scopes:\n  - name: lab\n    cidrs: [\"198.51.100.0/24\"]\n"), 0o644); err != nil {
 		t.Fatal(err)
+	}
+	withHoney := filepath.Join(dir, "with-honeypots")
+	if _, errs, code := eolRun(nil, "--db", db, "--quiet", "brief", "--scopes", scopes, "--eol", eolFixtures, "--include-honeypots", "--out", withHoney); code != ExitOK {
+		t.Fatalf("brief --include-honeypots: exit %d: %s", code, errs)
+	}
+	var hb struct {
+		Summary struct {
+			Services      int `json:"services"`
+			EndOfLife     int `json:"end_of_life"`
+			OpenEndOfLife int `json:"open_end_of_life"`
+		} `json:"summary"`
+	}
+	if err := json.Unmarshal(readFile(t, filepath.Join(withHoney, "lab", "brief.json")), &hb); err != nil {
+		t.Fatal(err)
+	}
+	// 66 services: the fixture's 64 and the honeypot host's 2 (both end
+	// of life, open).
+	if s := hb.Summary; s.Services != 66 || s.EndOfLife != 29 || s.OpenEndOfLife != 17 {
+		t.Errorf("--include-honeypots: summary %+v", s)
 	}
 	out := filepath.Join(dir, "briefs")
 	if _, errs, code := eolRun(nil, "--db", db, "--quiet", "brief", "--scopes", scopes, "--eol", eolFixtures, "--format", "md,json,csv", "--out", out); code != ExitOK {
@@ -337,12 +357,11 @@ func TestSupportBrief(t *testing.T) {
 	if err := json.Unmarshal(data, &b); err != nil {
 		t.Fatal(err)
 	}
-	// 66 services: the fixture's 64 and the honeypot host's 2 (both end
-	// of life, open).
-	if s := b.Summary; s.Services != 66 || s.WithVersion != 60 || s.EndOfLife != 29 || s.OpenEndOfLife != 17 {
+	// 64 services: the fixture's, the honeypot host's left out.
+	if s := b.Summary; s.Services != 64 || s.WithVersion != 58 || s.EndOfLife != 27 || s.OpenEndOfLife != 15 {
 		t.Errorf("summary %+v", s)
 	}
-	if b.Support == nil || b.Support.AsOf != "2026-06-15" || b.Support.Total.EndOfLife != 29 {
+	if b.Support == nil || b.Support.AsOf != "2026-06-15" || b.Support.Total.EndOfLife != 27 {
 		t.Errorf("support %+v", b.Support)
 	}
 	want := map[string][4]string{ // address → support, calendar, cycle, end
@@ -384,8 +403,8 @@ func TestSupportBrief(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.HasSuffix(strings.SplitN(string(csvData), "\n", 2)[0], ",support,support_calendar,support_cycle,support_end") ||
-		!strings.Contains(string(csvData), ",lab,,end_of_life,azure-kubernetes-service,1.31,2026-06-15\n") {
+	if !strings.HasSuffix(strings.SplitN(string(csvData), "\n", 2)[0], ",support,support_calendar,support_cycle,support_end,honeypot") ||
+		!strings.Contains(string(csvData), ",lab,,end_of_life,azure-kubernetes-service,1.31,2026-06-15,false\n") {
 		t.Errorf("services.csv:\n%s", csvData)
 	}
 	md, err := os.ReadFile(filepath.Join(out, "lab", "brief.md"))
@@ -393,7 +412,7 @@ func TestSupportBrief(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{
-		"**29 services run a release past its end of life, 17 of them open.**",
+		"**27 services run a release past its end of life, 15 of them open.**",
 		"| 198.51.100.23:443/tcp | Kubernetes API server v1.31.8 | open | – |",
 		"end of life since 2026-06-15 (azure-kubernetes-service 1.31) |",
 		"- Kubernetes API server 1.9 (kubernetes calendar), support ended 2018-09-29: 1 service, 1 open",

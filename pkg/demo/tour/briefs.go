@@ -67,7 +67,7 @@ func (t *Tour) writeBriefs(ctx context.Context, st *store.Store, r *cloud.Ranges
 	}
 
 	start := time.Now()
-	bc, diffs, err := assemble.Brief(ctx, st, t.cfg.Catalog, Snapshot, Earlier)
+	bc, diffs, err := assemble.Brief(ctx, st, t.cfg.Catalog, Snapshot, Earlier, false)
 	if err != nil {
 		return err
 	}

@@ -17,18 +17,21 @@ import (
 // the scopes each snapshot was narrowed to. The differences are also
 // returned as data, for a warning; a narrowing is not among them, since
 // a briefing weighs it per scope (a scope both snapshots were collected
-// for compares alike). The caller sets the scopes and the spill
-// directory.
-func Brief(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, since string) (brief.Config, []compare.Difference, error) {
+// for compares alike). With includeHoneypots, the services of hosts
+// flagged as honeypots are kept, marked; otherwise each snapshot leaves
+// them out. The earlier snapshot's incomplete reasons are passed on as
+// the snapshot's are (in Meta), for a warning. The caller sets the
+// scopes and the spill directory.
+func Brief(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, since string, includeHoneypots bool) (brief.Config, []compare.Difference, error) {
 	snap, method, err := Method(ctx, st, label)
 	if err != nil {
 		return brief.Config{}, nil, err
 	}
-	meta, err := Meta(ctx, st, cat, snap, Options{})
+	meta, err := Meta(ctx, st, cat, snap, Options{IncludeHoneypots: includeHoneypots})
 	if err != nil {
 		return brief.Config{}, nil, err
 	}
-	cfg := brief.Config{Catalog: cat, Meta: meta,
+	cfg := brief.Config{Catalog: cat, Meta: meta, IncludeHoneypots: includeHoneypots,
 		Now: brief.Side{Label: label, Created: snap.Created, Services: func(fn func(*model.Service) error) error { return st.Services(ctx, label, fn) }}}
 	for _, n := range snap.Meta.Narrowings {
 		cfg.NarrowedTo = append(cfg.NarrowedTo, n.Scope)
@@ -52,6 +55,7 @@ func Brief(ctx context.Context, st *store.Store, cat *catalog.Catalog, label, si
 	for _, n := range then.Meta.Narrowings {
 		cfg.SinceNarrowedTo = append(cfg.SinceNarrowedTo, n.Scope)
 	}
+	cfg.SinceIncomplete = then.Meta.IncompleteReasons()
 	cfg.Since = &brief.Side{Label: then.Label, Created: then.Created,
 		Services: func(fn func(*model.Service) error) error { return st.Services(ctx, then.Label, fn) }}
 	return cfg, diffs, nil
