@@ -1081,8 +1081,8 @@ func MethodNotes(m Meta, c NoteCounts) []string {
 	if c.NoEngine > 0 {
 		notes = append(notes, countOf(c.NoEngine, "service carries", "services carry")+" no engine (re-imported without provenance); "+Plural(c.NoEngine, "it is", "they are")+" outside the engine overlap.")
 	}
-	if c.InputsTable && slices.ContainsFunc(m.Inputs, func(in Input) bool { return in.Kept > in.Read }) {
-		notes = append(notes, "In the inputs table, Read counts the records an input delivered and Kept the observations they stored, one per recognised service: a Censys record is a host with all its matched services, so a Censys input can keep more than it read.")
+	if c.InputsTable && slices.ContainsFunc(m.Inputs, func(in Input) bool { return in.Kept+in.Skipped > in.Read }) {
+		notes = append(notes, "In the inputs table, Read counts the records an input delivered, Kept and Skipped the observations they held, one per service (recognised by a catalog product or not): a Censys record is a host with all its services, so a Censys input can keep more than it read.")
 	}
 	return append(notes, supportNotes(c.Support, c.SupportDropped)...)
 }

@@ -55,6 +55,10 @@ func TestInputsNote(t *testing.T) {
 	if notes := report.MethodNotes(m, report.NoteCounts{Services: 17, InputsTable: true}); !note(notes) {
 		t.Errorf("no note for a Censys input keeping 7 of 3 records: %q", notes)
 	}
+	m.Inputs = []report.Input{{Name: "hosts.json", Engine: "censys", Read: 1, Kept: 0, Skipped: 4}}
+	if notes := report.MethodNotes(m, report.NoteCounts{InputsTable: true}); !note(notes) {
+		t.Errorf("no note for a Censys input skipping 4 observations of 1 record: %q", notes)
+	}
 	if notes := report.MethodNotes(m, report.NoteCounts{Services: 17}); note(notes) {
 		t.Errorf("note in a document without an inputs table (a briefing): %q", notes)
 	}

@@ -235,11 +235,11 @@ func SupportMethodLine(s *Support) string {
 	if s == nil {
 		return ""
 	}
-	day := s.AsOf
-	if day == "" {
+	day := s.AsOf + " (the snapshot's newest observation)"
+	if s.AsOf == "" {
 		day = "no day (the snapshot holds no service)"
 	}
-	return "Support status judged on " + day + " (the snapshot's newest observation) against the release calendars of endoflife.date: " + s.DataText() + "."
+	return "Support status judged on " + day + " against the release calendars of endoflife.date: " + s.DataText() + "."
 }
 
 // supportNotes are the method notes the support figures call for: the

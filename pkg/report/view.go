@@ -213,7 +213,7 @@ type Input struct {
 	Read      int       `json:"read"`
 	Kept      int       `json:"kept"`
 	Bad       int       `json:"bad"`
-	Skipped   int       `json:"skipped"` // well-formed records no catalog product matched
+	Skipped   int       `json:"skipped"` // observations (one per service a record held) no catalog product matched
 	At        time.Time `json:"at"`
 	Truncated string    `json:"truncated,omitempty"` // why collection stopped early, if it did
 }

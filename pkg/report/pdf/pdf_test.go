@@ -212,7 +212,7 @@ func TestRenderTextHasEveryFigure(t *testing.T) {
 	for _, kv := range [][2]string{
 		{"Catalog version", m.CatalogVersion}, {"Engines", "censys, shodan"}, {"Catalog products used", "7 (listed below the table)"},
 		{"Records read", num(m.RecordsRead)}, {"Bad records (rejected)", num(m.RecordsBad)},
-		{"Records no product matched", num(m.RecordsSkipped)}, {"Observations", num(m.Observations)},
+		{"Observations no product matched", num(m.RecordsSkipped)}, {"Observations", num(m.Observations)},
 		{"Duplicates merged", num(m.DuplicatesMerged)}, {"Auth conflicts between observations", num(m.AuthConflicts)},
 		{"Low-confidence auth verdicts", num(m.LowConfidence)}, {"Collections stopped early (truncated)", "1"},
 		{"Cloud tag sources that disagreed", "23"},

@@ -664,7 +664,7 @@ func (d *doc) method() {
 	kv.add(rowPlain, "Observed between", day(m.FirstSeen)+" and "+day(m.LastSeen))
 	kv.add(rowPlain, "Records read", num(m.RecordsRead))
 	kv.add(rowPlain, "Bad records (rejected)", num(m.RecordsBad))
-	kv.add(rowPlain, "Records no product matched", num(m.RecordsSkipped))
+	kv.add(rowPlain, "Observations no product matched", num(m.RecordsSkipped))
 	kv.add(rowPlain, "Observations", num(m.Observations))
 	kv.add(rowPlain, "Duplicates merged", num(m.DuplicatesMerged))
 	kv.add(rowPlain, "Services", num(v.Headline.Services))
