@@ -30,7 +30,7 @@ func scopesCommand(g *globals) *cli.Command {
 				Description: "Validates FILE: YAML syntax, unknown keys, scope names (used as directory names), CIDRs\n" +
 					"(a network with host bits set is an error), ASNs, email addresses, ISO 3166-1 country codes,\n" +
 					"domains, duplicate names and scopes that select nothing. Prints one row per scope with its\n" +
-					"selector counts and the warnings, or every problem as file:line: message and exits 2.\n\n" +
+					"selector counts and the warnings, or every problem as file:line: message and exits 1 (as queries check does).\n\n" +
 					"Examples:\n  orchex scopes check scopes.yaml\n  orchex -q scopes check scopes.yaml && echo valid",
 				Action: func(c *cli.Context) error {
 					if c.NArg() != 1 {
@@ -50,7 +50,7 @@ func runScopesCheck(g *globals, file string) error {
 		for _, p := range inv.Problems {
 			fmt.Fprintln(g.env.Stdout, terminal.Sanitize(p.Error()))
 		}
-		return usagef("scopes check: %d problem(s) in %s", len(inv.Problems), file)
+		return fmt.Errorf("scopes check: %d problem(s) in %s", len(inv.Problems), file)
 	}
 	if err != nil {
 		return fmt.Errorf("scopes check: %w", err)

@@ -61,8 +61,8 @@ func TestScopesCheckProblems(t *testing.T) {
     notes: nothing selected
 `)
 	out, errOut, code := orchexQueries("scopes", "check", path)
-	if code != ExitUsage {
-		t.Fatalf("exit %d, want %d (stderr %s)", code, ExitUsage, errOut)
+	if code != ExitFailure {
+		t.Fatalf("exit %d, want %d (stderr %s)", code, ExitFailure, errOut)
 	}
 	want := []string{
 		path + `:3: scope "acme" cidrs: "203.0.113.7/24" has host bits set: write 203.0.113.0/24 for the network, or 203.0.113.7/32 for the one address`,
@@ -94,7 +94,7 @@ func TestScopesCheckUsage(t *testing.T) {
 	// the problem line quotes it escaped.
 	path := writeScopes(t, "scopes:\n  - name: \"evil\\e[31m\\u202e\"\n    asns: [1]\n")
 	out, _, code := orchexQueries("scopes", "check", path)
-	if code != ExitUsage || strings.ContainsAny(out, "\x1b\u202e") || !strings.Contains(out, `evil\x1b[31m\u202e`) {
+	if code != ExitFailure || strings.ContainsAny(out, "\x1b\u202e") || !strings.Contains(out, `evil\x1b[31m\u202e`) {
 		t.Errorf("exit %d, stdout %q", code, out)
 	}
 }
