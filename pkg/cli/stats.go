@@ -2,10 +2,12 @@ package cli
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/collect"
+	"github.com/orchex/orchex/pkg/report"
 	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/urfave/cli/v2"
 )
@@ -66,6 +68,21 @@ func statsCommand(g *globals) *cli.Command {
 					t.Columns[i].Title, t.Columns[i].Max = strings.ToUpper(t.Columns[i].Title), 80
 				}
 				werr = terminal.Table(g.env.Stdout, t, terminal.Options{})
+			}
+			if !g.quiet {
+				spent := map[string]int{}
+				var names []string
+				for _, r := range rows {
+					if _, ok := spent[r.Engine]; !ok {
+						names = append(names, r.Engine)
+					}
+					spent[r.Engine] += r.Credits
+				}
+				for _, name := range names {
+					if n := spent[name]; n > 0 {
+						fmt.Fprintf(g.env.Stderr, "stats: %s charged %d %s for these counts\n", name, n, report.Plural(n, "credit", "credits"))
+					}
+				}
 			}
 			return errors.Join(err, werr)
 		},

@@ -31,7 +31,11 @@ type StatsRow struct {
 	Query   string       `json:"query"`
 	Total   int64        `json:"total"`
 	Facets  []StatsFacet `json:"facets"`
-	Error   string       `json:"error,omitempty"`
+	// Credits is what the engine charged for this query's counts (Censys
+	// charges each aggregate call; Shodan's facets are free), also when a
+	// later call failed.
+	Credits int    `json:"credits"`
+	Error   string `json:"error,omitempty"`
 }
 
 // StatsFacet is the buckets of one facet, largest first as the engine
@@ -39,6 +43,9 @@ type StatsRow struct {
 type StatsFacet struct {
 	Name    string        `json:"name"`
 	Buckets []StatsBucket `json:"buckets"`
+	// Other counts the results with values beyond the buckets, when the
+	// engine says (0 when it does not).
+	Other int64 `json:"other,omitempty"`
 }
 
 // StatsBucket is one facet value and its count.
@@ -79,6 +86,9 @@ func Stats(ctx context.Context, cfg StatsConfig) ([]StatsRow, error) {
 		for _, q := range r.queries[i] {
 			row := StatsRow{Engine: string(e.Name()), QueryID: q.ID, Query: q.Text}
 			st, err := f.FacetStats(ctx, q, names, limit)
+			if st != nil {
+				row.Credits = st.Credits
+			}
 			if err != nil {
 				if ctx.Err() != nil {
 					return rows, ctx.Err()
@@ -99,7 +109,7 @@ func Stats(ctx context.Context, cfg StatsConfig) ([]StatsRow, error) {
 			}
 			row.Total = st.Total
 			for _, fc := range st.Facets {
-				sf := StatsFacet{Name: fc.Name}
+				sf := StatsFacet{Name: fc.Name, Other: fc.Other}
 				for _, b := range fc.Buckets {
 					sf.Buckets = append(sf.Buckets, StatsBucket{Value: b.Value, Count: b.Count})
 				}

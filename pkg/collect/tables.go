@@ -47,6 +47,9 @@ func StatsTable(rows []StatsRow) *report.Table {
 			for _, b := range f.Buckets {
 				t.Add(r.Engine, r.QueryID, f.Name, b.Value, fmt.Sprint(b.Count))
 			}
+			if f.Other > 0 {
+				t.Add(r.Engine, r.QueryID, f.Name, "(other values)", fmt.Sprint(f.Other))
+			}
 		}
 	}
 	return t

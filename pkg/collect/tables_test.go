@@ -26,13 +26,14 @@ func TestTables(t *testing.T) {
 		t.Errorf("summary rows %q", tb.Rows)
 	}
 	st := StatsTable([]StatsRow{
-		{Engine: "shodan", QueryID: "k8s", Total: 7, Facets: []StatsFacet{{Name: "country", Buckets: []StatsBucket{{"DE", 4}, {"US", 3}}}, {Name: "org"}}},
+		{Engine: "shodan", QueryID: "k8s", Total: 9, Facets: []StatsFacet{{Name: "country", Buckets: []StatsBucket{{"DE", 4}, {"US", 3}}, Other: 2}, {Name: "org"}}},
 		{Engine: "censys", QueryID: "k8s-c", Error: "429 rate limited"},
 	})
 	want = [][]string{
-		{"shodan", "k8s", "total", "", "7"},
+		{"shodan", "k8s", "total", "", "9"},
 		{"shodan", "k8s", "country", "DE", "4"},
 		{"shodan", "k8s", "country", "US", "3"},
+		{"shodan", "k8s", "country", "(other values)", "2"},
 		{"shodan", "k8s", "org", "(none)", "0"},
 		{"censys", "k8s-c", "error", "429 rate limited", ""},
 	}
