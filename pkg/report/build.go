@@ -1017,7 +1017,7 @@ func FigureNotes(hp Honeypots, likelyOpen int) []string {
 	var notes []string
 	switch {
 	case hp.Services > 0 && !hp.Included:
-		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s (Shodan's honeypot tag, Censys tarpit or truncated labels, or five or more unrelated product families on one address) %s excluded from every figure; a report asked to include honeypots counts them.",
+		notes = append(notes, fmt.Sprintf("%s on %s flagged as %s (Shodan's honeypot tag, Censys tarpit or truncated labels, or five or more unrelated product families on one address) %s excluded from every figure; asked to include them, orchex counts and marks them.",
 			countOf(hp.Services, "service", "services"), countOf(hp.Hosts, "honeypot host", "honeypot hosts"),
 			Plural(hp.Hosts, "a honeypot or decoy", "honeypots or decoys"), Plural(hp.Services, "is", "are")))
 	case hp.Services > 0:
