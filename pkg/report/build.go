@@ -743,6 +743,10 @@ func warnings(v *View) []string {
 func shown(v *View) Shown {
 	var s Shown
 	earlier := v.Compare != nil && v.Compare.Earlier != nil
+	s.Breakdowns = v.Headline.Services > 0 || (earlier && v.Compare.Earlier.Headline.Services > 0)
+	if !s.Breakdowns {
+		s.BreakdownsLine = "The snapshot holds no service to break down."
+	}
 	s.AWS = v.Headline.AWSServices > 0 || len(v.AWSRegions) > 0 || (earlier && v.Compare.Earlier.Headline.AWSServices > 0)
 	if !s.AWS {
 		s.AWSLine = "No service was tagged as hosted on AWS."
@@ -751,10 +755,12 @@ func shown(v *View) Shown {
 	if !s.Regions {
 		s.RegionsLine = "No service was tagged with a cloud provider."
 	}
-	s.Overlap = multiEngine(v) || (earlier && multiEngine(v.Compare.Earlier))
+	s.Overlap = s.Breakdowns && (multiEngine(v) || (earlier && multiEngine(v.Compare.Earlier)))
 	if !s.Overlap {
-		switch e := v.Method.Engines; len(e) {
-		case 0:
+		switch e := v.Method.Engines; {
+		case !s.Breakdowns:
+			s.OverlapLine = "No service was seen, so there is no overlap to show."
+		case len(e) == 0:
 			s.OverlapLine = "No engine is recorded for this snapshot."
 		default:
 			s.OverlapLine = "Every service was seen by " + engineName(e[0]) + ": the snapshot holds one engine's data, so there is no overlap to show."

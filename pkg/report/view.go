@@ -75,6 +75,11 @@ type Completeness struct {
 // instead (one sentence), so that no report prints an empty table or "0%
 // of 0" as if it were a finding.
 type Shown struct {
+	// Breakdowns is false when the snapshot (and the compared one) holds
+	// no service: the provider and country tables would be empty, and
+	// BreakdownsLine says so once in their place.
+	Breakdowns     bool
+	BreakdownsLine string
 	AWS         bool   // some service is on AWS (now or in the compared snapshot)
 	AWSLine     string // what to print instead of the AWS section
 	Regions     bool   // some service has a cloud provider

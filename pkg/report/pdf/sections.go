@@ -380,6 +380,10 @@ func (d *doc) auth() {
 func (d *doc) providers() {
 	v := d.v
 	d.heading("Hosting providers", 40)
+	if !v.Shown.Breakdowns {
+		d.para(v.Shown.BreakdownsLine)
+		return
+	}
 	d.para("Cloud provider of each service's address, from the providers' published IP ranges where available " +
 		"(the method appendix lists the tag sources). \"none\" is an address in no known cloud.")
 	var bars []bar
@@ -480,6 +484,10 @@ func (d *doc) awsRegions() {
 func (d *doc) countries() {
 	v := d.v
 	d.heading("Countries", 40)
+	if !v.Shown.Breakdowns {
+		d.para(v.Shown.BreakdownsLine)
+		return
+	}
 	if len(v.ByCountry) == 0 {
 		d.para("No service had a country.")
 		return

@@ -2,11 +2,13 @@ package render
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/orchex/orchex/pkg/report"
+	"github.com/orchex/orchex/pkg/report/reporttest"
 )
 
 func TestParse(t *testing.T) {
@@ -51,5 +53,37 @@ func TestDocument(t *testing.T) {
 	var b bytes.Buffer
 	if err := Document(&b, "xml", doc, data, "diff"); err == nil || b.Len() > 0 {
 		t.Errorf("a document in an unknown format: %v, wrote %.40q", err, b.String())
+	}
+}
+
+// TestEmptySnapshotSaysItOnce: a snapshot searched by two engines that
+// holds no service prints no empty provider or country table and no
+// overlap of zeros, in Markdown and HTML, but one line in their place
+// (issue "the report fits the data"; the PDF takes the same Shown).
+func TestEmptySnapshotSaysItOnce(t *testing.T) {
+	v, err := report.Build(context.Background(), reporttest.Meta(), reporttest.Stream(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v.Shown.Breakdowns || v.Shown.Overlap || v.Shown.OverlapLine != "No service was seen, so there is no overlap to show." {
+		t.Fatalf("shown %+v", v.Shown)
+	}
+	for f, empty := range map[Format][]string{
+		Markdown: {"| Provider | Services |", "| Country |", "| Shodan only |"},
+		HTML:     {`id="providers-cap"`, `id="countries-cap"`, "<th scope=\"row\">Shodan only"},
+	} {
+		var b bytes.Buffer
+		if err := View(&b, f, v, "", ""); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if n := strings.Count(out, v.Shown.BreakdownsLine); n != 2 {
+			t.Errorf("%s: %q %d times, want twice (providers, countries)", f, v.Shown.BreakdownsLine, n)
+		}
+		for _, s := range empty {
+			if strings.Contains(out, s) {
+				t.Errorf("%s: an empty table (%q) is printed", f, s)
+			}
+		}
 	}
 }
