@@ -80,10 +80,10 @@ type Shown struct {
 	// BreakdownsLine says so once in their place.
 	Breakdowns     bool
 	BreakdownsLine string
-	AWS         bool   // some service is on AWS (now or in the compared snapshot)
-	AWSLine     string // what to print instead of the AWS section
-	Regions     bool   // some service has a cloud provider
-	RegionsLine string
+	AWS            bool   // some service is on AWS (now or in the compared snapshot)
+	AWSLine        string // what to print instead of the AWS section
+	Regions        bool   // some service has a cloud provider
+	RegionsLine    string
 	// Overlap is true when two engines looked (the snapshot's inputs name
 	// both); one engine's data has no overlap to show.
 	Overlap      bool
