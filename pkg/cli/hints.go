@@ -38,7 +38,7 @@ func hint(err error) string {
 	case errors.As(err, &ce):
 		return "'orchex queries check' lists every problem of the catalog"
 	case errors.Is(err, source.ErrBadCursor):
-		return "a stored page cannot be resumed from: rerun with --refresh to fetch its query again"
+		return "a stored page cannot be resumed from: rerun with --refresh and --products naming the query's product, to fetch that query again (--refresh alone fetches, and pays for, every selected query)"
 	case errors.As(err, new(*collect.FreePlanError)):
 		return "--dry-run and 'orchex stats' still work on a free plan"
 	}

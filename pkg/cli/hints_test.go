@@ -60,7 +60,7 @@ func TestHints(t *testing.T) {
 // --refresh; a free plan at what still works on it, also among the errors
 // of several engines.
 func TestHintCollect(t *testing.T) {
-	if h := hint(fmt.Errorf("shodan: page 3: %w", source.ErrBadCursor)); !strings.Contains(h, "--refresh") {
+	if h := hint(fmt.Errorf("shodan: page 3: %w", source.ErrBadCursor)); !strings.Contains(h, "--refresh and --products") {
 		t.Errorf("bad cursor: %q", h)
 	}
 	free := errors.Join(errors.New("censys: down"), &collect.FreePlanError{Engine: model.Shodan})
