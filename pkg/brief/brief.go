@@ -276,7 +276,7 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 			return err
 		}
 		e := entry{off: off + 4, size: size, seq: uint32(seq), change: rec.change,
-			now: authCode(evidence(rec.svc.Auth)), before: authCode(evidence(rec.before))}
+			now: authCode(rec.svc.Auth.Evidence()), before: authCode(rec.before.Evidence())}
 		off += 4 + int64(size)
 		if rec.change == Gone {
 			b.gone = append(b.gone, e)
@@ -312,7 +312,7 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 			blockIDs[pfx] = bid
 			blocks = append(blocks, Netblock{Prefix: pfx, Declared: declared})
 		}
-		open := verdict(s.Auth) == model.AuthOpen
+		open := s.Auth.Verdict() == model.AuthOpen
 		o := &owners[oid]
 		o.Services++
 		k, seen := ownerBlock[blockAcc{oid, bid}]
@@ -327,7 +327,7 @@ func (b *Brief) index(ctx context.Context, n int, sc *scope.Scope) error {
 			o.Netblocks[k].Open++
 		}
 		e.owner, e.block = oid, bid
-		switch verdict(s.Auth) {
+		switch s.Auth.Verdict() {
 		case model.AuthOpen:
 			e.section = SectionOpen
 		case model.AuthLikelyOpen:
@@ -442,7 +442,7 @@ func (s *Service) AuthChange() string {
 	if s.Change != Persisting {
 		return ""
 	}
-	now, before := evidence(s.Auth), evidence(s.Before)
+	now, before := s.Auth.Evidence(), s.Before.Evidence()
 	switch {
 	case now == before:
 		return ""

@@ -183,7 +183,7 @@ func NewServiceJSON(s *Service, names map[string]string) ServiceJSON {
 	r := ServiceJSON{
 		Address: s.Addr.String(), Port: int(s.Port), Transport: s.Transport,
 		Product: s.Product, ProductName: s.Product, ProductEvidence: s.ProductEvidence, Version: s.Version,
-		Auth: string(verdict(s.Auth)), Evidence: s.AuthEvidence, Confidence: string(s.Confidence), AuthConflict: s.AuthConflict,
+		Auth: string(s.Auth.Verdict()), Evidence: s.AuthEvidence, Confidence: string(s.Confidence), AuthConflict: s.AuthConflict,
 		Honeypot:  s.Honeypot != 0,
 		FirstSeen: timeOrNil(s.FirstSeen), LastSeen: timeOrNil(s.LastSeen), Engines: []string{},
 		Org: s.Org, Owner: s.Owner, Hostnames: append([]string{}, s.Hostnames...),
@@ -364,4 +364,4 @@ func (b *Brief) supportCycles() map[string][]report.SupportCycle {
 }
 
 // authName is a verdict as outputs write it.
-func authName(a model.Auth) string { return string(verdict(a)) }
+func authName(a model.Auth) string { return string(a.Verdict()) }

@@ -280,27 +280,3 @@ func confOf(b byte) model.Confidence {
 	}
 	return ""
 }
-
-// verdict maps any auth verdict other than open, likely_open and
-// auth_required to unknown, as every report does: likely_open (the
-// product answered as its default, unauthenticated configuration does,
-// without proof) is kept apart, never counted as open.
-func verdict(a model.Auth) model.Auth {
-	switch a {
-	case model.AuthOpen, model.AuthRequired, model.AuthLikelyOpen:
-		return a
-	}
-	return model.AuthUnknown
-}
-
-// evidence is what a verdict proves: open, auth_required or unknown
-// (likely_open included). Changes between snapshots are counted on it,
-// as compare's diff counts them: open → likely_open is a banner that
-// stopped telling, never a fix, and likely_open → open is not "became
-// open" from an open state.
-func evidence(a model.Auth) model.Auth {
-	if v := verdict(a); v != model.AuthLikelyOpen {
-		return v
-	}
-	return model.AuthUnknown
-}

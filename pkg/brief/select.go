@@ -315,13 +315,13 @@ func (r *Run) pass(ctx context.Context) error {
 			}
 			switch {
 			case inNow && inThen:
-				rec = record{change: Persisting, before: verdict(then.Cur.Auth), svc: *now.Cur}
+				rec = record{change: Persisting, before: then.Cur.Auth.Verdict(), svc: *now.Cur}
 			case inNow && r.cfg.Since != nil:
 				rec = record{change: New, svc: *now.Cur}
 			case inNow:
 				rec = record{change: Unchanged, svc: *now.Cur}
 			default:
-				rec = record{change: Gone, before: verdict(then.Cur.Auth), svc: *then.Cur}
+				rec = record{change: Gone, before: then.Cur.Auth.Verdict(), svc: *then.Cur}
 			}
 			if err := r.add(a, &rec); err != nil {
 				return err
@@ -364,7 +364,7 @@ func (r *Run) countHoneypot(ids []int, addr netip.Addr) {
 func (r *Run) add(a *acc, rec *record) error {
 	s := &rec.svc
 	t := &a.t
-	auth := verdict(s.Auth)
+	auth := s.Auth.Verdict()
 	switch rec.change {
 	case Gone:
 		t.Gone++
@@ -527,5 +527,5 @@ func (r *Run) products(a *acc) []ProductCount {
 
 // supportFacts are what the release calendars judge of a service.
 func supportFacts(s *model.Service) eol.Facts {
-	return eol.Facts{Product: s.Product, Version: s.Version, Auth: verdict(s.Auth), Names: s.Hostnames}
+	return eol.Facts{Product: s.Product, Version: s.Version, Auth: s.Auth.Verdict(), Names: s.Hostnames}
 }

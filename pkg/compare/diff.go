@@ -332,7 +332,7 @@ func (c *counts) add(s *model.Service) {
 		c.hosts++
 	}
 	c.lastAddr = s
-	switch authOf(s) {
+	switch s.Auth.Verdict() {
 	case model.AuthOpen:
 		c.open++
 	case model.AuthLikelyOpen:
@@ -387,7 +387,7 @@ func (j *joiner) judge(i int, s *model.Service) eol.Verdict {
 	if j.judges[i] == nil {
 		return eol.Verdict{}
 	}
-	return j.judges[i].Add(eol.Facts{Product: s.Product, Version: s.Version, Auth: authOf(s), Names: s.Hostnames}, 1)
+	return j.judges[i].Add(eol.Facts{Product: s.Product, Version: s.Version, Auth: s.Auth.Verdict(), Names: s.Hostnames}, 1)
 }
 
 func (j *joiner) run(a, b *Cursor) error {
@@ -476,7 +476,7 @@ func (j *joiner) both(a, b *model.Service) {
 	// A likely-open verdict is an inference, not evidence: between
 	// snapshots it counts as unknown, so open → likely_open is a banner
 	// that stopped telling, never a remediation.
-	switch from, to := evidenceOf(a), evidenceOf(b); {
+	switch from, to := a.Auth.Evidence(), b.Auth.Evidence(); {
 	case from == to:
 		m.Unchanged++
 	case from == model.AuthRequired && to == model.AuthOpen:
@@ -524,35 +524,16 @@ func row(a, b *model.Service, change string) ServiceChange {
 		Product: s.Product, Change: change, Country: s.Country,
 	}
 	if a != nil {
-		r.AuthBefore = string(authOf(a))
+		r.AuthBefore = string(a.Auth.Verdict())
 		r.ProviderBefore = keyOr(a.Cloud.Provider, NoProvider)
 		r.RegionBefore = a.Cloud.Region
 	}
 	if b != nil {
-		r.AuthAfter = string(authOf(b))
+		r.AuthAfter = string(b.Auth.Verdict())
 		r.ProviderAfter = keyOr(b.Cloud.Provider, NoProvider)
 		r.RegionAfter = b.Cloud.Region
 	}
 	return r
-}
-
-// evidenceOf is what a service's verdict proves: open, auth_required or
-// unknown (likely_open included).
-func evidenceOf(s *model.Service) model.Auth {
-	if a := authOf(s); a != model.AuthLikelyOpen {
-		return a
-	}
-	return model.AuthUnknown
-}
-
-// authOf is the service's verdict: open, likely_open, auth_required or
-// unknown (anything else).
-func authOf(s *model.Service) model.Auth {
-	switch s.Auth {
-	case model.AuthOpen, model.AuthRequired, model.AuthLikelyOpen:
-		return s.Auth
-	}
-	return model.AuthUnknown
 }
 
 func (j *joiner) finish() {

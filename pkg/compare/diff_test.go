@@ -139,7 +139,7 @@ func bruteDiff(a, b []model.Service) (Movement, AuthMoves, map[string][2]int) {
 		if old.Product != s.Product {
 			m.Reclassified++
 		}
-		switch f, t := authOf(&old), authOf(&s); {
+		switch f, t := old.Auth.Verdict(), s.Auth.Verdict(); {
 		case f == t:
 			x.Unchanged++
 		case f == model.AuthRequired && t == model.AuthOpen:

@@ -120,7 +120,7 @@ func (r *serviceRows) set(row *ServiceRow, s *model.Service) {
 		Category:        p.Category,
 		Version:         s.Version,
 		ProductEvidence: s.ProductEvidence,
-		Auth:            string(authOf(s.Auth)),
+		Auth:            string(s.Auth.Verdict()),
 		AuthEvidence:    s.AuthEvidence,
 		Confidence:      string(s.Confidence),
 		AuthConflict:    s.AuthConflict,
@@ -198,20 +198,11 @@ func (r *ObservationRow) set(m *Meta, o *store.Observation) {
 		SeenAt:        utc(o.SeenAt),
 		Product:       o.Product,
 		Version:       o.Version,
-		Auth:          string(authOf(o.Auth)),
+		Auth:          string(o.Auth.Verdict()),
 		AuthEvidence:  o.AuthEvidence,
 		Confidence:    string(o.Confidence),
 		Fingerprint:   o.Fingerprint,
 	}
-}
-
-// authOf maps any verdict other than open, likely_open and auth_required
-// to unknown, as the report counts it.
-func authOf(a model.Auth) model.Auth {
-	if a == model.AuthOpen || a == model.AuthRequired || a == model.AuthLikelyOpen {
-		return a
-	}
-	return model.AuthUnknown
 }
 
 func family(is4 bool) string {

@@ -38,6 +38,28 @@ const (
 	AuthLikelyOpen Auth = "likely_open"
 )
 
+// Verdict is the verdict every figure counts a service of auth a under:
+// open, likely_open and auth_required as they are, anything else (empty,
+// a value from a newer or older orchex) unknown.
+func (a Auth) Verdict() Auth {
+	switch a {
+	case AuthOpen, AuthRequired, AuthLikelyOpen:
+		return a
+	}
+	return AuthUnknown
+}
+
+// Evidence is what the verdict proves: open, auth_required or unknown,
+// likely_open counting as unknown. Changes between snapshots are judged
+// on it, so that open → likely_open is a banner that stopped telling,
+// never a fix.
+func (a Auth) Evidence() Auth {
+	if v := a.Verdict(); v != AuthLikelyOpen {
+		return v
+	}
+	return AuthUnknown
+}
+
 // Honeypot is the set of reasons for which a service's host looks like a
 // honeypot or a decoy rather than real exposed panels. A service carries
 // the reasons of its host: a host flagged by any engine, or by the

@@ -286,7 +286,7 @@ func BuildGrouped(ctx context.Context, m Meta, g Grouped) (*View, error) {
 	if b.sup != nil && g.Named != nil && b.sup.namesMatter() {
 		err := g.Named(func(s *model.Service) error {
 			if (s.Honeypot == 0 || m.IncludeHoneypots) && eol.IsAKS(s.Hostnames) && eol.NamesMatter(s.Product, s.Version) {
-				b.sup.markAKS(keyOr(s.Product, UnknownKey), s.Version, authOf(s.Auth))
+				b.sup.markAKS(keyOr(s.Product, UnknownKey), s.Version, s.Auth.Verdict())
 			}
 			return nil
 		})
@@ -316,7 +316,7 @@ func BuildGrouped(ctx context.Context, m Meta, g Grouped) (*View, error) {
 				}
 			}
 			if s.Honeypot == 0 || m.IncludeHoneypots {
-				b.services = append(b.services, serviceRow(s, authOf(s.Auth)))
+				b.services = append(b.services, serviceRow(s, s.Auth.Verdict()))
 			}
 			return nil
 		})
@@ -354,7 +354,7 @@ func newBuilder(m Meta) *builder {
 // the support figures; aks marks AKS API servers (eol.IsAKS).
 func (b *builder) countSupport(product, version string, a model.Auth, aks bool, n int) {
 	if b.sup != nil {
-		b.sup.add(keyOr(product, UnknownKey), version, authOf(a), aks, n)
+		b.sup.add(keyOr(product, UnknownKey), version, a.Verdict(), aks, n)
 	}
 }
 
@@ -390,19 +390,9 @@ func (b *builder) add(s *model.Service) error {
 		p.hosts++
 	}
 	if b.services != nil {
-		b.services = append(b.services, serviceRow(s, authOf(s.Auth)))
+		b.services = append(b.services, serviceRow(s, s.Auth.Verdict()))
 	}
 	return nil
-}
-
-// authOf maps any auth verdict other than open, likely_open and
-// auth_required to unknown.
-func authOf(a model.Auth) model.Auth {
-	switch a {
-	case model.AuthOpen, model.AuthLikelyOpen, model.AuthRequired:
-		return a
-	}
-	return model.AuthUnknown
 }
 
 // count adds g.Services services of group g to every table but the host
@@ -410,7 +400,7 @@ func authOf(a model.Auth) model.Auth {
 // table is full).
 func (b *builder) count(g *model.ServiceGroup) (string, *productAcc) {
 	n := g.Services
-	auth := authOf(g.Auth)
+	auth := g.Auth.Verdict()
 	b.h.Services += n
 	switch auth {
 	case model.AuthOpen:
