@@ -203,6 +203,14 @@ func (g *globals) collectEvents(m *progress.Meter, pages *collect.Pages, maxCred
 			if e.Err != nil {
 				say("%s", terminal.Sanitize(e.String()))
 			}
+		case collect.AccountChecked:
+			if line := terminal.Sanitize(e.String()); !g.accounts[line] {
+				if g.accounts == nil {
+					g.accounts = map[string]bool{}
+				}
+				g.accounts[line] = true
+				say("%s", line)
+			}
 		case collect.CreditsCapped:
 			say("%s: --max-credits %d is more than the %d credits left; stopping at %d", e.Engine, e.Asked, e.Left, e.Left)
 		case collect.EngineStopped:

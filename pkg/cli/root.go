@@ -148,6 +148,9 @@ type globals struct {
 	// guard holds what an interruption keeps and the temporary output
 	// files being written, which an abandoned command leaves.
 	guard interrupt.Guard
+	// accounts are the account lines printed in this run: a demo that
+	// collects several times says each engine's account once.
+	accounts map[string]bool
 }
 
 func newApp(g *globals) *cli.App {
@@ -156,10 +159,12 @@ func newApp(g *globals) *cli.App {
 		Usage: "measure exposed container-orchestration and API-management panels from Shodan and Censys data",
 		Description: "orchex imports or collects Shodan and Censys records, classifies each service's product and\n" +
 			"authentication status with a declarative catalog, tags cloud provider and region, stores\n" +
-			"snapshots in SQLite and writes research reports (Markdown, JSON, CSV, PDF).\n\n" +
+			"snapshots in SQLite and writes research reports (Markdown, JSON, CSV, PDF, HTML), briefings for\n" +
+			"the networks a team serves and exports for other tools.\n\n" +
 			"Flags may come before or after a command's arguments; global flags may follow the command;\n" +
 			"'--' ends the flags. 'orchex help COMMAND [SUBCOMMAND]' shows a command's flags.\n\n" +
-			"Exit codes: 0 ok, 1 failure, 2 usage error, 3 partly done (some input records were bad),\n" +
+			"Exit codes: 0 ok, 1 failure, 2 usage error, 3 partly done (some input records were bad, or a\n" +
+			"collection stopped at a limit), " +
 			"130 interrupted (SIGINT, Ctrl-C), 143 terminated (SIGTERM).",
 		Reader:          g.env.Stdin,
 		Writer:          g.env.Stdout,
