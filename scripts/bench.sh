@@ -58,6 +58,13 @@ while getopts "n:r:w:s:h" opt; do
 	esac
 done
 skipped() { [[ $skip == *",$1,"* ]]; }
+# A misspelt name would skip nothing and measure for minutes: refuse it.
+for name in ${skip//,/ }; do
+	case $name in
+	shodan | jq | real-feeds | demo-feeds | no-feeds | floor | report) ;;
+	*) echo "bench.sh: -s $name: unknown (want shodan, jq, real-feeds, demo-feeds, no-feeds, floor, report)" >&2; exit 2 ;;
+	esac
+done
 shared=${ORCHEX_SHARED:-$here/../shared}
 mkdir -p "$work"
 
