@@ -169,6 +169,16 @@ func runRangesInfo(g *globals, dir string) error {
 	for _, s := range r.Skipped() {
 		notes = append(notes, "skipped "+s)
 	}
+	shadowed := 0
+	for _, f := range r.Info() {
+		if f.Shadowed > 0 {
+			shadowed++
+			notes = append(notes, fmt.Sprintf("%s (%s): %d prefixes also listed by a feed loaded before it, whose records win", f.Provider, f.File, f.Shadowed))
+		}
+	}
+	if shadowed == 0 && len(r.Info()) > 1 {
+		notes = append(notes, "no prefix is listed by two feeds")
+	}
 	return terminal.Document(g.env.Stdout, &report.Document{Intro: []report.Block{{Table: rangesFeeds(r.Info())}, {List: notes}}}, terminal.Options{})
 }
 

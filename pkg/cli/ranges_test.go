@@ -40,9 +40,36 @@ linode        linode-geofeed.csv                2025-07-24  -              2    
 oracle        oracle-public_ip_ranges.json      2025-07-21  -              3     0
 vultr         vultr-geofeed.json                2024-04-18  -              3     1
 35 distinct prefixes from 9 feeds in ../cloud/testdata/feeds
+no prefix is listed by two feeds
 `
 	if out != want {
 		t.Errorf("stdout:\n%s\nwant:\n%s", out, want)
+	}
+}
+
+// TestRangesInfoShadowed: a prefix listed by two feeds is counted for the
+// feed that loses it, by name, in ranges info.
+func TestRangesInfoShadowed(t *testing.T) {
+	dir := t.TempDir()
+	v4, err := os.ReadFile(filepath.Join(rangesFixtures, "cloudflare-ips-v4.txt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"cloudflare-ips-v4.txt", "cloudflare-ips-v4-copy.txt"} {
+		if err := os.WriteFile(filepath.Join(dir, name), v4, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, errs, code := rangesRun(nil, "ranges", "info", "--ranges", dir)
+	if code != ExitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if !strings.Contains(out, "cloudflare (cloudflare-ips-v4.txt): 3 prefixes also listed by a feed loaded before it, whose records win") &&
+		!strings.Contains(out, "cloudflare (cloudflare-ips-v4-copy.txt): 3 prefixes also listed by a feed loaded before it, whose records win") {
+		t.Errorf("no shadowed count:\n%s", out)
+	}
+	if strings.Contains(out, "no prefix is listed by two feeds") {
+		t.Errorf("says no prefix is shared:\n%s", out)
 	}
 }
 

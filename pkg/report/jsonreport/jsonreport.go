@@ -34,7 +34,7 @@ type Document struct {
 	EngineOverlap report.Overlap       `json:"engine_overlap"`
 	Versions      []report.VersionRow  `json:"versions"`
 	// Support is the support status of the versions (docs/figures.md);
-	// null when the report was made without release data.
+	// an empty object when the report was made without release data.
 	Support        *report.Support `json:"support"`
 	Method         report.Method   `json:"method"`
 	AddressesShown bool            `json:"addresses_included"`
