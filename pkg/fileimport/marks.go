@@ -63,3 +63,74 @@ func snapshotExists(ctx context.Context, st *store.Store, snapshot string) (bool
 	}
 	return true, nil
 }
+
+// pendingReason is the mark a run writes for each of its files before
+// it reads any: a report made while the import runs, or after it was
+// killed (SIGKILL, a crash, the machine's power), is then flagged as the
+// lower bound it is. The file's end replaces it: cleared when the file
+// was read whole, or the reason it stopped.
+const pendingReason = "not finished: the import was still running, or was killed before it could say why it stopped; import the same files again to complete the snapshot"
+
+// pendingMarks are the marks a run wrote before reading its files, with
+// the marks they replaced, so that a file of which nothing was read (its
+// error says why) leaves the snapshot as it was.
+type pendingMarks struct {
+	left   map[string]int               // run: files of the run not yet done
+	before map[string]*store.Incomplete // run: its mark before this run, or nil
+}
+
+// markPending marks every file of the run as not finished, in one
+// update, before anything is read; meta is the snapshot's before.
+func markPending(ctx context.Context, cfg *Config, meta store.Meta) (*pendingMarks, error) {
+	p := &pendingMarks{left: map[string]int{}, before: map[string]*store.Incomplete{}}
+	for _, f := range cfg.Files {
+		run := importRun(f)
+		p.left[run]++
+		if _, ok := p.before[run]; ok {
+			continue
+		}
+		p.before[run] = nil
+		for _, in := range meta.Incomplete {
+			if in.Run == run {
+				in := in
+				p.before[run] = &in
+			}
+		}
+	}
+	at := cfg.now()
+	err := cfg.Store.UpdateMeta(ctx, cfg.Snapshot, func(m *store.Meta) {
+		for run := range p.left {
+			m.MarkIncomplete(store.Incomplete{Run: run, Reasons: []string{pendingReason}, At: at})
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mark snapshot %s as being imported: %w", cfg.Snapshot, err)
+	}
+	return p, nil
+}
+
+// done counts one file of run as done and reports whether it was the
+// run's last file of that base name.
+func (p *pendingMarks) done(run string) bool {
+	p.left[run]--
+	return p.left[run] <= 0
+}
+
+// restore puts back the mark run had before this run (none, or an
+// earlier run's), once no file of that name is left: nothing of the
+// file was read.
+func (p *pendingMarks) restore(ctx context.Context, cfg *Config, run string) {
+	if !p.done(run) {
+		return
+	}
+	before := p.before[run]
+	err := cfg.Store.UpdateMeta(context.WithoutCancel(ctx), cfg.Snapshot, func(m *store.Meta) {
+		m.ClearIncomplete(run)
+		if before != nil {
+			m.MarkIncomplete(*before)
+		}
+	})
+	if err != nil {
+		cfg.emit(MarkFailed{Snapshot: cfg.Snapshot, Err: err})
+	}
+}
