@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"bytes"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/orchex/orchex/pkg/source/shodan/shodantest"
 )
 
 // TestHelpSaysPDFNeedsOut: every command that refuses --format pdf on
@@ -30,5 +35,40 @@ func TestHelpSaysPDFNeedsOut(t *testing.T) {
 		if code != ExitUsage || !strings.Contains(stderr, "--format pdf needs --out FILE") {
 			t.Errorf("%s --format pdf without --out: exit %d\n%s", cmd, code, stderr)
 		}
+	}
+}
+
+// TestReportCompareWithLaterRefused: --compare names the earlier
+// snapshot, whose figures the report shows as "the earlier value" and
+// the change from them; a later one made the report read backwards
+// (2026Q4's figures as 2026Q3's past). It is refused before anything is
+// written; the right way round works.
+func TestReportCompareWithLaterRefused(t *testing.T) {
+	dir := t.TempDir()
+	var data bytes.Buffer
+	for _, b := range shodantest.Kubernetes(50, 5) {
+		data.Write(b)
+		data.WriteByte('\n')
+	}
+	file := filepath.Join(dir, "k8s.json")
+	if err := os.WriteFile(file, data.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "o.db")
+	for _, label := range []string{"2026Q4", "2026Q3"} { // imported out of order: quarters order by label
+		if _, stderr, code := run(t, nil, "--db", db, "-q", "import", "--snapshot", label, file); code != 0 {
+			t.Fatalf("import %s: exit %d\n%s", label, code, stderr)
+		}
+	}
+	out := filepath.Join(dir, "report.md")
+	_, stderr, code := run(t, nil, "--db", db, "report", "--snapshot", "2026Q3", "--compare", "2026Q4", "--out", out)
+	if code != ExitUsage || !strings.Contains(stderr, "--compare 2026Q4") || !strings.Contains(stderr, "comes after snapshot 2026Q3") {
+		t.Errorf("report 2026Q3 --compare 2026Q4: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Errorf("a refused report wrote %s (%v)", out, err)
+	}
+	if _, stderr, code := run(t, nil, "--db", db, "report", "--snapshot", "2026Q4", "--compare", "2026Q3", "--out", out); code != 0 {
+		t.Errorf("report 2026Q4 --compare 2026Q3: exit %d\n%s", code, stderr)
 	}
 }

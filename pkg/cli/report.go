@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 
@@ -11,6 +12,7 @@ import (
 	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/render"
+	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -104,6 +106,9 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		if o.Compare == label {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
+		if err := compareIsEarlier(ctx, st, o.Compare, label); err != nil {
+			return err
+		}
 		var diffs []compare.Difference
 		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support}); err != nil {
 			return assemble.Suggest(ctx, st, err, o.Compare)
@@ -130,4 +135,27 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		return fmt.Errorf("report %s: %w", label, err)
 	}
 	return nil
+}
+
+// compareIsEarlier refuses a --compare snapshot that comes after the
+// reported one (in the order trend uses: quarter labels, else creation
+// time): the report shows its figures as "the earlier value" and the
+// change from them, which would run backwards. An unknown label is left
+// to the comparison, which suggests the closest one.
+func compareIsEarlier(ctx context.Context, st *store.Store, earlier, label string) error {
+	a, err := st.Snapshot(ctx, earlier)
+	if err != nil {
+		return nil
+	}
+	b, err := st.Snapshot(ctx, label)
+	if err != nil {
+		return nil
+	}
+	if ordered, _ := compare.Order([]store.Snapshot{a, b}); ordered[0].Label == earlier {
+		return nil
+	}
+	return usagef("report: --compare %s (taken %s) comes after snapshot %s (taken %s): the report shows it as the earlier value; "+
+		"report snapshot %s with --compare %s, or compare with an earlier snapshot",
+		earlier, a.Created.UTC().Format("2006-01-02"), label, b.Created.UTC().Format("2006-01-02"),
+		earlier, label)
 }
