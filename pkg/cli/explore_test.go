@@ -38,12 +38,12 @@ func TestHelpSaysPDFNeedsOut(t *testing.T) {
 	}
 }
 
-// TestReportCompareWithLaterRefused: --compare names the earlier
+// TestCompareWithLaterRefused: report --compare names the earlier
 // snapshot, whose figures the report shows as "the earlier value" and
 // the change from them; a later one made the report read backwards
 // (2026Q4's figures as 2026Q3's past). It is refused before anything is
 // written; the right way round works.
-func TestReportCompareWithLaterRefused(t *testing.T) {
+func TestCompareWithLaterRefused(t *testing.T) {
 	dir := t.TempDir()
 	var data bytes.Buffer
 	for _, b := range shodantest.Kubernetes(50, 5) {
@@ -70,5 +70,22 @@ func TestReportCompareWithLaterRefused(t *testing.T) {
 	}
 	if _, stderr, code := run(t, nil, "--db", db, "report", "--snapshot", "2026Q4", "--compare", "2026Q3", "--out", out); code != 0 {
 		t.Errorf("report 2026Q4 --compare 2026Q3: exit %d\n%s", code, stderr)
+	}
+
+	// brief --since: the same, before any briefing is written or posted.
+	scopes := filepath.Join(dir, "scopes.yaml")
+	if err := os.WriteFile(scopes, []byte("scopes:\n  - name: all\n    cidrs: [\"0.0.0.0/1\", \"128.0.0.0/1\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	briefs := filepath.Join(dir, "briefs")
+	_, stderr, code = run(t, nil, "--db", db, "brief", "--scopes", scopes, "--snapshot", "2026Q3", "--since", "2026Q4", "--out", briefs)
+	if code != ExitUsage || !strings.Contains(stderr, "brief: --since 2026Q4") || !strings.Contains(stderr, "comes after snapshot 2026Q3") {
+		t.Errorf("brief 2026Q3 --since 2026Q4: exit %d\n%s", code, stderr)
+	}
+	if _, err := os.Stat(briefs); !os.IsNotExist(err) {
+		t.Errorf("a refused brief wrote %s (%v)", briefs, err)
+	}
+	if _, stderr, code := run(t, nil, "--db", db, "brief", "--scopes", scopes, "--snapshot", "2026Q4", "--since", "2026Q3", "--out", briefs); code != 0 {
+		t.Errorf("brief 2026Q4 --since 2026Q3: exit %d\n%s", code, stderr)
 	}
 }

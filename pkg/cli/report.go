@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/model"
@@ -106,7 +107,7 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		if o.Compare == label {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
-		if err := compareIsEarlier(ctx, st, o.Compare, label); err != nil {
+		if err := compareIsEarlier(ctx, st, "report: --compare", o.Compare, label); err != nil {
 			return err
 		}
 		var diffs []compare.Difference
@@ -137,12 +138,17 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	return nil
 }
 
-// compareIsEarlier refuses a --compare snapshot that comes after the
-// reported one (in the order trend uses: quarter labels, else creation
-// time): the report shows its figures as "the earlier value" and the
-// change from them, which would run backwards. An unknown label is left
-// to the comparison, which suggests the closest one.
-func compareIsEarlier(ctx context.Context, st *store.Store, earlier, label string) error {
+// compareIsEarlier refuses an earlier snapshot (report --compare,
+// brief --since; flag names the command and flag) that comes after the
+// reported one, in the order trend uses (quarter labels, else creation
+// time): the report shows its figures as "the earlier value", and a
+// briefing its services as gone and the reported one's as new, so every
+// change would run backwards. An unknown label is left to the caller,
+// whose error suggests the closest one.
+func compareIsEarlier(ctx context.Context, st *store.Store, flag, earlier, label string) error {
+	if earlier == "" {
+		return nil
+	}
 	a, err := st.Snapshot(ctx, earlier)
 	if err != nil {
 		return nil
@@ -154,8 +160,7 @@ func compareIsEarlier(ctx context.Context, st *store.Store, earlier, label strin
 	if ordered, _ := compare.Order([]store.Snapshot{a, b}); ordered[0].Label == earlier {
 		return nil
 	}
-	return usagef("report: --compare %s (taken %s) comes after snapshot %s (taken %s): the report shows it as the earlier value; "+
-		"report snapshot %s with --compare %s, or compare with an earlier snapshot",
-		earlier, a.Created.UTC().Format("2006-01-02"), label, b.Created.UTC().Format("2006-01-02"),
-		earlier, label)
+	return usagef("%s %s (taken %s) comes after snapshot %s (taken %s): changes would run backwards; "+
+		"give the later snapshot with --snapshot and the earlier one with %s",
+		flag, earlier, a.Created.UTC().Format("2006-01-02"), label, b.Created.UTC().Format("2006-01-02"), flag[strings.Index(flag, "--"):])
 }
