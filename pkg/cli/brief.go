@@ -135,7 +135,7 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	if label == o.Since {
 		return usagef("brief: --since %s is the snapshot being briefed", o.Since)
 	}
-	if err := compareIsEarlier(ctx, st, "brief: --since", o.Since, label); err != nil {
+	if err := compareIsEarlier(ctx, st, "brief: --since", o.Since, label, "brief the later snapshot with --snapshot and give the earlier one to --since"); err != nil {
 		return err
 	}
 	cfg, diffs, err := assemble.Brief(ctx, st, cat, label, o.Since, o.IncludeHoneypots)

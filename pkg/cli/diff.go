@@ -84,6 +84,9 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	if err != nil {
 		return err
 	}
+	if err := compareIsEarlier(ctx, st, "diff: A", o.A, o.B, fmt.Sprintf("give the earlier snapshot first: diff %s %s", o.B, o.A)); err != nil {
+		return err
+	}
 	d, diffs, err := assemble.Diff(ctx, st, o.A, o.B, sc.filter(), compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Support: support})
 	if err != nil {
 		return err

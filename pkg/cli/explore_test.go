@@ -38,8 +38,8 @@ func TestHelpSaysPDFNeedsOut(t *testing.T) {
 	}
 }
 
-// TestCompareWithLaterRefused: report --compare names the earlier
-// snapshot, whose figures the report shows as "the earlier value" and
+// TestCompareWithLaterRefused: report --compare (as brief --since and
+// diff's A) names the earlier snapshot, whose figures the report shows as "the earlier value" and
 // the change from them; a later one made the report read backwards
 // (2026Q4's figures as 2026Q3's past). It is refused before anything is
 // written; the right way round works.
@@ -70,6 +70,15 @@ func TestCompareWithLaterRefused(t *testing.T) {
 	}
 	if _, stderr, code := run(t, nil, "--db", db, "report", "--snapshot", "2026Q4", "--compare", "2026Q3", "--out", out); code != 0 {
 		t.Errorf("report 2026Q4 --compare 2026Q3: exit %d\n%s", code, stderr)
+	}
+
+	// diff: A is the earlier snapshot.
+	_, stderr, code = run(t, nil, "--db", db, "diff", "2026Q4", "2026Q3", "--out", out+".diff")
+	if code != ExitUsage || !strings.Contains(stderr, "diff: A 2026Q4") || !strings.Contains(stderr, "diff 2026Q3 2026Q4") {
+		t.Errorf("diff 2026Q4 2026Q3: exit %d\n%s", code, stderr)
+	}
+	if _, stderr, code := run(t, nil, "--db", db, "diff", "2026Q3", "2026Q4"); code != 0 {
+		t.Errorf("diff 2026Q3 2026Q4: exit %d\n%s", code, stderr)
 	}
 
 	// brief --since: the same, before any briefing is written or posted.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"strings"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/model"
@@ -107,7 +106,7 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		if o.Compare == label {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
-		if err := compareIsEarlier(ctx, st, "report: --compare", o.Compare, label); err != nil {
+		if err := compareIsEarlier(ctx, st, "report: --compare", o.Compare, label, "report the later snapshot with --snapshot and give the earlier one to --compare"); err != nil {
 			return err
 		}
 		var diffs []compare.Difference
@@ -138,14 +137,14 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 	return nil
 }
 
-// compareIsEarlier refuses an earlier snapshot (report --compare,
-// brief --since; flag names the command and flag) that comes after the
-// reported one, in the order trend uses (quarter labels, else creation
-// time): the report shows its figures as "the earlier value", and a
-// briefing its services as gone and the reported one's as new, so every
-// change would run backwards. An unknown label is left to the caller,
+// compareIsEarlier refuses an earlier snapshot (report --compare, brief
+// --since, diff's A; what names it, hint says how to ask) that comes
+// after the reported one, in the order trend uses (quarter labels, else
+// creation time): a report shows its figures as "the earlier value", a
+// briefing or diff its services as gone and the later one's as new, a
+// remediation as a regression: every change would run backwards. An unknown label is left to the caller,
 // whose error suggests the closest one.
-func compareIsEarlier(ctx context.Context, st *store.Store, flag, earlier, label string) error {
+func compareIsEarlier(ctx context.Context, st *store.Store, what, earlier, label, hint string) error {
 	if earlier == "" {
 		return nil
 	}
@@ -160,7 +159,6 @@ func compareIsEarlier(ctx context.Context, st *store.Store, flag, earlier, label
 	if ordered, _ := compare.Order([]store.Snapshot{a, b}); ordered[0].Label == earlier {
 		return nil
 	}
-	return usagef("%s %s (taken %s) comes after snapshot %s (taken %s): changes would run backwards; "+
-		"give the later snapshot with --snapshot and the earlier one with %s",
-		flag, earlier, a.Created.UTC().Format("2006-01-02"), label, b.Created.UTC().Format("2006-01-02"), flag[strings.Index(flag, "--"):])
+	return usagef("%s %s (taken %s) comes after snapshot %s (taken %s): the changes would run backwards; %s",
+		what, earlier, a.Created.UTC().Format("2006-01-02"), label, b.Created.UTC().Format("2006-01-02"), hint)
 }
