@@ -103,6 +103,9 @@ func parseBrief(c *cli.Context) (briefOptions, error) {
 	if o.Out == "-" {
 		return o, usagef("brief: --out must be a directory: a run writes several files per scope")
 	}
+	if fi, err := os.Stat(o.Out); err == nil && !fi.IsDir() {
+		return o, usagef("brief: --out %s is a file, not a directory: a run writes OUT/NAME/ per scope and an index; give a new or existing directory", terminal.Sanitize(o.Out))
+	}
 	if o.Since != "" && o.Since == o.Snapshot {
 		return o, usagef("brief: --since %s is the snapshot being briefed", o.Since)
 	}

@@ -98,3 +98,26 @@ func TestCompareWithLaterRefused(t *testing.T) {
 		t.Errorf("brief 2026Q4 --since 2026Q3: exit %d\n%s", code, stderr)
 	}
 }
+
+// TestBriefOutOnAFile: --out naming an existing file is refused as a
+// usage error that says a directory is wanted, before the database is
+// opened; the file is left as it was ("mkdir afile: not a directory"
+// said neither).
+func TestBriefOutOnAFile(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "afile")
+	if err := os.WriteFile(file, []byte("keep\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	scopes := filepath.Join(dir, "scopes.yaml")
+	if err := os.WriteFile(scopes, []byte("scopes:\n  - name: a\n    cidrs: [\"198.51.100.0/24\"]\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, nil, "--db", filepath.Join(dir, "none.db"), "brief", "--scopes", scopes, "--out", file)
+	if code != ExitUsage || !strings.Contains(stderr, "--out "+file+" is a file, not a directory") {
+		t.Errorf("brief --out FILE: exit %d\n%s", code, stderr)
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "keep\n" {
+		t.Errorf("the file was changed: %q %v", b, err)
+	}
+}
