@@ -45,21 +45,7 @@ func TestHelpSaysPDFNeedsOut(t *testing.T) {
 // written; the right way round works.
 func TestCompareWithLaterRefused(t *testing.T) {
 	dir := t.TempDir()
-	var data bytes.Buffer
-	for _, b := range shodantest.Kubernetes(50, 5) {
-		data.Write(b)
-		data.WriteByte('\n')
-	}
-	file := filepath.Join(dir, "k8s.json")
-	if err := os.WriteFile(file, data.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	db := filepath.Join(dir, "o.db")
-	for _, label := range []string{"2026Q4", "2026Q3"} { // imported out of order: quarters order by label
-		if _, stderr, code := run(t, nil, "--db", db, "-q", "import", "--snapshot", label, file); code != 0 {
-			t.Fatalf("import %s: exit %d\n%s", label, code, stderr)
-		}
-	}
+	db := smallDB(t, dir, "2026Q4", "2026Q3") // imported out of order: quarters order by label
 	out := filepath.Join(dir, "report.md")
 	_, stderr, code := run(t, nil, "--db", db, "report", "--snapshot", "2026Q3", "--compare", "2026Q4", "--out", out)
 	if code != ExitUsage || !strings.Contains(stderr, "--compare 2026Q4") || !strings.Contains(stderr, "comes after snapshot 2026Q3") {
@@ -119,5 +105,43 @@ func TestBriefOutOnAFile(t *testing.T) {
 	}
 	if b, err := os.ReadFile(file); err != nil || string(b) != "keep\n" {
 		t.Errorf("the file was changed: %q %v", b, err)
+	}
+}
+
+// smallDB imports 50 Kubernetes banners into a database in dir, once per
+// label, in that order, and returns its path.
+func smallDB(t *testing.T, dir string, labels ...string) string {
+	t.Helper()
+	var data bytes.Buffer
+	for _, b := range shodantest.Kubernetes(50, 5) {
+		data.Write(b)
+		data.WriteByte('\n')
+	}
+	file := filepath.Join(dir, "k8s.json")
+	if err := os.WriteFile(file, data.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "o.db")
+	for _, label := range labels {
+		if _, stderr, code := run(t, nil, "--db", db, "-q", "import", "--snapshot", label, file); code != 0 {
+			t.Fatalf("import %s: exit %d\n%s", label, code, stderr)
+		}
+	}
+	return db
+}
+
+// TestTemplateExecutionErrorNamesTheFile: a --template that parses but
+// fails while it runs is reported at its own file and line, not at the
+// embedded report.md.tmpl's.
+func TestTemplateExecutionErrorNamesTheFile(t *testing.T) {
+	dir := t.TempDir()
+	db := smallDB(t, dir, "2026Q4")
+	tmpl := filepath.Join(dir, "mine.tmpl")
+	if err := os.WriteFile(tmpl, []byte("# {{ .Title }}\n{{ .Nope }}\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, nil, "--db", db, "report", "--template", tmpl, "--out", filepath.Join(dir, "r.md"))
+	if code != 1 || !strings.Contains(stderr, "mine.tmpl:2:") || strings.Contains(stderr, "report.md.tmpl") {
+		t.Errorf("report --template with an execution error: exit %d\n%s", code, stderr)
 	}
 }

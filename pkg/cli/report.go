@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/model"
@@ -129,6 +130,14 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return err
 		}
 		v.Compare = cmp
+		if tmpl != "" {
+			// A user's template is named after its file, so that an
+			// execution error points at it, not at the embedded one.
+			if err := markdown.RenderNamed(w, v, filepath.Base(o.Template), tmpl); err != nil {
+				return fmt.Errorf("%w (in %s)", err, o.Template)
+			}
+			return nil
+		}
 		return render.View(w, f, v, tmpl, o.Title)
 	}
 	if err := g.writeOut(ctx, "--out", o.Out, write, o.Template); err != nil {
