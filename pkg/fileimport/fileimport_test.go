@@ -129,6 +129,11 @@ func TestRunTruncated(t *testing.T) {
 	if res.Bad < 1 || snap.Meta.Complete() || snap.Meta.Incomplete[0].Run != "the import of k8s.json.gz" {
 		t.Fatalf("truncated: bad %d, marks %+v", res.Bad, snap.Meta.Incomplete)
 	}
+	// The mark is printed in every report: it names the file as the
+	// method does, by its base name, whatever directory it was read from.
+	if r := snap.Meta.Incomplete[0].Reasons; len(r) != 1 || strings.Contains(r[0], dir) || !strings.HasPrefix(r[0], "k8s.json.gz:") {
+		t.Errorf("truncated: reasons %q; want them to name k8s.json.gz, not its directory", r)
+	}
 	write(t, dir, "k8s.json.gz", gz.Bytes())
 	if _, err := Run(ctx, cfg); err != nil {
 		t.Fatal(err)

@@ -1,10 +1,13 @@
 package fileimport
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/orchex/orchex/pkg/store"
 )
@@ -24,7 +27,7 @@ func markIncomplete(ctx context.Context, cfg *Config, what string, reasons ...st
 		}
 		reasons = []string{cause}
 	}
-	in := store.Incomplete{Run: what, Reasons: reasons, At: cfg.now()}
+	in := store.Incomplete{Run: what, Reasons: baseNames(cfg.Files, reasons), At: cfg.now()}
 	if err := cfg.Store.MarkIncomplete(context.WithoutCancel(ctx), cfg.Snapshot, in); err != nil {
 		cfg.emit(MarkFailed{Snapshot: cfg.Snapshot, Err: err})
 	}
@@ -133,4 +136,30 @@ func (p *pendingMarks) restore(ctx context.Context, cfg *Config, run string) {
 	if err != nil {
 		cfg.emit(MarkFailed{Snapshot: cfg.Snapshot, Err: err})
 	}
+}
+
+// baseNames returns reasons with every input's path written as its base
+// name, as the snapshot's method names inputs: a mark is printed in
+// every report of the snapshot, which must not depend on (nor publish)
+// the directory the files were imported from.
+func baseNames(files []string, reasons []string) []string {
+	var paths []string
+	for _, f := range files {
+		if n := Name(f); n != filepath.Base(n) {
+			paths = append(paths, n)
+		}
+	}
+	if len(paths) == 0 {
+		return reasons
+	}
+	// Longer paths first, so that one path that ends another is not cut.
+	slices.SortFunc(paths, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	out := make([]string, len(reasons))
+	for i, r := range reasons {
+		for _, p := range paths {
+			r = strings.ReplaceAll(r, p, filepath.Base(p))
+		}
+		out[i] = r
+	}
+	return out
 }
