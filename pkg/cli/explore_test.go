@@ -2,6 +2,7 @@ package cli
 
 import (
 	"bytes"
+	"compress/gzip"
 	"os"
 	"path/filepath"
 	"strings"
@@ -143,5 +144,41 @@ func TestTemplateExecutionErrorNamesTheFile(t *testing.T) {
 	_, stderr, code := run(t, nil, "--db", db, "report", "--template", tmpl, "--out", filepath.Join(dir, "r.md"))
 	if code != 1 || !strings.Contains(stderr, "mine.tmpl:2:") || strings.Contains(stderr, "report.md.tmpl") {
 		t.Errorf("report --template with an execution error: exit %d\n%s", code, stderr)
+	}
+}
+
+// TestExportOfIncompleteSnapshotWarns: the export's rows carry no
+// completeness, so exporting a snapshot that an import left incomplete
+// (a .gz cut short) says so on stderr, naming where the file broke; a
+// complete snapshot's export says nothing of the kind.
+func TestExportOfIncompleteSnapshotWarns(t *testing.T) {
+	dir := t.TempDir()
+	db := smallDB(t, dir, "2026Q3")
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	for _, b := range shodantest.Kubernetes(400, 7) {
+		zw.Write(b)
+		zw.Write([]byte("\n"))
+	}
+	zw.Close()
+	cut := filepath.Join(dir, "cut.json.gz")
+	if err := os.WriteFile(cut, gz.Bytes()[:gz.Len()/2], 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := run(t, nil, "--db", db, "-q", "import", "--snapshot", "2026Q4", cut); code != ExitPartial {
+		t.Fatalf("import of a cut file: exit %d\n%s", code, stderr)
+	}
+	for _, tc := range []struct {
+		label string
+		warn  bool
+	}{{"2026Q3", false}, {"2026Q4", true}} {
+		out, stderr, code := run(t, nil, "--db", db, "export", "--snapshot", tc.label, "--format", "csv")
+		if code != 0 || !strings.HasPrefix(out, "snapshot,") {
+			t.Fatalf("export %s: exit %d\n%s", tc.label, code, stderr)
+		}
+		warned := strings.Contains(stderr, "warning: snapshot "+tc.label+" is incomplete (the import of cut.json.gz: cut.json.gz:")
+		if warned != tc.warn {
+			t.Errorf("export %s: warned %v, want %v\n%s", tc.label, warned, tc.warn, stderr)
+		}
 	}
 }
