@@ -182,3 +182,41 @@ func TestExportOfIncompleteSnapshotWarns(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatFromOutExtension: without --format, report, diff and trend
+// write the format --out's extension names (report.pdf was Markdown in a
+// file named .pdf), Markdown for any other name and for stdout; an
+// explicit --format wins.
+func TestFormatFromOutExtension(t *testing.T) {
+	dir := t.TempDir()
+	db := smallDB(t, dir, "2026Q3", "2026Q4")
+	for _, tc := range []struct {
+		args   []string
+		out    string
+		prefix string
+	}{
+		{[]string{"report"}, "r.pdf", "%PDF-"},
+		{[]string{"report"}, "r.HTML", "<!DOCTYPE html>"},
+		{[]string{"report"}, "r.json", "{"},
+		{[]string{"report"}, "r.txt", "# "},
+		{[]string{"report", "--format", "md"}, "r2.json", "# "},
+		{[]string{"diff", "2026Q3", "2026Q4"}, "d.json", "{"},
+		{[]string{"diff", "2026Q3", "2026Q4"}, "d.csv", "section,"},
+		{[]string{"trend"}, "t.pdf", "%PDF-"},
+		{[]string{"trend"}, "t.md", "# "},
+	} {
+		path := filepath.Join(dir, tc.out)
+		args := append([]string{"--db", db, "-q"}, tc.args...)
+		if _, stderr, code := run(t, nil, append(args, "--out", path)...); code != 0 {
+			t.Errorf("%v --out %s: exit %d\n%s", tc.args, tc.out, code, stderr)
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || !bytes.HasPrefix(b, []byte(tc.prefix)) {
+			t.Errorf("%v --out %s: starts with %.20q, want %q (%v)", tc.args, tc.out, b, tc.prefix, err)
+		}
+	}
+	if out, stderr, code := run(t, nil, "--db", db, "report"); code != 0 || !strings.HasPrefix(out, "# ") {
+		t.Errorf("report to stdout: exit %d, %.20q\n%s", code, out, stderr)
+	}
+}

@@ -54,7 +54,7 @@ func reportCommand(g *globals) *cli.Command {
 			"method say which scope.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html (one file, loads nothing)", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "md, json, csv, pdf or html (one file, loads nothing) (default: the extension of --out, else md)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 			&cli.StringFlag{Name: "template", Usage: "Markdown template `FILE` instead of the embedded one", Destination: &o.Template},
 			&cli.StringFlag{Name: "title", Usage: "report title", Destination: &o.Title},
