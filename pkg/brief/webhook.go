@@ -108,7 +108,7 @@ func (m *Message) text() string {
 			host = "[" + host + "]"
 		}
 		fmt.Fprintf(&t, "\n• %s:%d/%s %s%s: %s (%s)", slack(host), s.Port, slack(s.Transport), slack(s.ProductName),
-			slack(prefixSpace(s.Version)), slack(s.Auth), slack(what))
+			prefixSpace(slack(s.Version)), slack(s.Auth), slack(what))
 	}
 	for _, s := range m.NowOpen {
 		line(s, "became open, was "+s.AuthBefore)

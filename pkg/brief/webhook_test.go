@@ -197,3 +197,33 @@ func TestNoMessage(t *testing.T) {
 		t.Errorf("message without since: %v %v %v", m, ok, err)
 	}
 }
+
+// TestWebhookTextSeparatesVersion checks that every service line of the
+// Slack text reads "PRODUCT VERSION: AUTH": the version was once glued to
+// the product name ("Kubernetes API serverv1.28.15") because the space
+// before it went through the text cleaner, which trims.
+func TestWebhookTextSeparatesVersion(t *testing.T) {
+	m := message(t)
+	lines := strings.Split(m.Text, "\n")[1:]
+	services := append(append([]brief.ServiceJSON{}, m.NowOpen...), m.New...)
+	if len(lines) == 0 {
+		t.Fatal("the text lists no service")
+	}
+	versions := 0
+	for i, line := range lines {
+		if i >= len(services) || strings.HasPrefix(line, "…") {
+			break
+		}
+		s := services[i]
+		if s.Version == "" {
+			continue
+		}
+		versions++
+		if want := " " + s.ProductName + " " + s.Version + ": "; !strings.Contains(line, want) {
+			t.Errorf("line %d %q does not hold %q", i+1, line, want)
+		}
+	}
+	if versions == 0 {
+		t.Fatal("no listed service has a version: the fixture no longer tests this")
+	}
+}

@@ -103,6 +103,9 @@ func parseBrief(c *cli.Context) (briefOptions, error) {
 	if o.Out == "-" {
 		return o, usagef("brief: --out must be a directory: a run writes several files per scope")
 	}
+	if fi, err := os.Stat(o.Out); err == nil && !fi.IsDir() {
+		return o, usagef("brief: --out %s is a file, not a directory: a run writes OUT/NAME/ per scope and an index; give a new or existing directory", terminal.Sanitize(o.Out))
+	}
 	if o.Since != "" && o.Since == o.Snapshot {
 		return o, usagef("brief: --since %s is the snapshot being briefed", o.Since)
 	}
@@ -134,6 +137,9 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	defer st.Close()
 	if label == o.Since {
 		return usagef("brief: --since %s is the snapshot being briefed", o.Since)
+	}
+	if err := compareIsEarlier(ctx, st, "brief: --since", o.Since, label, "brief the later snapshot with --snapshot and give the earlier one to --since"); err != nil {
+		return err
 	}
 	cfg, diffs, err := assemble.Brief(ctx, st, cat, label, o.Since, o.IncludeHoneypots)
 	if err != nil {

@@ -351,6 +351,14 @@ func TestCollectResumeAfterSIGKILL(t *testing.T) {
 		t.Fatalf("%d pages served before the kill, want 2", got)
 	}
 	integrityCheck(t, db) // a kill never leaves the database corrupt
+	// The killed collection could not say why it stopped: its snapshot's
+	// report is flagged as incomplete all the same, never presented as
+	// the census.
+	if md, stderr, code := run(t, nil, "--db", db, "report", "--snapshot", "2026Q4"); code != 0 {
+		t.Fatalf("report after the kill: exit %d\n%s", code, stderr)
+	} else if !strings.Contains(md, "**Incomplete snapshot.**") || !strings.Contains(md, "not finished: the collection was still running") {
+		t.Errorf("the report of the killed collection's snapshot is not flagged as incomplete:\n%.1500s", md)
+	}
 	r := runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db)...)
 	if r.code != ExitOK && r.code != ExitPartial {
 		t.Fatalf("resumed run: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)

@@ -47,8 +47,8 @@ func diffCommand(g *globals) *cli.Command {
 			"table, row, column and value, for spreadsheets. See docs/compare.md.\n" +
 			"--scopes FILE --scope NAME compares only that scope's services (docs/scopes.md).",
 		Flags: append([]cli.Flag{
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html", Destination: &o.Format},
-			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout)", Destination: &o.Out},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "md, json, csv, pdf or html (default: the extension of --out, else md)", Destination: &o.Format},
+			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 			&cli.BoolFlag{Name: "include-addresses", Usage: "list the new, gone, auth-changed and moved services with their addresses", Destination: &o.IncludeAddresses},
 			&cli.BoolFlag{Name: "include-honeypots", Usage: "count the services of hosts flagged as honeypots (otherwise left out)", Destination: &o.IncludeHoneypots},
 			eolFlag(),
@@ -82,6 +82,9 @@ func runDiff(ctx context.Context, g *globals, o diffOptions) error {
 	defer st.Close()
 	support, err := g.loadEOL(o.EOL)
 	if err != nil {
+		return err
+	}
+	if err := compareIsEarlier(ctx, st, "diff: A", o.A, o.B, fmt.Sprintf("give the earlier snapshot first: diff %s %s", o.B, o.A)); err != nil {
 		return err
 	}
 	d, diffs, err := assemble.Diff(ctx, st, o.A, o.B, sc.filter(), compare.Options{IncludeAddresses: o.IncludeAddresses, IncludeHoneypots: o.IncludeHoneypots, Support: support})

@@ -4,7 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
+	"github.com/orchex/orchex/internal/terminal"
 	"github.com/orchex/orchex/pkg/export"
 	"github.com/urfave/cli/v2"
 )
@@ -131,6 +133,13 @@ func runExport(c *cli.Context, g *globals, o exportOptions, f export.Format) err
 			of = ", scope " + sc.scope.Name
 		}
 		g.logf("exported %d %s of snapshot %s%s%s", stats.Rows, what, label, of, groups)
+	}
+	if !snap.Meta.Complete() {
+		// The rows carry no completeness: say it where the exporter
+		// looks, so that figures computed from them are not taken for a
+		// census.
+		g.logf("warning: snapshot %s is incomplete (%s): the export holds what was stored, so counts made from it are lower bounds, not a census",
+			label, terminal.Sanitize(strings.Join(snap.Meta.IncompleteReasons(), "; ")))
 	}
 	return nil
 }

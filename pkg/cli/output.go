@@ -53,9 +53,16 @@ func (g *globals) write(ctx context.Context, flag, path string, fn func(io.Write
 	return nil
 }
 
-// reportFormat reads the --format of report, diff and trend: a PDF needs
-// --out FILE.
+// reportFormat reads the --format of report, diff and trend: when it is
+// not given, the extension of --out names it (report.pdf is a PDF, not
+// Markdown in a file named .pdf), else Markdown. A PDF needs --out FILE.
 func reportFormat(verb, format, out string) (render.Format, error) {
+	if format == "" {
+		if f, ok := render.FormatOf(out); ok && out != "-" {
+			return f, nil
+		}
+		return render.Markdown, nil
+	}
 	f, ok := render.Parse(format)
 	if !ok {
 		return "", usagef("%s: unknown --format %q (want md, json, csv, pdf or html)", verb, strings.ToLower(format))

@@ -252,9 +252,19 @@ func TestImportResumeAfterSIGKILL(t *testing.T) {
 	w.Close()
 	t.Logf("killed after %d observations were committed", committed)
 	integrityCheck(t, db)
+	// The killed import could not say why it stopped: the snapshot's
+	// report is flagged as incomplete all the same, naming the file,
+	// never presented as the census.
+	md, stderr, code := run(t, nil, "--db", db, "report", "--snapshot", "2026Q4")
+	if code != 0 {
+		t.Fatalf("report after the kill: exit %d\n%s", code, stderr)
+	}
+	if !strings.Contains(md, "**Incomplete snapshot.**") || !strings.Contains(md, "the import of k8s-pipe.json: not finished") {
+		t.Errorf("the report of the killed import's snapshot is not flagged as incomplete:\n%.1500s", md)
+	}
 
 	// The same file, whole, into the killed database and into a new one.
-	_, stderr, code := run(t, nil, "--db", db, "import", "--snapshot", "2026Q4", file)
+	_, stderr, code = run(t, nil, "--db", db, "import", "--snapshot", "2026Q4", file)
 	if code != ExitPartial {
 		t.Fatalf("import after the kill: exit %d, want 3 (one bad record)\n%s", code, stderr)
 	}

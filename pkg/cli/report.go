@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/orchex/orchex/pkg/compare"
 	"github.com/orchex/orchex/pkg/model"
@@ -11,6 +13,7 @@ import (
 	"github.com/orchex/orchex/pkg/report/csvreport"
 	"github.com/orchex/orchex/pkg/report/markdown"
 	"github.com/orchex/orchex/pkg/report/render"
+	"github.com/orchex/orchex/pkg/store"
 	"github.com/urfave/cli/v2"
 )
 
@@ -51,7 +54,7 @@ func reportCommand(g *globals) *cli.Command {
 			"method say which scope.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "snapshot", Aliases: []string{"s"}, Usage: "snapshot `LABEL` (default: the newest)", Destination: &o.Snapshot},
-			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Value: "md", Usage: "md, json, csv, pdf or html (one file, loads nothing)", Destination: &o.Format},
+			&cli.StringFlag{Name: "format", Aliases: []string{"f"}, Usage: "md, json, csv, pdf or html (one file, loads nothing) (default: the extension of --out, else md)", Destination: &o.Format},
 			&cli.StringFlag{Name: "out", Aliases: []string{"o"}, Usage: "write to `FILE` (default: stdout; required for pdf)", Destination: &o.Out},
 			&cli.StringFlag{Name: "template", Usage: "Markdown template `FILE` instead of the embedded one", Destination: &o.Template},
 			&cli.StringFlag{Name: "title", Usage: "report title", Destination: &o.Title},
@@ -104,6 +107,9 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 		if o.Compare == label {
 			return usagef("report: --compare %s is the snapshot being reported", o.Compare)
 		}
+		if err := compareIsEarlier(ctx, st, "report: --compare", o.Compare, label, "report the later snapshot with --snapshot and give the earlier one to --compare"); err != nil {
+			return err
+		}
 		var diffs []compare.Difference
 		if cmp, diffs, err = assemble.Compare(ctx, st, cat, o.Compare, label, assemble.Options{IncludeHoneypots: o.IncludeHoneypots, Filter: sc.filter(), Support: support}); err != nil {
 			return assemble.Suggest(ctx, st, err, o.Compare)
@@ -124,10 +130,44 @@ func runReport(c *cli.Context, g *globals, o reportOptions) error {
 			return err
 		}
 		v.Compare = cmp
+		if tmpl != "" {
+			// A user's template is named after its file, so that an
+			// execution error points at it, not at the embedded one.
+			if err := markdown.RenderNamed(w, v, filepath.Base(o.Template), tmpl); err != nil {
+				return fmt.Errorf("%w (in %s)", err, o.Template)
+			}
+			return nil
+		}
 		return render.View(w, f, v, tmpl, o.Title)
 	}
 	if err := g.writeOut(ctx, "--out", o.Out, write, o.Template); err != nil {
 		return fmt.Errorf("report %s: %w", label, err)
 	}
 	return nil
+}
+
+// compareIsEarlier refuses an earlier snapshot (report --compare, brief
+// --since, diff's A; what names it, hint says how to ask) that comes
+// after the reported one, in the order trend uses (quarter labels, else
+// creation time): a report shows its figures as "the earlier value", a
+// briefing or diff its services as gone and the later one's as new, a
+// remediation as a regression: every change would run backwards. An unknown label is left to the caller,
+// whose error suggests the closest one.
+func compareIsEarlier(ctx context.Context, st *store.Store, what, earlier, label, hint string) error {
+	if earlier == "" {
+		return nil
+	}
+	a, err := st.Snapshot(ctx, earlier)
+	if err != nil {
+		return nil
+	}
+	b, err := st.Snapshot(ctx, label)
+	if err != nil {
+		return nil
+	}
+	if ordered, _ := compare.Order([]store.Snapshot{a, b}); ordered[0].Label == earlier {
+		return nil
+	}
+	return usagef("%s %s (taken %s) comes after snapshot %s (taken %s): the changes would run backwards; %s",
+		what, earlier, a.Created.UTC().Format("2006-01-02"), label, b.Created.UTC().Format("2006-01-02"), hint)
 }

@@ -64,6 +64,8 @@ func seedSnapshots(t *testing.T) string {
 			Total: 2500, Pages: 10, Fetched: 1000, Truncated: "max-pages"}},
 		Inputs: []string{"censys-hits.json"},
 		Notes:  []string{"evil \x1b[2J\x1b[31mnote\u202e\tend"},
+		Incomplete: []store.Incomplete{{Run: "query kubernetes-api/shodan/1 (shodan)", Reasons: []string{"stopped at the page cap after 10 pages"},
+			At: time.Date(2026, 10, 2, 15, 0, 0, 0, time.UTC)}},
 	}
 	if _, err := st.EnsureSnapshot(ctx, "2026Q4", time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), q4); err != nil {
 		t.Fatal(err)
@@ -102,9 +104,9 @@ func TestSnapshotsList(t *testing.T) {
 		t.Fatalf("code %d: %s", code, errs)
 	}
 	want := "" +
-		"LABEL   CREATED               SERVICES  HOSTS  OBSERVATIONS  CATALOG  ENGINES\n" +
-		"2026Q3  2026-07-01T00:00:00Z  1         1      1             6        shodan (rest)\n" +
-		"2026Q4  2026-10-01T00:00:00Z  2         2      3             7        censys (v3), shodan (rest)\n"
+		"LABEL   CREATED               SERVICES  HOSTS  OBSERVATIONS  CATALOG  ENGINES                     COMPLETE\n" +
+		"2026Q3  2026-07-01T00:00:00Z  1         1      1             6        shodan (rest)               yes\n" +
+		"2026Q4  2026-10-01T00:00:00Z  2         2      3             7        censys (v3), shodan (rest)  no\n"
 	if out != want {
 		t.Errorf("table:\n%s\nwant:\n%s", out, want)
 	}
@@ -118,7 +120,8 @@ func TestSnapshotsList(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(list) != 2 || list[1].Label != "2026Q4" || list[1].Services != 2 || list[1].Observations != 3 ||
-		list[1].CatalogVersion != "7" || len(list[1].Engines) != 2 || list[0].Created != "2026-07-01T00:00:00Z" {
+		list[1].CatalogVersion != "7" || len(list[1].Engines) != 2 || list[0].Created != "2026-07-01T00:00:00Z" ||
+		!list[0].Complete || list[1].Complete {
 		t.Errorf("json: %+v", list)
 	}
 
@@ -137,6 +140,8 @@ func TestSnapshotsShow(t *testing.T) {
 		"Snapshot         2026Q4\n",
 		"Catalog version  7\n",
 		"Services         2\n",
+		"Complete         no\n",
+		"Incomplete       query kubernetes-api/shodan/1 (shodan): stopped at the page cap after 10 pages\n",
 		"Engines          censys (v3), shodan (rest)\n",
 		"Range feeds      aws 2026-09-30\n",
 		"Inputs           censys-hits.json\n",

@@ -350,7 +350,16 @@ func (r *runner) engine(ctx context.Context, e source.Engine, qs []source.Query)
 		}
 		return source.Stored{NewServices: s.NewServices, MergedServices: s.MergedServices}, err
 	}
-	err := r.updateMeta(ctx, func(m *store.Meta) { m.AddEngine(store.EngineMeta{Name: string(name), API: caps.API}) })
+	// Every query is marked not finished before the first runs, so that a
+	// report made while the collection runs, or after it was killed
+	// (SIGKILL, a crash), is flagged: each query's end replaces its mark
+	// (markQuery, markNotRun).
+	err := r.updateMeta(ctx, func(m *store.Meta) {
+		m.AddEngine(store.EngineMeta{Name: string(name), API: caps.API})
+		for _, q := range qs {
+			m.MarkIncomplete(store.Incomplete{Run: QueryRun(name, q.ID), Reasons: []string{PendingReason}, At: r.now()})
+		}
+	})
 	if err != nil {
 		run.Errs = append(run.Errs, err)
 		return run
@@ -429,6 +438,11 @@ func notRunReason(ctx context.Context, run EngineRun) string {
 	}
 	return "the credit budget was spent"
 }
+
+// PendingReason is the mark of a query that has not finished: the
+// collection is running it, or was killed before it could say why it
+// stopped.
+const PendingReason = "not finished: the collection was still running, or was killed before it could say why it stopped; run the same collection again to complete the snapshot (pages already stored are not fetched again)"
 
 // QueryRun names the run of one query in a snapshot's incomplete marks
 // (store.Incomplete.Run): "query kubernetes-api/shodan/1 (shodan)".

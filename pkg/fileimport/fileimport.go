@@ -181,8 +181,12 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		cfg.emit(CatalogChanged{Snapshot: cfg.Snapshot, Was: v, Now: cat.Version()})
 	}
 	marked := map[string]bool{} // runs this run marked incomplete
+	pending, err := markPending(ctx, &cfg, snap.Meta)
+	if err != nil {
+		return res, err
+	}
 	for i, f := range cfg.Files {
-		fr, err := importFile(ctx, &cfg, f, marked)
+		fr, err := importFile(ctx, &cfg, f, marked, pending)
 		res.Bad += fr.bad
 		read := fr.read
 		if err == nil || read > 0 {
@@ -203,7 +207,12 @@ func Run(ctx context.Context, cfg Config) (res Result, err error) {
 		case err != nil:
 			if read > 0 {
 				markIncomplete(ctx, &cfg, importRun(f), fmt.Sprintf("stopped after %d records: %v", read, err))
-			} // else nothing of the file was read or stored: its error says why, and it is no data of the census
+			} else {
+				// Nothing of the file was read or stored: its error says
+				// why, and it is no data of the census; its mark is what it
+				// was before this run.
+				pending.restore(ctx, &cfg, importRun(f))
+			}
 			// The files after it were part of the census asked for and were
 			// never read: the snapshot is not their census until they are.
 			for _, rest := range cfg.Files[i+1:] {
@@ -292,7 +301,7 @@ type classified struct {
 // incomplete: a file of the same base name read to its end clears an
 // earlier run's mark, not one of this run (another directory's file,
 // cut short).
-func importFile(ctx context.Context, cfg *Config, file string, marked map[string]bool) (fr fileResult, err error) {
+func importFile(ctx context.Context, cfg *Config, file string, marked map[string]bool, pending *pendingMarks) (fr fileResult, err error) {
 	st := cfg.Store
 	in, err := inputs.Open(file, cfg.Stdin)
 	if err != nil {
@@ -349,10 +358,15 @@ func importFile(ctx context.Context, cfg *Config, file string, marked map[string
 	// A file that ended early (a truncated .gz, a document cut short)
 	// leaves the snapshot incomplete, with where it broke; one read to
 	// its end completes what an earlier import of it left.
-	switch run := importRun(file); {
+	run := importRun(file)
+	last := pending.done(run)
+	switch {
 	case res.Truncated:
 		markIncomplete(ctx, cfg, run, res.TruncatedReason)
 		marked[run] = true
+	case !last:
+		// A later file of this run has the same base name: its pending
+		// mark stays until it is read.
 	case !marked[run]:
 		if err := st.ClearIncomplete(ctx, cfg.Snapshot, run); err != nil {
 			return fr, err

@@ -129,6 +129,11 @@ func TestRunTruncated(t *testing.T) {
 	if res.Bad < 1 || snap.Meta.Complete() || snap.Meta.Incomplete[0].Run != "the import of k8s.json.gz" {
 		t.Fatalf("truncated: bad %d, marks %+v", res.Bad, snap.Meta.Incomplete)
 	}
+	// The mark is printed in every report: it names the file as the
+	// method does, by its base name, whatever directory it was read from.
+	if r := snap.Meta.Incomplete[0].Reasons; len(r) != 1 || strings.Contains(r[0], dir) || !strings.HasPrefix(r[0], "k8s.json.gz:") {
+		t.Errorf("truncated: reasons %q; want them to name k8s.json.gz, not its directory", r)
+	}
 	write(t, dir, "k8s.json.gz", gz.Bytes())
 	if _, err := Run(ctx, cfg); err != nil {
 		t.Fatal(err)
@@ -245,5 +250,56 @@ func TestRunStoppedMarksTheRest(t *testing.T) {
 	}
 	if snap, err = cfg.Store.Snapshot(ctx, "2026Q4"); err != nil || !snap.Meta.Complete() {
 		t.Errorf("after importing c.json: %v, reasons %q", err, snap.Meta.IncompleteReasons())
+	}
+}
+
+// TestRunMarksWhileRunning: while a run reads its files, the snapshot is
+// marked incomplete for every file not yet read whole (a report made
+// then, or after the process was killed, is flagged); the run's end
+// clears the marks; a file of which nothing could be read leaves the
+// mark it had before the run (here an earlier truncation's).
+func TestRunMarksWhileRunning(t *testing.T) {
+	dir := t.TempDir()
+	a := write(t, dir, "a.json", banners(0, 20))
+	b := write(t, dir, "b.json", banners(20, 10))
+	cfg, _ := setup(t, a, b)
+	ctx := context.Background()
+	var during []store.Incomplete
+	events := cfg.Events
+	cfg.Events = func(e Event) {
+		if s, ok := e.(FileStarted); ok && filepath.Base(s.File) == "b.json" {
+			snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+			if err != nil {
+				t.Fatal(err)
+			}
+			during = snap.Meta.Incomplete
+		}
+		events(e)
+	}
+	if _, err := Run(ctx, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if len(during) != 1 || during[0].Run != "the import of b.json" || !strings.HasPrefix(during[0].Reasons[0], "not finished") {
+		t.Errorf("marks while b.json was read: %+v; want b.json's, not finished", during)
+	}
+	snap, err := cfg.Store.Snapshot(ctx, "2026Q4")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !snap.Meta.Complete() {
+		t.Fatalf("marks after the run: %+v", snap.Meta.Incomplete)
+	}
+
+	earlier := store.Incomplete{Run: "the import of c.json", Reasons: []string{"c.json:9: cut short"}, At: at}
+	if err := cfg.Store.MarkIncomplete(ctx, "2026Q4", earlier); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Files, cfg.Events = []string{write(t, dir, "c.json", []byte("no known format\n"))}, events
+	if _, err := Run(ctx, cfg); err == nil {
+		t.Fatal("a file of no known format was imported")
+	}
+	snap, _ = cfg.Store.Snapshot(ctx, "2026Q4")
+	if len(snap.Meta.Incomplete) != 1 || !reflect.DeepEqual(snap.Meta.Incomplete[0].Reasons, earlier.Reasons) {
+		t.Errorf("marks after a file of which nothing was read: %+v; want the earlier one", snap.Meta.Incomplete)
 	}
 }

@@ -1,10 +1,13 @@
 package fileimport
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/orchex/orchex/pkg/store"
 )
@@ -24,7 +27,7 @@ func markIncomplete(ctx context.Context, cfg *Config, what string, reasons ...st
 		}
 		reasons = []string{cause}
 	}
-	in := store.Incomplete{Run: what, Reasons: reasons, At: cfg.now()}
+	in := store.Incomplete{Run: what, Reasons: baseNames(cfg.Files, reasons), At: cfg.now()}
 	if err := cfg.Store.MarkIncomplete(context.WithoutCancel(ctx), cfg.Snapshot, in); err != nil {
 		cfg.emit(MarkFailed{Snapshot: cfg.Snapshot, Err: err})
 	}
@@ -62,4 +65,101 @@ func snapshotExists(ctx context.Context, st *store.Store, snapshot string) (bool
 		return false, fmt.Errorf("snapshot %s: %w", snapshot, err)
 	}
 	return true, nil
+}
+
+// pendingReason is the mark a run writes for each of its files before
+// it reads any: a report made while the import runs, or after it was
+// killed (SIGKILL, a crash, the machine's power), is then flagged as the
+// lower bound it is. The file's end replaces it: cleared when the file
+// was read whole, or the reason it stopped.
+const pendingReason = "not finished: the import was still running, or was killed before it could say why it stopped; import the same files again to complete the snapshot"
+
+// pendingMarks are the marks a run wrote before reading its files, with
+// the marks they replaced, so that a file of which nothing was read (its
+// error says why) leaves the snapshot as it was.
+type pendingMarks struct {
+	left   map[string]int               // run: files of the run not yet done
+	before map[string]*store.Incomplete // run: its mark before this run, or nil
+}
+
+// markPending marks every file of the run as not finished, in one
+// update, before anything is read; meta is the snapshot's before.
+func markPending(ctx context.Context, cfg *Config, meta store.Meta) (*pendingMarks, error) {
+	p := &pendingMarks{left: map[string]int{}, before: map[string]*store.Incomplete{}}
+	for _, f := range cfg.Files {
+		run := importRun(f)
+		p.left[run]++
+		if _, ok := p.before[run]; ok {
+			continue
+		}
+		p.before[run] = nil
+		for _, in := range meta.Incomplete {
+			if in.Run == run {
+				in := in
+				p.before[run] = &in
+			}
+		}
+	}
+	at := cfg.now()
+	err := cfg.Store.UpdateMeta(ctx, cfg.Snapshot, func(m *store.Meta) {
+		for run := range p.left {
+			m.MarkIncomplete(store.Incomplete{Run: run, Reasons: []string{pendingReason}, At: at})
+		}
+	})
+	if err != nil {
+		return nil, fmt.Errorf("mark snapshot %s as being imported: %w", cfg.Snapshot, err)
+	}
+	return p, nil
+}
+
+// done counts one file of run as done and reports whether it was the
+// run's last file of that base name.
+func (p *pendingMarks) done(run string) bool {
+	p.left[run]--
+	return p.left[run] <= 0
+}
+
+// restore puts back the mark run had before this run (none, or an
+// earlier run's), once no file of that name is left: nothing of the
+// file was read.
+func (p *pendingMarks) restore(ctx context.Context, cfg *Config, run string) {
+	if !p.done(run) {
+		return
+	}
+	before := p.before[run]
+	err := cfg.Store.UpdateMeta(context.WithoutCancel(ctx), cfg.Snapshot, func(m *store.Meta) {
+		m.ClearIncomplete(run)
+		if before != nil {
+			m.MarkIncomplete(*before)
+		}
+	})
+	if err != nil {
+		cfg.emit(MarkFailed{Snapshot: cfg.Snapshot, Err: err})
+	}
+}
+
+// baseNames returns reasons with every input's path written as its base
+// name, as the snapshot's method names inputs: a mark is printed in
+// every report of the snapshot, which must not depend on (nor publish)
+// the directory the files were imported from.
+func baseNames(files []string, reasons []string) []string {
+	var paths []string
+	for _, f := range files {
+		if n := Name(f); n != filepath.Base(n) {
+			paths = append(paths, n)
+		}
+	}
+	if len(paths) == 0 {
+		return reasons
+	}
+	// Longer paths first, so that one path that ends another is not cut.
+	slices.SortFunc(paths, func(a, b string) int { return cmp.Compare(len(b), len(a)) })
+	out := make([]string, len(reasons))
+	for i, r := range reasons {
+		for _, p := range paths {
+			r = strings.ReplaceAll(r, p, filepath.Base(p))
+		}
+		out[i] = r
+	}
+	return out
 }

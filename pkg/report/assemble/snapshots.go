@@ -20,6 +20,10 @@ type SnapshotEntry struct {
 	Observations   int                `json:"observations"`
 	CatalogVersion string             `json:"catalog_version"`
 	Engines        []store.EngineMeta `json:"engines"`
+	// Complete is false when a run that filled the snapshot stopped
+	// before its end, or is still running (store.Meta.Incomplete): its
+	// figures are lower bounds, not a census.
+	Complete bool `json:"complete"`
 }
 
 // SnapshotList returns the snapshots as list entries, in the order given.
@@ -29,22 +33,31 @@ func SnapshotList(snaps []store.Snapshot) []SnapshotEntry {
 		list = append(list, SnapshotEntry{
 			Label: sn.Label, Created: sn.Created.UTC().Format(time.RFC3339Nano),
 			Services: sn.Services, Hosts: sn.Hosts, Observations: sn.Observations,
-			CatalogVersion: sn.Meta.CatalogVersion, Engines: orEmpty(sn.Meta.Engines),
+			CatalogVersion: sn.Meta.CatalogVersion, Engines: orEmpty(sn.Meta.Engines), Complete: sn.Meta.Complete(),
 		})
 	}
 	return list
 }
 
 // SnapshotTable is the list of snapshots as a table: one row each, with
-// their counts, catalog version and engines.
+// their counts, catalog version, engines and whether they are complete.
 func SnapshotTable(snaps []store.Snapshot) *report.Table {
 	t := &report.Table{Columns: []report.Column{{Title: "LABEL", Max: 64}, {Title: "CREATED"}, {Title: "SERVICES", Figure: true},
-		{Title: "HOSTS", Figure: true}, {Title: "OBSERVATIONS", Figure: true}, {Title: "CATALOG", Max: 32}, {Title: "ENGINES", Max: 64}}}
+		{Title: "HOSTS", Figure: true}, {Title: "OBSERVATIONS", Figure: true}, {Title: "CATALOG", Max: 32}, {Title: "ENGINES", Max: 64}, {Title: "COMPLETE"}}}
 	for _, sn := range snaps {
 		t.Add(sn.Label, sn.Created.UTC().Format(time.RFC3339), strconv.Itoa(sn.Services), strconv.Itoa(sn.Hosts), strconv.Itoa(sn.Observations),
-			orHyphen(sn.Meta.CatalogVersion), engines(sn.Meta.Engines))
+			orHyphen(sn.Meta.CatalogVersion), engines(sn.Meta.Engines), completeWord(sn.Meta))
 	}
 	return t
+}
+
+// completeWord says whether a snapshot is complete: "yes", or "no" (its
+// marks say why: 'snapshots show').
+func completeWord(m store.Meta) string {
+	if m.Complete() {
+		return "yes"
+	}
+	return "no"
 }
 
 // SnapshotDetail is what 'orchex snapshots show' shows of a snapshot:
@@ -131,6 +144,10 @@ func (d *SnapshotDetail) Document() *report.Document {
 	kv.Add("Services", strconv.Itoa(sn.Services))
 	kv.Add("Hosts", strconv.Itoa(sn.Hosts))
 	kv.Add("Observations", strconv.Itoa(sn.Observations))
+	kv.Add("Complete", completeWord(m))
+	for i, r := range m.IncompleteReasons() {
+		kv.Add(first(i, "Incomplete"), r)
+	}
 	kv.Add("Engines", engines(m.Engines))
 	var feeds []string
 	for _, f := range m.Feeds {

@@ -30,7 +30,16 @@ const (
 // rename it. A template's string functions return at most MaxString
 // bytes, and a given template writes at most MaxOutput.
 func Render(w io.Writer, v *report.View, tmpl string) error {
-	name := templates.Report
+	return RenderNamed(w, v, "template", tmpl)
+}
+
+// RenderNamed is Render with a user's template named name (its file's
+// base name, as Load names it) in the errors of its execution, which
+// then point at the right file and line.
+func RenderNamed(w io.Writer, v *report.View, name, tmpl string) error {
+	if tmpl == "" {
+		name = templates.Report
+	}
 	if tmpl != "" {
 		w = &limitWriter{w: w, n: MaxOutput} // a user's template: bounded output
 	} else {

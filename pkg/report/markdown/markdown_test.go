@@ -265,8 +265,12 @@ func TestLoadErrors(t *testing.T) {
 	}
 	var b bytes.Buffer
 	err := markdown.Render(&b, view(t, reporttest.Meta(), reporttest.Ten()), "{{.NoSuchField}}")
-	if err == nil || !strings.Contains(err.Error(), "NoSuchField") {
-		t.Errorf("execution error: err = %v", err)
+	if err == nil || !strings.Contains(err.Error(), "NoSuchField") || strings.Contains(err.Error(), "report.md.tmpl") {
+		t.Errorf("execution error: err = %v (a user's template is not the embedded one)", err)
+	}
+	err = markdown.RenderNamed(&b, view(t, reporttest.Meta(), reporttest.Ten()), "mine.tmpl", "line one\n{{.NoSuchField}}")
+	if err == nil || !strings.Contains(err.Error(), "mine.tmpl:2:") {
+		t.Errorf("execution error of a named template: err = %v, want mine.tmpl:2", err)
 	}
 }
 

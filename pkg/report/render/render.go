@@ -3,6 +3,7 @@ package render
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 
 	"github.com/orchex/orchex/pkg/report"
@@ -34,6 +35,16 @@ func Parse(name string) (Format, bool) {
 		return f, true
 	}
 	return "", false
+}
+
+// FormatOf returns the format a file name's extension names (.md,
+// .markdown, .json, .csv, .pdf, .html, case ignored), or false.
+func FormatOf(name string) (Format, bool) {
+	ext := filepath.Ext(name)
+	if ext == "" {
+		return "", false
+	}
+	return Parse(ext[1:])
 }
 
 // View writes a snapshot's view in f: Markdown through tmpl (a template's
