@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/orchex/orchex/internal/terminal"
@@ -154,9 +155,20 @@ func runBrief(ctx context.Context, g *globals, o briefOptions) error {
 	}
 	cfg.Scopes, cfg.Select, cfg.Dir = set, sel, o.Out
 	start := time.Now()
+	var written atomic.Int64 // files written whole, for what an interrupt kept
+	g.guard.OnInterrupt(func() string {
+		if n := written.Load(); n > 0 {
+			return fmt.Sprintf("%d briefing files were written whole to %s, but not every scope's, and the index may be an earlier run's; run the same command again to write them all", n, o.Out)
+		}
+		return "no briefing file was written"
+	})
 	w, err := brief.Write(ctx, cfg, brief.Output{CSV: o.Formats["csv"], PDF: o.Formats["pdf"], HTML: o.Formats["html"], Webhook: o.Webhook,
 		Create: func(name string, fn func(io.Writer) error) error {
-			return g.writeQuiet(ctx, "--out", filepath.Join(o.Out, name), fn)
+			err := g.writeQuiet(ctx, "--out", filepath.Join(o.Out, name), fn)
+			if err == nil {
+				written.Add(1)
+			}
+			return err
 		},
 		Poster: &brief.Poster{UserAgent: "orchex", Retry: &source.Retrier{Seed: 1, Sleep: g.env.Sleep},
 			OnRetry: func(host string, n int, d time.Duration, why string) {

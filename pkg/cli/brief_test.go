@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -11,10 +12,13 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/orchex/orchex/pkg/demo"
 	"github.com/orchex/orchex/pkg/model"
@@ -411,5 +415,34 @@ func TestCollectScope(t *testing.T) {
 	rep := mustRun(t, "--db", db, "report", "--snapshot", "lab-2026-12-03")
 	if !strings.Contains(rep, "This snapshot was collected for one scope's networks only (scope lab of scopes.yaml (1 network; digest") {
 		t.Errorf("the report of a narrowed snapshot does not say so:\n%.800s", rep)
+	}
+}
+
+// TestBriefInterruptSaysWhatWasWritten: a briefing run interrupted after
+// some files were written (here while posting its webhook message, after
+// the briefings) says how many files were written whole and that the
+// index may be an earlier run's, not that nothing partial was written.
+func TestBriefInterruptSaysWhatWasWritten(t *testing.T) {
+	db, dir, qs := seedQuarters(t)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		cancel(Interrupt{Signal: syscall.SIGINT})
+		w.WriteHeader(http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	scopes, _ := briefScopes(t, dir, qs[2])
+	var out, errb bytes.Buffer
+	code := Main(ctx, []string{"--db", db, "brief", "--scopes", scopes, "--snapshot", "2026Q4", "--since", "2026Q3",
+		"--out", filepath.Join(dir, "b"), "--webhook", srv.URL + "/hook"}, Env{
+		Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
+		Now: func() time.Time { return time.Date(2026, 11, 27, 12, 0, 0, 0, time.UTC) }, Sleep: noSleep})
+	if code != ExitInterrupted {
+		t.Fatalf("exit %d, want %d\n%s", code, ExitInterrupted, errb.String())
+	}
+	msg := errb.String()
+	if strings.Contains(msg, "nothing partial was written") ||
+		!regexp.MustCompile(`interrupted by SIGINT: \d+ briefing files were written whole to .*; run the same command again`).MatchString(msg) {
+		t.Errorf("interrupt message:\n%s", msg)
 	}
 }
