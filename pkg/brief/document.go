@@ -60,7 +60,8 @@ func (b *Brief) Document(o DocOptions) *report.Document {
 	}
 	if c := b.Counts; c.Open > 0 {
 		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.Open) + " " + report.Plural(c.Open, "service answers", "services answer") + " without authentication.",
-			Text: "They are listed first, each with the evidence of open access, and \"What to do\" says how to close them."})
+			Text: report.Plural(c.Open, "It is listed first, with the evidence of open access, and \"What to do\" says how to close it.",
+				"They are listed first, each with the evidence of open access, and \"What to do\" says how to close them.")})
 	}
 	if c := b.Counts; c.LikelyOpen > 0 {
 		d.Intro = append(d.Intro, report.Block{Lead: report.Num(c.LikelyOpen) + " " + report.Plural(c.LikelyOpen, "service is", "services are") + " likely open.",

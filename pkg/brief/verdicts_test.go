@@ -302,6 +302,9 @@ func TestLikelyOpen(t *testing.T) {
 			t.Errorf("services.csv etcd row auth %q evidence %q", r["auth"], r["auth_evidence"])
 		}
 	}
+	if !strings.Contains(o.md, "1 service answers without authentication.") || !strings.Contains(o.md, "It is listed first, with the evidence of open access") {
+		t.Error("the lead of one open service is not in the singular")
+	}
 	openAt, likelyAt, requiredAt := strings.Index(o.md, "\n## Open services"), strings.Index(o.md, "\n## Likely open services"),
 		strings.Index(o.md, "\n## Services demanding credentials")
 	if openAt < 0 || likelyAt < openAt || requiredAt < likelyAt {

@@ -601,7 +601,7 @@ func Present(v *View) {
 		v.Summary = append([]string{"These figures count the services of scope " + v.Method.Scope + " only."}, v.Summary...)
 	}
 	if len(v.Method.Narrowed) > 0 {
-		v.Summary = append([]string{"This snapshot was collected for one scope's networks only (" + strings.Join(v.Method.Narrowed, "; ") +
+		v.Summary = append([]string{"This snapshot was collected for " + Plural(len(v.Method.Narrowed), "one scope's", "some scopes'") + " networks only (" + strings.Join(v.Method.Narrowed, "; ") +
 			"): its figures describe those networks, not the internet."}, v.Summary...)
 	}
 	// A snapshot is incomplete when a run left a reason; a view built by
