@@ -312,6 +312,9 @@ func (p *parser) value(s *Scope, key, what string, n *yaml.Node, vals seen) {
 			p.errorf(n, "%s: %q %s", what, clip(raw), why)
 		} else if !dup(pfx.String()) {
 			s.CIDRs = append(s.CIDRs, pfx)
+			if warn := broad(pfx); warn != "" {
+				p.warnf(n, "%s: %s", what, warn)
+			}
 		}
 	case "asns":
 		asn, why := parseASN(raw)

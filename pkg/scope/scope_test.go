@@ -215,3 +215,27 @@ func TestNames(t *testing.T) {
 		t.Errorf("Names(2) = %q", got)
 	}
 }
+
+// TestBroadNetworkWarns: a network wider than any organisation's (0.0.0.0/1,
+// 2000::/3) is kept with a warning naming its line; a /8 and a /16 are not
+// warned about.
+func TestBroadNetworkWarns(t *testing.T) {
+	s, err := scope.Parse("wide.yaml", []byte("scopes:\n  - name: wide\n    cidrs: [\"0.0.0.0/1\", \"200.0.0.0/8\"]\n    asns: [64500]\n  - name: six\n    cidrs: [\"2000::/3\", \"fd00::/16\"]\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var warns []string
+	for _, w := range s.Warnings() {
+		warns = append(warns, w.Error())
+	}
+	want := []string{
+		`wide.yaml:3: scope "wide" cidrs: 0.0.0.0/1 is wider than any one organisation's network (an IPv4 network shorter than /8, an IPv6 one shorter than /16): check its length`,
+		`wide.yaml:6: scope "six" cidrs: 2000::/3 is wider than any one organisation's network (an IPv4 network shorter than /8, an IPv6 one shorter than /16): check its length`,
+	}
+	if !reflect.DeepEqual(warns, want) {
+		t.Errorf("warnings:\n%s\nwant\n%s", strings.Join(warns, "\n"), strings.Join(want, "\n"))
+	}
+	if len(s.Scope(0).CIDRs) != 2 || len(s.Scope(1).CIDRs) != 2 {
+		t.Errorf("networks kept: %v, %v", s.Scope(0).CIDRs, s.Scope(1).CIDRs)
+	}
+}

@@ -17,6 +17,16 @@ import (
 	"github.com/orchex/orchex/pkg/model"
 )
 
+// broad says when a network is wider than any one organisation's (an
+// IPv4 network shorter than /8, an IPv6 one shorter than /16): allowed,
+// since a national CERT may mean it, but most often a mistyped length.
+func broad(p netip.Prefix) string {
+	if (p.Addr().Is4() && p.Bits() < 8) || (!p.Addr().Is4() && p.Bits() < 16) {
+		return fmt.Sprintf("%s is wider than any one organisation's network (an IPv4 network shorter than /8, an IPv6 one shorter than /16): check its length", p)
+	}
+	return ""
+}
+
 // parseCIDR reads a network (203.0.113.0/24, 2001:db8::/48) or a bare
 // address (a /32 or /128). It returns why the value is not usable, or "".
 func parseCIDR(s string) (netip.Prefix, string) {
