@@ -132,7 +132,7 @@ func runCollect(ctx context.Context, g *globals, cfg collect.Config, summary boo
 	})
 	sum, err := collect.Run(ctx, cfg)
 	m.Stop()
-	if len(sum.Engines) > 0 && summary {
+	if len(sum.Engines) > 0 && summary && !g.quiet {
 		terminal.Table(g.env.Stdout, sum.Table(), terminal.Options{Right: true})
 	}
 	if err != nil {

@@ -2,6 +2,8 @@ package cli
 
 import (
 	"bytes"
+	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -30,5 +32,20 @@ func TestAccountLineOnce(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "shodan: plan dev, 99 query credits") {
 		t.Errorf("a changed account is not printed:\n%s", stderr.String())
+	}
+}
+
+// TestCollectQuietPrintsNothing: --quiet means "print only errors": a
+// collection that goes well prints no summary table and no notice.
+func TestCollectQuietPrintsNothing(t *testing.T) {
+	srv := collectFake(t, 30)
+	db := filepath.Join(t.TempDir(), "o.db")
+	r := runOrchex(t, context.Background(), collectEnv(t, srv), append([]string{"-q"}, collectArgs(db, "-s", "2026Q4")...)...)
+	if r.code != ExitOK || r.stdout != "" || r.stderr != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want nothing", r.code, r.stdout, r.stderr)
+	}
+	r = runOrchex(t, context.Background(), collectEnv(t, srv), collectArgs(db, "-s", "second")...)
+	if r.code != ExitOK || !strings.Contains(r.stdout, "shodan") {
+		t.Errorf("without -q: exit %d, stdout %q", r.code, r.stdout)
 	}
 }
