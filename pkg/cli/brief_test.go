@@ -421,7 +421,8 @@ func TestCollectScope(t *testing.T) {
 // TestBriefInterruptSaysWhatWasWritten: a briefing run interrupted after
 // some files were written (here while posting its webhook message, after
 // the briefings) says how many files were written whole and that the
-// index may be an earlier run's, not that nothing partial was written.
+// index may be an earlier run's, not that nothing partial was written;
+// also when a loaded machine makes it overrun the grace second.
 func TestBriefInterruptSaysWhatWasWritten(t *testing.T) {
 	db, dir, qs := seedQuarters(t)
 	ctx, cancel := context.WithCancelCause(context.Background())
@@ -442,7 +443,7 @@ func TestBriefInterruptSaysWhatWasWritten(t *testing.T) {
 	}
 	msg := errb.String()
 	if strings.Contains(msg, "nothing partial was written") ||
-		!regexp.MustCompile(`interrupted by SIGINT: \d+ briefing files were written whole to .*; run the same command again`).MatchString(msg) {
+		!regexp.MustCompile(`interrupted by SIGINT[:;].* \d+ briefing files were written whole to .*; run the same command again`).MatchString(msg) {
 		t.Errorf("interrupt message:\n%s", msg)
 	}
 }

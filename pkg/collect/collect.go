@@ -460,6 +460,8 @@ func markQuery(ctx context.Context, m *store.Meta, engine model.Engine, q source
 		reasons = append(reasons, fmt.Sprintf("interrupted after %d pages (%s)", res.Pages+res.Resumed, context.Cause(ctx)))
 	case err != nil:
 		reasons = append(reasons, fmt.Sprintf("failed after %d pages: %v", res.Pages+res.Resumed, err))
+	case res.Pages+res.Resumed == 0 && res.Stopped == source.StopMaxCredits:
+		reasons = append(reasons, "stopped at the credit budget before its first page")
 	case res.Stopped == source.StopMaxPages:
 		reasons = append(reasons, fmt.Sprintf("stopped at the page cap after %d pages (%d of the engine's %d results fetched)", res.Pages+res.Resumed, res.Results+res.ResumedResults, res.Total))
 	case res.Stopped == source.StopMaxCredits:
