@@ -597,13 +597,13 @@ func (r *Run) notes(a *acc, sc *scope.Scope, sup *report.Support) (notes, warnin
 	}
 	if len(m.Incomplete) > 0 {
 		warnings = append(warnings, "Snapshot "+r.cfg.Now.Label+" is incomplete: "+report.Plural(len(m.Incomplete), "a run", "runs")+
-			" that filled it stopped before the end ("+strings.Join(m.Incomplete, "; ")+"). This briefing counts what was observed until then: "+
+			" that filled it did not finish ("+strings.Join(m.Incomplete, "; ")+"). This briefing counts what was observed until then: "+
 			"its figures are lower bounds, and services of "+sc.Name+" the runs did not reach are missing.")
 	}
 	if r.cfg.Since != nil && len(r.cfg.SinceIncomplete) > 0 {
 		in := r.cfg.SinceIncomplete
 		warnings = append(warnings, "Snapshot "+r.cfg.Since.Label+", the earlier snapshot, is incomplete: "+report.Plural(len(in), "a run", "runs")+
-			" that filled it stopped before the end ("+strings.Join(in, "; ")+"). Services of "+sc.Name+" those runs did not reach count as new here "+
+			" that filled it did not finish ("+strings.Join(in, "; ")+"). Services of "+sc.Name+" those runs did not reach count as new here "+
 			"(and are not counted as gone or as changed): the new services and their counts may hold services that were already exposed then.")
 	}
 	covers := func(names []string) bool {

@@ -724,7 +724,7 @@ func warnings(v *View) []string {
 	if c.Complete {
 		return nil
 	}
-	return []string{"This snapshot is incomplete: " + Plural(len(c.Reasons), "a run", "runs") + " that filled it stopped before the end (" +
+	return []string{"This snapshot is incomplete: " + Plural(len(c.Reasons), "a run", "runs") + " that filled it did not finish (" +
 		strings.Join(c.Reasons, "; ") + "). Its figures count what was observed until then and are lower bounds, not a census."}
 }
 

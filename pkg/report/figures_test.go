@@ -113,7 +113,7 @@ func TestBuildIncomplete(t *testing.T) {
 	if v.Completeness.Complete || len(v.Completeness.Reasons) != 2 {
 		t.Fatalf("completeness %+v", v.Completeness)
 	}
-	if len(v.Warnings) != 1 || !strings.HasPrefix(v.Warnings[0], "This snapshot is incomplete: runs that filled it stopped before the end (import of k8s.json.gz") ||
+	if len(v.Warnings) != 1 || !strings.HasPrefix(v.Warnings[0], "This snapshot is incomplete: runs that filled it did not finish (import of k8s.json.gz") ||
 		!strings.Contains(v.Warnings[0], "query etcd/shodan/1 did not run") || !strings.Contains(v.Warnings[0], "lower bounds") {
 		t.Errorf("warnings %q", v.Warnings)
 	}

@@ -178,7 +178,7 @@ func completeText(c report.Completeness) string {
 // incomplete snapshot, with its reasons.
 func incompleteBlock(snapshot string, c report.Completeness) report.Block {
 	return report.Block{Lead: "Snapshot " + snapshot + " is incomplete:",
-		Text: "runs that filled it stopped before the end (" + strings.Join(c.Reasons, "; ") +
+		Text: "runs that filled it did not finish (" + strings.Join(c.Reasons, "; ") +
 			"), so its figures are lower bounds and a change to or from it may be the gap, not the internet."}
 }
 

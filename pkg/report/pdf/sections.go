@@ -80,7 +80,7 @@ func (d *doc) cover() {
 	// An incomplete snapshot says so on its cover, before any figure;
 	// the executive summary says why.
 	if len(v.Warnings) > 0 {
-		d.warning("Incomplete snapshot: a run that filled it stopped before the end, so its figures are lower bounds. The executive summary says why.")
+		d.warning("Incomplete snapshot: a run that filled it did not finish, so its figures are lower bounds. The executive summary says why.")
 	}
 
 	// Headline tiles at the foot of the cover.
